@@ -1,0 +1,119 @@
+import { isAbsolute, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { Command, CommandContext, OptionSpec } from "./command.js";
+import { CommandError, UsageError } from "./errors.js";
+
+/** Commands load lazily so `nexaas validate` pays only for what it uses. */
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  init: () => import("./init.js"),
+  validate: () => import("./validate.js"),
+  hooks: () => import("./hooks.js"),
+};
+
+/** One-line summaries, kept here so `--help` loads no command module. */
+const summaries: Record<string, string> = {
+  init: "create a workspace (fresh or --example), git init, .env, hooks",
+  validate: "check every file of the workspace; every error in one pass",
+  hooks: "hooks install: install the git hooks into the workspace",
+};
+
+const commonOptions: OptionSpec = {
+  workspace: { type: "string", short: "w" },
+  db: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+};
+
+const topHelp = `nexaas — GitOps controller for AI automations
+
+Usage: nexaas <command> [options]
+
+Commands:
+${Object.entries(summaries)
+  .map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`)
+  .join("\n")}
+
+Options every command takes:
+  -w, --workspace DIR  the workspace (default: current directory)
+      --db PATH        the SQLite file (default: $DATABASE_PATH, else data/nexaas.db in the workspace)
+      --json           machine-readable output
+  -h, --help           help for a command: nexaas <command> --help
+
+Exit codes: 0 success, 1 failure or findings, 2 usage error.`;
+
+export interface MainIO {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export async function main(argv: string[], io: MainIO = {}): Promise<number> {
+  const stdout = io.stdout ?? ((t: string) => process.stdout.write(t));
+  const stderr = io.stderr ?? ((t: string) => process.stderr.write(t));
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    stdout(topHelp + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    const { readPackageVersion } = await import("../controller/package-root.js");
+    stdout(readPackageVersion() + "\n");
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    stderr(`nexaas: unknown command "${name}"\n\n${topHelp}\n`);
+    return 2;
+  }
+  const { command } = await load();
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...commonOptions, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+    const values = parsed.values as CommandContext["values"];
+    if (values.help) {
+      stdout(`${command.help.trim()}\n`);
+      return 0;
+    }
+    const workspace = resolve(cwd, typeof values.workspace === "string" ? values.workspace : ".");
+    const dbFlag = typeof values.db === "string" ? values.db : env.DATABASE_PATH;
+    const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
+    return await command.run({
+      common: { workspace, db, json: values.json === true },
+      values,
+      positionals: parsed.positionals,
+      stdout,
+      stderr,
+      env,
+      cwd,
+    });
+  } catch (error) {
+    return reportError(error, name, command, stderr);
+  }
+}
+
+function reportError(error: unknown, name: string, command: Command, stderr: (t: string) => void): number {
+  if (error instanceof UsageError || isParseArgsError(error)) {
+    stderr(`nexaas ${name}: ${(error as Error).message}\n\n${command.help.trim()}\n`);
+    return 2;
+  }
+  if (error instanceof CommandError) {
+    stderr(`nexaas ${name}: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // Unknown errors keep their stack and cause: they are bugs to report.
+  stderr(`nexaas ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  if (error instanceof Error && error.cause) stderr(`caused by: ${String(error.cause)}\n`);
+  return 1;
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}
