@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through `prepare`).
-import { main } from "../dist/cli/main.js";
+// Thin launcher: the bundled CLI lives in dist/bundle (built by `npm ci` through `prepare`).
+import { main } from "../dist/bundle/main.js";
 
 process.exitCode = await main(process.argv.slice(2));

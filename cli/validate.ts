@@ -1,0 +1,65 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
+import type { Command } from "./command.js";
+import { UsageError } from "./errors.js";
+import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index.js";
+
+export const command: Command = {
+  summary: "check every file of the workspace; every error in one pass",
+  help: `Usage: nexaas validate [PATHS...] [--staged] [--format text|json|sarif|github] [--workspace DIR]
+
+Checks every file of the workspace (and the framework layer under it): YAML
+syntax, the schemas in schemas/, and cross-file rules (unknown agents, skills,
+flows and MCP servers, duplicate ids, names, cron expressions and time zones,
+intervals and dates, flow templates and CEL conditions, paths and symlinks
+leaving the workspace, oversize and binary files). Every problem is reported
+in one pass as file:line:col.
+
+  PATHS            only report problems in these files or folders (the rules
+                   still see the whole workspace)
+  --staged         validate what the git index holds: the commit about to be made
+  --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github
+                   (workflow annotations); --json is --format json
+
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
+  options: {
+    staged: { type: "boolean" },
+    format: { type: "string", short: "f" },
+  },
+  async run(ctx) {
+    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
+    if (!isOutputFormat(format)) throw new UsageError(`unknown format "${format}" (use ${outputFormats.join(", ")})`);
+    const workspace = ctx.common.workspace;
+    const paths = ctx.positionals.map((p) => {
+      const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
+      if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
+      return rel === "" ? "." : rel;
+    });
+    const result = await validateWorkspace({
+      dir: workspace,
+      tree: ctx.values.staged ? { from: "index" } : { from: "worktree" },
+      paths,
+    });
+    const needsRepoPath = format === "sarif" || format === "github";
+    const workspaceFromRepoRoot = needsRepoPath ? await repoPrefix(workspace) : "";
+    const { readPackageVersion } = await import("../controller/package-root.js");
+    ctx.stdout(
+      formatDiagnostics(format, result.diagnostics, {
+        workspaceFromRepoRoot,
+        toolVersion: readPackageVersion(),
+        color: format === "text" && process.stdout.isTTY === true && !ctx.env.NO_COLOR,
+      }),
+    );
+    return result.ok ? 0 : 1;
+  },
+};
+
+/** The workspace's path inside its git repository ("" at the top, or when not in a repository). */
+async function repoPrefix(dir: string): Promise<string> {
+  const { git } = await import("../controller/source/git.js");
+  try {
+    return (await git(dir, ["rev-parse", "--show-prefix"])).toString().trim().replace(/\/$/, "");
+  } catch {
+    return "";
+  }
+}

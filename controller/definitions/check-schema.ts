@@ -1,0 +1,108 @@
+import type { ErrorObject } from "ajv";
+import type { Diagnostic } from "./diagnostic.js";
+import type { ParsedFile, ValuePath } from "./parsed-file.js";
+import * as validators from "./generated/validators.js";
+
+/** The file kinds that have a schema in schemas/ (file name without .schema.json). */
+export type SchemaKind = "nexaas" | "agent" | "skill" | "event" | "flow" | "mcp-server" | "registry" | "followups" | "checks";
+
+const byKind: Record<SchemaKind, validators.CompiledValidator> = {
+  nexaas: validators.nexaas,
+  agent: validators.agent,
+  skill: validators.skill,
+  event: validators.event,
+  flow: validators.flow,
+  "mcp-server": validators.mcpServer,
+  registry: validators.registry,
+  followups: validators.followups,
+  checks: validators.checks,
+};
+
+const NAME_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
+const conditionTypes = ["cron", "interval", "once", "webhook"];
+const actionTypes = ["claude_chat", "skill", "script", "webhook", "flow"];
+
+/** Validates a parsed file against its schema; each ajv error becomes a diagnostic at its YAML node. */
+export function checkSchema(kind: SchemaKind, parsed: ParsedFile): Diagnostic[] {
+  const validate = byKind[kind];
+  if (validate(parsed.value)) return [];
+  return (validate.errors ?? []).map((error) => toDiagnostic(error, parsed));
+}
+
+function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {
+  const path = pointerToPath(error.instancePath);
+  const where = label(path);
+  const prefix = where ? `${where}: ` : "";
+  const params = error.params as Record<string, unknown>;
+  const at = (p: ValuePath, key = false) => ({ file: parsed.file, ...parsed.at(p, { key }) });
+  const diag = (p: ValuePath, rule: string, message: string, key = false): Diagnostic => ({
+    ...at(p, key),
+    rule,
+    severity: "error",
+    message,
+  });
+  switch (error.keyword) {
+    case "required":
+      return diag(path, "schema", `${prefix}missing required field "${String(params.missingProperty)}"`);
+    case "additionalProperties": {
+      const field = String(params.additionalProperty);
+      const hint = field === "temperature" ? " (agents have no temperature: the current Messages API rejects it)" : "";
+      return diag([...path, field], "schema", `${prefix}unknown field "${field}"${hint}`, true);
+    }
+    case "discriminator": {
+      const tag = String(params.tag);
+      if (params.error === "mapping") {
+        const allowed = tag === "action" || path.at(-1) === "action" ? actionTypes : path.at(-1) === "trigger" ? [...conditionTypes, "after"] : conditionTypes;
+        return diag([...path, tag], "schema", `${prefix}${tag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(params.tagValue)}`);
+      }
+      return diag(path, "schema", `${prefix}"${tag}" must be a string`);
+    }
+    case "enum":
+      return diag(path, "schema", `${prefix}must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+    case "pattern":
+    case "maxLength":
+      return patternDiagnostic(error, path, prefix, diag);
+    default:
+      return diag(path, "schema", `${prefix}${error.message ?? error.keyword}`);
+  }
+}
+
+function patternDiagnostic(
+  error: ErrorObject,
+  path: ValuePath,
+  prefix: string,
+  diag: (p: ValuePath, rule: string, message: string) => Diagnostic,
+): Diagnostic {
+  const pattern = String((error.params as { pattern?: unknown }).pattern ?? "");
+  const isName = pattern === NAME_PATTERN || error.schemaPath.includes("/name/") || error.schemaPath.endsWith("/name/maxLength");
+  if (isName) {
+    return diag(path, "name-pattern", `${prefix}not a valid name: use lower-case letters, digits and single hyphens (${NAME_PATTERN}), at most 64 characters`);
+  }
+  if (pattern.startsWith("^[0-9]+(ms|s|m|h|d)")) {
+    return diag(path, "duration", `${prefix}not a duration: use a number with ms, s, m, h or d (90s, 15m, 2h, 1d), or whole seconds`);
+  }
+  if (pattern.startsWith("^[0-9]{4}-")) {
+    return diag(path, "date-time", `${prefix}not an ISO 8601 date-time with an offset (e.g. 2027-01-04T09:00:00+01:00)`);
+  }
+  if (pattern.startsWith("^\\$\\{")) {
+    return diag(path, "secret-reference", `${prefix}must name an environment variable as "\${NAME}"; secrets never live in YAML`);
+  }
+  if (pattern.startsWith("^(https?")) {
+    return diag(path, "schema", `${prefix}must be an http(s) URL or "\${NAME}"`);
+  }
+  return diag(path, "schema", `${prefix}${error.message ?? "does not match " + pattern}`);
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** `["action", "steps", 1, "url"]` -> `action.steps[1].url` */
+export function label(path: ValuePath): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+}

@@ -1,0 +1,58 @@
+/** What a path in a workspace (or in framework/) holds, judged by its place in the layout (SPEC §2). */
+export type FileRole =
+  | { role: "manifest" }
+  | { role: "agent-config"; name: string }
+  | { role: "agent-prompt"; name: string }
+  | { role: "skill-markdown"; name: string }
+  | { role: "skill-folder"; name: string }
+  | { role: "event"; name: string }
+  | { role: "flow"; name: string }
+  | { role: "mcp-server"; name: string }
+  | { role: "registry"; name: string }
+  | { role: "followups" }
+  | { role: "checks" }
+  | { role: "stray"; hint: string };
+
+const yamlExt = /\.ya?ml$/;
+const notes = /^(readme(\.md)?|\.gitkeep|\.keep)$/i;
+
+/** Returns the role of a definition file, or undefined for files Nexaas does not read (scripts, docs). */
+export function classifyPath(path: string): FileRole | undefined {
+  const parts = path.split("/");
+  const [top, second, third] = parts;
+  if (parts.length === 1) return path === "nexaas.yaml" ? { role: "manifest" } : undefined;
+  if (second === undefined) return undefined;
+  switch (top) {
+    case "agents":
+      if (parts.length === 3 && third === "config.yaml") return { role: "agent-config", name: second };
+      if (parts.length === 3 && third === "prompt.md") return { role: "agent-prompt", name: second };
+      return undefined;
+    case "skills":
+      if (parts.length === 2) {
+        if (second.endsWith(".md") && !notes.test(second)) return { role: "skill-markdown", name: second.slice(0, -3) };
+        return notes.test(second) ? undefined : { role: "stray", hint: "a skill is skills/<name>.md or skills/<name>/SKILL.md" };
+      }
+      return parts.length === 3 && third === "SKILL.md" ? { role: "skill-folder", name: second } : undefined;
+    case "events":
+    case "flows":
+    case "registries":
+      if (parts.length !== 2 || notes.test(second)) return undefined;
+      if (yamlExt.test(second)) return { role: top === "events" ? "event" : top === "flows" ? "flow" : "registry", name: stem(second) };
+      return { role: "stray", hint: `files in ${top}/ are <name>.yaml` };
+    case "mcp-servers":
+      if (parts.length !== 2 || notes.test(second)) return undefined;
+      if (yamlExt.test(second) || second.endsWith(".json")) return { role: "mcp-server", name: stem(second) };
+      return { role: "stray", hint: "files in mcp-servers/ are <name>.yaml or <name>.json" };
+    case "memory":
+      if (parts.length !== 2) return undefined;
+      if (second === "followups.yaml") return { role: "followups" };
+      if (second === "checks.yaml") return { role: "checks" };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function stem(file: string): string {
+  return file.replace(/\.(ya?ml|json)$/, "");
+}

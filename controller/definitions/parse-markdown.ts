@@ -1,0 +1,67 @@
+import type { Diagnostic } from "./diagnostic.js";
+import type { ParsedFile } from "./parsed-file.js";
+import { parseYaml } from "./parse-yaml.js";
+
+export interface FrontMatterResult {
+  /** The front matter, parsed with positions in the Markdown file. */
+  frontMatter?: ParsedFile;
+  /** The Markdown after the front matter. */
+  body: string;
+  /** 1-based line where the body starts. */
+  bodyLine: number;
+  diagnostics: Diagnostic[];
+}
+
+/** Splits `---\n<yaml>\n---\n<body>` (Agent Skills SKILL.md). */
+export function parseFrontMatter(file: string, text: string): FrontMatterResult {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trim() !== "---") {
+    return {
+      body: text,
+      bodyLine: 1,
+      diagnostics: [
+        { file, line: 1, column: 1, rule: "skill-format", severity: "error", message: "SKILL.md must start with YAML front matter between --- lines (name, description)" },
+      ],
+    };
+  }
+  const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
+  if (end < 0) {
+    return {
+      body: "",
+      bodyLine: lines.length,
+      diagnostics: [{ file, line: 1, column: 1, rule: "skill-format", severity: "error", message: "front matter is not closed by a --- line" }],
+    };
+  }
+  const { parsed, diagnostics } = parseYaml(file, lines.slice(1, end).join("\n"), 1);
+  return { frontMatter: parsed, body: lines.slice(end + 1).join("\n"), bodyLine: end + 2, diagnostics };
+}
+
+export interface HeadingSkill {
+  /** The first `# Heading`, and its line. */
+  name?: { text: string; line: number };
+  /** The first line after it that is neither blank nor a heading. */
+  description?: { text: string; line: number };
+  instructions: string;
+}
+
+/** Reads the simple skill format: `# name`, a description line, then instructions. */
+export function parseHeadingSkill(text: string): HeadingSkill {
+  const lines = text.split(/\r?\n/);
+  const result: HeadingSkill = { instructions: "" };
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const m = /^#\s+(.+?)\s*#*\s*$/.exec(lines[i] ?? "");
+    if (m?.[1]) {
+      result.name = { text: m[1], line: i + 1 };
+      break;
+    }
+  }
+  for (i++; i < lines.length; i++) {
+    const line = (lines[i] ?? "").trim();
+    if (line === "" || line.startsWith("#")) continue;
+    result.description = { text: line, line: i + 1 };
+    break;
+  }
+  result.instructions = lines.slice(i + 1).join("\n").trim();
+  return result;
+}

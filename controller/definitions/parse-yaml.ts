@@ -1,0 +1,83 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Diagnostic } from "./diagnostic.js";
+import { type ParsedFile, type Position, type ValuePath, positionOfOffset, startOfFile } from "./parsed-file.js";
+
+/**
+ * Alias expansions allowed per document. A "billion laughs" file needs
+ * thousands; real workspaces use a handful. The yaml library stops counting at
+ * this bound, so a bomb costs microseconds instead of memory.
+ */
+export const maxAliasCount = 100;
+
+export interface YamlResult {
+  parsed?: ParsedFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses YAML (or JSON, a subset) keeping positions; never throws. */
+export function parseYaml(file: string, text: string, lineOffset = 0): YamlResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const starts = lineCounter.lineStarts;
+  const pos = (offset: number): Position => {
+    const p = positionOfOffset(starts, offset);
+    return { line: p.line + lineOffset, column: p.column };
+  };
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    diagnostics.push({ file, ...pos(error.pos[0]), rule: "yaml-syntax", severity: "error", message: firstLine(error.message) });
+  }
+  if (diagnostics.length > 0) return { diagnostics };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const isAliasBomb = /alias/i.test(message);
+    diagnostics.push({
+      file,
+      ...pos(0),
+      rule: isAliasBomb ? "yaml-alias-limit" : "yaml-syntax",
+      severity: "error",
+      message: isAliasBomb
+        ? `too many alias expansions (limit ${maxAliasCount}): a YAML alias bomb, or aliases used far more than a definition needs`
+        : firstLine(message),
+    });
+    return { diagnostics };
+  }
+  const at = (path: ValuePath, options?: { key?: boolean }): Position => {
+    const offset = offsetOf(doc, path, options?.key === true);
+    return offset === undefined ? { ...startOfFile, line: startOfFile.line + lineOffset } : pos(offset);
+  };
+  return { parsed: { file, value, at }, diagnostics };
+}
+
+/** Walks the document along `path`; returns the start of the deepest node found. */
+function offsetOf(doc: Document, path: ValuePath, wantKey: boolean): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = rangeStart(node);
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(step));
+      if (!pair) return offset;
+      if (last && wantKey) return rangeStart(pair.key) ?? offset;
+      node = pair.value;
+      offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+    } else if (isSeq(node) && typeof step === "number") {
+      node = node.items[step];
+      if (node === undefined) return offset;
+      offset = rangeStart(node) ?? offset;
+    } else return offset;
+  }
+  return offset;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0] ?? message;
+}

@@ -1,0 +1,21 @@
+import { actionFields } from "./action-fields.js";
+import { flowTemplates } from "./flow-templates.js";
+import { flowWhen } from "./flow-when.js";
+import { missingAgent } from "./missing-agent.js";
+import { registryEntries } from "./registry-entries.js";
+import type { Rule } from "./rule.js";
+import { scheduleValues } from "./schedule-values.js";
+import { unknownReference } from "./unknown-reference.js";
+import { workspacePaths } from "./workspace-paths.js";
+
+/** The cross-file rules, run in this order over the merged definitions. */
+export const rules: readonly Rule[] = [
+  unknownReference,
+  actionFields,
+  scheduleValues,
+  flowTemplates,
+  flowWhen,
+  workspacePaths,
+  registryEntries,
+  missingAgent,
+];

@@ -1,0 +1,105 @@
+import { CronExpressionParser } from "cron-parser";
+import type { Diagnostic } from "../diagnostic.js";
+import type { Definition } from "../model.js";
+import type { ValuePath } from "../parsed-file.js";
+import type { Condition, Trigger } from "../schema-types.js";
+import { finding, type Rule } from "./rule.js";
+import { parseDuration } from "../duration.js";
+
+/**
+ * Conditions are judged when a revision is validated, never at fire time
+ * (as pg-boss does): cron expressions, time zones, intervals and dates.
+ */
+export const scheduleValues: Rule = ({ defs, now }) => {
+  const out: Diagnostic[] = [];
+  const workspaceZone = defs.manifest?.spec.timezone;
+  if (workspaceZone !== undefined && !isTimeZone(workspaceZone) && defs.manifest) {
+    out.push({
+      file: defs.manifest.source.file,
+      ...defs.manifest.source.at(["timezone"]),
+      rule: "timezone",
+      severity: "error",
+      message: `unknown time zone "${workspaceZone}": use an IANA name such as Europe/Paris or UTC`,
+    });
+  }
+  const zone = workspaceZone !== undefined && isTimeZone(workspaceZone) ? workspaceZone : "UTC";
+  for (const event of defs.events.values()) {
+    out.push(...checkCondition(event, ["condition"], event.spec.condition, zone, now, event.spec.enabled !== false));
+    const expires = event.spec.policy?.expires_at;
+    if (expires !== undefined && Number.isNaN(Date.parse(expires))) {
+      out.push(finding(event, ["policy", "expires_at"], "date-time", `policy.expires_at: "${expires}" is not a real date-time`));
+    }
+    for (const [i, d] of (event.spec.policy?.backoff ?? []).entries()) {
+      if (parseDuration(d) === undefined) out.push(finding(event, ["policy", "backoff", i], "duration", `policy.backoff[${i}]: "${d}" is not a duration`));
+    }
+  }
+  for (const flow of defs.flows.values()) {
+    if (flow.spec.trigger && flow.spec.trigger.type !== "after") {
+      out.push(...checkCondition(flow, ["trigger"], flow.spec.trigger, zone, now, true));
+    }
+  }
+  return out;
+};
+
+function checkCondition(
+  def: Definition,
+  path: ValuePath,
+  condition: Condition | Exclude<Trigger, { type: "after" }>,
+  zone: string,
+  now: Date,
+  enabled: boolean,
+): Diagnostic[] {
+  const at = (field: string, rule: string, message: string, severity: Diagnostic["severity"] = "error") =>
+    finding(def, [...path, field], rule, message, severity);
+  switch (condition.type) {
+    case "cron": {
+      const tz = condition.timezone ?? zone;
+      if (condition.timezone !== undefined && !isTimeZone(condition.timezone)) {
+        return [at("timezone", "timezone", `unknown time zone "${condition.timezone}": use an IANA name such as Europe/Paris or UTC`)];
+      }
+      const fields = condition.expr.trim().split(/\s+/).length;
+      if (fields !== 5 && fields !== 6) {
+        return [at("expr", "cron-expression", `cron expression "${condition.expr}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (seconds first)`)];
+      }
+      try {
+        CronExpressionParser.parse(condition.expr, { tz, currentDate: now, strict: false }).next();
+      } catch (error) {
+        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${(error as Error).message}`)];
+      }
+      return [];
+    }
+    case "interval": {
+      const ms = parseDuration(condition.expr);
+      if (ms === undefined || ms < 1000) {
+        return [at("expr", "interval", `interval "${condition.expr}" must be at least 1s (e.g. 90s, 15m, 2h, 1d, or seconds)`)];
+      }
+      return [];
+    }
+    case "once": {
+      const when = Date.parse(condition.expr);
+      if (Number.isNaN(when)) return [at("expr", "once-date", `"${condition.expr}" is not a real date-time`)];
+      if (enabled && when < now.getTime()) {
+        return [at("expr", "once-in-past", `${condition.expr} is in the past: this event fires only if the controller catches it up within its catch-up window`, "warning")];
+      }
+      return [];
+    }
+    case "webhook":
+      return [];
+  }
+}
+
+const zones = new Map<string, boolean>();
+
+export function isTimeZone(name: string): boolean {
+  let known = zones.get(name);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    zones.set(name, known);
+  }
+  return known;
+}

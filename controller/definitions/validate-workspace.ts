@@ -1,0 +1,39 @@
+import { join, relative } from "node:path";
+import { packageRoot } from "../package-root.js";
+import { DirectorySource } from "../source/directory-source.js";
+import type { FileSource } from "../source/file-source.js";
+import { GitSource } from "../source/git-source.js";
+import { type LoadResult, loadDefinitions } from "./load-definitions.js";
+
+export type TreeSelector = { from: "worktree" } | { from: "index" } | { from: "revision"; revision: string };
+
+export interface ValidateOptions {
+  /** Absolute path of the workspace folder. */
+  dir: string;
+  tree?: TreeSelector;
+  /** Only report diagnostics of these workspace-relative files or folders (cross-file rules still see everything). */
+  paths?: readonly string[];
+  now?: Date;
+  /** Folder of the framework layer; default: the product's framework/. */
+  frameworkDir?: string | null;
+}
+
+/** The one validator that hooks, CI and the reconciler share. */
+export async function validateWorkspace(options: ValidateOptions): Promise<LoadResult> {
+  const tree = options.tree ?? { from: "worktree" };
+  const workspace: FileSource =
+    tree.from === "worktree" ? new DirectorySource(options.dir)
+    : tree.from === "index" ? GitSource.index(options.dir)
+    : GitSource.revision(options.dir, tree.revision);
+  const frameworkDir = options.frameworkDir === undefined ? join(packageRoot, "framework") : options.frameworkDir;
+  const result = await loadDefinitions({
+    workspace,
+    framework: frameworkDir ? new DirectorySource(frameworkDir, "framework") : null,
+    frameworkPath: (p) => (frameworkDir ? relative(options.dir, join(frameworkDir, p)).split("\\").join("/") : p),
+    now: options.now,
+  });
+  if (!options.paths || options.paths.length === 0) return result;
+  const wanted = options.paths.map((p) => p.replace(/\/+$/, ""));
+  const diagnostics = result.diagnostics.filter((d) => wanted.some((w) => w === "." || d.file === w || d.file.startsWith(w + "/")));
+  return { ...result, diagnostics, ok: !diagnostics.some((d) => d.severity === "error") };
+}

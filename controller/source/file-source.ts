@@ -1,0 +1,32 @@
+/**
+ * Where a workspace tree comes from. The loader reads a working tree, the git
+ * index and a git revision through this one interface, so validation, hooks and
+ * the reconciler judge exactly the same files the same way.
+ */
+export interface SourceEntry {
+  /** Path relative to the workspace root, forward slashes. */
+  path: string;
+  type: "file" | "symlink";
+  /** Size in bytes (for a symlink, the length of its target). */
+  size: number;
+}
+
+export interface FileSource {
+  /** For messages: "working tree", "index", "revision 1a2b3c4". */
+  readonly label: string;
+  /** Every file and symlink of the tree, in no particular order. */
+  list(): Promise<SourceEntry[]>;
+  /**
+   * Contents of many paths at once (git answers them in one process).
+   * A symlink reads as its target path, as git stores it.
+   */
+  read(paths: readonly string[]): Promise<Map<string, Buffer>>;
+}
+
+/** Folders that are never part of the desired state. */
+export const ignoredTopFolders = new Set([".git", "node_modules", "data", "exports"]);
+
+export function isIgnoredPath(path: string): boolean {
+  const top = path.split("/", 1)[0] ?? "";
+  return ignoredTopFolders.has(top) || path === ".env";
+}

@@ -1,0 +1,87 @@
+import { type FileSource, type SourceEntry, isIgnoredPath } from "./file-source.js";
+import { git, readBlobs } from "./git.js";
+
+interface TreeEntry extends SourceEntry {
+  oid: string;
+}
+
+/**
+ * A workspace read from git objects, never from the working tree: either a
+ * revision's tree or the index (what the next commit will contain). Run in the
+ * workspace folder, git restricts both listings to it, so a workspace may be a
+ * subfolder of a larger repository.
+ */
+export class GitSource implements FileSource {
+  readonly label: string;
+  private entries: Promise<Map<string, TreeEntry>> | undefined;
+
+  private constructor(
+    readonly dir: string,
+    private readonly what: { index: true } | { revision: string },
+  ) {
+    this.label = "index" in what ? "index" : `revision ${what.revision}`;
+  }
+
+  /** The staged tree: what `git commit` would record now. */
+  static index(dir: string): GitSource {
+    return new GitSource(dir, { index: true });
+  }
+
+  /** The tree of a revision (commit, branch, tag), read at the workspace's path. */
+  static revision(dir: string, revision: string): GitSource {
+    return new GitSource(dir, { revision });
+  }
+
+  list(): Promise<SourceEntry[]> {
+    return this.load().then((m) => [...m.values()]);
+  }
+
+  async read(paths: readonly string[]): Promise<Map<string, Buffer>> {
+    const entries = await this.load();
+    const wanted = paths.map((p) => {
+      const entry = entries.get(p);
+      if (!entry) throw new Error(`${p} is not in the ${this.label}`);
+      return entry;
+    });
+    const blobs = await readBlobs(this.dir, wanted.map((e) => e.oid));
+    return new Map(wanted.map((e, i) => [e.path, blobs[i] ?? Buffer.alloc(0)]));
+  }
+
+  private load(): Promise<Map<string, TreeEntry>> {
+    this.entries ??= "index" in this.what ? this.listIndex() : this.listRevision(this.what.revision);
+    return this.entries;
+  }
+
+  private async listIndex(): Promise<Map<string, TreeEntry>> {
+    // <mode> <oid> <stage>\t<path>; sizes are unknown here and read with the blob.
+    const out = await git(this.dir, ["ls-files", "--stage", "-z"]);
+    const map = new Map<string, TreeEntry>();
+    for (const record of out.toString().split("\0")) {
+      const tab = record.indexOf("\t");
+      if (tab < 0) continue;
+      const [mode, oid] = record.slice(0, tab).split(" ");
+      addEntry(map, record.slice(tab + 1), mode, oid, -1);
+    }
+    return map;
+  }
+
+  private async listRevision(revision: string): Promise<Map<string, TreeEntry>> {
+    // <mode> SP <type> SP <oid> SP+ <size>\t<path>
+    const out = await git(this.dir, ["ls-tree", "-r", "-l", "-z", `${revision}^{tree}`, "--", "."]);
+    const map = new Map<string, TreeEntry>();
+    for (const record of out.toString().split("\0")) {
+      const tab = record.indexOf("\t");
+      if (tab < 0) continue;
+      const [mode, , oid, size] = record.slice(0, tab).split(/ +/);
+      addEntry(map, record.slice(tab + 1), mode, oid, Number(size));
+    }
+    return map;
+  }
+}
+
+function addEntry(map: Map<string, TreeEntry>, path: string, mode?: string, oid?: string, size = -1): void {
+  if (!mode || !oid || isIgnoredPath(path)) return;
+  // 160000 is a submodule: not part of this workspace's files.
+  if (mode === "160000") return;
+  map.set(path, { path, oid, size, type: mode === "120000" ? "symlink" : "file" });
+}
