@@ -6,7 +6,7 @@ export const actionFields: Rule = ({ defs }) => {
   const out: Diagnostic[] = [];
   const exactlyOne = (site: ReturnType<typeof actionSites>[number], a: string, b: string) => {
     if ((site.fields[a] === undefined) !== (site.fields[b] === undefined)) return;
-    out.push(finding(site.owner, site.path, "action-fields", `a ${site.type} action needs exactly one of "${a}" or "${b}"`));
+    out.push(finding(site.owner, site.path, "action-fields", `a ${site.type} action needs exactly one of "${a}" or "${b}"`, "error", { key: true }));
   };
   for (const site of actionSites(defs)) {
     if (site.type === "claude_chat") exactlyOne(site, "prompt", "messages");

@@ -15,6 +15,7 @@ export const missingAgent: Rule = ({ defs }) => {
         "no-agent",
         `this ${site.type} action names no agent and nexaas.yaml has no defaults.agent: set "agent" on the action or the event`,
         "warning",
+        { key: true },
       ),
     );
   }

@@ -33,8 +33,9 @@ export function finding(
   rule: string,
   message: string,
   severity: Diagnostic["severity"] = "error",
+  options: { key?: boolean } = {},
 ): Diagnostic {
-  return { file: def.file, ...positionOf(def as Definition, path), rule, severity, message };
+  return { file: def.file, ...positionOf(def as Definition, path, options.key), rule, severity, message };
 }
 
 /** Every event and inline/flow step with the action fields it carries, and the path to them. */

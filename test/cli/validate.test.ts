@@ -1,0 +1,82 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../controller/package-root.js";
+import { baseWorkspace, writeTree } from "../support/tree.js";
+import { cli, git, gitIdentity, isolateGit, tempDir } from "./helpers.js";
+
+beforeAll(() => isolateGit());
+
+function workspace(extra: Record<string, string> = {}): string {
+  const dir = tempDir();
+  writeTree(dir, { ...baseWorkspace, ...extra });
+  return dir;
+}
+
+const bad = {
+  "events/late.yaml": "condition: {type: cron, expr: \"0 9 * *\"}\naction: {type: script, command: ls}\n",
+  "flows/report.yaml": "steps:\n  - id: a\n    action: claude_chat\n    prompt: \"{{nope.x}}\"\n",
+};
+
+describe("nexaas validate", () => {
+  it("exits 0 and says so for a valid workspace", async () => {
+    const r = await cli(["validate"], workspace());
+    expect(r).toMatchObject({ code: 0, stdout: "no problems\n" });
+  });
+
+  it("exits 1 and prints file:line:col rule message for each error", async () => {
+    const r = await cli(["validate"], workspace(bad));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^events\/late\.yaml:1:\d+ +error +cron-expression +cron expression "0 9 \* \*" has 4 fields/m);
+    expect(r.stdout).toMatch(/^flows\/report\.yaml:4:\d+ +error +flow-template/m);
+  });
+
+  it("--json gives {ok, diagnostics} with the SPEC keys", async () => {
+    const r = await cli(["validate", "--json"], workspace(bad));
+    const out = JSON.parse(r.stdout) as { ok: boolean; diagnostics: Record<string, unknown>[] };
+    expect(out.ok).toBe(false);
+    expect(out.diagnostics).toHaveLength(2);
+    expect(Object.keys(out.diagnostics[0] ?? {}).sort()).toEqual(["column", "file", "line", "message", "rule", "severity"]);
+  });
+
+  it("reports only the given PATHS, judged against the whole workspace", async () => {
+    const dir = workspace(bad);
+    const r = await cli(["validate", "--json", "flows"], dir);
+    const out = JSON.parse(r.stdout) as { diagnostics: { file: string }[] };
+    expect(out.diagnostics.map((d) => d.file)).toEqual(["flows/report.yaml"]);
+    const events = await cli(["validate", "--workspace", "..", "--json", "../events/late.yaml"], join(dir, "agents"));
+    expect(events.code).toBe(1);
+    expect((JSON.parse(events.stdout) as { diagnostics: { file: string }[] }).diagnostics.map((d) => d.file)).toEqual(["events/late.yaml"]);
+  });
+
+  it("--staged validates the index", async () => {
+    const dir = workspace();
+    git(dir, "init", "-q");
+    gitIdentity(dir);
+    git(dir, "add", "-A");
+    writeTree(dir, bad); // not staged
+    expect((await cli(["validate", "--staged"], dir)).code).toBe(0);
+    git(dir, "add", "-A");
+    expect((await cli(["validate", "--staged"], dir)).code).toBe(1);
+  });
+
+  it("is a usage error (exit 2) for an unknown format, flag or a path outside the workspace", async () => {
+    const dir = workspace();
+    for (const argv of [["validate", "--format", "xml"], ["validate", "--bogus"], ["validate", "/"]]) {
+      const r = await cli(argv, dir);
+      expect(r.code, argv.join(" ")).toBe(2);
+      expect(r.stderr).toContain("Usage: nexaas validate");
+    }
+  });
+
+  it("runs as the installed command: `nexaas init --example` then `validate` exits 0", () => {
+    const dir = join(tempDir(), "w");
+    const bin = join(packageRoot, "bin/nexaas.js");
+    const init = spawnSync(process.execPath, [bin, "init", dir, "--example"], { encoding: "utf8" });
+    expect(init.status, init.stderr).toBe(0);
+    const validate = spawnSync(process.execPath, [bin, "validate", "--workspace", dir], { encoding: "utf8" });
+    expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+    const help = spawnSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
+    expect(help.stdout).toContain("validate");
+  });
+});
