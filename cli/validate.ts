@@ -1,7 +1,8 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
+import { GitError } from "../controller/source/git.js";
 import type { Command } from "./command.js";
-import { UsageError } from "./errors.js";
+import { CommandError, UsageError } from "./errors.js";
 import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index.js";
 
 export const command: Command = {
@@ -39,6 +40,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
       dir: workspace,
       tree: ctx.values.staged ? { from: "index" } : { from: "worktree" },
       paths,
+    }).catch((error: unknown) => {
+      if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
+      throw error;
     });
     const needsRepoPath = format === "sarif" || format === "github";
     const workspaceFromRepoRoot = needsRepoPath ? await repoPrefix(workspace) : "";

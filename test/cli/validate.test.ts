@@ -60,6 +60,14 @@ describe("nexaas validate", () => {
     expect((await cli(["validate", "--staged"], dir)).code).toBe(1);
   });
 
+  it("fails clearly (exit 1) for --staged outside a git repository and for a missing workspace", async () => {
+    const staged = await cli(["validate", "--staged"], workspace());
+    expect(staged.code).toBe(1);
+    expect(staged.stderr).toMatch(/--staged reads the git index: .*not a git repository/i);
+    const missing = await cli(["validate", "--workspace", "does/not/exist"], tempDir());
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringMatching(/no workspace at/) });
+  });
+
   it("is a usage error (exit 2) for an unknown format, flag or a path outside the workspace", async () => {
     const dir = workspace();
     for (const argv of [["validate", "--format", "xml"], ["validate", "--bogus"], ["validate", "/"]]) {

@@ -121,6 +121,11 @@ const cases: Case[] = [
     want: { rule: "interval", file: "events/a.yaml", line: 3 },
   },
   {
+    name: "zero timeout",
+    tree: { "events/a.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: ls}\npolicy:\n  timeout: 0s\n" },
+    want: { rule: "duration", file: "events/a.yaml", line: 4, message: /policy.timeout/ },
+  },
+  {
     name: "once value that is not a date-time",
     tree: { "events/a.yaml": "condition:\n  type: once\n  expr: next tuesday\naction: {type: script, command: ls}\n" },
     want: { rule: "date-time", file: "events/a.yaml", line: 3 },

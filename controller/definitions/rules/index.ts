@@ -1,4 +1,5 @@
 import { actionFields } from "./action-fields.js";
+import { durations } from "./durations.js";
 import { flowTemplates } from "./flow-templates.js";
 import { flowWhen } from "./flow-when.js";
 import { missingAgent } from "./missing-agent.js";
@@ -13,6 +14,7 @@ export const rules: readonly Rule[] = [
   unknownReference,
   actionFields,
   scheduleValues,
+  durations,
   flowTemplates,
   flowWhen,
   workspacePaths,

@@ -29,9 +29,6 @@ export const scheduleValues: Rule = ({ defs, now }) => {
     if (expires !== undefined && Number.isNaN(Date.parse(expires))) {
       out.push(finding(event, ["policy", "expires_at"], "date-time", `policy.expires_at: "${expires}" is not a real date-time`));
     }
-    for (const [i, d] of (event.spec.policy?.backoff ?? []).entries()) {
-      if (parseDuration(d) === undefined) out.push(finding(event, ["policy", "backoff", i], "duration", `policy.backoff[${i}]: "${d}" is not a duration`));
-    }
   }
   for (const flow of defs.flows.values()) {
     if (flow.spec.trigger && flow.spec.trigger.type !== "after") {

@@ -1,0 +1,29 @@
+import type { Diagnostic } from "../diagnostic.js";
+import { parseDuration } from "../duration.js";
+import { label } from "../check-schema.js";
+import type { ValuePath } from "../parsed-file.js";
+import { actionSites, finding, type Rule } from "./rule.js";
+
+/**
+ * The schema checks a duration's spelling; a zero one ("0s") passes it but
+ * would mean "retry at once, forever" or "time out immediately".
+ */
+export const durations: Rule = ({ defs }) => {
+  const out: Diagnostic[] = [];
+  const check = (owner: Parameters<typeof finding>[0], path: ValuePath, value: unknown) => {
+    if ((typeof value === "string" || typeof value === "number") && parseDuration(value) === undefined) {
+      out.push(finding(owner, path, "duration", `${label(path)}: "${value}" must be a duration above zero`));
+    }
+  };
+  for (const event of defs.events.values()) {
+    const policy = event.spec.policy;
+    if (!policy) continue;
+    check(event, ["policy", "timeout"], policy.timeout);
+    check(event, ["policy", "catchup_window"], policy.catchup_window);
+    policy.backoff?.forEach((d, i) => check(event, ["policy", "backoff", i], d));
+  }
+  for (const site of actionSites(defs)) {
+    if (site.type === "script") check(site.owner, [...site.path, "timeout"], site.fields.timeout);
+  }
+  return out;
+};
