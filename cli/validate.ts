@@ -7,7 +7,7 @@ import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index
 
 export const command: Command = {
   summary: "check every file of the workspace; every error in one pass",
-  help: `Usage: nexaas validate [PATHS...] [--staged] [--format text|json|sarif|github] [--workspace DIR]
+  help: `Usage: nexaas validate [PATHS...] [--staged | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
 
 Checks every file of the workspace (and the framework layer under it): YAML
 syntax, the schemas in schemas/, and cross-file rules (unknown agents, skills,
@@ -19,12 +19,15 @@ in one pass as file:line:col.
   PATHS            only report problems in these files or folders (the rules
                    still see the whole workspace)
   --staged         validate what the git index holds: the commit about to be made
+  --revision REV   validate a commit's tree from git objects (what a push or
+                   the reconciler would see), not the working tree
   --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github
                    (workflow annotations); --json is --format json
 
 Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
   options: {
     staged: { type: "boolean" },
+    revision: { type: "string", short: "r" },
     format: { type: "string", short: "f" },
   },
   async run(ctx) {
@@ -36,12 +39,14 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
       return rel === "" ? "." : rel;
     });
-    const result = await validateWorkspace({
-      dir: workspace,
-      tree: ctx.values.staged ? { from: "index" } : { from: "worktree" },
-      paths,
-    }).catch((error: unknown) => {
-      if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
+    const revision = ctx.values.revision as string | undefined;
+    if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
+    const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
+    const result = await validateWorkspace({ dir: workspace, tree, paths }).catch((error: unknown) => {
+      if (error instanceof GitError) {
+        const what = tree.from === "index" ? "--staged reads the git index" : `--revision ${revision ?? ""} reads git objects`;
+        throw new CommandError(`${what}: ${error.message}`, "git", { cause: error });
+      }
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
       throw error;
     });

@@ -77,6 +77,7 @@ describe("the hooks installed by init", () => {
     writeFileSync(join(dir, "events/morning.yaml"), invalidEvent);
     git(dir, "add", "events/morning.yaml");
     expect(gitResult(dir, "commit", "--no-verify", "-m", "Add morning event").status).toBe(0);
+    writeFileSync(join(dir, "events/morning.yaml"), validEvent); // fixed on disk only: the pushed commit is still bad
     const refused = gitResult(dir, "push", "origin", "main");
     expect(refused.status).not.toBe(0);
     expect(output(refused)).toContain("events/morning.yaml:9:3");

@@ -60,6 +60,25 @@ describe("nexaas validate", () => {
     expect((await cli(["validate", "--staged"], dir)).code).toBe(1);
   });
 
+  it("--revision validates a commit's tree, not the working tree", async () => {
+    const dir = workspace();
+    git(dir, "init", "-q");
+    gitIdentity(dir);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "good");
+    writeTree(dir, bad);
+    expect((await cli(["validate", "--revision", "HEAD"], dir)).code).toBe(0);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "bad");
+    const r = await cli(["validate", "--revision", "HEAD", "--json"], dir);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { diagnostics: unknown[] }).diagnostics).toHaveLength(2);
+    expect((await cli(["validate", "--revision", "HEAD~1"], dir)).code).toBe(0);
+    expect((await cli(["validate", "--revision", "HEAD", "--staged"], dir)).code).toBe(2);
+    const unknown = await cli(["validate", "--revision", "no-such-rev"], dir);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/--revision no-such-rev reads git objects/) });
+  });
+
   it("fails clearly (exit 1) for --staged outside a git repository and for a missing workspace", async () => {
     const staged = await cli(["validate", "--staged"], workspace());
     expect(staged.code).toBe(1);
