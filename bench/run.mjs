@@ -15,7 +15,7 @@ const benches = readdirSync(benchDir)
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
 
-if (!existsSync(join(repoRoot, "dist", "bundle", "main.js"))) {
+if (!existsSync(join(repoRoot, "dist", "nexaas.cjs"))) {
   console.error("bench: dist/ is missing; run `npm run bench` (it builds first) or `npm run build`.");
   process.exit(1);
 }
