@@ -10,11 +10,13 @@ import type {
   RegistryDefinition,
   SkillDefinition,
 } from "./model.js";
-import { parseFrontMatter, parseHeadingSkill } from "./parse-markdown.js";
+import { checkEvents, followupEvents } from "./memory-shorthands.js";
+import { parseFrontMatter } from "./parse-markdown.js";
+import { parseMarkdownSkill } from "./parse-skill.js";
 import { parseYaml } from "./parse-yaml.js";
 import type { ParsedFile } from "./parsed-file.js";
 import type { LayerFile } from "./read-layer-files.js";
-import type { AgentFile, ChecksFile, EventFile, FollowupsFile, NexaasFile, SkillFile } from "./schema-types.js";
+import type { AgentFile, EventFile, NexaasFile, SkillFile } from "./schema-types.js";
 
 export interface ParsedLayer {
   manifest?: { spec: NexaasFile; source: ParsedFile };
@@ -81,7 +83,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
       case "agent-prompt":
         break;
       case "skill-markdown": {
-        const skill = parseMarkdownSkill(f, r.name, layer, display, out.diagnostics);
+        const skill = parseMarkdownSkill(f, r.name, layer, display(f.path), out.diagnostics);
         if (skill) out.definitions.push(skill);
         break;
       }
@@ -119,18 +121,12 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
         out.definitions.push({ kind: "flow", ...base(spec.id ?? r.name, f, parsed), spec });
         break;
       }
-      case "mcp-server": {
-        const parsed = yamlOf(f, "mcp-server");
-        if (!parsed) break;
-        const spec = parsed.value as McpServerDefinition["spec"];
-        out.definitions.push({ kind: "mcp-server", ...base(r.name, f, parsed), spec });
-        break;
-      }
+      case "mcp-server":
       case "registry": {
-        const parsed = yamlOf(f, "registry");
+        const parsed = yamlOf(f, r.role);
         if (!parsed) break;
-        const spec = parsed.value as RegistryDefinition["spec"];
-        out.definitions.push({ kind: "registry", ...base(r.name, f, parsed), spec });
+        const spec = parsed.value;
+        out.definitions.push({ kind: r.role, ...base(r.name, f, parsed), spec } as McpServerDefinition | RegistryDefinition);
         break;
       }
       case "followups": {
@@ -161,96 +157,4 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
     }
   }
   return out;
-}
-
-function parseMarkdownSkill(
-  f: LayerFile,
-  name: string,
-  layer: Layer,
-  display: (path: string) => string,
-  diagnostics: Diagnostic[],
-): SkillDefinition | undefined {
-  const file = display(f.path);
-  const parsed = parseHeadingSkill(f.text);
-  const problem = (line: number, rule: string, message: string) =>
-    diagnostics.push({ file, line, column: 1, rule, severity: "error", message });
-  if (!parsed.name) {
-    problem(1, "skill-format", `a skill file starts with "# ${name}" (its name), then a one-line description`);
-    return undefined;
-  }
-  if (!parsed.description) {
-    problem(parsed.name.line, "skill-format", "the line after the heading must describe the skill in one sentence");
-    return undefined;
-  }
-  const source: ParsedFile = {
-    file,
-    value: { name: parsed.name.text, description: parsed.description.text },
-    at: (path) => ({ line: path[0] === "description" ? parsed.description!.line : parsed.name!.line, column: path[0] === "name" ? 3 : 1 }),
-  };
-  return {
-    kind: "skill",
-    name,
-    layer,
-    file,
-    source,
-    format: "markdown",
-    description: parsed.description.text,
-    instructions: parsed.instructions,
-  };
-}
-
-function followupEvents(parsed: ParsedFile, layer: Layer): EventDefinition[] {
-  const spec = parsed.value as FollowupsFile;
-  return spec.followups.map((item, i) => ({
-    kind: "event",
-    name: item.id,
-    layer,
-    file: parsed.file,
-    source: parsed,
-    origin: "followups",
-    itemPath: ["followups", i],
-    spec: {
-      id: item.id,
-      description: item.description ?? `Followup: ${item.prompt.slice(0, 60)}`,
-      enabled: item.enabled ?? true,
-      ...(item.agent ? { agent: item.agent } : {}),
-      condition: { type: "once", expr: item.due },
-      action: { type: "claude_chat", prompt: item.prompt },
-    },
-  }));
-}
-
-function checkEvents(parsed: ParsedFile, layer: Layer, diagnostics: Diagnostic[]): EventDefinition[] {
-  const spec = parsed.value as ChecksFile;
-  const events: EventDefinition[] = [];
-  spec.checks.forEach((item, i) => {
-    if ((item.prompt === undefined) === (item.skill === undefined)) {
-      diagnostics.push({
-        file: parsed.file,
-        ...parsed.at(["checks", i]),
-        rule: "action-fields",
-        severity: "error",
-        message: `checks[${i}]: give exactly one of "prompt" or "skill"`,
-      });
-      return;
-    }
-    events.push({
-      kind: "event",
-      name: item.id,
-      layer,
-      file: parsed.file,
-      source: parsed,
-      origin: "checks",
-      itemPath: ["checks", i],
-      spec: {
-        id: item.id,
-        description: item.description ?? `Check ${item.id}`,
-        enabled: item.enabled ?? true,
-        ...(item.agent ? { agent: item.agent } : {}),
-        condition: { type: "interval", expr: item.interval },
-        action: item.skill !== undefined ? { type: "skill", skill: item.skill } : { type: "claude_chat", prompt: item.prompt ?? "" },
-      },
-    });
-  });
-  return events;
 }
