@@ -1,0 +1,29 @@
+import type { Definition, Definitions } from "../definitions/model.js";
+import { objectDigest } from "./canonical-json.js";
+import type { ObjectKind, ObjectState } from "./object-state.js";
+
+/**
+ * definitions -> the objects a revision wants in the store. Pure. The workspace
+ * manifest's `identity` stays out: it exists to keep names from leaving the
+ * workspace, and the store is read by the API.
+ */
+export function desiredState(defs: Definitions): ObjectState[] {
+  const out: ObjectState[] = [];
+  const push = (kind: ObjectKind, def: Pick<Definition, "name" | "layer" | "file">, spec: Record<string, unknown>) => {
+    const clean = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>; // drop undefined, copy
+    out.push({ kind, name: def.name, layer: def.layer, file: def.file, spec: clean, digest: objectDigest(def.layer, clean) });
+  };
+  if (defs.manifest) {
+    const { identity: _identity, ...settings } = defs.manifest.spec;
+    push("workspace", { name: "workspace", layer: "workspace", file: defs.manifest.source.file }, settings);
+  }
+  for (const a of defs.agents.values()) push("agent", a, { ...a.config, prompt: a.prompt });
+  for (const s of defs.skills.values()) {
+    push("skill", s, { format: s.format, description: s.description, instructions: s.instructions, ...(s.frontMatter ? { front_matter: s.frontMatter } : {}) });
+  }
+  for (const m of defs.mcpServers.values()) push("mcp_server", m, { ...m.spec });
+  for (const r of defs.registries.values()) push("registry", r, { ...r.spec });
+  for (const f of defs.flows.values()) push("flow", f, { ...f.spec });
+  for (const e of defs.events.values()) push("event", e, { ...e.spec, origin: e.origin });
+  return out;
+}

@@ -1,0 +1,197 @@
+-- 000001: definitions, runtime tables and sync status.
+-- Times are ISO 8601 UTC text with milliseconds (2026-11-23T09:00:00.000Z).
+-- Definition tables share one shape: the applier (controller/reconcile) is their only writer.
+-- `spec` is the canonical JSON of the definition; `digest` is sha256 of canonical {layer, spec},
+-- so a row edited out of band is noticed (drift) and put back.
+
+CREATE TABLE workspace_settings (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE agents (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  model       TEXT,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE skills (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE flows (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE mcp_servers (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE registries (
+  name        TEXT PRIMARY KEY,
+  layer       TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision    TEXT NOT NULL,
+  digest      TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  spec        TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+-- Events: the definition columns, a few columns extracted for filtering, and runtime state
+-- that survives reconciles (next fire time, failures, pause).
+CREATE TABLE events (
+  name                  TEXT PRIMARY KEY,
+  layer                 TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
+  revision              TEXT NOT NULL,
+  digest                TEXT NOT NULL,
+  file                  TEXT NOT NULL,
+  spec                  TEXT NOT NULL,
+  agent                 TEXT,
+  condition_type        TEXT NOT NULL CHECK (condition_type IN ('cron', 'interval', 'once', 'webhook')),
+  condition_digest      TEXT NOT NULL,
+  enabled               INTEGER NOT NULL DEFAULT 1,
+  origin                TEXT NOT NULL DEFAULT 'events' CHECK (origin IN ('events', 'followups', 'checks')),
+  next_fire_at          TEXT,
+  last_fired_at         TEXT,
+  last_run_at           TEXT,
+  last_run_status       TEXT,
+  consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+  paused                INTEGER NOT NULL DEFAULT 0,
+  paused_reason         TEXT,
+  paused_at             TEXT,
+  created_at            TEXT NOT NULL,
+  updated_at            TEXT NOT NULL
+);
+CREATE INDEX events_next_fire ON events (next_fire_at) WHERE enabled = 1 AND paused = 0;
+
+-- One row per run of an event; kept when the event is deleted (history).
+-- (event_id, scheduled_for) is the firing key: one schedule slot can never run twice.
+CREATE TABLE event_runs (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id       TEXT NOT NULL,
+  scheduled_for  TEXT NOT NULL,
+  trigger        TEXT NOT NULL DEFAULT 'schedule' CHECK (trigger IN ('schedule', 'catchup', 'manual', 'webhook', 'flow')),
+  status         TEXT NOT NULL CHECK (status IN ('queued', 'running', 'success', 'failed', 'cancelled')),
+  attempt        INTEGER NOT NULL DEFAULT 0,
+  revision       TEXT,
+  payload        TEXT,
+  started_at     TEXT,
+  finished_at    TEXT,
+  duration_ms    INTEGER,
+  output         TEXT,
+  error          TEXT,
+  created_at     TEXT NOT NULL,
+  UNIQUE (event_id, scheduled_for)
+);
+CREATE INDEX event_runs_event ON event_runs (event_id, id DESC);
+
+CREATE TABLE job_queue (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id            INTEGER NOT NULL REFERENCES event_runs (id),
+  event_id          TEXT NOT NULL,
+  status            TEXT NOT NULL CHECK (status IN ('queued', 'running', 'success', 'failed', 'cancelled')),
+  priority          INTEGER NOT NULL DEFAULT 5,
+  run_at            TEXT NOT NULL,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  max_attempts      INTEGER NOT NULL DEFAULT 3,
+  concurrency_key   TEXT,
+  lease_owner       TEXT,
+  lease_expires_at  TEXT,
+  last_error        TEXT,
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL
+);
+CREATE INDEX job_queue_ready ON job_queue (status, priority, run_at);
+CREATE INDEX job_queue_event ON job_queue (event_id, status);
+
+CREATE TABLE chat_sessions (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_key  TEXT NOT NULL UNIQUE,
+  agent        TEXT,
+  event_id     TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+);
+
+CREATE TABLE chat_messages (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id  INTEGER NOT NULL REFERENCES chat_sessions (id) ON DELETE CASCADE,
+  run_id      INTEGER,
+  role        TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+  content     TEXT NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX chat_messages_session ON chat_messages (session_id, id);
+
+-- Every model call: tokens and cost (NULL when the model has no price; never 0 by guess).
+CREATE TABLE token_usage (
+  id                           INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id                       INTEGER,
+  event_id                     TEXT,
+  agent                        TEXT,
+  model                        TEXT NOT NULL,
+  input_tokens                 INTEGER NOT NULL DEFAULT 0,
+  output_tokens                INTEGER NOT NULL DEFAULT 0,
+  cache_creation_input_tokens  INTEGER NOT NULL DEFAULT 0,
+  cache_read_input_tokens      INTEGER NOT NULL DEFAULT 0,
+  cost_usd                     REAL,
+  price_table_date             TEXT,
+  created_at                   TEXT NOT NULL
+);
+CREATE INDEX token_usage_created ON token_usage (created_at);
+
+CREATE TABLE users (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT NOT NULL,
+  email       TEXT UNIQUE,
+  role        TEXT NOT NULL DEFAULT 'viewer',
+  created_at  TEXT NOT NULL
+);
+
+CREATE TABLE companies (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  name        TEXT NOT NULL UNIQUE,
+  created_at  TEXT NOT NULL
+);
+
+-- One row: what is live, and what was last tried (with every diagnostic when it failed).
+CREATE TABLE sync_status (
+  id                       INTEGER PRIMARY KEY CHECK (id = 1),
+  last_applied_revision    TEXT,
+  last_applied_key         TEXT,
+  last_applied_at          TEXT,
+  last_attempted_revision  TEXT,
+  last_attempted_at        TEXT,
+  last_result              TEXT CHECK (last_result IN ('applied', 'unchanged', 'invalid', 'error')),
+  errors                   TEXT NOT NULL DEFAULT '[]',
+  drift                    TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO sync_status (id) VALUES (1);
