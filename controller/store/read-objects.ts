@@ -1,0 +1,42 @@
+import type { Database } from "better-sqlite3";
+import { objectDigest } from "../reconcile/canonical-json.js";
+import { type CurrentObject, objectKinds } from "../reconcile/object-state.js";
+import { type DefinitionRow, definitionTables } from "./definition-tables.js";
+import { prepared } from "./prepared.js";
+
+/**
+ * Every definition in the store, as the planner compares it with a revision.
+ * `actualDigest` is recomputed from the row, so an out-of-band edit shows as
+ * a digest mismatch (drift) rather than going unnoticed.
+ */
+export function readObjects(db: Database): CurrentObject[] {
+  const out: CurrentObject[] = [];
+  for (const kind of objectKinds) {
+    const sql = `SELECT name, layer, revision, digest, file, spec FROM ${definitionTables[kind]} ORDER BY name`;
+    for (const row of prepared(db, sql).all() as DefinitionRow[]) {
+      const spec = parseSpec(row.spec);
+      out.push({
+        kind,
+        name: row.name,
+        layer: row.layer,
+        file: row.file,
+        spec,
+        digest: row.digest,
+        revision: row.revision,
+        actualDigest: objectDigest(row.layer, spec),
+      });
+    }
+  }
+  return out;
+}
+
+/** A spec mangled out of band must not stop a reconcile: it reads as empty, its digest differs, and apply puts it back. */
+function parseSpec(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  return {};
+}

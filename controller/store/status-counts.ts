@@ -1,0 +1,34 @@
+import type { Database } from "better-sqlite3";
+import { type EventStatus, eventStatus } from "./event-status.js";
+import { prepared } from "./prepared.js";
+
+/** The counters of `nexaas status` (SPEC §10). */
+export interface StatusCounts {
+  events: Record<EventStatus, number>;
+  queue: { queued: number; running: number };
+  spend_today_usd: number;
+}
+
+export function statusCounts(db: Database, now: Date): StatusCounts {
+  const events: Record<EventStatus, number> = { active: 0, paused: 0, disabled: 0, expired: 0 };
+  const eventRows = prepared(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at FROM events").all() as {
+    enabled: number;
+    paused: number;
+    expires_at: unknown;
+  }[];
+  for (const row of eventRows) events[eventStatus(row, now)]++;
+
+  const queue = { queued: 0, running: 0 };
+  const queueRows = prepared(
+    db,
+    "SELECT status, count(*) AS n FROM job_queue WHERE status IN ('queued', 'running') GROUP BY status",
+  ).all() as { status: "queued" | "running"; n: number }[];
+  for (const row of queueRows) queue[row.status] = row.n;
+
+  // total() ignores NULL costs (unknown model price) and is 0.0 when there are no rows.
+  // Times are ISO UTC text, so "since midnight UTC" is a string comparison on the index.
+  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
+  const spend = prepared(db, "SELECT total(cost_usd) FROM token_usage WHERE created_at >= ?").pluck().get(midnight) as number;
+  // Rounded to a millionth of a dollar so summed floats print as people expect (0.3, not 0.30000000000000004).
+  return { events, queue, spend_today_usd: Math.round(spend * 1e6) / 1e6 };
+}

@@ -1,0 +1,66 @@
+import type { Database } from "better-sqlite3";
+import type { Diagnostic } from "../definitions/diagnostic.js";
+import { prepared } from "./prepared.js";
+import { isoTime } from "./time.js";
+
+export type SyncResult = "applied" | "unchanged" | "invalid" | "error";
+
+/** What is live (last applied) and what was last tried, with its errors when it failed. */
+export interface SyncStatus {
+  last_applied_revision: string | null;
+  /** Identifies the applied content (workspace tree and framework): equal key, nothing to do. */
+  last_applied_key: string | null;
+  last_applied_at: string | null;
+  last_attempted_revision: string | null;
+  last_attempted_at: string | null;
+  last_result: SyncResult | null;
+  errors: Diagnostic[];
+  /** Objects found edited out of band and put back by the last apply (`kind/name`). */
+  drift: string[];
+}
+
+type Row = Omit<SyncStatus, "errors" | "drift"> & { errors: string; drift: string };
+
+export function getSyncStatus(db: Database): SyncStatus {
+  const row = prepared(db, "SELECT * FROM sync_status WHERE id = 1").get() as Row | undefined;
+  if (!row) throw new Error("sync_status has no row: the store's first migration did not run");
+  return {
+    last_applied_revision: row.last_applied_revision,
+    last_applied_key: row.last_applied_key,
+    last_applied_at: row.last_applied_at,
+    last_attempted_revision: row.last_attempted_revision,
+    last_attempted_at: row.last_attempted_at,
+    last_result: row.last_result,
+    errors: JSON.parse(row.errors) as Diagnostic[],
+    drift: JSON.parse(row.drift) as string[],
+  };
+}
+
+/** A revision went live. */
+export function recordApplied(db: Database, input: { revision: string; key: string; at: Date; drift: readonly string[] }): void {
+  const at = isoTime(input.at);
+  prepared(
+    db,
+    `UPDATE sync_status SET last_applied_revision = @revision, last_applied_key = @key, last_applied_at = @at,
+       last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'applied', errors = '[]', drift = @drift
+     WHERE id = 1`,
+  ).run({ revision: input.revision, key: input.key, at, drift: JSON.stringify(input.drift) });
+}
+
+/** A revision whose content is already live (e.g. a commit that did not touch the workspace). */
+export function recordUnchanged(db: Database, input: { revision: string; at: Date }): void {
+  prepared(
+    db,
+    `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'unchanged', errors = '[]'
+     WHERE id = 1`,
+  ).run({ revision: input.revision, at: isoTime(input.at) });
+}
+
+/** A revision with errors: nothing of it applied, so the last applied revision stays live and is kept here. */
+export function recordInvalid(db: Database, input: { revision: string; at: Date; errors: readonly Diagnostic[] }): void {
+  prepared(
+    db,
+    `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'invalid', errors = @errors
+     WHERE id = 1`,
+  ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(input.errors) });
+}

@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import type { Database } from "better-sqlite3";
+import { canonicalJson } from "../reconcile/canonical-json.js";
+import type { ObjectState } from "../reconcile/object-state.js";
+import { prepared } from "./prepared.js";
+import { isoTime } from "./time.js";
+
+/**
+ * sha256 of the canonical condition. The applier compares it with the stored
+ * one: only a changed condition earns a fresh next fire time; any other edit
+ * (prompt, policy, description) keeps the event's place in its schedule.
+ */
+export function conditionDigest(spec: Record<string, unknown>): string {
+  return createHash("sha256").update(canonicalJson(spec.condition ?? null)).digest("hex");
+}
+
+/** The definition columns: everything a revision decides; runtime columns are the scheduler's. */
+function definitionColumns(obj: ObjectState, revision: string, now: Date) {
+  const spec = obj.spec;
+  const condition = record(spec.condition);
+  const action = record(spec.action);
+  const agent = typeof spec.agent === "string" ? spec.agent : typeof action.agent === "string" ? action.agent : null;
+  return {
+    name: obj.name,
+    layer: obj.layer,
+    revision,
+    digest: obj.digest,
+    file: obj.file,
+    spec: canonicalJson(spec),
+    agent,
+    condition_type: condition.type,
+    condition_digest: conditionDigest(spec),
+    enabled: spec.enabled === false ? 0 : 1,
+    origin: typeof spec.origin === "string" ? spec.origin : "events",
+    updated_at: isoTime(now),
+  };
+}
+
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" ? (value as Record<string, unknown>) : {};
+
+const insertSql = `
+  INSERT INTO events (name, layer, revision, digest, file, spec, agent, condition_type, condition_digest, enabled, origin,
+                      next_fire_at, created_at, updated_at)
+  VALUES (@name, @layer, @revision, @digest, @file, @spec, @agent, @condition_type, @condition_digest, @enabled, @origin,
+          @next_fire_at, @updated_at, @updated_at)`;
+
+const setDefinition = `layer = @layer, revision = @revision, digest = @digest, file = @file, spec = @spec, agent = @agent,
+  condition_type = @condition_type, condition_digest = @condition_digest, enabled = @enabled, origin = @origin, updated_at = @updated_at`;
+const updateKeepingScheduleSql = `UPDATE events SET ${setDefinition} WHERE name = @name`;
+const updateWithScheduleSql = `UPDATE events SET ${setDefinition}, next_fire_at = @next_fire_at WHERE name = @name`;
+
+/** A new event, with its first fire time (null: it never fires by schedule, e.g. a webhook). */
+export function insertEvent(db: Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): void {
+  prepared(db, insertSql).run({ ...definitionColumns(obj, revision, now), next_fire_at: nextFireAt ? isoTime(nextFireAt) : null });
+}
+
+/**
+ * Rewrites an event's definition. Its runtime state survives: failures, pause
+ * and last run always; the next fire time too unless the condition changed,
+ * when `nextFireAt` replaces it (a new schedule starts from now).
+ */
+export function updateEventDefinition(
+  db: Database,
+  obj: ObjectState,
+  revision: string,
+  now: Date,
+  conditionChanged: boolean,
+  nextFireAt: Date | null,
+): void {
+  const columns = definitionColumns(obj, revision, now);
+  if (conditionChanged) prepared(db, updateWithScheduleSql).run({ ...columns, next_fire_at: nextFireAt ? isoTime(nextFireAt) : null });
+  else prepared(db, updateKeepingScheduleSql).run(columns);
+}
+
+/** Removes an event's definition. Its runs stay as history; cancel its queued jobs first (cancelQueuedJobs). */
+export function deleteEvent(db: Database, name: string): void {
+  prepared(db, "DELETE FROM events WHERE name = ?").run(name);
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import { getSyncStatus, recordApplied, recordInvalid, recordUnchanged } from "../../controller/store/sync-status.js";
+import { at, freshDb } from "./helpers.js";
+
+const error: Diagnostic = { file: "events/daily.yaml", line: 3, column: 9, rule: "cron-expression", severity: "error", message: "bad cron" };
+
+describe("sync status", () => {
+  it("starts empty", () => {
+    const { db } = freshDb();
+    expect(getSyncStatus(db)).toEqual({
+      last_applied_revision: null,
+      last_applied_key: null,
+      last_applied_at: null,
+      last_attempted_revision: null,
+      last_attempted_at: null,
+      last_result: null,
+      errors: [],
+      drift: [],
+    });
+  });
+
+  it("keeps the applied revision live through an invalid one, then moves on with the fix", () => {
+    const { db } = freshDb();
+    recordApplied(db, { revision: "a1", key: "tree1:fw", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
+    expect(getSyncStatus(db)).toEqual({
+      last_applied_revision: "a1",
+      last_applied_key: "tree1:fw",
+      last_applied_at: "2026-11-23T09:00:00.000Z",
+      last_attempted_revision: "a1",
+      last_attempted_at: "2026-11-23T09:00:00.000Z",
+      last_result: "applied",
+      errors: [],
+      drift: ["agent/helper"],
+    });
+
+    recordInvalid(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
+    expect(getSyncStatus(db)).toMatchObject({
+      last_applied_revision: "a1",
+      last_applied_key: "tree1:fw",
+      last_applied_at: "2026-11-23T09:00:00.000Z",
+      last_attempted_revision: "b2",
+      last_attempted_at: "2026-11-23T09:05:00.000Z",
+      last_result: "invalid",
+      errors: [error],
+    });
+
+    recordApplied(db, { revision: "c3", key: "tree3:fw", at: at("2026-11-23T09:10:00.000Z"), drift: [] });
+    expect(getSyncStatus(db)).toMatchObject({
+      last_applied_revision: "c3",
+      last_attempted_revision: "c3",
+      last_result: "applied",
+      errors: [],
+      drift: [],
+    });
+  });
+
+  it("records an unchanged revision as attempted only, and clears the errors of an earlier invalid one", () => {
+    const { db } = freshDb();
+    recordApplied(db, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: [] });
+    recordInvalid(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
+    recordUnchanged(db, { revision: "c3", at: at("2026-11-23T09:10:00.000Z") });
+    expect(getSyncStatus(db)).toMatchObject({
+      last_applied_revision: "a1",
+      last_applied_at: "2026-11-23T09:00:00.000Z",
+      last_attempted_revision: "c3",
+      last_attempted_at: "2026-11-23T09:10:00.000Z",
+      last_result: "unchanged",
+      errors: [],
+    });
+  });
+});
