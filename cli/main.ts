@@ -8,6 +8,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   init: () => import("./init.js"),
   validate: () => import("./validate.js"),
   hooks: () => import("./hooks.js"),
+  plan: () => import("./plan.js"),
+  apply: () => import("./apply.js"),
+  status: () => import("./status.js"),
+  events: () => import("./events.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -15,6 +19,10 @@ const summaries: Record<string, string> = {
   init: "create a workspace (fresh or --example), git init, .env, hooks",
   validate: "check every file of the workspace; every error in one pass",
   hooks: "hooks install: install the git hooks into the workspace",
+  plan: "show what a revision would change (objects, diffs, fire times, risks)",
+  apply: "reconcile one revision into the database, once",
+  status: "what is live: applied and attempted revision, errors, counts, spend",
+  events: "list events, or show one with next fire times and last runs",
 };
 
 const commonOptions: OptionSpec = {

@@ -23,7 +23,12 @@ export function desiredState(defs: Definitions): ObjectState[] {
   }
   for (const m of defs.mcpServers.values()) push("mcp_server", m, { ...m.spec });
   for (const r of defs.registries.values()) push("registry", r, { ...r.spec });
-  for (const f of defs.flows.values()) push("flow", f, { ...f.spec });
-  for (const e of defs.events.values()) push("event", e, { ...e.spec, origin: e.origin });
+  // A cron condition without a time zone runs in the workspace's: storing the zone it
+  // resolves to makes a change of nexaas.yaml's timezone a visible, applied change
+  // of every event it moves (a fresh next fire time), not a silent one.
+  const zone = defs.manifest?.spec.timezone ?? "UTC";
+  const withZone = <T extends { type: string; timezone?: string }>(c: T): T => (c.type === "cron" && c.timezone === undefined ? { ...c, timezone: zone } : c);
+  for (const f of defs.flows.values()) push("flow", f, { ...f.spec, ...(f.spec.trigger ? { trigger: withZone(f.spec.trigger) } : {}) });
+  for (const e of defs.events.values()) push("event", e, { ...e.spec, condition: withZone(e.spec.condition), origin: e.origin });
   return out;
 }

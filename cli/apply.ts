@@ -1,0 +1,74 @@
+import type { Command } from "./command.js";
+import { CommandError } from "./errors.js";
+import { formatDiagnostics } from "./format/index.js";
+import { openStore } from "./open-store.js";
+
+export const command: Command = {
+  summary: "reconcile one revision into the database, once, and exit",
+  help: `Usage: nexaas apply [--revision REV] [--force] [--workspace DIR] [--db PATH] [--json]
+
+Reads the revision's tree from git objects (default HEAD; never the working
+tree), validates every file, plans the change against the database and
+applies it in one SQLite transaction. If any file is invalid nothing is
+applied: the last good revision stays live and \`nexaas status\` lists every
+error. A revision whose workspace tree is already live is a no-op.
+
+  --revision REV  the commit, branch or tag to apply (default HEAD)
+  --force         plan even when the tree is already live, putting back rows
+                  edited out of band (drift)
+
+Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error.`,
+  options: {
+    revision: { type: "string", short: "r" },
+    force: { type: "boolean" },
+  },
+  async run(ctx) {
+    const db = await openStore(ctx.common.db, { create: true });
+    try {
+      const { reconcile } = await import("../controller/reconcile/reconcile.js");
+      const { GitError } = await import("../controller/source/git.js");
+      const result = await reconcile(db, {
+        dir: ctx.common.workspace,
+        revision: (ctx.values.revision as string | undefined) ?? "HEAD",
+        force: ctx.values.force === true,
+      }).catch((error: unknown) => {
+        if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
+        throw error;
+      });
+      const short = result.revision.slice(0, 12);
+      if (ctx.common.json) {
+        ctx.stdout(JSON.stringify(toJson(result), null, 2) + "\n");
+      } else if (result.result === "unchanged") {
+        ctx.stdout(`No changes: the workspace tree of ${short} is already live.\n`);
+      } else if (result.result === "invalid") {
+        ctx.stderr(formatDiagnostics("text", result.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
+        ctx.stderr(`Revision ${short} is invalid: nothing was applied; the last good revision stays live.\n`);
+      } else {
+        const { renderPlanText } = await import("../controller/reconcile/render-plan-text.js");
+        if (result.plan.changes.length > 0) ctx.stdout(renderPlanText(result.plan, { color: false }));
+        const a = result.applied;
+        ctx.stdout(`Applied ${short}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted${a.cancelledJobs ? `, ${a.cancelledJobs} queued jobs cancelled` : ""}.\n`);
+        if (result.plan.drift.length > 0) ctx.stdout(`Drift put back: ${result.plan.drift.join(", ")}\n`);
+      }
+      return result.result === "invalid" ? 1 : 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function toJson(result: Awaited<ReturnType<typeof import("../controller/reconcile/reconcile.js").reconcile>>) {
+  if (result.result === "unchanged") return { result: result.result, revision: result.revision };
+  if (result.result === "invalid") return { result: result.result, revision: result.revision, errors: result.diagnostics };
+  const { plan, applied } = result;
+  return {
+    result: result.result,
+    revision: result.revision,
+    created: applied.created,
+    updated: applied.updated,
+    deleted: applied.deleted,
+    cancelled_jobs: applied.cancelledJobs,
+    drift: plan.drift,
+    changes: plan.changes.map((c) => ({ kind: c.kind, name: c.name, op: c.op, fields: c.fields, next_fire_times: c.next_fire_times, risks: c.risks })),
+  };
+}

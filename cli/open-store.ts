@@ -1,0 +1,21 @@
+import { existsSync } from "node:fs";
+import type { Database } from "better-sqlite3";
+import { CommandError } from "./errors.js";
+
+/**
+ * Opens the store for a command. Read-only commands refuse a missing database
+ * rather than create an empty one that would look like "nothing is running".
+ */
+export async function openStore(path: string, options: { create: boolean }): Promise<Database> {
+  if (!options.create && !existsSync(path)) {
+    throw new CommandError(`no database at ${path}: run \`nexaas apply\` (or start the controller) first, or pass --db`, "no-database");
+  }
+  const { openDatabase } = await import("../controller/store/open-database.js");
+  const { StoreError } = await import("../controller/store/store-error.js");
+  try {
+    return openDatabase(path);
+  } catch (error) {
+    if (error instanceof StoreError) throw new CommandError(error.message, error.code, { cause: error });
+    throw error;
+  }
+}

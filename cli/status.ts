@@ -1,0 +1,57 @@
+import type { Command } from "./command.js";
+import { formatDiagnostics } from "./format/index.js";
+import { openStore } from "./open-store.js";
+
+export const command: Command = {
+  summary: "what is live: applied and attempted revision, errors, events, queue, today's spend",
+  help: `Usage: nexaas status [--workspace DIR] [--db PATH] [--json]
+
+Shows the last applied revision (what is live), the last attempted one and,
+when it was invalid, every error of it (file:line:col rule message); counts of
+events by state, the queue depth and today's spend (UTC day).
+
+Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
+  options: {},
+  async run(ctx) {
+    const db = await openStore(ctx.common.db, { create: false });
+    try {
+      const { getSyncStatus } = await import("../controller/store/sync-status.js");
+      const { statusCounts } = await import("../controller/store/status-counts.js");
+      const sync = getSyncStatus(db);
+      const counts = statusCounts(db, new Date());
+      const status = {
+        last_applied_revision: sync.last_applied_revision,
+        last_applied_at: sync.last_applied_at,
+        last_attempted_revision: sync.last_attempted_revision,
+        last_attempted_at: sync.last_attempted_at,
+        last_result: sync.last_result,
+        errors: sync.errors,
+        drift: sync.drift,
+        events: counts.events,
+        queue: counts.queue,
+        spend_today_usd: counts.spend_today_usd,
+      };
+      if (ctx.common.json) {
+        ctx.stdout(JSON.stringify(status, null, 2) + "\n");
+        return 0;
+      }
+      const rev = (r: string | null) => (r ? r.slice(0, 12) : "none");
+      const lines = [
+        `applied:   ${rev(status.last_applied_revision)}${status.last_applied_at ? ` at ${status.last_applied_at}` : ""}`,
+        `attempted: ${rev(status.last_attempted_revision)}${status.last_attempted_at ? ` at ${status.last_attempted_at}` : ""}${status.last_result ? ` (${status.last_result})` : ""}`,
+        `events:    ${status.events.active} active, ${status.events.paused} paused, ${status.events.disabled} disabled, ${status.events.expired} expired`,
+        `queue:     ${status.queue.queued} queued, ${status.queue.running} running`,
+        `spend:     $${status.spend_today_usd.toFixed(2)} today (UTC)`,
+      ];
+      if (status.drift.length > 0) lines.push(`drift put back at the last apply: ${status.drift.join(", ")}`);
+      ctx.stdout(lines.join("\n") + "\n");
+      if (status.errors.length > 0) {
+        ctx.stdout(`\nerrors of ${rev(status.last_attempted_revision)} (not applied):\n`);
+        ctx.stdout(formatDiagnostics("text", status.errors, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
+      }
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

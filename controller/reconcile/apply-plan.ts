@@ -1,0 +1,73 @@
+import type { Database } from "better-sqlite3";
+import { nextFireTime } from "../scheduler/next-fire-time.js";
+import { cancelQueuedJobs } from "../store/cancel-queued-jobs.js";
+import { readEventRuntime } from "../store/read-event-runtime.js";
+import { recordApplied } from "../store/sync-status.js";
+import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../store/write-event.js";
+import { deleteObject, upsertObject } from "../store/write-object.js";
+import type { Condition } from "../definitions/schema-types.js";
+import { type ObjectState, objectKey } from "./object-state.js";
+import type { Plan } from "./plan.js";
+
+export interface ApplyInput {
+  plan: Plan;
+  /** The desired objects the plan was made from (changes name them by kind and name). */
+  desired: readonly ObjectState[];
+  revision: string;
+  /** What makes a later revision a no-op: the workspace tree and the framework's digest. */
+  key: string;
+  now: Date;
+}
+
+export interface ApplyResult {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Queued jobs of deleted events that were cancelled. */
+  cancelledJobs: number;
+}
+
+/**
+ * The only writer of definitions: applies a plan in one SQLite transaction,
+ * so a revision is live whole or not at all. Unchanged objects are not
+ * touched; an event keeps its runtime state unless its condition changed.
+ */
+export function applyPlan(db: Database, input: ApplyInput): ApplyResult {
+  const desired = new Map(input.desired.map((o) => [objectKey(o), o]));
+  const settings = input.desired.find((o) => o.kind === "workspace");
+  const defaultTimezone = typeof settings?.spec.timezone === "string" ? settings.spec.timezone : "UTC";
+  const result: ApplyResult = { created: 0, updated: 0, deleted: 0, cancelledJobs: 0 };
+
+  db.transaction(() => {
+    for (const change of input.plan.changes) {
+      if (change.op === "delete") {
+        if (change.kind === "event") {
+          result.cancelledJobs += cancelQueuedJobs(db, change.name, input.now);
+          deleteEvent(db, change.name);
+        } else deleteObject(db, change.kind, change.name);
+        result.deleted++;
+        continue;
+      }
+      const object = desired.get(objectKey(change));
+      if (!object) throw new Error(`plan names ${objectKey(change)}, which the desired state does not hold`);
+      if (object.kind !== "event") {
+        upsertObject(db, object, input.revision, input.now);
+      } else if (change.op === "create") {
+        insertEvent(db, object, input.revision, input.now, firstFire(object, input.now, defaultTimezone));
+      } else {
+        const stored = readEventRuntime(db, object.name);
+        const conditionChanged = stored?.condition_digest !== conditionDigest(object.spec);
+        updateEventDefinition(db, object, input.revision, input.now, conditionChanged, conditionChanged ? firstFire(object, input.now, defaultTimezone) : null);
+      }
+      if (change.op === "create") result.created++;
+      else result.updated++;
+    }
+    recordApplied(db, { revision: input.revision, key: input.key, at: input.now, drift: input.plan.drift });
+  })();
+  return result;
+}
+
+/** A new or changed condition fires next from now: no slot skipped, none fired twice. */
+function firstFire(event: ObjectState, now: Date, defaultTimezone: string): Date | null {
+  return nextFireTime(event.spec.condition as Condition, now, defaultTimezone);
+}

@@ -1,0 +1,54 @@
+import type { Database } from "better-sqlite3";
+import type { Diagnostic } from "../definitions/diagnostic.js";
+import { validateWorkspace } from "../definitions/validate-workspace.js";
+import { resolveRevision } from "../source/resolve-revision.js";
+import { readObjects } from "../store/read-objects.js";
+import { getSyncStatus, recordInvalid, recordUnchanged } from "../store/sync-status.js";
+import { type ApplyResult, applyPlan } from "./apply-plan.js";
+import { desiredState } from "./desired-state.js";
+import { frameworkDigest } from "./framework-digest.js";
+import { type Plan, plan } from "./plan.js";
+
+export interface ReconcileOptions {
+  /** The workspace folder (it may be a subfolder of a larger repository). */
+  dir: string;
+  /** Default HEAD. */
+  revision?: string;
+  /** Re-plan even when the revision's tree was applied already: finds rows edited out of band. */
+  force?: boolean;
+  now?: Date;
+  frameworkDir?: string | null;
+}
+
+export type ReconcileResult =
+  | { result: "unchanged"; revision: string }
+  | { result: "invalid"; revision: string; diagnostics: Diagnostic[] }
+  | { result: "applied"; revision: string; plan: Plan; applied: ApplyResult; diagnostics: Diagnostic[] };
+
+/**
+ * One reconcile of one revision, as Flux treats a commit: a transaction.
+ * source -> definitions (validate) -> plan (pure) -> apply (one transaction).
+ * An invalid revision changes nothing but the status, which lists every error.
+ */
+export async function reconcile(db: Database, options: ReconcileOptions): Promise<ReconcileResult> {
+  const now = options.now ?? new Date();
+  const { commit, tree } = await resolveRevision(options.dir, options.revision ?? "HEAD");
+  const key = `${tree}:${await frameworkDigest(options.frameworkDir)}`;
+  const status = getSyncStatus(db);
+  if (!options.force && status.last_applied_key === key) {
+    // Same workspace tree and framework as what is live: nothing to load or plan. Only a
+    // new commit (one that did not touch the workspace) is noted as attempted.
+    if (status.last_attempted_revision !== commit) recordUnchanged(db, { revision: commit, at: now });
+    return { result: "unchanged", revision: commit };
+  }
+
+  const validation = await validateWorkspace({ dir: options.dir, tree: { from: "revision", revision: commit }, now, frameworkDir: options.frameworkDir });
+  if (!validation.ok) {
+    recordInvalid(db, { revision: commit, at: now, errors: validation.diagnostics });
+    return { result: "invalid", revision: commit, diagnostics: validation.diagnostics };
+  }
+  const desired = desiredState(validation.defs);
+  const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: commit, now });
+  const applied = applyPlan(db, { plan: thePlan, desired, revision: commit, key, now });
+  return { result: "applied", revision: commit, plan: thePlan, applied, diagnostics: validation.diagnostics };
+}
