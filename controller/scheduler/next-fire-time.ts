@@ -1,0 +1,65 @@
+import { CronExpressionParser } from "cron-parser";
+import { parseDuration } from "../definitions/duration.js";
+import type { Condition } from "../definitions/schema-types.js";
+
+/**
+ * When a condition fires next, strictly after `after`. Pure: the caller passes
+ * the time, so the scheduler and the planner share it and tests need no clock.
+ * Webhooks never fire on their own: null.
+ *
+ * Throws on a condition that validation would have rejected (bad cron, time
+ * zone, duration or date): a schedule is parsed when it is planned, never
+ * silently skipped at fire time.
+ */
+export function nextFireTime(condition: Condition, after: Date, defaultTimezone: string): Date | null {
+  return nextFireTimes(condition, after, defaultTimezone, 1)[0] ?? null;
+}
+
+/** The next `count` fire times after `after`, in order (fewer for `once` and webhooks). */
+export function nextFireTimes(condition: Condition, after: Date, defaultTimezone: string, count: number): Date[] {
+  if (count <= 0) return [];
+  switch (condition.type) {
+    case "cron":
+      return cronTimes(condition.expr, condition.timezone ?? defaultTimezone, after, count);
+    case "interval": {
+      const ms = parseDuration(condition.expr);
+      if (ms === undefined) throw new Error(`invalid interval ${JSON.stringify(condition.expr)}`);
+      return Array.from({ length: count }, (_, i) => new Date(after.getTime() + ms * (i + 1)));
+    }
+    case "once": {
+      const at = Date.parse(condition.expr);
+      if (Number.isNaN(at)) throw new Error(`invalid date-time ${JSON.stringify(condition.expr)}`);
+      return at > after.getTime() ? [new Date(at)] : [];
+    }
+    case "webhook":
+      return [];
+  }
+}
+
+/** The time zone a cron condition runs in: its own, else the workspace's, else UTC. */
+export function conditionTimezone(condition: Condition, workspaceTimezone: string | undefined): string | null {
+  return condition.type === "cron" ? (condition.timezone ?? workspaceTimezone ?? "UTC") : null;
+}
+
+function cronTimes(expr: string, timezone: string, after: Date, count: number): Date[] {
+  // cron-parser only notices a bad zone on the first next(), with an opaque message.
+  if (!isTimeZone(timezone)) throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
+  let parsed;
+  try {
+    parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
+  } catch (err) {
+    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${(err as Error).message}`, { cause: err });
+  }
+  // DST gaps and repeats are resolved as cron-parser does: a skipped local time
+  // fires an hour later, a repeated one fires once.
+  return parsed.take(count).map((d) => d.toDate());
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
