@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   apply: () => import("./apply.js"),
   status: () => import("./status.js"),
   events: () => import("./events.js"),
+  start: () => import("./start.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -23,6 +24,7 @@ const summaries: Record<string, string> = {
   apply: "reconcile one revision into the database, once",
   status: "what is live: applied and attempted revision, errors, counts, spend",
   events: "list events, or show one with next fire times and last runs",
+  start: "run the controller: reconcile every new commit as it lands",
 };
 
 const commonOptions: OptionSpec = {

@@ -1,0 +1,95 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gitWorkspace } from "../support/git-workspace.js";
+import { baseWorkspace } from "../support/tree.js";
+import { cli, isolateGit, tempDir } from "./helpers.js";
+
+beforeAll(() => isolateGit());
+
+const digest = "condition:\n  type: cron\n  expr: \"0 9 * * 1-5\"\naction:\n  type: claude_chat\n  prompt: Summarise\n";
+const scriptEvent = (cmd: string) => `condition: {type: interval, expr: 1h}\naction: {type: script, command: "${cmd}"}\n`;
+
+describe("nexaas plan / apply / status / events", () => {
+  it("plan between two revisions needs no database, in text, markdown and json", async () => {
+    const ws = gitWorkspace(baseWorkspace);
+    const base = ws.head();
+    ws.commit({
+      "events/digest.yaml": digest,
+      "events/backup.yaml": scriptEvent("./scripts/backup.sh"),
+      "agents/helper/config.yaml": "description: Helps.\nmodel: claude-opus-4-1\n",
+      "agents/helper/prompt.md": "You help.\nBe brief.\n",
+    });
+    const db = join(tempDir(), "never.db");
+    const json = await cli(["plan", "--base", base, "--head", "HEAD", "--json", "--db", db], ws.dir);
+    expect(json.code, json.stderr).toBe(0);
+    expect(existsSync(db)).toBe(false);
+    const out = JSON.parse(json.stdout) as { base: string; head: string; changes: { kind: string; name: string; op: string; fields: unknown[]; next_fire_times: string[]; risks: { code: string }[] }[] };
+    expect(out.base).toBe(base);
+    expect(out.changes.map((c) => `${c.op} ${c.kind}/${c.name}`)).toEqual(["update agent/helper", "create event/backup", "create event/digest"]);
+    expect(out.changes.find((c) => c.name === "digest")?.next_fire_times).toHaveLength(5);
+    expect(out.changes.find((c) => c.name === "backup")?.risks.map((r) => r.code)).toContain("script-command");
+    expect(out.changes.find((c) => c.name === "helper")?.risks.map((r) => r.code)).toContain("model-change");
+
+    const md = await cli(["plan", "--base", base, "--format", "markdown"], ws.dir);
+    expect(md.stdout).toContain("<details>");
+    expect(md.stdout).toMatch(/\+Be brief\./);
+    const text = await cli(["plan", "--base", base], ws.dir);
+    expect(text.stdout).toMatch(/3 to create|to update/);
+    expect(text.stdout).not.toContain("\u001b[");
+  });
+
+  it("--detailed-exitcode: 2 with changes, 0 without; an invalid head is an error", async () => {
+    const ws = gitWorkspace(baseWorkspace);
+    const base = ws.head();
+    expect((await cli(["plan", "--base", base, "--detailed-exitcode"], ws.dir)).code).toBe(0);
+    ws.commit({ "events/backup.yaml": scriptEvent("./b.sh") });
+    expect((await cli(["plan", "--base", base, "--detailed-exitcode"], ws.dir)).code).toBe(2);
+    ws.commit({ "events/broken.yaml": "condition: {type: cron, expr: nope}\naction: {type: script, command: x}\n" });
+    const bad = await cli(["plan", "--base", base, "--detailed-exitcode"], ws.dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("events/broken.yaml:1");
+  });
+
+  it("apply, then plan against the database, status and events", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "events/digest.yaml": digest });
+    const db = join(tempDir(), "state", "nexaas.db");
+    const applied = await cli(["apply", "--db", db, "--json"], ws.dir);
+    expect(applied.code, applied.stderr).toBe(0);
+    const appliedJson = JSON.parse(applied.stdout) as { result: string; revision: string; changes: { kind: string; name: string; layer?: string }[] };
+    expect(appliedJson).toMatchObject({ result: "applied", revision: ws.head() });
+    expect(appliedJson.changes.map((c) => `${c.kind}/${c.name}`)).toEqual(expect.arrayContaining(["workspace/workspace", "agent/helper", "event/digest", "agent/ops-monitor"]));
+    expect((await cli(["apply", "--db", db], ws.dir)).stdout).toMatch(/^No changes/);
+    expect((await cli(["plan", "--db", db, "--detailed-exitcode"], ws.dir)).code).toBe(0);
+
+    ws.commit({ "events/broken.yaml": "condition: {type: interval, expr: 1h}\naction: {type: flow, flow: missing}\n" });
+    const refused = await cli(["apply", "--db", db], ws.dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("events/broken.yaml:2");
+
+    const status = JSON.parse((await cli(["status", "--db", db, "--json"], ws.dir)).stdout) as Record<string, unknown>;
+    expect(status).toMatchObject({ last_result: "invalid", events: { active: 1, paused: 0 }, queue: { queued: 0, running: 0 }, spend_today_usd: 0 });
+    expect(status.last_applied_revision).not.toBe(status.last_attempted_revision);
+    expect((status.errors as { file: string; rule: string }[])[0]).toMatchObject({ file: "events/broken.yaml", rule: "unknown-reference" });
+
+    const events = JSON.parse((await cli(["events", "--db", db, "--json"], ws.dir)).stdout) as Record<string, unknown>[];
+    expect(events).toEqual([
+      expect.objectContaining({ id: "digest", status: "active", layer: "workspace", condition: { type: "cron", expr: "0 9 * * 1-5", timezone: "Europe/Paris" }, consecutive_failures: 0, paused_reason: null }),
+    ]);
+    const one = JSON.parse((await cli(["events", "digest", "--db", db, "--json"], ws.dir)).stdout) as { next_fire_times: string[]; last_runs: unknown[] };
+    expect(one.next_fire_times).toHaveLength(5);
+    expect(one.last_runs).toEqual([]);
+    expect((await cli(["events", "nope", "--db", db], ws.dir)).code).toBe(1);
+  });
+
+  it("status and events refuse to invent an empty database", async () => {
+    const dir = tempDir();
+    const db = join(dir, "missing.db");
+    for (const cmd of ["status", "events"]) {
+      const r = await cli([cmd, "--db", db], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("no database");
+    }
+    expect(existsSync(db)).toBe(false);
+  });
+});

@@ -1,0 +1,69 @@
+import { once } from "node:events";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ReconcileLoop, type ReconcileLoopEvents } from "../../controller/reconcile/reconcile-loop.js";
+import { openDatabase } from "../../controller/store/open-database.js";
+import { getSyncStatus } from "../../controller/store/sync-status.js";
+import { isolateGit, tempDir } from "../cli/helpers.js";
+import { gitWorkspace } from "../support/git-workspace.js";
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+beforeAll(() => isolateGit());
+
+type Reconciled = ReconcileLoopEvents["reconciled"][0];
+
+function nextReconciled(loop: ReconcileLoop, timeoutMs = 5000): Promise<Reconciled> {
+  return Promise.race([
+    once(loop, "reconciled").then(([r]) => r as Reconciled),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no reconcile within " + timeoutMs + " ms")), timeoutMs).unref()),
+  ]);
+}
+
+async function startLoop() {
+  const ws = gitWorkspace();
+  const db = openDatabase(join(tempDir(), "nexaas.db"));
+  const loop = new ReconcileLoop(db, { dir: ws.dir, pollMs: 0, frameworkDir: null });
+  const first = nextReconciled(loop);
+  await loop.start();
+  cleanup.push(() => db.close(), () => loop.stop());
+  expect((await first).result).toBe("applied");
+  return { ws, db, loop };
+}
+
+describe("the reconcile loop", () => {
+  it("applies a new commit as soon as it lands, without polling", async () => {
+    const { ws, db, loop } = await startLoop();
+    const next = nextReconciled(loop);
+    const commit = ws.commit({ "events/ping.yaml": "condition: {type: interval, expr: 5m}\naction: {type: script, command: ./ping.sh}\n" });
+    const result = await next;
+    expect(result).toMatchObject({ result: "applied", revision: commit });
+    expect(getSyncStatus(db).last_applied_revision).toBe(commit);
+    expect(db.prepare("SELECT name FROM events").all()).toEqual([{ name: "ping" }]);
+  });
+
+  it("keeps the last good revision live when a bad one lands, and recovers on the fix", async () => {
+    const { ws, db, loop } = await startLoop();
+    const good = ws.head();
+    let next = nextReconciled(loop);
+    ws.commit({ "events/ping.yaml": "condition: {type: cron, expr: \"0 25 * * *\"}\naction: {type: script, command: ./ping.sh}\n" });
+    expect((await next).result).toBe("invalid");
+    expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: good, last_result: "invalid" });
+    next = nextReconciled(loop);
+    const fixed = ws.commit({ "events/ping.yaml": "condition: {type: cron, expr: \"0 5 * * *\"}\naction: {type: script, command: ./ping.sh}\n" });
+    expect(await next).toMatchObject({ result: "applied", revision: fixed });
+    expect(getSyncStatus(db).errors).toEqual([]);
+  });
+
+  it("stops cleanly: no reconcile after stop", async () => {
+    const { ws, loop } = await startLoop();
+    await loop.stop();
+    let fired = false;
+    loop.on("reconciled", () => (fired = true));
+    ws.commit({ "README.md": "x\n" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fired).toBe(false);
+  });
+});
