@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { goal, nexaas, nodeBaseline, ratio, repoRoot, run, table, tempDir, timeAsync, timeCommands, timingHeader, timingRows } from "./lib.mjs";
-import { counts, writeWorkspace } from "./workspace-1000.mjs";
+import { counts, writeWorkspace } from "./generate-workspace.mjs";
 
 const dir = tempDir("1000");
 writeWorkspace(dir);
@@ -14,7 +14,7 @@ writeWorkspace(dir);
 const report = JSON.parse(run(process.execPath, [join(repoRoot, "bin", "nexaas.js"), "validate", "--format", "json", "--workspace", dir], {}, null));
 if (report.diagnostics.length > 0) {
   for (const d of report.diagnostics.slice(0, 50)) console.error(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}`);
-  throw new Error(`the generated workspace has ${report.diagnostics.length} diagnostics; fix bench/workspace-1000.mjs`);
+  throw new Error(`the generated workspace has ${report.diagnostics.length} diagnostics; fix bench/generate-workspace.mjs`);
 }
 
 const { validateWorkspace } = await import(pathToFileURL(join(repoRoot, "dist", "controller", "definitions", "validate-workspace.js")).href);

@@ -1,4 +1,5 @@
-import { checkSchema } from "./check-schema.js";
+import { type SchemaKind, checkSchema } from "./check-schema.js";
+import { type CheckedYaml, checkYamlFile, lazyParsedFile } from "./check-yaml-file.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type {
   AgentDefinition,
@@ -13,7 +14,6 @@ import type {
 import { checkEvents, followupEvents } from "./memory-shorthands.js";
 import { parseFrontMatter } from "./parse-markdown.js";
 import { parseMarkdownSkill } from "./parse-skill.js";
-import { parseYaml } from "./parse-yaml.js";
 import type { ParsedFile } from "./parsed-file.js";
 import type { LayerFile } from "./read-layer-files.js";
 import type { AgentFile, EventFile, NexaasFile, SkillFile } from "./schema-types.js";
@@ -30,18 +30,27 @@ export interface ParsedLayer {
  * error yields no definition (its diagnostics say why), so later rules only
  * ever see values of the right shape.
  */
-export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (path: string) => string): ParsedLayer {
+export function parseLayer(
+  files: readonly LayerFile[],
+  layer: Layer,
+  display: (path: string) => string,
+  /** YAML files already parsed and schema-checked (on worker threads), by displayed path. */
+  checked?: ReadonlyMap<string, CheckedYaml>,
+): ParsedLayer {
   const out: ParsedLayer = { definitions: [], diagnostics: [] };
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
 
-  const yamlOf = (f: LayerFile, kind: Parameters<typeof checkSchema>[0]): ParsedFile | undefined => {
-    const { parsed, diagnostics } = parseYaml(display(f.path), f.text);
-    out.diagnostics.push(...diagnostics);
-    if (!parsed) return undefined;
-    const errors = checkSchema(kind, parsed);
-    out.diagnostics.push(...errors);
-    return errors.length === 0 ? parsed : undefined;
+  const yamlOf = (f: LayerFile, kind: SchemaKind): ParsedFile | undefined => {
+    const file = display(f.path);
+    const done = checked?.get(file);
+    if (done) {
+      out.diagnostics.push(...done.diagnostics);
+      return done.value === undefined ? undefined : lazyParsedFile(file, f.text, done.value);
+    }
+    const result = checkYamlFile(file, f.text, kind);
+    out.diagnostics.push(...result.diagnostics);
+    return result.parsed;
   };
   const base = (name: string, f: LayerFile, source: ParsedFile) => ({ name, layer, file: display(f.path), source });
 
@@ -123,7 +132,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
       }
       case "mcp-server":
       case "registry": {
-        const parsed = yamlOf(f, r.role);
+        const parsed = yamlOf(f, r.role === "registry" ? "registry" : "mcp-server");
         if (!parsed) break;
         const spec = parsed.value;
         out.definitions.push({ kind: r.role, ...base(r.name, f, parsed), spec } as McpServerDefinition | RegistryDefinition);

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { parseDuration } from "../definitions/duration.js";
 import type { Condition } from "../definitions/schema-types.js";
+import { isTimeZone } from "./time-zone.js";
 
 /**
  * When a condition fires next, strictly after `after`. Pure: the caller passes
@@ -41,7 +42,27 @@ export function conditionTimezone(condition: Condition, workspaceTimezone: strin
   return condition.type === "cron" ? (condition.timezone ?? workspaceTimezone ?? "UTC") : null;
 }
 
+/**
+ * Computed cron times, by expression, zone, start and count. Pure results, so
+ * caching is safe; it matters because luxon (under cron-parser) is slow and a
+ * plan or an apply asks for the same few schedules from the same `now` for
+ * thousands of events. Bounded: cleared when full.
+ */
+const cronCache = new Map<string, number[]>();
+const cronCacheLimit = 10_000;
+
 function cronTimes(expr: string, timezone: string, after: Date, count: number): Date[] {
+  const key = `${expr}\u0000${timezone}\u0000${after.getTime()}\u0000${count}`;
+  let times = cronCache.get(key);
+  if (!times) {
+    times = computeCronTimes(expr, timezone, after, count).map((d) => d.getTime());
+    if (cronCache.size >= cronCacheLimit) cronCache.clear();
+    cronCache.set(key, times);
+  }
+  return times.map((t) => new Date(t));
+}
+
+function computeCronTimes(expr: string, timezone: string, after: Date, count: number): Date[] {
   // cron-parser only notices a bad zone on the first next(), with an opaque message.
   if (!isTimeZone(timezone)) throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
   let parsed;
@@ -53,13 +74,4 @@ function cronTimes(expr: string, timezone: string, after: Date, count: number): 
   // DST gaps and repeats are resolved as cron-parser does: a skipped local time
   // fires an hour later, a repeated one fires once.
   return parsed.take(count).map((d) => d.toDate());
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }

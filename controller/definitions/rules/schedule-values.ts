@@ -1,10 +1,11 @@
-import { CronExpressionParser } from "cron-parser";
 import type { Diagnostic } from "../diagnostic.js";
 import type { Definition } from "../model.js";
 import type { ValuePath } from "../parsed-file.js";
 import type { Condition, Trigger } from "../schema-types.js";
 import { finding, type Rule } from "./rule.js";
 import { parseDuration } from "../duration.js";
+import { nextFireTime } from "../../scheduler/next-fire-time.js";
+import { isTimeZone } from "../../scheduler/time-zone.js";
 
 /**
  * Conditions are judged when a revision is validated, never at fire time
@@ -59,9 +60,10 @@ function checkCondition(
         return [at("expr", "cron-expression", `cron expression "${condition.expr}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (seconds first)`)];
       }
       try {
-        CronExpressionParser.parse(condition.expr, { tz, currentDate: now, strict: false }).next();
+        nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
-        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${(error as Error).message}`)];
+        const cause = (error as Error).cause;
+        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${cause instanceof Error ? cause.message : (error as Error).message}`)];
       }
       return [];
     }
@@ -83,20 +85,4 @@ function checkCondition(
     case "webhook":
       return [];
   }
-}
-
-const zones = new Map<string, boolean>();
-
-export function isTimeZone(name: string): boolean {
-  let known = zones.get(name);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: name });
-      known = true;
-    } catch {
-      known = false;
-    }
-    zones.set(name, known);
-  }
-  return known;
 }

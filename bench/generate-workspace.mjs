@@ -1,4 +1,4 @@
-// Writes a valid workspace of exactly 1,000 definitions for validate-1000.bench.mjs: the
+// Writes a valid workspace of 1,000 definitions (times `scale`) for the benchmarks: the
 // mix a large team would have (mostly events), every condition and action type, layered
 // references to framework definitions, flows with templates and CEL `when`, and
 // cross references everywhere, so every rule has real work to do. Deterministic: the
@@ -6,40 +6,45 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+/** The mix of 1,000 definitions; writeWorkspace(dir, 10) writes ten times each. */
 export const counts = { agents: 100, skills: 150, events: 600, flows: 100, registries: 30, mcpServers: 20 };
+let scaled = counts;
+
+export const scaledCounts = (scale) => Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, n * scale]));
 
 const q = JSON.stringify; // a JSON string is a valid YAML double-quoted scalar
 const pad = (i, n = 3) => String(i).padStart(n, "0");
-const agent = (i) => `agent-${pad(i % counts.agents)}`;
-const skill = (i) => `skill-${pad(i % counts.skills)}`;
-const flow = (i) => `flow-${pad(i % counts.flows)}`;
-const registry = (i) => `registry-${pad(i % counts.registries, 2)}`;
-const mcp = (i) => `mcp-${pad(i % counts.mcpServers, 2)}`;
+const agent = (i) => `agent-${pad(i % scaled.agents)}`;
+const skill = (i) => `skill-${pad(i % scaled.skills)}`;
+const flow = (i) => `flow-${pad(i % scaled.flows)}`;
+const registry = (i) => `registry-${pad(i % scaled.registries, 2)}`;
+const mcp = (i) => `mcp-${pad(i % scaled.mcpServers, 2)}`;
 const zones = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "Australia/Sydney"];
 const crons = ["0 9 * * 1-5", "30 8 * * 1-6", "*/15 * * * *", "0 0 1 * *", "0 30 6 * * 1", "0 17 * * 5"];
 const intervals = ["90s", "15m", "2h", "1d", 3600];
 
-export function writeWorkspace(dir) {
+export function writeWorkspace(dir, scale = 1) {
+  scaled = scaledCounts(scale);
   const file = (path, text) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   };
   file("nexaas.yaml", manifest());
-  for (let i = 0; i < counts.registries; i++) file(`registries/${registry(i)}.yaml`, registryFile(i));
-  for (let i = 0; i < counts.mcpServers; i++) {
+  for (let i = 0; i < scaled.registries; i++) file(`registries/${registry(i)}.yaml`, registryFile(i));
+  for (let i = 0; i < scaled.mcpServers; i++) {
     if (i % 4 === 3) file(`mcp-servers/${mcp(i)}.json`, JSON.stringify(mcpSpec(i), null, 2));
     else file(`mcp-servers/${mcp(i)}.yaml`, Object.entries(mcpSpec(i)).map(([k, v]) => `${k}: ${q(v)}\n`).join(""));
   }
-  for (let i = 0; i < counts.skills; i++) {
+  for (let i = 0; i < scaled.skills; i++) {
     if (i % 2 === 0) file(`skills/${skill(i)}.md`, `# ${skill(i)}\n\nSummarise input batch ${i} into one status line per item.\n\n${instructions(i)}`);
     else file(`skills/${skill(i)}/SKILL.md`, `---\nname: ${skill(i)}\ndescription: Turn report ${i} into a short proposal grouped by owner.\nlicense: MIT\nmetadata:\n  owner: team-${i % 7}\n  version: "${i % 3}"\n---\n\n${instructions(i)}`);
   }
-  for (let i = 0; i < counts.agents; i++) {
+  for (let i = 0; i < scaled.agents; i++) {
     file(`agents/${agent(i)}/config.yaml`, agentConfig(i));
     file(`agents/${agent(i)}/prompt.md`, `You are ${agent(i)}, an operations agent of team ${Math.floor(i / 10)}.\nAnswer briefly; say what you checked.\n`);
   }
-  for (let i = 0; i < counts.flows; i++) file(`flows/${flow(i)}.yaml`, flowFile(i));
-  for (let i = 0; i < counts.events; i++) file(`events/event-${pad(i)}.yaml`, eventFile(i));
+  for (let i = 0; i < scaled.flows; i++) file(`flows/${flow(i)}.yaml`, flowFile(i));
+  for (let i = 0; i < scaled.events; i++) file(`events/event-${pad(i)}.yaml`, eventFile(i));
 }
 
 const manifest = () => `name: bench-1000
