@@ -1,3 +1,4 @@
+import type { ReconcileResult } from "../controller/reconcile/reconcile.js";
 import type { Command } from "./command.js";
 import { CommandError } from "./errors.js";
 import { formatDiagnostics } from "./format/index.js";
@@ -57,7 +58,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
   },
 };
 
-function toJson(result: Awaited<ReturnType<typeof import("../controller/reconcile/reconcile.js").reconcile>>) {
+function toJson(result: ReconcileResult) {
   if (result.result === "unchanged") return { result: result.result, revision: result.revision };
   if (result.result === "invalid") return { result: result.result, revision: result.revision, errors: result.diagnostics };
   const { plan, applied } = result;

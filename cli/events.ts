@@ -1,3 +1,4 @@
+import type { EventSummary } from "../controller/store/list-events.js";
 import type { Command } from "./command.js";
 import { CommandError } from "./errors.js";
 import { openStore } from "./open-store.js";
@@ -47,7 +48,7 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
   },
 };
 
-type EventRow = ReturnType<typeof import("../controller/store/list-events.js").listEvents>[number];
+type EventRow = EventSummary;
 
 function renderList(events: EventRow[]): string {
   if (events.length === 0) return "no events\n";

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import type { CurrentObject } from "../controller/reconcile/object-state.js";
 import type { Command } from "./command.js";
 import { CommandError, UsageError } from "./errors.js";
 import { formatDiagnostics } from "./format/index.js";
@@ -55,7 +56,7 @@ changes, with --detailed-exitcode).`,
       ctx.stderr(`nexaas plan: the head revision ${head.commit.slice(0, 12)} is invalid; apply would change nothing.\n`);
       return 1;
     }
-    let base: { revision: string | null; current: import("../controller/reconcile/object-state.js").CurrentObject[] };
+    let base: { revision: string | null; current: CurrentObject[] };
     const baseRev = ctx.values.base as string | undefined;
     if (baseRev !== undefined) {
       const state = await revisionState(dir, baseRev, now).catch(gitFailure);

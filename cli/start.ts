@@ -1,11 +1,15 @@
-import type { Command } from "./command.js";
+import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
+import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
+import type { Command, CommandContext } from "./command.js";
 import { UsageError } from "./errors.js";
 import { loadEnvFile } from "./load-env-file.js";
 import { openStore } from "./open-store.js";
 
 export const command: Command = {
   summary: "run the controller: reconcile every new commit (scheduling and the API: coming)",
-  help: `Usage: nexaas start [--poll DUR] [--drift-check DUR] [--workspace DIR] [--db PATH]
+  help: `Usage: nexaas start [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
+                    [--workspace DIR] [--db PATH]
 
 Runs the controller in the foreground until SIGINT or SIGTERM. It reconciles
 the workspace's HEAD into the database, then every new commit at once
@@ -13,15 +17,26 @@ the workspace's HEAD into the database, then every new commit at once
 systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
 \`.env\` in the workspace is read first; the environment wins over it.
 
-  --poll DUR         also check the refs every DUR (e.g. 60s; default 60s)
+  --poll DUR         also check the refs every DUR (e.g. 60s; default 60s);
+                     in pull mode, how often to fetch
   --drift-check DUR  re-plan the live revision every DUR to put back rows
                      edited out of band (default 10m; 0 turns it off)
+  --worktree         reconcile the working tree as you edit it, uncommitted
+                     (local authoring; the status names the revision "worktree")
+  --remote URL       pull mode: keep a clone of URL (under the database's folder,
+  --branch B         source/) and follow branch B; --workspace is then only
+  --remote-path P    where .env and data/ live, and P the workspace's folder
+                     inside the repository (default its root)
 
 This build reconciles only: the scheduler, the workers and the status API
-(--port, --worktree, --remote/--branch in SPEC §4) are not part of it yet.`,
+(--port) are not part of it yet.`,
   options: {
     poll: { type: "string" },
     "drift-check": { type: "string" },
+    worktree: { type: "boolean" },
+    remote: { type: "string" },
+    branch: { type: "string" },
+    "remote-path": { type: "string" },
   },
   async run(ctx) {
     const { parseDuration } = await import("../controller/definitions/duration.js");
@@ -34,12 +49,13 @@ This build reconciles only: the scheduler, the workers and the status API
     };
     const pollMs = duration("poll", "60s");
     const driftCheckMs = duration("drift-check", "10m");
+    const source = await loopSource(ctx.values, ctx.common.db);
     loadEnvFile(ctx.common.workspace, ctx.env);
     const { createLogger } = await import("../controller/log.js");
     const { ReconcileLoop } = await import("../controller/reconcile/reconcile-loop.js");
     const log = createLogger(ctx.env);
     const db = await openStore(ctx.common.db, { create: true });
-    const loop = new ReconcileLoop(db, { dir: ctx.common.workspace, pollMs, driftCheckMs });
+    const loop = new ReconcileLoop(db, { dir: ctx.common.workspace, source, pollMs, driftCheckMs });
     loop.on("reconciled", (r) => {
       const ms = Math.round(r.durationMs);
       if (r.result === "applied") {
@@ -52,7 +68,7 @@ This build reconciles only: the scheduler, the workers and the status API
     });
     loop.on("error", (error) => log.error({ err: error }, "reconcile failed"));
 
-    log.info({ workspace: ctx.common.workspace, db: ctx.common.db, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
+    log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     await loop.start();
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
@@ -70,3 +86,19 @@ This build reconciles only: the scheduler, the workers and the status API
     return 0;
   },
 };
+
+async function loopSource(values: CommandContext["values"], db: string): Promise<LoopSource> {
+  const remote = values.remote as string | undefined;
+  const branch = values.branch as string | undefined;
+  if (values.worktree && remote !== undefined) throw new UsageError("--worktree and --remote exclude each other");
+  if (values.worktree) return { kind: "worktree" };
+  if (remote === undefined) {
+    if (branch !== undefined || values["remote-path"] !== undefined) throw new UsageError("--branch and --remote-path go with --remote");
+    return { kind: "git" };
+  }
+  if (branch === undefined) throw new UsageError("--remote needs --branch");
+  // One clone per remote and branch, beside the database, kept between runs.
+  const cacheDir = join(dirname(db), "source", createHash("sha256").update(`${remote}\n${branch}`).digest("hex").slice(0, 16));
+  const workspacePath = values["remote-path"] as string | undefined;
+  return { kind: "remote", url: remote, branch, cacheDir, ...(workspacePath !== undefined ? { workspacePath } : {}) };
+}

@@ -1,14 +1,24 @@
 import { EventEmitter } from "node:events";
 import type { Database } from "better-sqlite3";
+import { RemoteMirror } from "../source/remote-mirror.js";
 import { RevisionWatcher } from "../source/revision-watcher.js";
+import { WorktreeWatcher } from "../source/worktree-watcher.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 
+/** Where new desired state comes from (SPEC §3 "Source"). */
+export type LoopSource =
+  /** The workspace's own repository: HEAD, or a branch. */
+  | { kind: "git"; revision?: string }
+  /** The working tree, uncommitted (`--worktree`, for local authoring). */
+  | { kind: "worktree" }
+  /** Pull mode (`--remote URL --branch B`): a clone of our own, fetched every poll. */
+  | { kind: "remote"; url: string; branch: string; cacheDir: string; workspacePath?: string };
+
 export interface ReconcileLoopOptions {
-  /** The workspace folder (a subfolder of a larger repository works). */
+  /** The workspace folder (a subfolder of a larger repository works). Unused in pull mode. */
   dir: string;
-  /** "HEAD" (default) or a branch to follow. */
-  revision?: string;
-  /** Fallback poll of the refs (`--poll`); chokidar notices commits at once. */
+  source?: LoopSource;
+  /** Fallback poll of the refs (`--poll`); in pull mode, how often to fetch. */
   pollMs?: number;
   /**
    * How often the live revision is re-planned even though nothing was
@@ -27,37 +37,43 @@ export interface ReconcileLoopEvents {
   error: [Error];
 }
 
+interface Watching {
+  stop(): Promise<void>;
+  /** The last revision seen, for the drift check. */
+  current(): string | undefined;
+}
+
 /**
- * The controller's source -> store loop: every new commit is reconciled once,
- * one at a time. Commits that arrive during a reconcile collapse into one
- * more run for the latest of them.
+ * The controller's source -> store loop: every new revision is reconciled
+ * once, one at a time. Revisions that arrive during a reconcile collapse into
+ * one more run for the latest of them.
  */
 export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
-  private watcher: RevisionWatcher | undefined;
+  private watching: Watching | undefined;
   private driftTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private pending: { commit: string; force: boolean } | undefined;
+  private pending: { revision: string; force: boolean } | undefined;
+  private dir: string;
+  private readonly source: LoopSource;
 
   constructor(
     private readonly db: Database,
     private readonly options: ReconcileLoopOptions,
   ) {
     super();
+    this.dir = options.dir;
+    this.source = options.source ?? { kind: "git" };
   }
 
-  /** Resolves when watching; the current revision is reconciled first. */
+  /** Resolves when watching, after the current revision was reconciled. */
   async start(): Promise<void> {
-    if (this.watcher) throw new Error("ReconcileLoop is already started");
-    const watcher = new RevisionWatcher({ dir: this.options.dir, revision: this.options.revision, pollMs: this.options.pollMs });
-    this.watcher = watcher;
-    watcher.on("revision", (revision) => this.request(revision.commit, false));
-    watcher.on("error", (error) => this.emit("error", error));
-    await watcher.start();
+    if (this.watching) throw new Error("ReconcileLoop is already started");
+    this.watching = await this.watch();
     const every = this.options.driftCheckMs ?? 0;
     if (every > 0) {
       this.driftTimer = setInterval(() => {
-        const current = watcher.current;
-        if (current) this.request(current.commit, true);
+        const current = this.watching?.current();
+        if (current) this.request(current, true);
       }, every);
     }
     await this.idle();
@@ -67,10 +83,10 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   async stop(): Promise<void> {
     clearInterval(this.driftTimer);
     this.driftTimer = undefined;
-    const watcher = this.watcher;
-    this.watcher = undefined;
+    const watching = this.watching;
+    this.watching = undefined;
     this.pending = undefined;
-    await watcher?.stop();
+    await watching?.stop();
     await this.idle();
   }
 
@@ -79,8 +95,50 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     while (this.running) await this.running;
   }
 
-  private request(commit: string, force: boolean): void {
-    this.pending = { commit, force: force || (this.pending?.force ?? false) };
+  private async watch(): Promise<Watching> {
+    const source = this.source;
+    const pollMs = this.options.pollMs;
+    if (source.kind === "worktree") {
+      const watcher = new WorktreeWatcher({ dir: this.dir });
+      watcher.on("change", () => this.request("worktree", false));
+      watcher.on("error", (error) => this.emit("error", error));
+      await watcher.start();
+      this.request("worktree", false);
+      return { stop: () => watcher.stop(), current: () => "worktree" };
+    }
+    if (source.kind === "remote") {
+      const mirror = new RemoteMirror(source);
+      this.dir = mirror.dir;
+      let last: string | undefined;
+      const sync = async () => {
+        try {
+          const revision = await mirror.sync();
+          if (revision.commit !== last) {
+            last = revision.commit;
+            this.request(revision.commit, false);
+          }
+        } catch (error) {
+          this.emit("error", error instanceof Error ? error : new Error(String(error)));
+        }
+      };
+      await sync();
+      const timer = setInterval(() => void sync(), pollMs ?? 60_000);
+      return {
+        stop: async () => {
+          clearInterval(timer);
+        },
+        current: () => last,
+      };
+    }
+    const watcher = new RevisionWatcher({ dir: this.dir, revision: source.revision, pollMs });
+    watcher.on("revision", (revision) => this.request(revision.commit, false));
+    watcher.on("error", (error) => this.emit("error", error));
+    await watcher.start();
+    return { stop: () => watcher.stop(), current: () => watcher.current?.commit };
+  }
+
+  private request(revision: string, force: boolean): void {
+    this.pending = { revision, force: force || (this.pending?.force ?? false) };
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
     });
@@ -88,13 +146,14 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
 
   private async drain(): Promise<void> {
     while (this.pending) {
-      const { commit, force } = this.pending;
+      const { revision, force } = this.pending;
       this.pending = undefined;
       const started = performance.now();
       try {
         const result = await reconcile(this.db, {
-          dir: this.options.dir,
-          revision: commit,
+          dir: this.dir,
+          revision,
+          source: this.source.kind === "worktree" ? "worktree" : "git",
           force,
           now: this.options.now?.(),
           frameworkDir: this.options.frameworkDir,

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { Diagnostic } from "../definitions/diagnostic.js";
-import { validateWorkspace } from "../definitions/validate-workspace.js";
+import { type TreeSelector, validateWorkspace } from "../definitions/validate-workspace.js";
 import { resolveRevision } from "../source/resolve-revision.js";
 import { readObjects } from "../store/read-objects.js";
 import { getSyncStatus, recordInvalid, recordUnchanged } from "../store/sync-status.js";
@@ -14,6 +14,11 @@ export interface ReconcileOptions {
   dir: string;
   /** Default HEAD. */
   revision?: string;
+  /**
+   * "worktree" reads the working tree as it is (`start --worktree`, for local
+   * authoring): no commit, no no-op key, the status names the revision "worktree".
+   */
+  source?: "git" | "worktree";
   /** Re-plan even when the revision's tree was applied already: finds rows edited out of band. */
   force?: boolean;
   now?: Date;
@@ -32,6 +37,7 @@ export type ReconcileResult =
  */
 export async function reconcile(db: Database, options: ReconcileOptions): Promise<ReconcileResult> {
   const now = options.now ?? new Date();
+  if (options.source === "worktree") return reconcileTree(db, options, "worktree", { from: "worktree" }, "worktree", now);
   const { commit, tree } = await resolveRevision(options.dir, options.revision ?? "HEAD");
   const key = `${tree}:${await frameworkDigest(options.frameworkDir)}`;
   const status = getSyncStatus(db);
@@ -42,13 +48,18 @@ export async function reconcile(db: Database, options: ReconcileOptions): Promis
     return { result: "unchanged", revision: commit };
   }
 
-  const validation = await validateWorkspace({ dir: options.dir, tree: { from: "revision", revision: commit }, now, frameworkDir: options.frameworkDir });
+  return reconcileTree(db, options, commit, { from: "revision", revision: commit }, key, now);
+}
+
+async function reconcileTree(db: Database, options: ReconcileOptions, revision: string, tree: TreeSelector, key: string, now: Date): Promise<ReconcileResult> {
+  const validation = await validateWorkspace({ dir: options.dir, tree, now, frameworkDir: options.frameworkDir });
   if (!validation.ok) {
-    recordInvalid(db, { revision: commit, at: now, errors: validation.diagnostics });
-    return { result: "invalid", revision: commit, diagnostics: validation.diagnostics };
+    recordInvalid(db, { revision, at: now, errors: validation.diagnostics });
+    return { result: "invalid", revision, diagnostics: validation.diagnostics };
   }
   const desired = desiredState(validation.defs);
-  const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: commit, now });
-  const applied = applyPlan(db, { plan: thePlan, desired, revision: commit, key, now });
-  return { result: "applied", revision: commit, plan: thePlan, applied, diagnostics: validation.diagnostics };
+  const status = getSyncStatus(db);
+  const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: revision, now });
+  const applied = applyPlan(db, { plan: thePlan, desired, revision, key, now });
+  return { result: "applied", revision, plan: thePlan, applied, diagnostics: validation.diagnostics };
 }

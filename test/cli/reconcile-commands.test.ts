@@ -92,4 +92,13 @@ describe("nexaas plan / apply / status / events", () => {
     }
     expect(existsSync(db)).toBe(false);
   });
+
+  it("start refuses contradictory source flags before touching anything", async () => {
+    const dir = tempDir();
+    for (const argv of [["start", "--remote", "/nowhere"], ["start", "--worktree", "--remote", "/x", "--branch", "main"], ["start", "--branch", "main"], ["start", "--poll", "soon"]]) {
+      const r = await cli([...argv, "--db", join(dir, "x.db")], dir);
+      expect(r.code, argv.join(" ")).toBe(2);
+    }
+    expect(existsSync(join(dir, "x.db"))).toBe(false);
+  });
 });

@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReconcileLoop, type ReconcileLoopEvents } from "../../controller/reconcile/reconcile-loop.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { getSyncStatus } from "../../controller/store/sync-status.js";
-import { isolateGit, tempDir } from "../cli/helpers.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { git, isolateGit, tempDir } from "../cli/helpers.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -28,7 +29,12 @@ async function startLoop() {
   const loop = new ReconcileLoop(db, { dir: ws.dir, pollMs: 0, frameworkDir: null });
   const first = nextReconciled(loop);
   await loop.start();
-  cleanup.push(() => db.close(), () => loop.stop());
+  cleanup.push(
+    () => {
+      db.close();
+    },
+    () => loop.stop(),
+  );
   expect((await first).result).toBe("applied");
   return { ws, db, loop };
 }
@@ -65,5 +71,51 @@ describe("the reconcile loop", () => {
     ws.commit({ "README.md": "x\n" });
     await new Promise((r) => setTimeout(r, 300));
     expect(fired).toBe(false);
+  });
+});
+
+describe("the reconcile loop's other sources", () => {
+  it("--worktree: reconciles uncommitted edits as they are saved", async () => {
+    const ws = gitWorkspace();
+    const db = openDatabase(join(tempDir(), "nexaas.db"));
+    const loop = new ReconcileLoop(db, { dir: ws.dir, source: { kind: "worktree" }, frameworkDir: null });
+    const first = nextReconciled(loop);
+    await loop.start();
+    cleanup.push(
+      () => {
+        db.close();
+      },
+      () => loop.stop(),
+    );
+    expect(await first).toMatchObject({ result: "applied", revision: "worktree" });
+    const next = nextReconciled(loop);
+    mkdirSync(join(ws.dir, "events"));
+    writeFileSync(join(ws.dir, "events/draft.yaml"), "condition: {type: interval, expr: 1h}\naction: {type: script, command: ./draft.sh}\n");
+    expect(await next).toMatchObject({ result: "applied", revision: "worktree" });
+    expect(db.prepare("SELECT name FROM events").all()).toEqual([{ name: "draft" }]);
+  });
+
+  it("--remote: keeps its own clone and applies what is pushed to the branch", async () => {
+    const ws = gitWorkspace();
+    const remote = join(tempDir(), "remote.git");
+    git(ws.dir, "clone", "-q", "--bare", ws.dir, remote);
+    git(ws.dir, "remote", "add", "origin", remote);
+    const db = openDatabase(join(tempDir(), "nexaas.db"));
+    const cacheDir = join(tempDir(), "mirror");
+    const loop = new ReconcileLoop(db, { dir: tempDir(), source: { kind: "remote", url: remote, branch: "main", cacheDir }, pollMs: 100, frameworkDir: null });
+    const first = nextReconciled(loop);
+    await loop.start();
+    cleanup.push(
+      () => {
+        db.close();
+      },
+      () => loop.stop(),
+    );
+    expect(await first).toMatchObject({ result: "applied", revision: ws.head() });
+    const next = nextReconciled(loop);
+    const pushed = ws.commit({ "events/ping.yaml": "condition: {type: interval, expr: 5m}\naction: {type: script, command: ./ping.sh}\n" });
+    git(ws.dir, "push", "-q", "origin", "main");
+    expect(await next).toMatchObject({ result: "applied", revision: pushed });
+    expect(db.prepare("SELECT name FROM events").all()).toEqual([{ name: "ping" }]);
   });
 });
