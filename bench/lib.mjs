@@ -53,6 +53,19 @@ export async function timeAsync(fn, { runs = 10, warmup = 2 } = {}) {
   return stats(samples);
 }
 
+/**
+ * Times one run of a subject (see timeCommands) and returns `{ms, stdout}`, for benches that
+ * interleave commands with in-process work or must check each run's output. stdout may be
+ * large (a plan of 10,000 objects): it is buffered up to 1 GiB instead of spawnSync's 1 MiB.
+ */
+export function timeCommand(subject) {
+  const start = performance.now();
+  const result = spawnSync(subject.cmd, subject.args, { cwd: subject.cwd, env: subject.env ?? process.env, encoding: "utf8", maxBuffer: 1 << 30 });
+  const ms = performance.now() - start;
+  checkStatus(subject, result);
+  return { ms, stdout: result.stdout };
+}
+
 /** Runs a command once, untimed; throws with its output unless it exits with `expectStatus` (null: any). */
 export function run(cmd, args, options = {}, expectStatus = 0) {
   const result = spawnSync(cmd, args, { encoding: "utf8", ...options });
@@ -72,7 +85,7 @@ export function stats(samples) {
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   const mid = sorted.length / 2;
   const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { runs: sorted.length, median, p90: at(0.9), min: sorted[0] };
+  return { runs: sorted.length, median, p90: at(0.9), min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 /** "2.41x": how many times slower `subject` is than `baseline` (both in ms). */
