@@ -22,6 +22,11 @@ const NAME_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
 const conditionTypes = ["cron", "interval", "once", "webhook"];
 const actionTypes = ["claude_chat", "skill", "script", "webhook", "flow"];
 
+/** Whether a value matches its kind's schema (no diagnostics: the fast path of check-yaml-file.ts). */
+export function matchesSchema(kind: SchemaKind, value: unknown): boolean {
+  return byKind[kind](value);
+}
+
 /** Validates a parsed file against its schema; each ajv error becomes a diagnostic at its YAML node. */
 export function checkSchema(kind: SchemaKind, parsed: ParsedFile): Diagnostic[] {
   const validate = byKind[kind];

@@ -5,10 +5,7 @@ import type { Definitions } from "./model.js";
 import { parseLayer } from "./parse-layer.js";
 import { readLayerFiles } from "./read-layer-files.js";
 import { rules } from "./rules/index.js";
-import { yamlKinds } from "./check-yaml-file.js";
-import { checkYamlFilesInWorkers } from "./parse-in-workers.js";
-import type { ParseJob } from "./parse-worker.js";
-import type { LayerFile } from "./read-layer-files.js";
+
 
 export interface LoadOptions {
   /** The workspace layer: a working tree, the index or a revision. */
@@ -38,13 +35,8 @@ export async function loadDefinitions(options: LoadOptions): Promise<LoadResult>
     options.framework ? readLayerFiles(options.framework) : Promise.resolve({ files: [], diagnostics: [] }),
     readLayerFiles(options.workspace),
   ]);
-  const jobs = [
-    ...yamlJobs(frameworkFiles.files, options.frameworkPath),
-    ...yamlJobs(workspaceFiles.files, (p) => p),
-  ];
-  const checked = await checkYamlFilesInWorkers(jobs);
-  const framework = parseLayer(frameworkFiles.files, "framework", options.frameworkPath, checked);
-  const workspace = parseLayer(workspaceFiles.files, "workspace", (p) => p, checked);
+  const framework = parseLayer(frameworkFiles.files, "framework", options.frameworkPath);
+  const workspace = parseLayer(workspaceFiles.files, "workspace", (p) => p);
   const merged = mergeLayers(framework, workspace);
   const diagnostics: Diagnostic[] = [
     ...frameworkFiles.diagnostics.map((d) => ({ ...d, file: options.frameworkPath(d.file) })),
@@ -67,13 +59,4 @@ export async function loadDefinitions(options: LoadOptions): Promise<LoadResult>
   for (const rule of rules) diagnostics.push(...rule(ctx));
   const sorted = sortDiagnostics(diagnostics);
   return { defs: merged.defs, diagnostics: sorted, ok: !sorted.some(isError) };
-}
-
-function yamlJobs(files: readonly LayerFile[], display: (path: string) => string): ParseJob[] {
-  const jobs: ParseJob[] = [];
-  for (const f of files) {
-    const kind = yamlKinds[f.role.role];
-    if (kind) jobs.push({ file: display(f.path), text: f.text, kind });
-  }
-  return jobs;
 }

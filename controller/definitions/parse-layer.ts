@@ -1,5 +1,5 @@
-import { type SchemaKind, checkSchema } from "./check-schema.js";
-import { type CheckedYaml, checkYamlFile, lazyParsedFile } from "./check-yaml-file.js";
+import type { SchemaKind } from "./check-schema.js";
+import { checkYamlFile } from "./check-yaml-file.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type {
   AgentDefinition,
@@ -12,7 +12,7 @@ import type {
   SkillDefinition,
 } from "./model.js";
 import { checkEvents, followupEvents } from "./memory-shorthands.js";
-import { parseFrontMatter } from "./parse-markdown.js";
+import { splitFrontMatter } from "./parse-markdown.js";
 import { parseMarkdownSkill } from "./parse-skill.js";
 import type { ParsedFile } from "./parsed-file.js";
 import type { LayerFile } from "./read-layer-files.js";
@@ -30,25 +30,13 @@ export interface ParsedLayer {
  * error yields no definition (its diagnostics say why), so later rules only
  * ever see values of the right shape.
  */
-export function parseLayer(
-  files: readonly LayerFile[],
-  layer: Layer,
-  display: (path: string) => string,
-  /** YAML files already parsed and schema-checked (on worker threads), by displayed path. */
-  checked?: ReadonlyMap<string, CheckedYaml>,
-): ParsedLayer {
+export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (path: string) => string): ParsedLayer {
   const out: ParsedLayer = { definitions: [], diagnostics: [] };
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
 
   const yamlOf = (f: LayerFile, kind: SchemaKind): ParsedFile | undefined => {
-    const file = display(f.path);
-    const done = checked?.get(file);
-    if (done) {
-      out.diagnostics.push(...done.diagnostics);
-      return done.value === undefined ? undefined : lazyParsedFile(file, f.text, done.value);
-    }
-    const result = checkYamlFile(file, f.text, kind);
+    const result = checkYamlFile(display(f.path), f.text, kind);
     out.diagnostics.push(...result.diagnostics);
     return result.parsed;
   };
@@ -97,16 +85,16 @@ export function parseLayer(
         break;
       }
       case "skill-folder": {
-        const fm = parseFrontMatter(display(f.path), f.text);
+        const fm = splitFrontMatter(display(f.path), f.text);
         out.diagnostics.push(...fm.diagnostics);
-        if (!fm.frontMatter) break;
-        const errors = checkSchema("skill", fm.frontMatter);
-        out.diagnostics.push(...errors);
-        if (errors.length > 0) break;
-        const spec = fm.frontMatter.value as SkillFile;
+        if (!fm.yaml) break;
+        const checked = checkYamlFile(display(f.path), fm.yaml.text, "skill", fm.yaml.lineOffset);
+        out.diagnostics.push(...checked.diagnostics);
+        if (!checked.parsed) break;
+        const spec = checked.parsed.value as SkillFile;
         const skill: SkillDefinition = {
           kind: "skill",
-          ...base(r.name, f, fm.frontMatter),
+          ...base(r.name, f, checked.parsed),
           format: "agent-skill",
           description: spec.description,
           instructions: fm.body.trim(),

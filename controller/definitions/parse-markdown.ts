@@ -1,39 +1,23 @@
 import type { Diagnostic } from "./diagnostic.js";
-import type { ParsedFile } from "./parsed-file.js";
-import { parseYaml } from "./parse-yaml.js";
 
 export interface FrontMatterResult {
-  /** The front matter, parsed with positions in the Markdown file. */
-  frontMatter?: ParsedFile;
+  /** The YAML between the --- lines, and the 0-based line it starts after (for positions). */
+  yaml?: { text: string; lineOffset: number };
   /** The Markdown after the front matter. */
   body: string;
-  /** 1-based line where the body starts. */
-  bodyLine: number;
   diagnostics: Diagnostic[];
 }
 
-/** Splits `---\n<yaml>\n---\n<body>` (Agent Skills SKILL.md). */
-export function parseFrontMatter(file: string, text: string): FrontMatterResult {
+/** Splits `---\n<yaml>\n---\n<body>` (Agent Skills SKILL.md); the YAML is parsed by the caller. */
+export function splitFrontMatter(file: string, text: string): FrontMatterResult {
   const lines = text.split(/\r?\n/);
+  const problem = (message: string): Diagnostic[] => [{ file, line: 1, column: 1, rule: "skill-format", severity: "error", message }];
   if (lines[0]?.trim() !== "---") {
-    return {
-      body: text,
-      bodyLine: 1,
-      diagnostics: [
-        { file, line: 1, column: 1, rule: "skill-format", severity: "error", message: "SKILL.md must start with YAML front matter between --- lines (name, description)" },
-      ],
-    };
+    return { body: text, diagnostics: problem("SKILL.md must start with YAML front matter between --- lines (name, description)") };
   }
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
-  if (end < 0) {
-    return {
-      body: "",
-      bodyLine: lines.length,
-      diagnostics: [{ file, line: 1, column: 1, rule: "skill-format", severity: "error", message: "front matter is not closed by a --- line" }],
-    };
-  }
-  const { parsed, diagnostics } = parseYaml(file, lines.slice(1, end).join("\n"), 1);
-  return { frontMatter: parsed, body: lines.slice(end + 1).join("\n"), bodyLine: end + 2, diagnostics };
+  if (end < 0) return { body: "", diagnostics: problem("front matter is not closed by a --- line") };
+  return { yaml: { text: lines.slice(1, end).join("\n"), lineOffset: 1 }, body: lines.slice(end + 1).join("\n"), diagnostics: [] };
 }
 
 export interface HeadingSkill {
