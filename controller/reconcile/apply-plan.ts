@@ -56,8 +56,11 @@ export function applyPlan(db: Database, input: ApplyInput): ApplyResult {
         insertEvent(db, object, input.revision, input.now, firstFire(object, input.now, defaultTimezone));
       } else {
         const stored = readEventRuntime(db, object.name);
-        const conditionChanged = stored?.condition_digest !== conditionDigest(object.spec);
-        updateEventDefinition(db, object, input.revision, input.now, conditionChanged, conditionChanged ? firstFire(object, input.now, defaultTimezone) : null);
+        // A new schedule starts from now: a changed condition, or an event switched back
+        // on (its old next fire time went stale while it was off), as the plan shows.
+        const reenabled = object.spec.enabled !== false && change.fields.some((f) => f.path === "enabled");
+        const scheduleChanged = stored?.condition_digest !== conditionDigest(object.spec) || reenabled;
+        updateEventDefinition(db, object, input.revision, input.now, scheduleChanged, scheduleChanged ? firstFire(object, input.now, defaultTimezone) : null);
       }
       if (change.op === "create") result.created++;
       else result.updated++;

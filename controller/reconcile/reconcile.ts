@@ -58,8 +58,16 @@ async function reconcileTree(db: Database, options: ReconcileOptions, revision: 
     return { result: "invalid", revision, diagnostics: validation.diagnostics };
   }
   const desired = desiredState(validation.defs);
-  const status = getSyncStatus(db);
-  const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: revision, now });
-  const applied = applyPlan(db, { plan: thePlan, desired, revision, key, now });
-  return { result: "applied", revision, plan: thePlan, applied, diagnostics: validation.diagnostics };
+  // Read, plan and write in one IMMEDIATE transaction: a second controller or
+  // `apply` on the same database waits, then plans against what this one wrote
+  // (or finds the tree live already) instead of applying a stale plan.
+  return db
+    .transaction((): ReconcileResult => {
+      const status = getSyncStatus(db);
+      if (!options.force && key !== "worktree" && status.last_applied_key === key) return { result: "unchanged", revision };
+      const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: revision, now });
+      const applied = applyPlan(db, { plan: thePlan, desired, revision, key, now });
+      return { result: "applied", revision, plan: thePlan, applied, diagnostics: validation.diagnostics };
+    })
+    .immediate();
 }

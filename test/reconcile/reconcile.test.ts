@@ -142,4 +142,29 @@ describe("reconcile: a revision is applied as one transaction", () => {
     expect((await reconcile(db, opts(dir, later(1)))).result).toBe("unchanged");
     expect(getSyncStatus(db)).toMatchObject({ last_attempted_revision: outside, last_result: "unchanged" });
   });
+
+  it("gives an event switched back on a fresh next fire time, as the plan shows", async () => {
+    const ws = workspace();
+    const db = open();
+    await reconcile(db, opts(ws.dir, t0));
+    ws.commit({ "events/digest.yaml": "enabled: false\n" + digest });
+    await reconcile(db, opts(ws.dir, later(1)));
+    db.prepare("UPDATE events SET next_fire_at = '2026-01-01T08:00:00.000Z' WHERE name = 'digest'").run(); // went stale while off
+    ws.commit({ "events/digest.yaml": digest });
+    const result = await reconcile(db, opts(ws.dir, later(2)));
+    const change = result.result === "applied" ? result.plan.changes.find((c) => c.name === "digest") : undefined;
+    expect(change?.next_fire_times[0]).toBe("2026-11-24T08:00:00.000Z");
+    expect(readEventRuntime(db, "digest")?.next_fire_at).toBe(change?.next_fire_times[0]);
+  });
+
+  it("lets two reconciles of one database race without a crash or a mixed state", async () => {
+    const ws = workspace();
+    const path = join(tempDir(), "shared.db");
+    const a = openDatabase(path);
+    const b = openDatabase(path);
+    dbs.push(a, b);
+    const results = await Promise.all([reconcile(a, opts(ws.dir, t0)), reconcile(b, opts(ws.dir, t0))]);
+    expect(results.map((r) => r.result).sort()).toEqual(["applied", "unchanged"]);
+    expect(count(a, "events")).toBe(2);
+  });
 });
