@@ -121,6 +121,16 @@ const cases: Case[] = [
     want: { rule: "interval", file: "events/a.yaml", line: 3 },
   },
   {
+    name: "interval far beyond a year (a typo that would overflow dates)",
+    tree: { "events/a.yaml": "condition:\n  type: interval\n  expr: 1e30\naction: {type: script, command: ls}\n" },
+    want: { rule: "interval", file: "events/a.yaml", line: 3, message: /between 1s and 366d/ },
+  },
+  {
+    name: "environment reference in a script cwd",
+    tree: { "events/a.yaml": "condition: {type: interval, expr: 1h}\naction:\n  type: script\n  command: ls\n  cwd: \"${HOME}\"\n" },
+    want: { rule: "path-escape", file: "events/a.yaml", line: 5 },
+  },
+  {
     name: "zero timeout",
     tree: { "events/a.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: ls}\npolicy:\n  timeout: 0s\n" },
     want: { rule: "duration", file: "events/a.yaml", line: 4, message: /policy.timeout/ },

@@ -12,7 +12,7 @@ export const durations: Rule = ({ defs }) => {
   const out: Diagnostic[] = [];
   const check = (owner: Parameters<typeof finding>[0], path: ValuePath, value: unknown) => {
     if ((typeof value === "string" || typeof value === "number") && parseDuration(value) === undefined) {
-      out.push(finding(owner, path, "duration", `${label(path)}: "${value}" must be a duration above zero`));
+      out.push(finding(owner, path, "duration", `${label(path)}: "${value}" must be a duration above zero and at most 366d`));
     }
   };
   for (const event of defs.events.values()) {

@@ -70,7 +70,7 @@ function checkCondition(
     case "interval": {
       const ms = parseDuration(condition.expr);
       if (ms === undefined || ms < 1000) {
-        return [at("expr", "interval", `interval "${condition.expr}" must be at least 1s (e.g. 90s, 15m, 2h, 1d, or seconds)`)];
+        return [at("expr", "interval", `interval "${condition.expr}" must be between 1s and 366d (e.g. 90s, 15m, 2h, 1d, or seconds)`)];
       }
       return [];
     }

@@ -8,7 +8,9 @@ export const workspacePaths: Rule = ({ defs }) => {
   for (const site of actionSites(defs)) {
     const cwd = site.fields.cwd;
     if (site.type !== "script" || typeof cwd !== "string") continue;
-    if (leavesWorkspace(cwd)) {
+    if (cwd.includes("${")) {
+      out.push(finding(site.owner, [...site.path, "cwd"], "path-escape", `cwd "${cwd}": environment references are not allowed in cwd, which must be a literal path inside the workspace`));
+    } else if (leavesWorkspace(cwd)) {
       out.push(finding(site.owner, [...site.path, "cwd"], "path-escape", `cwd "${cwd}" leaves the workspace; use a path relative to the workspace root, inside it`));
     }
   }
