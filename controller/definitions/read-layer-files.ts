@@ -1,7 +1,7 @@
 import type { FileSource } from "../source/file-source.js";
 import { classifyPath, type FileRole } from "./classify-path.js";
 import type { Diagnostic } from "./diagnostic.js";
-import { checkSize, checkText, symlinkEscape, symlinkTarget } from "./file-checks.js";
+import { checkSize, checkText, maxFileBytes, symlinkEscape, symlinkTarget } from "./file-checks.js";
 
 export interface LayerFile {
   /** Path inside the layer (relative to its root). */
@@ -20,7 +20,7 @@ export async function readLayerFiles(source: FileSource): Promise<{ files: Layer
   const entries = await source.list();
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const symlinks = entries.filter((e) => e.type === "symlink");
-  const targets = symlinks.length > 0 ? await source.read(symlinks.map((e) => e.path)) : new Map<string, Buffer>();
+  const targets = symlinks.length > 0 ? await source.read(symlinks.map((e) => e.path)) : new Map<string, Buffer | number>();
 
   /** Follows in-tree symlinks (a few hops at most) to the file that holds the content. */
   const resolve = (path: string): string | undefined => {
@@ -57,16 +57,17 @@ export async function readLayerFiles(source: FileSource): Promise<{ files: Layer
     else wanted.push({ path: entry.path, role, contentPath });
   }
 
-  const contents = await source.read([...new Set(wanted.map((w) => w.contentPath))]);
+  const contents = await source.read([...new Set(wanted.map((w) => w.contentPath))], maxFileBytes);
   const files: LayerFile[] = [];
   for (const w of wanted) {
     const content = contents.get(w.contentPath) ?? Buffer.alloc(0);
-    // The index does not tell sizes up front; check again now that the blob is here.
-    const tooLarge = checkSize(w.path, content.length);
+    // The index does not tell sizes up front: the source skipped what is too large.
+    const tooLarge = checkSize(w.path, typeof content === "number" ? content : content.length);
     if (tooLarge) {
       diagnostics.push(tooLarge);
       continue;
     }
+    if (typeof content === "number") continue;
     const { text, diagnostic } = checkText(w.path, content);
     if (diagnostic) diagnostics.push(diagnostic);
     else if (text !== undefined) files.push({ path: w.path, role: w.role, text });

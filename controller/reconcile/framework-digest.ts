@@ -27,6 +27,9 @@ async function computeDigest(dir: string): Promise<string> {
   const entries = (await source.list()).map((e) => e.path).sort();
   const contents = await source.read(entries);
   const hash = createHash("sha256");
-  for (const path of entries) hash.update(path).update("\0").update(contents.get(path) ?? "").update("\0");
+  for (const path of entries) {
+    const content = contents.get(path) ?? "";
+    hash.update(path).update("\0").update(typeof content === "number" ? String(content) : content).update("\0");
+  }
   return hash.digest("hex").slice(0, 16);
 }

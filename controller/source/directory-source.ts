@@ -34,13 +34,14 @@ export class DirectorySource implements FileSource {
     return entries;
   }
 
-  async read(paths: readonly string[]): Promise<Map<string, Buffer>> {
-    const out = new Map<string, Buffer>();
+  async read(paths: readonly string[], maxBytes = Number.POSITIVE_INFINITY): Promise<Map<string, Buffer | number>> {
+    const out = new Map<string, Buffer | number>();
     await Promise.all(
       paths.map(async (path) => {
         const full = join(this.root, path);
         const stat = await lstat(full);
-        out.set(path, stat.isSymbolicLink() ? Buffer.from(await readlink(full)) : await readFile(full));
+        if (stat.isSymbolicLink()) out.set(path, Buffer.from(await readlink(full)));
+        else out.set(path, stat.size > maxBytes ? stat.size : await readFile(full));
       }),
     );
     return out;

@@ -18,9 +18,10 @@ export interface FileSource {
   list(): Promise<SourceEntry[]>;
   /**
    * Contents of many paths at once (git answers them in one process).
-   * A symlink reads as its target path, as git stores it.
+   * A symlink reads as its target path, as git stores it. A file larger than
+   * `maxBytes` is not read: its size (a number) stands in for its content.
    */
-  read(paths: readonly string[]): Promise<Map<string, Buffer>>;
+  read(paths: readonly string[], maxBytes?: number): Promise<Map<string, Buffer | number>>;
 }
 
 /** Folders that are never part of the desired state. */

@@ -36,14 +36,14 @@ export class GitSource implements FileSource {
     return this.load().then((m) => [...m.values()]);
   }
 
-  async read(paths: readonly string[]): Promise<Map<string, Buffer>> {
+  async read(paths: readonly string[], maxBytes?: number): Promise<Map<string, Buffer | number>> {
     const entries = await this.load();
     const wanted = paths.map((p) => {
       const entry = entries.get(p);
       if (!entry) throw new Error(`${p} is not in the ${this.label}`);
       return entry;
     });
-    const blobs = await readBlobs(this.dir, wanted.map((e) => e.oid));
+    const blobs = await readBlobs(this.dir, wanted.map((e) => e.oid), maxBytes);
     return new Map(wanted.map((e, i) => [e.path, blobs[i] ?? Buffer.alloc(0)]));
   }
 

@@ -23,30 +23,59 @@ export function git(cwd: string, args: readonly string[], input?: string): Promi
   });
 }
 
-/** Reads many blobs in one `git cat-file --batch` process. */
-export function readBlobs(cwd: string, oids: readonly string[]): Promise<Buffer[]> {
+/**
+ * Reads many blobs in one `git cat-file --batch` process. The output is
+ * parsed as it streams, and a blob larger than `maxBytes` is skipped rather
+ * than held in memory: its size comes back instead of its content, so a
+ * 300 MB file staged by mistake costs a pre-commit hook nothing.
+ */
+export function readBlobs(cwd: string, oids: readonly string[], maxBytes = Number.POSITIVE_INFINITY): Promise<(Buffer | number)[]> {
   if (oids.length === 0) return Promise.resolve([]);
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
+    const blobs: (Buffer | number)[] = [];
     const errors: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => chunks.push(c));
+    let header: Buffer[] = [];
+    let body: Buffer[] | undefined; // undefined while skipping a large blob
+    let remaining = -1; // bytes of the current blob still to come, plus its trailing newline; -1 between blobs
+    let size = 0;
+    let failed: Error | undefined;
+    child.stdout.on("data", (chunk: Buffer) => {
+      let at = 0;
+      while (at < chunk.length && !failed) {
+        if (remaining < 0) {
+          const eol = chunk.indexOf(10, at);
+          header.push(chunk.subarray(at, eol < 0 ? chunk.length : eol));
+          if (eol < 0) return;
+          at = eol + 1;
+          const line = Buffer.concat(header).toString();
+          header = [];
+          const [oid, type, sizeText] = line.split(" ");
+          if (type === "missing" || sizeText === undefined) {
+            failed = new GitError(`git cat-file: ${line || oid || "?"}`);
+            return;
+          }
+          size = Number(sizeText);
+          remaining = size + 1;
+          body = size <= maxBytes ? [] : undefined;
+        }
+        const take = Math.min(remaining, chunk.length - at);
+        const part = chunk.subarray(at, at + take);
+        at += take;
+        remaining -= take;
+        body?.push(part); // the trailing newline is cut off below
+        if (remaining === 0) {
+          blobs.push(body ? Buffer.concat(body).subarray(0, size) : size);
+          remaining = -1;
+        }
+      }
+    });
     child.stderr.on("data", (c: Buffer) => errors.push(c));
     child.on("error", (e) => reject(new GitError(`git cat-file failed: ${e.message}`, { cause: e })));
     child.on("close", (code) => {
+      if (failed) return reject(failed);
       if (code !== 0) return reject(new GitError(`git cat-file failed: ${Buffer.concat(errors).toString().trim()}`));
-      const out = Buffer.concat(chunks);
-      const blobs: Buffer[] = [];
-      let at = 0;
-      for (const oid of oids) {
-        const eol = out.indexOf(10, at);
-        const header = out.subarray(at, eol).toString();
-        const [, type, size] = header.split(" ");
-        if (type === undefined || size === undefined) return reject(new GitError(`git cat-file: ${header} (${oid})`));
-        const start = eol + 1;
-        blobs.push(out.subarray(start, start + Number(size)));
-        at = start + Number(size) + 1;
-      }
+      if (blobs.length !== oids.length) return reject(new GitError(`git cat-file answered ${blobs.length} of ${oids.length} objects`));
       resolve(blobs);
     });
     child.stdin.end(oids.join("\n") + "\n");

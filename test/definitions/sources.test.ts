@@ -82,3 +82,17 @@ describe("one loader for the working tree, the index and a revision", () => {
     await expect(validateWorkspace({ dir, tree: { from: "revision", revision: "nope" }, now, frameworkDir: null })).rejects.toThrow(/git ls-tree failed/);
   });
 });
+
+describe("oversize files in git", () => {
+  it("reports a staged file over the limit, with its size from git, and loads the rest", async () => {
+    const rest = await import("../cli/helpers.js");
+    const dir = rest.tempDir();
+    rest.git(dir, "init", "-q", "-b", "main");
+    writeTree(dir, { ...baseWorkspace, "events/check.yaml": goodEvent });
+    writeFileSync(join(dir, "events/huge.yaml"), "description: " + "x".repeat(3 * 1024 * 1024) + "\n");
+    rest.git(dir, "add", "-A");
+    const result = await validateWorkspace({ dir, tree: { from: "index" }, now, frameworkDir: null });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ file: "events/huge.yaml", rule: "file-too-large", message: expect.stringContaining(String(3 * 1024 * 1024 + 14)) })]);
+    expect(result.defs.events.has("check")).toBe(true);
+  });
+});
