@@ -24,23 +24,24 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
     force: { type: "boolean" },
   },
   async run(ctx) {
+    const { reconcile } = await import("../controller/reconcile/reconcile.js");
+    const { resolveRevision } = await import("../controller/source/resolve-revision.js");
+    const { GitError } = await import("../controller/source/git.js");
+    const gitFailure = (error: unknown): never => {
+      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
+      throw error;
+    };
+    const revision = (ctx.values.revision as string | undefined) ?? "HEAD";
+    // A typo in --workspace or --revision fails here, before a database is created.
+    await resolveRevision(ctx.common.workspace, revision).catch(gitFailure);
     const db = await openStore(ctx.common.db, { create: true });
     try {
-      const { reconcile } = await import("../controller/reconcile/reconcile.js");
-      const { GitError } = await import("../controller/source/git.js");
-      const result = await reconcile(db, {
-        dir: ctx.common.workspace,
-        revision: (ctx.values.revision as string | undefined) ?? "HEAD",
-        force: ctx.values.force === true,
-      }).catch((error: unknown) => {
-        if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-        throw error;
-      });
+      const result = await reconcile(db, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(gitFailure);
       const short = result.revision.slice(0, 12);
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify(toJson(result), null, 2) + "\n");
       } else if (result.result === "unchanged") {
-        ctx.stdout(`No changes: the workspace tree of ${short} is already live.\n`);
+        ctx.stdout(`No changes: the workspace tree of ${short} is already live (apply --force also puts back rows edited out of band).\n`);
       } else if (result.result === "invalid") {
         ctx.stderr(formatDiagnostics("text", result.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
         ctx.stderr(`Revision ${short} is invalid: nothing was applied; the last good revision stays live.\n`);

@@ -28,6 +28,10 @@ export interface Command {
   /** The usage line and a paragraph or two, for `nexaas <command> --help`. */
   help: string;
   options: OptionSpec;
+  /** How many positional arguments the command takes (default 0): extra ones are a usage error, not ignored. */
+  maxPositionals?: number;
+  /** Read the workspace's `.env` before flags are resolved (SPEC §9: `start` does; the environment wins). */
+  readsEnvFile?: boolean;
   /** Returns the exit code. Throws UsageError / CommandError for the top-level catch. */
   run(ctx: CommandContext): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import type { EventSummary } from "../controller/store/list-events.js";
 import type { Command } from "./command.js";
-import { CommandError } from "./errors.js";
+import { CommandError, UsageError } from "./errors.js";
 import { openStore } from "./open-store.js";
 
 export const command: Command = {
@@ -11,11 +11,16 @@ Without ID: every event with its state, agent, condition and next fire time.
 With ID: that event, its next 5 fire times and its last 10 runs.
 
 Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
+  maxPositionals: 1,
   options: {
     status: { type: "string" },
     agent: { type: "string" },
   },
   async run(ctx) {
+    const status = ctx.values.status as string | undefined;
+    if (status !== undefined && !["active", "paused", "disabled", "expired"].includes(status)) {
+      throw new UsageError(`--status ${status}: use active, paused, disabled or expired`);
+    }
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { listEvents, lastRuns } = await import("../controller/store/list-events.js");

@@ -19,6 +19,7 @@ Options:
 export const command: Command = {
   summary: "hooks install: install the git hooks into the workspace",
   help,
+  maxPositionals: 1,
   options: { force: { type: "boolean" } },
   async run(ctx: CommandContext): Promise<number> {
     const [sub, ...extra] = ctx.positionals;

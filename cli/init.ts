@@ -24,6 +24,7 @@ Options:
 export const command: Command = {
   summary: "create a workspace (fresh or --example), git init, .env, hooks",
   help,
+  maxPositionals: 1,
   options: { example: { type: "boolean" } },
   async run(ctx: CommandContext): Promise<number> {
     if (ctx.positionals.length > 1) throw new UsageError(`expected at most one DIR, got ${ctx.positionals.length}`);

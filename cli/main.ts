@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Command, CommandContext, OptionSpec } from "./command.js";
 import { CommandError, UsageError } from "./errors.js";
+import { loadEnvFile } from "./load-env-file.js";
 
 /** Commands load lazily so `nexaas validate` pays only for what it uses. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -91,7 +92,12 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
       stdout(`${command.help.trim()}\n`);
       return 0;
     }
+    const max = command.maxPositionals ?? 0;
+    if (parsed.positionals.length > max) {
+      throw new UsageError(`unexpected argument${parsed.positionals.length - max > 1 ? "s" : ""}: ${parsed.positionals.slice(max).join(" ")}`);
+    }
     const workspace = resolve(cwd, typeof values.workspace === "string" ? values.workspace : ".");
+    if (command.readsEnvFile) loadEnvFile(workspace, env);
     const dbFlag = typeof values.db === "string" ? values.db : env.DATABASE_PATH;
     const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
     return await command.run({
@@ -104,14 +110,16 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
       cwd,
     });
   } catch (error) {
-    return reportError(error, name, command, stderr);
+    // With --detailed-exitcode, 2 means "changes": a usage error must not look like one.
+    const usageExit = rest.includes("--detailed-exitcode") ? 1 : 2;
+    return reportError(error, name, command, stderr, usageExit);
   }
 }
 
-function reportError(error: unknown, name: string, command: Command, stderr: (t: string) => void): number {
+function reportError(error: unknown, name: string, command: Command, stderr: (t: string) => void, usageExit: number): number {
   if (error instanceof UsageError || isParseArgsError(error)) {
     stderr(`nexaas ${name}: ${(error as Error).message}\n\n${command.help.trim()}\n`);
-    return 2;
+    return usageExit;
   }
   if (error instanceof CommandError) {
     stderr(`nexaas ${name}: ${error.message}\n`);

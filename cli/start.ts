@@ -3,7 +3,6 @@ import { dirname, join } from "node:path";
 import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
 import type { Command, CommandContext } from "./command.js";
 import { UsageError } from "./errors.js";
-import { loadEnvFile } from "./load-env-file.js";
 import { openStore } from "./open-store.js";
 
 export const command: Command = {
@@ -30,6 +29,7 @@ systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
 
 This build reconciles only: the scheduler, the workers and the status API
 (--port) are not part of it yet.`,
+  readsEnvFile: true,
   options: {
     poll: { type: "string" },
     "drift-check": { type: "string" },
@@ -50,7 +50,6 @@ This build reconciles only: the scheduler, the workers and the status API
     const pollMs = duration("poll", "60s");
     const driftCheckMs = duration("drift-check", "10m");
     const source = await loopSource(ctx.values, ctx.common.db);
-    loadEnvFile(ctx.common.workspace, ctx.env);
     const { createLogger } = await import("../controller/log.js");
     const { ReconcileLoop } = await import("../controller/reconcile/reconcile-loop.js");
     const log = createLogger(ctx.env);

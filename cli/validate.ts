@@ -25,6 +25,7 @@ in one pass as file:line:col.
                    (workflow annotations); --json is --format json
 
 Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
+  maxPositionals: Number.POSITIVE_INFINITY,
   options: {
     staged: { type: "boolean" },
     revision: { type: "string", short: "r" },

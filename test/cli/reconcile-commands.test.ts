@@ -101,4 +101,24 @@ describe("nexaas plan / apply / status / events", () => {
     }
     expect(existsSync(join(dir, "x.db"))).toBe(false);
   });
+
+  it("rejects extra arguments and bad enum values as usage errors; with --detailed-exitcode a usage error is 1, not 2", async () => {
+    const ws = gitWorkspace(baseWorkspace);
+    const db = join(tempDir(), "n.db");
+    expect((await cli(["plan", "HEAD~1"], ws.dir)).code).toBe(2);
+    expect((await cli(["apply", "foo", "--db", db], ws.dir)).code).toBe(2);
+    expect((await cli(["plan", "--format", "bogus", "--detailed-exitcode"], ws.dir)).code).toBe(1);
+    expect((await cli(["apply", "--db", db], ws.dir)).code).toBe(0);
+    expect((await cli(["events", "--status", "bogus", "--db", db], ws.dir)).code).toBe(2);
+  });
+
+  it("apply on a missing workspace or revision fails before creating a database", async () => {
+    const dir = tempDir();
+    const db = join(dir, "data", "n.db");
+    const missing = await cli(["apply", "--workspace", join(dir, "typo"), "--db", db], dir);
+    expect(missing.code).toBe(1);
+    const ws = gitWorkspace(baseWorkspace);
+    expect((await cli(["apply", "--revision", "nope", "--db", db], ws.dir)).code).toBe(1);
+    expect(existsSync(db)).toBe(false);
+  });
 });
