@@ -36,7 +36,7 @@ export class RemoteMirror {
 
   constructor(options: RemoteMirrorOptions) {
     // Leading "-" would turn a value into an option of git clone or fetch.
-    if (options.url.startsWith("-")) throw new SourceError(`"${options.url}" is not a remote URL`, "remote-failed");
+    if (options.url.startsWith("-")) throw new SourceError(`"${redactCredentials(options.url)}" is not a remote URL`, "remote-failed");
     if (options.branch === "" || options.branch.startsWith("-")) throw new SourceError(`"${options.branch}" is not a branch name`, "remote-failed");
     const workspacePath = (options.workspacePath ?? "").replace(/^\/+|\/+$/g, "");
     if (workspacePath.split("/").includes("..")) throw new SourceError(`workspace path ${workspacePath} leaves the repository`, "remote-failed");
@@ -63,7 +63,7 @@ export class RemoteMirror {
     const justCloned = this.checked ? false : await this.ensureClone();
     this.checked = true;
     if (!justCloned) {
-      await this.run(`fetch ${this.branch} from ${this.url}`, (g) =>
+      await this.run(`fetch ${this.branch} from ${redactCredentials(this.url)}`, (g) =>
         g.fetch(["--no-tags", "origin", `+refs/heads/${this.branch}:${this.ref}`]),
       );
     }
@@ -84,16 +84,16 @@ export class RemoteMirror {
       );
       if (sameUrl(origin, this.url)) return false;
       throw new SourceError(
-        `${this.cacheDir} holds a clone of ${origin || "an unknown remote"}, not ${this.url}: remove it or use another cache folder`,
+        redactCredentials(`${this.cacheDir} holds a clone of ${origin || "an unknown remote"}, not ${this.url}: remove it or use another cache folder`),
         "remote-mismatch",
       );
     }
     const entries = await readdir(this.cacheDir).catch(() => []);
     if (entries.length > 0) {
-      throw new SourceError(`${this.cacheDir} is not empty and is not a clone of ${this.url}: remove it or use another cache folder`, "remote-mismatch");
+      throw new SourceError(redactCredentials(`${this.cacheDir} is not empty and is not a clone of ${this.url}: remove it or use another cache folder`), "remote-mismatch");
     }
     await mkdir(this.cacheDir, { recursive: true });
-    await this.run(`clone ${this.url} (branch ${this.branch})`, (g) =>
+    await this.run(`clone ${redactCredentials(this.url)} (branch ${this.branch})`, (g) =>
       g.clone(this.url, this.cacheDir, ["--no-checkout", "--single-branch", "--no-tags", "--branch", this.branch]),
     );
     return true;
@@ -108,9 +108,19 @@ export class RemoteMirror {
       await command(g);
     } catch (error) {
       const detail = error instanceof Error ? error.message.trim() : String(error);
-      throw new SourceError(`could not ${what}: ${detail}`, "remote-failed", { cause: error });
+      // The cause stays off: simple-git's error carries the command line, URL and all.
+      throw new SourceError(redactCredentials(`could not ${what}: ${detail}`), "remote-failed");
     }
   }
 }
 
 const sameUrl = (a: string, b: string): boolean => a.replace(/\/+$/, "") === b.replace(/\/+$/, "");
+
+/**
+ * A remote URL may carry a token (https://user:token@host/repo.git). Messages
+ * end up in logs and the status, where secrets must never go: the userinfo
+ * part of every URL in a text is replaced.
+ */
+export function redactCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, "$1***@");
+}
