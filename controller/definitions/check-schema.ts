@@ -31,7 +31,14 @@ export function matchesSchema(kind: SchemaKind, value: unknown): boolean {
 export function checkSchema(kind: SchemaKind, parsed: ParsedFile): Diagnostic[] {
   const validate = byKind[kind];
   if (validate(parsed.value)) return [];
-  return (validate.errors ?? []).map((error) => toDiagnostic(error, parsed));
+  const value = parsed.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    // One clear message instead of "must be object" at line 1.
+    const what = value === null || value === undefined ? "the file is empty" : Array.isArray(value) ? "the file is a list" : "the file is a single value";
+    return [{ file: parsed.file, ...parsed.at([]), rule: "schema", severity: "error", message: `${what}: ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} file is a mapping of fields (key: value lines)` }];
+  }
+  // An if/then/else failure is explained by the errors of its branch; ajv's own "must match else schema" adds nothing.
+  return (validate.errors ?? []).filter((e) => e.keyword !== "if").map((error) => toDiagnostic(error, parsed));
 }
 
 function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {

@@ -17,7 +17,13 @@ export interface YamlResult {
 /** Parses YAML (or JSON, a subset) keeping positions; never throws. */
 export function parseYaml(file: string, text: string, lineOffset = 0): YamlResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (error) {
+    // The parser recurses: absurd nesting ([[[[...) overflows the stack.
+    return { diagnostics: [{ file, line: 1 + lineOffset, column: 1, rule: "yaml-syntax", severity: "error", message: plainMessage(error) }] };
+  }
   const starts = lineCounter.lineStarts;
   const pos = (offset: number): Position => {
     const p = positionOfOffset(starts, offset);
@@ -25,7 +31,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): YamlResul
   };
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
-    diagnostics.push({ file, ...pos(error.pos[0]), rule: "yaml-syntax", severity: "error", message: firstLine(error.message) });
+    diagnostics.push({ file, ...pos(error.pos[0]), rule: "yaml-syntax", severity: "error", message: plainMessage(error) });
   }
   if (diagnostics.length > 0) return { diagnostics };
   let value: unknown;
@@ -41,7 +47,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): YamlResul
       severity: "error",
       message: isAliasBomb
         ? `too many alias expansions (limit ${maxAliasCount}): a YAML alias bomb, or aliases used far more than a definition needs`
-        : firstLine(message),
+        : plainMessage(error),
     });
     return { diagnostics };
   }
@@ -78,6 +84,10 @@ function rangeStart(node: unknown): number | undefined {
   return (node as Node | null | undefined)?.range?.[0];
 }
 
-function firstLine(message: string): string {
+/** The parser's message in this product's words where its own would mislead. */
+function plainMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof RangeError || /call stack/i.test(message)) return "nesting too deep: a definition file nests a few levels, not thousands";
+  if (/parseAllDocuments|multiple documents/i.test(message)) return "a definition file holds one YAML document; remove the second --- (or everything after it)";
   return message.split("\n", 1)[0] ?? message;
 }

@@ -131,6 +131,21 @@ const cases: Case[] = [
     want: { rule: "path-escape", file: "events/a.yaml", line: 5 },
   },
   {
+    name: "an empty file",
+    tree: { "events/empty.yaml": "" },
+    want: { rule: "schema", file: "events/empty.yaml", line: 1, message: /the file is empty: an event file is a mapping/ },
+  },
+  {
+    name: "a second YAML document in one file",
+    tree: { "events/two.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: ls}\n---\nx: 1\n" },
+    want: { rule: "yaml-syntax", file: "events/two.yaml", line: 3, message: /one YAML document/ },
+  },
+  {
+    name: "absurd nesting",
+    tree: { "events/deep.yaml": "x: " + "[".repeat(20000) + "]".repeat(20000) + "\n" },
+    want: { rule: "yaml-syntax", file: "events/deep.yaml", line: 1 },
+  },
+  {
     name: "zero timeout",
     tree: { "events/a.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: ls}\npolicy:\n  timeout: 0s\n" },
     want: { rule: "duration", file: "events/a.yaml", line: 4, message: /policy.timeout/ },
