@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import type { Condition } from "../definitions/schema-types.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
 import { prepared } from "./prepared.js";
 import { workspaceTimezone } from "./workspace-timezone.js";
@@ -11,7 +12,17 @@ export interface EventSummary {
   status: EventStatus;
   agent: string | null;
   layer: "framework" | "workspace";
-  condition: { type: string; expr: string | null; timezone: string | null };
+  /**
+   * `expr` keeps its JSON type: an interval may be a number of seconds (90),
+   * which a duration parser reads, where the text "90" would not parse.
+   */
+  condition: { type: string; expr: string | number | null; timezone: string | null };
+  /**
+   * The condition exactly as stored in the spec (validated when applied; a cron
+   * condition carries the time zone it resolved to), for computing fire times.
+   * null if the stored spec has none.
+   */
+  condition_spec: Condition | null;
   next_fire_at: string | null;
   consecutive_failures: number;
   paused_reason: string | null;
@@ -52,12 +63,13 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
   for (const row of rows) {
     const spec = JSON.parse(row.spec) as {
       description?: unknown;
-      condition?: { type?: unknown; expr?: unknown; timezone?: unknown };
+      condition?: unknown;
       policy?: { expires_at?: unknown };
     };
     const status = eventStatus({ enabled: row.enabled, paused: row.paused, expires_at: spec.policy?.expires_at }, now);
     if (filter.status !== undefined && status !== filter.status) continue;
-    const condition = spec.condition ?? {};
+    const conditionSpec = storedCondition(spec.condition);
+    const condition: { type?: unknown; expr?: unknown; timezone?: unknown } = conditionSpec ?? {};
     const type = typeof condition.type === "string" ? condition.type : "";
     out.push({
       id: row.name,
@@ -66,10 +78,10 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
       layer: row.layer,
       condition: {
         type,
-        // Interval expressions may be a number of seconds; shown as text like the others.
-        expr: typeof condition.expr === "string" || typeof condition.expr === "number" ? String(condition.expr) : null,
+        expr: typeof condition.expr === "string" || typeof condition.expr === "number" ? condition.expr : null,
         timezone: type === "cron" ? (typeof condition.timezone === "string" ? condition.timezone : defaultTimezone) : null,
       },
+      condition_spec: conditionSpec,
       next_fire_at: row.next_fire_at,
       consecutive_failures: row.consecutive_failures,
       paused_reason: row.paused_reason,
@@ -80,4 +92,10 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
     });
   }
   return out;
+}
+
+/** The stored condition object; its content is trusted as the applier validated it (any other edit is drift, put back on the next apply). */
+function storedCondition(value: unknown): Condition | null {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  return value as Condition;
 }

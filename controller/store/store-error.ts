@@ -1,5 +1,16 @@
 /** Stable codes, so the CLI and API can name the problem without parsing the message. */
-export type StoreErrorCode = "db-newer" | "not-a-database" | "bad-migration";
+export type StoreErrorCode =
+  /** Migrated by a newer Nexaas: this version would not know its tables. */
+  | "db-newer"
+  /** Migrated by an older Nexaas: a read-only open cannot upgrade it. */
+  | "db-older"
+  /** A SQLite database, but someone else's (tables and no `migrations` table). */
+  | "not-nexaas"
+  /** Not a SQLite file at all. */
+  | "not-a-database"
+  /** A read-only open of a path where there is no file. */
+  | "no-database"
+  | "bad-migration";
 
 /** A database the controller cannot use as it is; the message says what to do. */
 export class StoreError extends Error {

@@ -64,3 +64,20 @@ export function recordInvalid(db: Database, input: { revision: string; at: Date;
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(input.errors) });
 }
+
+/**
+ * A reconcile that failed for a reason other than invalid files: an unknown
+ * revision, a git failure, a crash. Nothing was applied, so the applied fields
+ * stay; the message is shown as one diagnostic so that status has one shape
+ * for every failure. `revision` is null when the failure came before one was
+ * resolved; the last attempted revision is then left as it was.
+ */
+export function recordFailed(db: Database, input: { revision: string | null; at: Date; message: string }): void {
+  const errors: Diagnostic[] = [{ file: "", line: 0, column: 0, rule: "reconcile-error", severity: "error", message: input.message }];
+  prepared(
+    db,
+    `UPDATE sync_status SET last_attempted_revision = coalesce(@revision, last_attempted_revision), last_attempted_at = @at,
+       last_result = 'error', errors = @errors
+     WHERE id = 1`,
+  ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) });
+}

@@ -14,39 +14,30 @@ export function conditionDigest(spec: Record<string, unknown>): string {
   return createHash("sha256").update(canonicalJson(spec.condition ?? null)).digest("hex");
 }
 
-/** The definition columns: everything a revision decides; runtime columns are the scheduler's. */
+/**
+ * The definition columns: everything a revision decides; runtime columns are the
+ * scheduler's. agent, condition_type, enabled and origin are not among them:
+ * SQLite generates them from `spec` (migration 000001), so they cannot disagree with it.
+ */
 function definitionColumns(obj: ObjectState, revision: string, now: Date) {
-  const spec = obj.spec;
-  const condition = record(spec.condition);
-  const action = record(spec.action);
-  const agent = typeof spec.agent === "string" ? spec.agent : typeof action.agent === "string" ? action.agent : null;
   return {
     name: obj.name,
     layer: obj.layer,
     revision,
     digest: obj.digest,
     file: obj.file,
-    spec: canonicalJson(spec),
-    agent,
-    condition_type: condition.type,
-    condition_digest: conditionDigest(spec),
-    enabled: spec.enabled === false ? 0 : 1,
-    origin: typeof spec.origin === "string" ? spec.origin : "events",
+    spec: canonicalJson(obj.spec),
+    condition_digest: conditionDigest(obj.spec),
     updated_at: isoTime(now),
   };
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-
 const insertSql = `
-  INSERT INTO events (name, layer, revision, digest, file, spec, agent, condition_type, condition_digest, enabled, origin,
-                      next_fire_at, created_at, updated_at)
-  VALUES (@name, @layer, @revision, @digest, @file, @spec, @agent, @condition_type, @condition_digest, @enabled, @origin,
-          @next_fire_at, @updated_at, @updated_at)`;
+  INSERT INTO events (name, layer, revision, digest, file, spec, condition_digest, next_fire_at, created_at, updated_at)
+  VALUES (@name, @layer, @revision, @digest, @file, @spec, @condition_digest, @next_fire_at, @updated_at, @updated_at)`;
 
-const setDefinition = `layer = @layer, revision = @revision, digest = @digest, file = @file, spec = @spec, agent = @agent,
-  condition_type = @condition_type, condition_digest = @condition_digest, enabled = @enabled, origin = @origin, updated_at = @updated_at`;
+const setDefinition = `layer = @layer, revision = @revision, digest = @digest, file = @file, spec = @spec,
+  condition_digest = @condition_digest, updated_at = @updated_at`;
 const updateKeepingScheduleSql = `UPDATE events SET ${setDefinition} WHERE name = @name`;
 const updateWithScheduleSql = `UPDATE events SET ${setDefinition}, next_fire_at = @next_fire_at WHERE name = @name`;
 

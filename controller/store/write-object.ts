@@ -7,35 +7,31 @@ import { isoTime } from "./time.js";
 
 type PlainKind = Exclude<ObjectKind, "event">;
 
-const upsertSql = (table: string, extra: readonly string[]): string => {
-  const columns = ["name", "layer", "revision", "digest", "file", "spec", ...extra, "updated_at"];
-  return (
-    `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => "@" + c).join(", ")}) ` +
-    `ON CONFLICT (name) DO UPDATE SET ${columns
-      .filter((c) => c !== "name")
-      .map((c) => `${c} = excluded.${c}`)
-      .join(", ")}`
-  );
-};
+/**
+ * Only the shared definition columns are written. Columns queries need from a
+ * spec (agents.model) are generated from `spec` by SQLite (migration 000001),
+ * so they cannot disagree with it, and writing them would be an error.
+ */
+const upsertSql = (table: string): string =>
+  `INSERT INTO ${table} (name, layer, revision, digest, file, spec, updated_at)
+   VALUES (@name, @layer, @revision, @digest, @file, @spec, @updated_at)
+   ON CONFLICT (name) DO UPDATE SET layer = excluded.layer, revision = excluded.revision, digest = excluded.digest,
+     file = excluded.file, spec = excluded.spec, updated_at = excluded.updated_at`;
 
-/** Per kind: its upsert, and any columns pulled out of the spec for queries. */
-const writers: Record<PlainKind, { sql: string; extra?: (spec: Record<string, unknown>) => Record<string, unknown> }> = {
-  workspace: { sql: upsertSql(definitionTables.workspace, []) },
-  agent: {
-    sql: upsertSql(definitionTables.agent, ["model"]),
-    extra: (spec) => ({ model: typeof spec.model === "string" ? spec.model : null }),
-  },
-  skill: { sql: upsertSql(definitionTables.skill, []) },
-  mcp_server: { sql: upsertSql(definitionTables.mcp_server, []) },
-  registry: { sql: upsertSql(definitionTables.registry, []) },
-  flow: { sql: upsertSql(definitionTables.flow, []) },
+/** Built once: a reconcile upserts thousands of rows, and the text is the prepared-statement cache key. */
+const upsertSqls: Record<PlainKind, string> = {
+  workspace: upsertSql(definitionTables.workspace),
+  agent: upsertSql(definitionTables.agent),
+  skill: upsertSql(definitionTables.skill),
+  mcp_server: upsertSql(definitionTables.mcp_server),
+  registry: upsertSql(definitionTables.registry),
+  flow: upsertSql(definitionTables.flow),
 };
 
 /** Creates or replaces one definition that has no runtime state (every kind but events). */
 export function upsertObject(db: Database, obj: ObjectState, revision: string, now: Date): void {
   if (obj.kind === "event") throw new Error("upsertObject: events keep runtime state; use insertEvent or updateEventDefinition");
-  const writer = writers[obj.kind];
-  prepared(db, writer.sql).run({
+  prepared(db, upsertSqls[obj.kind]).run({
     name: obj.name,
     layer: obj.layer,
     revision,
@@ -43,7 +39,6 @@ export function upsertObject(db: Database, obj: ObjectState, revision: string, n
     file: obj.file,
     spec: canonicalJson(obj.spec),
     updated_at: isoTime(now),
-    ...writer.extra?.(obj.spec),
   });
 }
 

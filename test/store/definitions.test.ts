@@ -62,5 +62,21 @@ describe("definition rows", () => {
     db.prepare("UPDATE agents SET spec = 'not json' WHERE name = 'helper'").run();
     const [stored] = readObjects(db);
     expect(stored?.actualDigest).not.toBe(stored?.digest);
+    // Queries on the generated model column keep working meanwhile.
+    expect(db.prepare("SELECT model FROM agents").pluck().all()).toEqual([null]);
+  });
+
+  it("generates an agent's model from its spec: an out-of-band edit of the column is refused, one of the spec shows as drift", () => {
+    const { db } = freshDb();
+    const agent = object("agent", "helper", { model: "claude-a", prompt: "You help." });
+    upsertObject(db, agent, "rev1", now);
+    expect(() => db.prepare("UPDATE agents SET model = 'claude-cheap'").run()).toThrow(/cannot UPDATE generated column/);
+
+    db.prepare("UPDATE agents SET spec = json_set(spec, '$.model', 'claude-cheap')").run();
+    expect(db.prepare("SELECT model FROM agents").pluck().get()).toBe("claude-cheap");
+    expect(readObjects(db)[0]?.actualDigest).not.toBe(agent.digest);
+
+    upsertObject(db, object("agent", "helper", { prompt: "No model of its own." }), "rev2", now);
+    expect(db.prepare("SELECT model FROM agents").pluck().get()).toBeNull();
   });
 });

@@ -40,6 +40,48 @@ describe("event definitions", () => {
     expect(db.prepare("SELECT agent, enabled, origin FROM events").get()).toEqual({ agent: "writer", enabled: 1, origin: "events" });
   });
 
+  it("generates agent, condition type, enabled and origin from the spec: they follow it and cannot be written", () => {
+    const { db } = freshDb();
+    insertEvent(db, cronEvent("daily", { enabled: false, origin: "followups" }), "rev1", now, at("2026-11-23T09:00:00.000Z"));
+    const columns = () => db.prepare("SELECT agent, condition_type, enabled, origin FROM events WHERE name = 'daily'").get();
+
+    // Out of band: the digest covers only the spec, so a writable copy could be changed unnoticed.
+    for (const sql of [
+      "UPDATE events SET enabled = 1",
+      "UPDATE events SET agent = 'someone-else'",
+      "UPDATE events SET condition_type = 'interval'",
+      "UPDATE events SET origin = 'events'",
+    ]) {
+      expect(() => db.prepare(sql).run(), sql).toThrow(/cannot UPDATE generated column/);
+    }
+    expect(columns()).toEqual({ agent: "helper", condition_type: "cron", enabled: 0, origin: "followups" });
+
+    // An edit of the spec moves them with it (and so shows as drift through the digest).
+    db.prepare(
+      `UPDATE events SET spec = json_remove(json_set(spec, '$.enabled', json('true'), '$.action.agent', 'writer',
+         '$.condition', json('{"type":"interval","expr":90}')), '$.agent', '$.origin')`,
+    ).run();
+    expect(columns()).toEqual({ agent: "writer", condition_type: "interval", enabled: 1, origin: "events" });
+    db.prepare("UPDATE events SET spec = json_set(spec, '$.enabled', json('false'))").run();
+    expect(columns()).toMatchObject({ enabled: 0 });
+    // The scheduler's index of due events follows too: a disabled event is not in it.
+    const due = db.prepare("SELECT name FROM events WHERE enabled = 1 AND paused = 0 ORDER BY next_fire_at").pluck();
+    expect(due.all()).toEqual([]);
+    db.prepare("UPDATE events SET spec = json_remove(spec, '$.enabled')").run();
+    expect(due.all()).toEqual(["daily"]);
+  });
+
+  it("refuses a spec edited out of band into something that is not an event", () => {
+    const { db } = freshDb();
+    insertEvent(db, cronEvent("daily"), "rev1", now, null);
+    expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.condition.type', 'hourly')").run()).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.origin', 'elsewhere')").run()).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.enabled', 'no')").run()).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare("UPDATE events SET spec = json_remove(spec, '$.condition')").run()).toThrow(/NOT NULL constraint failed/);
+    expect(() => db.prepare("UPDATE events SET spec = 'not json'").run()).toThrow(/malformed JSON/);
+    expect(readObjects(db)[0]).toMatchObject({ spec: cronEvent("daily").spec });
+  });
+
   it("keeps next fire time, failures and pause when only the rest of the definition changed", () => {
     const { db } = freshDb();
     const v1 = cronEvent("daily");

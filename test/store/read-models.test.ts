@@ -47,6 +47,7 @@ describe("listEvents", () => {
         agent: "helper",
         layer: "workspace",
         condition: { type: "cron", expr: "0 9 * * *", timezone: "UTC" },
+        condition_spec: { type: "cron", expr: "0 9 * * *" },
         next_fire_at: null,
         consecutive_failures: 3,
         paused_reason: "failed 3 times",
@@ -82,6 +83,24 @@ describe("listEvents", () => {
     upsertObject(db, object("workspace", "workspace", { name: "ops", timezone: "Europe/Paris" }), "r", now);
     expect(zones()).toEqual({ own: "Asia/Tokyo", inherits: "Europe/Paris", every: null });
     expect(listEvents(db, now, { id: "every" })[0]?.condition).toEqual({ type: "interval", expr: "15m", timezone: null });
+  });
+
+  it("keeps a condition's expression with its JSON type, and gives the condition as stored", () => {
+    const { db } = freshDb();
+    const base = cronEvent("x");
+    const withCondition = (name: string, condition: Record<string, unknown>) => insertEvent(db, { ...base, name, spec: { ...base.spec, condition } }, "r", now, null);
+    withCondition("seconds", { type: "interval", expr: 90 });
+    withCondition("zoned", { type: "cron", expr: "0 9 * * 1-5", timezone: "Europe/Paris" });
+    withCondition("hook", { type: "webhook", secret: "test-secret" });
+
+    const byId = Object.fromEntries(listEvents(db, now).map((e) => [e.id, e]));
+    // A number of seconds stays a number: "90" would not parse as a duration.
+    expect(byId.seconds?.condition).toEqual({ type: "interval", expr: 90, timezone: null });
+    expect(byId.seconds?.condition_spec).toEqual({ type: "interval", expr: 90 });
+    expect(byId.zoned?.condition).toEqual({ type: "cron", expr: "0 9 * * 1-5", timezone: "Europe/Paris" });
+    expect(byId.zoned?.condition_spec).toEqual({ type: "cron", expr: "0 9 * * 1-5", timezone: "Europe/Paris" });
+    expect(byId.hook?.condition).toEqual({ type: "webhook", expr: null, timezone: null });
+    expect(byId.hook?.condition_spec).toEqual({ type: "webhook", secret: "test-secret" });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
-import { getSyncStatus, recordApplied, recordInvalid, recordUnchanged } from "../../controller/store/sync-status.js";
+import { getSyncStatus, recordApplied, recordFailed, recordInvalid, recordUnchanged } from "../../controller/store/sync-status.js";
 import { at, freshDb } from "./helpers.js";
 
 const error: Diagnostic = { file: "events/daily.yaml", line: 3, column: 9, rule: "cron-expression", severity: "error", message: "bad cron" };
@@ -68,5 +68,33 @@ describe("sync status", () => {
       last_result: "unchanged",
       errors: [],
     });
+  });
+
+  it("records a reconcile that failed for another reason as an error, keeping what is live", () => {
+    const { db } = freshDb();
+    recordApplied(db, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
+    recordFailed(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), message: "git: bad object b2" });
+    const failed = {
+      last_applied_revision: "a1",
+      last_applied_key: "k",
+      last_applied_at: "2026-11-23T09:00:00.000Z",
+      last_attempted_revision: "b2",
+      last_attempted_at: "2026-11-23T09:05:00.000Z",
+      last_result: "error",
+      errors: [{ file: "", line: 0, column: 0, rule: "reconcile-error", severity: "error", message: "git: bad object b2" }],
+      drift: ["agent/helper"],
+    };
+    expect(getSyncStatus(db)).toEqual(failed);
+
+    // No revision resolved (say, the branch is gone): the last attempted one stays named.
+    recordFailed(db, { revision: null, at: at("2026-11-23T09:10:00.000Z"), message: "unknown revision main" });
+    expect(getSyncStatus(db)).toEqual({
+      ...failed,
+      last_attempted_at: "2026-11-23T09:10:00.000Z",
+      errors: [{ ...failed.errors[0], message: "unknown revision main" }],
+    });
+
+    recordApplied(db, { revision: "c3", key: "k3", at: at("2026-11-23T09:15:00.000Z"), drift: [] });
+    expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: "c3", last_result: "applied", errors: [] });
   });
 });

@@ -3,6 +3,10 @@
 -- Definition tables share one shape: the applier (controller/reconcile) is their only writer.
 -- `spec` is the canonical JSON of the definition; `digest` is sha256 of canonical {layer, spec},
 -- so a row edited out of band is noticed (drift) and put back.
+-- Columns queries need from a spec are generated from it, never written: the digest covers only
+-- spec and layer, so a written copy could be edited out of band without anyone noticing. VIRTUAL
+-- (computed on read) suffices: SQLite indexes virtual columns too, and CHECK and NOT NULL on them
+-- are enforced on every write of `spec`.
 
 CREATE TABLE workspace_settings (
   name        TEXT PRIMARY KEY,
@@ -21,7 +25,9 @@ CREATE TABLE agents (
   digest      TEXT NOT NULL,
   file        TEXT NOT NULL,
   spec        TEXT NOT NULL,
-  model       TEXT,
+  -- json_valid first: a spec mangled out of band is drift for the next apply to put back,
+  -- and must not make every query that reads `model` fail with "malformed JSON" meanwhile.
+  model       TEXT GENERATED ALWAYS AS (iif(json_valid(spec), json_extract(spec, '$.model'), NULL)) VIRTUAL,
   updated_at  TEXT NOT NULL
 );
 
@@ -65,8 +71,9 @@ CREATE TABLE registries (
   updated_at  TEXT NOT NULL
 );
 
--- Events: the definition columns, a few columns extracted for filtering, and runtime state
--- that survives reconciles (next fire time, failures, pause).
+-- Events: the definition columns, a few columns generated from `spec` for filtering, and
+-- runtime state that survives reconciles (next fire time, failures, pause). The constraints
+-- on the generated columns refuse an out-of-band `spec` that is not JSON or not an event.
 CREATE TABLE events (
   name                  TEXT PRIMARY KEY,
   layer                 TEXT NOT NULL CHECK (layer IN ('framework', 'workspace')),
@@ -74,11 +81,18 @@ CREATE TABLE events (
   digest                TEXT NOT NULL,
   file                  TEXT NOT NULL,
   spec                  TEXT NOT NULL,
-  agent                 TEXT,
-  condition_type        TEXT NOT NULL CHECK (condition_type IN ('cron', 'interval', 'once', 'webhook')),
+  -- The event's own agent, else its action's.
+  agent                 TEXT GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.agent'), json_extract(spec, '$.action.agent'))) VIRTUAL,
+  condition_type        TEXT NOT NULL GENERATED ALWAYS AS (json_extract(spec, '$.condition.type')) VIRTUAL
+                        CHECK (condition_type IN ('cron', 'interval', 'once', 'webhook')),
+  -- sha256 of the canonical condition, written by the applier: it decides whether a change
+  -- resets the next fire time, so it must stay what the applier last scheduled from.
   condition_digest      TEXT NOT NULL,
-  enabled               INTEGER NOT NULL DEFAULT 1,
-  origin                TEXT NOT NULL DEFAULT 'events' CHECK (origin IN ('events', 'followups', 'checks')),
+  -- JSON true/false read as 1/0; absent means enabled.
+  enabled               INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.enabled'), 1)) VIRTUAL
+                        CHECK (enabled IN (0, 1)),
+  origin                TEXT NOT NULL GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.origin'), 'events')) VIRTUAL
+                        CHECK (origin IN ('events', 'followups', 'checks')),
   next_fire_at          TEXT,
   last_fired_at         TEXT,
   last_run_at           TEXT,
@@ -93,7 +107,6 @@ CREATE TABLE events (
 CREATE INDEX events_next_fire ON events (next_fire_at) WHERE enabled = 1 AND paused = 0;
 
 -- One row per run of an event; kept when the event is deleted (history).
--- (event_id, scheduled_for) is the firing key: one schedule slot can never run twice.
 CREATE TABLE event_runs (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id       TEXT NOT NULL,
@@ -108,10 +121,15 @@ CREATE TABLE event_runs (
   duration_ms    INTEGER,
   output         TEXT,
   error          TEXT,
-  created_at     TEXT NOT NULL,
-  UNIQUE (event_id, scheduled_for)
+  created_at     TEXT NOT NULL
 );
 CREATE INDEX event_runs_event ON event_runs (event_id, id DESC);
+-- The firing key: one schedule slot of an event runs once, whoever fires it (a restart, a clock
+-- stepped back, a second controller, catch-up). Only schedule and catch-up runs are slots: manual,
+-- webhook and flow runs in the same millisecond are distinct runs, so the index is partial.
+-- An upsert must repeat its WHERE to name it:
+--   INSERT ... ON CONFLICT (event_id, scheduled_for) WHERE trigger IN ('schedule', 'catchup') DO NOTHING
+CREATE UNIQUE INDEX event_runs_slot ON event_runs (event_id, scheduled_for) WHERE trigger IN ('schedule', 'catchup');
 
 CREATE TABLE job_queue (
   id                INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -131,6 +149,10 @@ CREATE TABLE job_queue (
 );
 CREATE INDEX job_queue_ready ON job_queue (status, priority, run_at);
 CREATE INDEX job_queue_event ON job_queue (event_id, status);
+-- The scheduler's scan for running jobs whose worker died (status = 'running' AND lease_expires_at < now).
+CREATE INDEX job_queue_lease ON job_queue (status, lease_expires_at);
+-- Workers count running jobs per concurrency key before claiming; most jobs have none, so those are left out.
+CREATE INDEX job_queue_concurrency ON job_queue (concurrency_key, status) WHERE concurrency_key IS NOT NULL;
 
 CREATE TABLE chat_sessions (
   id           INTEGER PRIMARY KEY AUTOINCREMENT,
