@@ -36,7 +36,11 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
     await resolveRevision(ctx.common.workspace, revision).catch(gitFailure);
     const db = await openStore(ctx.common.db, { create: true });
     try {
-      const result = await reconcile(db, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(gitFailure);
+      const result = await reconcile(db, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(async (error: unknown) => {
+        const { recordFailed } = await import("../controller/store/sync-status.js");
+        recordFailed(db, { revision: null, at: new Date(), message: error instanceof Error ? error.message : String(error) });
+        return gitFailure(error);
+      });
       const short = result.revision.slice(0, 12);
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify(toJson(result), null, 2) + "\n");

@@ -40,8 +40,8 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
       const event = events[0];
       if (!event) throw new CommandError(`no event "${id}" in the database (is the revision that defines it applied?)`, "not-found");
       const upcoming =
-        event.status === "active" && event.next_fire_at
-          ? [new Date(event.next_fire_at), ...nextFireTimes(event.condition as never, new Date(event.next_fire_at), event.condition.timezone ?? "UTC", 4)]
+        event.status === "active" && event.next_fire_at && event.condition_spec
+          ? [new Date(event.next_fire_at), ...nextFireTimes(event.condition_spec, new Date(event.next_fire_at), event.condition.timezone ?? "UTC", 4)]
           : [];
       const detail = { ...event, next_fire_times: upcoming.map((d) => d.toISOString()), last_runs: lastRuns(db, event.id, 10) };
       if (ctx.common.json) ctx.stdout(JSON.stringify(detail, null, 2) + "\n");

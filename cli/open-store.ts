@@ -13,7 +13,8 @@ export async function openStore(path: string, options: { create: boolean }): Pro
   const { openDatabase } = await import("../controller/store/open-database.js");
   const { StoreError } = await import("../controller/store/store-error.js");
   try {
-    return openDatabase(path);
+    // Read-only commands never migrate or write: a wrong --db is refused, not converted.
+    return openDatabase(path, { readonly: !options.create });
   } catch (error) {
     if (error instanceof StoreError) throw new CommandError(error.message, error.code, { cause: error });
     throw error;

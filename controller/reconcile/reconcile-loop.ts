@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Database } from "better-sqlite3";
 import { RemoteMirror } from "../source/remote-mirror.js";
+import { recordFailed } from "../store/sync-status.js";
 import { RevisionWatcher } from "../source/revision-watcher.js";
 import { WorktreeWatcher } from "../source/worktree-watcher.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
@@ -118,7 +119,9 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
             this.request(revision.commit, false);
           }
         } catch (error) {
-          this.emit("error", error instanceof Error ? error : new Error(String(error)));
+          const failure = error instanceof Error ? error : new Error(String(error));
+          recordFailed(this.db, { revision: null, at: this.options.now?.() ?? new Date(), message: failure.message });
+          this.emit("error", failure);
         }
       };
       await sync();
@@ -160,7 +163,10 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
         });
         this.emit("reconciled", { ...result, durationMs: performance.now() - started });
       } catch (error) {
-        this.emit("error", error instanceof Error ? error : new Error(String(error)));
+        const failure = error instanceof Error ? error : new Error(String(error));
+        // The status says why nothing was applied, not only the log.
+        recordFailed(this.db, { revision: revision === "worktree" ? null : revision, at: this.options.now?.() ?? new Date(), message: failure.message });
+        this.emit("error", failure);
       }
     }
   }

@@ -122,3 +122,32 @@ describe("nexaas plan / apply / status / events", () => {
     expect(existsSync(db)).toBe(false);
   });
 });
+
+describe("store safety from the CLI", () => {
+  it("read-only commands refuse a SQLite file that is not Nexaas's, and leave it unchanged", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const dir = tempDir();
+    const path = join(dir, "other.sqlite");
+    const other = new Database(path);
+    other.exec("CREATE TABLE notes (body TEXT)");
+    other.close();
+    const { readFileSync } = await import("node:fs");
+    const before = readFileSync(path);
+    const r = await cli(["status", "--db", path], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("not a Nexaas database");
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it("events ID works for an interval given in seconds", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "events/n.yaml": "condition: {type: interval, expr: 90}\naction: {type: script, command: ./n.sh}\n" });
+    const db = join(tempDir(), "n.db");
+    expect((await cli(["apply", "--db", db], ws.dir)).code).toBe(0);
+    const r = await cli(["events", "n", "--db", db, "--json"], ws.dir);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { next_fire_times: string[] };
+    expect(out.next_fire_times).toHaveLength(5);
+    const [a, b] = out.next_fire_times.map((t) => Date.parse(t));
+    expect((b ?? 0) - (a ?? 0)).toBe(90_000);
+  });
+});

@@ -119,3 +119,22 @@ describe("the reconcile loop's other sources", () => {
     expect(db.prepare("SELECT name FROM events").all()).toEqual([{ name: "ping" }]);
   });
 });
+
+describe("failures that are not invalid files", () => {
+  it("are recorded in the status, not only logged", async () => {
+    const db = openDatabase(join(tempDir(), "nexaas.db"));
+    const loop = new ReconcileLoop(db, { dir: tempDir(), source: { kind: "remote", url: join(tempDir(), "no-such-remote.git"), branch: "main", cacheDir: join(tempDir(), "m") }, pollMs: 60_000, frameworkDir: null });
+    const errors: Error[] = [];
+    loop.on("error", (e) => errors.push(e));
+    await loop.start();
+    cleanup.push(
+      () => {
+        db.close();
+      },
+      () => loop.stop(),
+    );
+    expect(errors).toHaveLength(1);
+    expect(getSyncStatus(db)).toMatchObject({ last_result: "error", last_applied_revision: null });
+    expect(getSyncStatus(db).errors[0]).toMatchObject({ rule: "reconcile-error", message: expect.stringContaining("could not clone") });
+  });
+});
