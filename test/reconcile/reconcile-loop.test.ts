@@ -14,6 +14,16 @@ afterEach(async () => {
 });
 beforeAll(() => isolateGit());
 
+/** Stops the loop, then closes its database, after the test. */
+function disposeAfter(db: { close(): unknown }, loop: ReconcileLoop): void {
+  cleanup.push(
+    () => {
+      db.close();
+    },
+    () => loop.stop(),
+  );
+}
+
 type Reconciled = ReconcileLoopEvents["reconciled"][0];
 
 function nextReconciled(loop: ReconcileLoop, timeoutMs = 5000): Promise<Reconciled> {
@@ -29,12 +39,7 @@ async function startLoop() {
   const loop = new ReconcileLoop(db, { dir: ws.dir, pollMs: 0, frameworkDir: null });
   const first = nextReconciled(loop);
   await loop.start();
-  cleanup.push(
-    () => {
-      db.close();
-    },
-    () => loop.stop(),
-  );
+  disposeAfter(db, loop);
   expect((await first).result).toBe("applied");
   return { ws, db, loop };
 }
@@ -81,12 +86,7 @@ describe("the reconcile loop's other sources", () => {
     const loop = new ReconcileLoop(db, { dir: ws.dir, source: { kind: "worktree" }, frameworkDir: null });
     const first = nextReconciled(loop);
     await loop.start();
-    cleanup.push(
-      () => {
-        db.close();
-      },
-      () => loop.stop(),
-    );
+    disposeAfter(db, loop);
     expect(await first).toMatchObject({ result: "applied", revision: "worktree" });
     const next = nextReconciled(loop);
     mkdirSync(join(ws.dir, "events"));
@@ -105,12 +105,7 @@ describe("the reconcile loop's other sources", () => {
     const loop = new ReconcileLoop(db, { dir: tempDir(), source: { kind: "remote", url: remote, branch: "main", cacheDir }, pollMs: 100, frameworkDir: null });
     const first = nextReconciled(loop);
     await loop.start();
-    cleanup.push(
-      () => {
-        db.close();
-      },
-      () => loop.stop(),
-    );
+    disposeAfter(db, loop);
     expect(await first).toMatchObject({ result: "applied", revision: ws.head() });
     const next = nextReconciled(loop);
     const pushed = ws.commit({ "events/ping.yaml": "condition: {type: interval, expr: 5m}\naction: {type: script, command: ./ping.sh}\n" });
@@ -127,12 +122,7 @@ describe("failures that are not invalid files", () => {
     const errors: Error[] = [];
     loop.on("error", (e) => errors.push(e));
     await loop.start();
-    cleanup.push(
-      () => {
-        db.close();
-      },
-      () => loop.stop(),
-    );
+    disposeAfter(db, loop);
     expect(errors).toHaveLength(1);
     expect(getSyncStatus(db)).toMatchObject({ last_result: "error", last_applied_revision: null });
     expect(getSyncStatus(db).errors[0]).toMatchObject({ rule: "reconcile-error", message: expect.stringContaining("could not clone") });
