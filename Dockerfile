@@ -28,6 +28,10 @@ COPY scripts ./scripts
 COPY schemas ./schemas
 COPY cli ./cli
 COPY controller ./controller
+# The build warms the CLI's code cache by validating workspace.example over framework/.
+COPY bin ./bin
+COPY framework ./framework
+COPY workspace.example ./workspace.example
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -55,6 +59,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./package.json
 COPY bin ./bin
 COPY schemas ./schemas
+# SQL migrations are read at run time from the package's own folder.
+COPY controller/store/migrations ./controller/store/migrations
 COPY framework ./framework
 COPY workspace.example ./workspace.example
 COPY hooks ./hooks
