@@ -1,0 +1,52 @@
+import type { Database } from "better-sqlite3";
+import type { Clock } from "../clock.js";
+import type { Logger } from "../log.js";
+
+/**
+ * What one attempt of one action gets. An executor reads the action's fields
+ * (as in the YAML: `prompt`, `command`, `url`, `steps`, ...), does the work,
+ * and resolves with its output, or throws (an `ExecutionError` for expected
+ * failures: a non-2xx answer, a non-zero exit, a timeout).
+ */
+export interface ExecutionContext {
+  db: Database;
+  /** The run (event_runs.id) this attempt belongs to, and the event. */
+  runId: number;
+  eventId: string;
+  attempt: number;
+  /** The action's type and fields, after `${NAME}` is NOT yet resolved (executors resolve what they send). */
+  action: Record<string, unknown> & { type: string };
+  /** The event's (or flow's) default agent; then nexaas.yaml defaults.agent. */
+  defaultAgent?: string;
+  /** Trigger payload (webhook body, `trigger --payload`, flow trigger_payload), or null. */
+  payload: unknown;
+  /** The scheduled time of this run (ISO). */
+  scheduledFor: string;
+  /** Aborted on timeout or shutdown: executors must stop (kill the process, cancel the request). */
+  signal: AbortSignal;
+  /** The controller's environment: where `${NAME}` values and ANTHROPIC_* come from. Never persisted. */
+  env: NodeJS.ProcessEnv;
+  /** The workspace folder (scripts run inside it). */
+  workspaceDir: string;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface ExecutionResult {
+  /** Text kept on the run (capped by the worker). */
+  output: string;
+}
+
+export type Executor = (ctx: ExecutionContext) => Promise<ExecutionResult>;
+
+/** An expected failure of an action, with a message fit for the run record (never a secret). */
+export class ExecutionError extends Error {
+  constructor(
+    message: string,
+    /** Stable code: "timeout", "exit-code", "http-status", "model-error", "budget", "no-api-key", ... */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
