@@ -14,6 +14,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   status: () => import("./status.js"),
   events: () => import("./events.js"),
   start: () => import("./start.js"),
+  pause: () => import("./pause.js"),
+  resume: () => import("./resume.js"),
+  runs: () => import("./runs.js"),
+  usage: () => import("./usage.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -26,6 +30,10 @@ const summaries: Record<string, string> = {
   status: "what is live: applied and attempted revision, errors, counts, spend",
   events: "list events, or show one with next fire times and last runs",
   start: "run the controller: reconcile every new commit as it lands",
+  pause: "pause an event (kept across reconciles until resumed)",
+  resume: "resume a paused event",
+  runs: "list runs, or show one with output and error",
+  usage: "tokens and cost, by model, agent or event",
 };
 
 const commonOptions: OptionSpec = {

@@ -6,7 +6,7 @@ import { CommandError } from "./errors.js";
  * Opens the store for a command. Read-only commands refuse a missing database
  * rather than create an empty one that would look like "nothing is running".
  */
-export async function openStore(path: string, options: { create: boolean }): Promise<Database> {
+export async function openStore(path: string, options: { create: boolean; write?: boolean }): Promise<Database> {
   if (!options.create && !existsSync(path)) {
     throw new CommandError(`no database at ${path}: run \`nexaas apply\` (or start the controller) first, or pass --db`, "no-database");
   }
@@ -14,7 +14,7 @@ export async function openStore(path: string, options: { create: boolean }): Pro
   const { StoreError } = await import("../controller/store/store-error.js");
   try {
     // Read-only commands never migrate or write: a wrong --db is refused, not converted.
-    return openDatabase(path, { readonly: !options.create });
+    return openDatabase(path, { readonly: !options.create && !options.write });
   } catch (error) {
     if (error instanceof StoreError) throw new CommandError(error.message, error.code, { cause: error });
     throw error;

@@ -1,0 +1,28 @@
+import type { Command } from "./command.js";
+import { CommandError, UsageError } from "./errors.js";
+import { openStore } from "./open-store.js";
+
+export const command: Command = {
+  summary: "resume a paused event (and clear its failure count)",
+  help: `Usage: nexaas resume ID [--db PATH]
+
+Lets a paused event fire again and resets its count of consecutive failures.
+Slots missed while it was paused follow its catchup policy.
+
+Exit codes: 0 resumed, 1 no such event or no database, 2 usage error.`,
+  maxPositionals: 1,
+  options: {},
+  async run(ctx) {
+    const [id] = ctx.positionals;
+    if (id === undefined) throw new UsageError("which event? nexaas resume ID");
+    const db = await openStore(ctx.common.db, { create: false, write: true });
+    try {
+      const { setEventPause } = await import("../controller/store/record-run-outcome.js");
+      if (!setEventPause(db, id, { paused: false, at: new Date() })) throw new CommandError(`no event "${id}" in the database`, "not-found");
+      ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "active" }) + "\n" : `resumed ${id}\n`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

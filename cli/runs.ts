@@ -1,0 +1,51 @@
+import type { Command } from "./command.js";
+import { CommandError, UsageError } from "./errors.js";
+import { openStore } from "./open-store.js";
+
+const statuses = ["queued", "running", "success", "failed", "cancelled"] as const;
+
+export const command: Command = {
+  summary: "list runs, or show one with its output and error",
+  help: `Usage: nexaas runs [RUN] [--event ID] [--status STATUS] [--limit N] [--json]
+
+Without RUN: the newest runs (default 20), filtered by event or status
+(queued, running, success, failed, cancelled). With RUN: that run whole.
+
+Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
+  maxPositionals: 1,
+  options: { event: { type: "string" }, status: { type: "string" }, limit: { type: "string" } },
+  async run(ctx) {
+    const status = ctx.values.status as string | undefined;
+    if (status !== undefined && !(statuses as readonly string[]).includes(status)) throw new UsageError(`--status ${status}: use ${statuses.join(", ")}`);
+    const limit = Number((ctx.values.limit as string | undefined) ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
+    const [runArg] = ctx.positionals;
+    const db = await openStore(ctx.common.db, { create: false });
+    try {
+      const { listRuns, readRun } = await import("../controller/store/list-runs.js");
+      if (runArg !== undefined) {
+        const run = Number.isInteger(Number(runArg)) ? readRun(db, Number(runArg)) : undefined;
+        if (!run) throw new CommandError(`no run ${runArg}`, "not-found");
+        if (ctx.common.json) ctx.stdout(JSON.stringify(run, null, 2) + "\n");
+        else {
+          ctx.stdout(`#${run.id} ${run.event_id} ${run.status} (attempt ${run.attempt}, ${run.trigger}) for ${run.scheduled_for}\n`);
+          ctx.stdout(`  started ${run.started_at ?? "-"}, finished ${run.finished_at ?? "-"}${run.duration_ms !== null ? `, ${run.duration_ms} ms` : ""}\n`);
+          if (run.error) ctx.stdout(`  error: ${run.error}\n`);
+          if (run.output) ctx.stdout(`  output:\n${run.output.replace(/^/gm, "    ")}\n`);
+        }
+        return 0;
+      }
+      const runs = listRuns(db, {
+        ...(typeof ctx.values.event === "string" ? { eventId: ctx.values.event } : {}),
+        ...(status !== undefined ? { status: status as (typeof statuses)[number] } : {}),
+        limit,
+      });
+      if (ctx.common.json) ctx.stdout(JSON.stringify(runs, null, 2) + "\n");
+      else if (runs.length === 0) ctx.stdout("no runs\n");
+      else for (const r of runs) ctx.stdout(`#${r.id}  ${r.event_id}  ${r.status}  ${r.scheduled_for}${r.duration_ms !== null ? `  ${r.duration_ms} ms` : ""}${r.error ? `  ${r.error.split("\n", 1)[0]}` : ""}\n`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import type { Database } from "better-sqlite3";
+import type { RunSummary } from "./last-runs.js";
+import { prepared } from "./prepared.js";
+
+const columns = "id, event_id, status, attempt, scheduled_for, started_at, finished_at, duration_ms, output, error, trigger";
+
+export interface RunFilter {
+  eventId?: string;
+  status?: RunSummary["status"];
+  /** Only runs with an id below this (pagination: pass the last id seen). */
+  before?: number;
+  limit: number;
+}
+
+/** Runs newest first, filtered; history of deleted events included. */
+export function listRuns(db: Database, filter: RunFilter): (RunSummary & { trigger: string })[] {
+  return prepared(
+    db,
+    `SELECT ${columns} FROM event_runs
+      WHERE (@event IS NULL OR event_id = @event) AND (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
+      ORDER BY id DESC LIMIT @limit`,
+  ).all({ event: filter.eventId ?? null, status: filter.status ?? null, before: filter.before ?? null, limit: filter.limit }) as (RunSummary & { trigger: string })[];
+}
+
+export function readRun(db: Database, id: number): (RunSummary & { trigger: string; payload: string | null }) | undefined {
+  return prepared(db, `SELECT ${columns}, payload FROM event_runs WHERE id = ?`).get(id) as (RunSummary & { trigger: string; payload: string | null }) | undefined;
+}
