@@ -1,0 +1,155 @@
+import type { Database } from "better-sqlite3";
+import { readDefinition } from "../store/read-definition.js";
+import { ExecutionError, type ExecutionContext } from "./executor.js";
+import { secretValue } from "./secrets.js";
+
+/** What a flow keeps of one step for the steps after it. */
+export interface StepResult {
+  status: "success" | "failed" | "skipped";
+  output: string;
+  /** Empty when the step did not fail. */
+  error: string;
+}
+
+/** Everything a template or a script's NEXAAS_* variables can read. */
+export interface TemplateScope {
+  steps: Readonly<Record<string, StepResult>>;
+  payload: unknown;
+  eventId: string;
+  scheduledFor: string;
+  now: Date;
+  db: Database;
+}
+
+/**
+ * Step results travel with the context a flow hands to its steps, so the
+ * executors that must not have values spliced in by someone else (script:
+ * environment variables; webhook: one pass with `${NAME}`) render their own.
+ */
+const stepResults = new WeakMap<ExecutionContext, Readonly<Record<string, StepResult>>>();
+
+/** A context for one flow step: its own action, the flow's payload, and the earlier steps' results. */
+export function stepContext(
+  ctx: ExecutionContext,
+  action: ExecutionContext["action"],
+  payload: unknown,
+  steps: Readonly<Record<string, StepResult>>,
+): ExecutionContext {
+  const child: ExecutionContext = { ...ctx, action, payload };
+  stepResults.set(child, { ...steps });
+  return child;
+}
+
+export function templateScope(ctx: ExecutionContext): TemplateScope {
+  return {
+    steps: stepResults.get(ctx) ?? {},
+    payload: ctx.payload,
+    eventId: ctx.eventId,
+    scheduledFor: ctx.scheduledFor,
+    now: ctx.clock.now(),
+    db: ctx.db,
+  };
+}
+
+const reference = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/** Templates and `${NAME}` in one pass, so neither is looked for in the other's values. */
+const referenceOrSecret = /\{\{\s*([^{}]*?)\s*\}\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * `text` with every `{{...}}` replaced. With `secrets`, `${NAME}` is resolved
+ * in the same pass: a template's value (a payload, a step's output) is never
+ * scanned again, so it cannot name a variable and have it sent out.
+ */
+export function renderString(text: string, scope: TemplateScope, secrets?: { env: NodeJS.ProcessEnv; used: Set<string> }): string {
+  if (!secrets) return text.replace(reference, (_m, expr: string) => templateValue(expr, scope));
+  return text.replace(referenceOrSecret, (_m, expr: string | undefined, name: string | undefined) =>
+    expr !== undefined ? templateValue(expr, scope) : secretValue(name ?? "", secrets.env, secrets.used),
+  );
+}
+
+/** `value` with every string in it rendered (keys stay as written). */
+export function renderTemplates<T>(value: T, scope: TemplateScope, secrets?: { env: NodeJS.ProcessEnv; used: Set<string> }): T {
+  if (typeof value === "string") return renderString(value, scope, secrets) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => renderTemplates(v, scope, secrets)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplates(v, scope, secrets)])) as T;
+  }
+  return value;
+}
+
+/** The text one `{{expr}}` stands for. Validation has checked the names; what is still unknown here fails the step. */
+export function templateValue(expr: string, scope: TemplateScope): string {
+  const [root, second, ...rest] = expr.split(".");
+  switch (root) {
+    case "steps": {
+      const step = second === undefined ? undefined : scope.steps[second];
+      const field = rest[0];
+      if (!step || (field !== "output" && field !== "status" && field !== "error") || rest.length !== 1) {
+        throw unknown(expr, second === undefined ? "no step named" : `step "${second}" has not run before this one`);
+      }
+      return step[field];
+    }
+    case "trigger": {
+      if (second !== "payload") throw unknown(expr, "use trigger.payload or trigger.payload.<key>");
+      return asText(rest.reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), scope.payload));
+    }
+    case "event":
+      if (rest.length === 0 && second === "id") return scope.eventId;
+      if (rest.length === 0 && second === "scheduled_for") return scope.scheduledFor;
+      if (rest.length === 0 && second === "description") return eventDescription(scope);
+      throw unknown(expr, "use event.id, event.description or event.scheduled_for");
+    case "date":
+      if (rest.length === 0 && second !== undefined) {
+        const value = dateValues(scope.now)[second as keyof ReturnType<typeof dateValues>];
+        if (value !== undefined) return value;
+      }
+      throw unknown(expr, "use date.today, date.yesterday or date.now");
+    case "registries": {
+      const registry = second === undefined || rest.length > 0 ? undefined : readDefinition(scope.db, "registry", second);
+      if (!registry) throw unknown(expr, `no registry "${second ?? ""}" is applied`);
+      return JSON.stringify(registry.entries ?? []);
+    }
+    default:
+      throw unknown(expr, "templates start with steps, trigger, event, date or registries");
+  }
+}
+
+/** The same values as environment variables, for a script (never spliced into its command). */
+export function templateEnv(scope: TemplateScope): Record<string, string> {
+  const env: Record<string, string> = {
+    NEXAAS_TRIGGER_PAYLOAD: JSON.stringify(scope.payload ?? null),
+    NEXAAS_EVENT_ID: scope.eventId,
+    NEXAAS_SCHEDULED_FOR: scope.scheduledFor,
+  };
+  for (const [id, step] of Object.entries(scope.steps)) {
+    const prefix = `NEXAAS_STEPS_${id.toUpperCase().replace(/-/g, "_")}`;
+    env[`${prefix}_OUTPUT`] = step.output;
+    env[`${prefix}_STATUS`] = step.status;
+    env[`${prefix}_ERROR`] = step.error;
+  }
+  return env;
+}
+
+/** `date.*` as UTC dates (YYYY-MM-DD) and an ISO instant. */
+export function dateValues(now: Date): { today: string; yesterday: string; now: string } {
+  return {
+    today: now.toISOString().slice(0, 10),
+    yesterday: new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10),
+    now: now.toISOString(),
+  };
+}
+
+/** The event's description, or "" when the run's event is not (or no longer) applied. */
+export function eventDescription(scope: Pick<TemplateScope, "db" | "eventId">): string {
+  const description = readDefinition(scope.db, "event", scope.eventId)?.description;
+  return typeof description === "string" ? description : "";
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function unknown(expr: string, hint: string): ExecutionError {
+  return new ExecutionError(`template {{${expr}}}: ${hint}`, "template");
+}
