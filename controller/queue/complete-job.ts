@@ -1,0 +1,36 @@
+import type { Database } from "better-sqlite3";
+import { prepared } from "../store/prepared.js";
+import { isoTime } from "../store/time.js";
+import { immediate } from "./immediate.js";
+
+export const completeJobSql = `
+  UPDATE job_queue SET status = 'success', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+  WHERE id = @id AND status = 'running' AND lease_owner = @worker
+  RETURNING run_id`;
+
+// A failed earlier attempt's error is cleared: the run succeeded, and its
+// attempt number says it took retries.
+export const finishRunSuccessSql = `
+  UPDATE event_runs SET status = 'success', finished_at = @now, duration_ms = @duration_ms, output = @output, error = NULL
+  WHERE id = @run_id`;
+
+export interface JobSuccess {
+  output: string | null;
+  durationMs: number;
+}
+
+/**
+ * Records a job and its run as succeeded. False when `workerId` no longer
+ * holds the job (its lease expired and it was recovered): the result is
+ * dropped, and the job runs again or has failed (at least once, never lost).
+ */
+export function completeJob(db: Database, jobId: number, workerId: string, now: Date, result: JobSuccess): boolean {
+  return immediate(db, complete)(jobId, workerId, isoTime(now), result);
+}
+
+function complete(db: Database, id: number, worker: string, now: string, result: JobSuccess): boolean {
+  const runId = prepared(db, completeJobSql).pluck().get({ id, worker, now }) as number | undefined;
+  if (runId === undefined) return false;
+  prepared(db, finishRunSuccessSql).run({ run_id: runId, now, duration_ms: Math.round(result.durationMs), output: result.output });
+  return true;
+}

@@ -1,0 +1,69 @@
+import type { Database } from "better-sqlite3";
+import { prepared } from "../store/prepared.js";
+import { isoTime } from "../store/time.js";
+import { immediate } from "./immediate.js";
+
+export type RunTrigger = "schedule" | "catchup" | "manual" | "webhook" | "flow";
+
+export interface EnqueueRunInput {
+  eventId: string;
+  /** The slot this run is for; for manual, webhook and flow runs, the time they were asked for. */
+  scheduledFor: Date;
+  trigger: RunTrigger;
+  /** Not claimed before this time. */
+  runAt: Date;
+  /** Lower runs first. */
+  priority: number;
+  /** 1 + the policy's retries. */
+  maxAttempts: number;
+  /** At most one running job per key, across events. */
+  concurrencyKey?: string | null;
+  /** Stored as JSON; handed back by claimJob. */
+  payload?: unknown;
+  /** The applied revision the run was fired under. */
+  revision?: string | null;
+}
+
+// One statement for every trigger: the conflict target is the partial index
+// event_runs_slot, which only holds schedule and catch-up rows, so only those
+// can conflict; manual, webhook and flow runs always insert.
+export const insertRunSql = `
+  INSERT INTO event_runs (event_id, scheduled_for, trigger, status, revision, payload, created_at)
+  VALUES (@event_id, @scheduled_for, @trigger, 'queued', @revision, @payload, @now)
+  ON CONFLICT (event_id, scheduled_for) WHERE trigger IN ('schedule', 'catchup') DO NOTHING`;
+
+export const insertJobSql = `
+  INSERT INTO job_queue (run_id, event_id, status, priority, run_at, max_attempts, concurrency_key, created_at, updated_at)
+  VALUES (@run_id, @event_id, 'queued', @priority, @run_at, @max_attempts, @concurrency_key, @now, @now)`;
+
+/**
+ * Queues one run of an event: its event_runs row (queued) and its job, in one
+ * transaction. A schedule or catch-up slot that already has a run, whoever
+ * fired it, returns undefined and queues nothing.
+ */
+export function enqueueRun(db: Database, input: EnqueueRunInput, now: Date): { runId: number; jobId: number } | undefined {
+  return immediate(db, insert)(input, isoTime(now));
+}
+
+function insert(db: Database, input: EnqueueRunInput, now: string): { runId: number; jobId: number } | undefined {
+  const run = prepared(db, insertRunSql).run({
+    event_id: input.eventId,
+    scheduled_for: isoTime(input.scheduledFor),
+    trigger: input.trigger,
+    revision: input.revision ?? null,
+    payload: input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
+    now,
+  });
+  if (run.changes === 0) return undefined;
+  const runId = Number(run.lastInsertRowid);
+  const job = prepared(db, insertJobSql).run({
+    run_id: runId,
+    event_id: input.eventId,
+    priority: input.priority,
+    run_at: isoTime(input.runAt),
+    max_attempts: input.maxAttempts,
+    concurrency_key: input.concurrencyKey ?? null,
+    now,
+  });
+  return { runId, jobId: Number(job.lastInsertRowid) };
+}

@@ -1,0 +1,79 @@
+import type { Database } from "better-sqlite3";
+import { prepared } from "../store/prepared.js";
+import { isoTime } from "../store/time.js";
+import { immediate } from "./immediate.js";
+
+export const heldJobSql = `
+  SELECT run_id, attempts, max_attempts FROM job_queue
+  WHERE id = @id AND status = 'running' AND lease_owner = @worker`;
+
+export const retryJobSql = `
+  UPDATE job_queue SET status = 'queued', run_at = @run_at, lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
+  WHERE id = @id`;
+
+// The run waits with its job; the error says why it is waiting.
+export const retryRunSql = `
+  UPDATE event_runs SET status = 'queued', duration_ms = @duration_ms, error = @error
+  WHERE id = @run_id`;
+
+export const failJobSql = `
+  UPDATE job_queue SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
+  WHERE id = @id`;
+
+export const finishRunFailedSql = `
+  UPDATE event_runs SET status = 'failed', finished_at = @now, duration_ms = @duration_ms, error = @error
+  WHERE id = @run_id`;
+
+export interface JobFailure {
+  error: string;
+  /** Delay before each retry; the last one repeats. */
+  backoffMs: number[];
+  /** false: fail now whatever attempts remain (the event is gone, the action can never work). */
+  retryable?: boolean;
+  durationMs: number;
+  /** In [0, 1), for the ±10% jitter; Math.random unless a test fixes it. */
+  random?: () => number;
+}
+
+export interface FailOutcome {
+  /** The run failed for good (no attempt left, or not retryable). */
+  final: boolean;
+  /** When the retry may be claimed. */
+  retryAt?: Date;
+  /** `workerId` no longer held the job (its lease expired and it was recovered): nothing was recorded. */
+  leaseLost?: boolean;
+}
+
+/** The jitter on each retry delay: ±10%, so jobs that failed together do not retry together. */
+export const jitter = 0.1;
+
+/**
+ * Records a failed attempt. With attempts left (and retryable), the job goes
+ * back to the queue after its backoff (±10% jitter) and the run waits as
+ * queued with the error; otherwise job and run fail.
+ */
+export function failJob(db: Database, jobId: number, workerId: string, now: Date, failure: JobFailure): FailOutcome {
+  return immediate(db, fail)(jobId, workerId, now, failure);
+}
+
+/** The delay before the retry that follows attempt `attempt` (1-based). */
+export function retryDelayMs(backoffMs: readonly number[], attempt: number, random: () => number): number {
+  const base = backoffMs[Math.min(attempt, backoffMs.length) - 1] ?? 0;
+  return Math.max(0, Math.round(base * (1 + (random() * 2 - 1) * jitter)));
+}
+
+function fail(db: Database, id: number, worker: string, now: Date, failure: JobFailure): FailOutcome {
+  const job = prepared(db, heldJobSql).get({ id, worker }) as { run_id: number; attempts: number; max_attempts: number } | undefined;
+  if (!job) return { final: false, leaseLost: true };
+  const at = isoTime(now);
+  const run = { run_id: job.run_id, duration_ms: Math.round(failure.durationMs), error: failure.error };
+  if (failure.retryable !== false && job.attempts < job.max_attempts) {
+    const retryAt = new Date(now.getTime() + retryDelayMs(failure.backoffMs, job.attempts, failure.random ?? Math.random));
+    prepared(db, retryJobSql).run({ id, run_at: isoTime(retryAt), error: failure.error, now: at });
+    prepared(db, retryRunSql).run(run);
+    return { final: false, retryAt };
+  }
+  prepared(db, failJobSql).run({ id, error: failure.error, now: at });
+  prepared(db, finishRunFailedSql).run({ ...run, now: at });
+  return { final: true };
+}

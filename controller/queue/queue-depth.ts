@@ -1,0 +1,22 @@
+import type { Database } from "better-sqlite3";
+import { prepared } from "../store/prepared.js";
+import { isoTime } from "../store/time.js";
+
+export type JobStatus = "queued" | "running" | "success" | "failed" | "cancelled";
+
+/** Jobs per status, and how many queued ones may be claimed now (run_at passed). */
+export interface QueueDepth extends Record<JobStatus, number> {
+  ready: number;
+}
+
+// store/status-counts counts only queued and running for `nexaas status`; the
+// pool and the bench want every status and the ready part of the queue.
+const countsSql = "SELECT status, count(*) AS n FROM job_queue GROUP BY status";
+const readySql = "SELECT count(*) FROM job_queue WHERE status = 'queued' AND run_at <= ?";
+
+export function queueDepth(db: Database, now: Date): QueueDepth {
+  const depth: QueueDepth = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0, ready: 0 };
+  for (const row of prepared(db, countsSql).all() as { status: JobStatus; n: number }[]) depth[row.status] = row.n;
+  depth.ready = prepared(db, readySql).pluck().get(isoTime(now)) as number;
+  return depth;
+}

@@ -1,0 +1,43 @@
+import type { Database } from "better-sqlite3";
+import { prepared } from "../store/prepared.js";
+import { isoTime } from "../store/time.js";
+import { immediate } from "./immediate.js";
+
+export const lostLeaseError = "worker lost its lease (crashed or stopped)";
+
+// A job whose lease lapsed counts the attempt it was on: a job that kills its
+// worker every time must end, not loop. job_queue_lease finds them.
+export const recoverJobsSql = `
+  UPDATE job_queue
+  SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
+      run_at = CASE WHEN attempts < max_attempts THEN @now ELSE run_at END,
+      lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
+  WHERE status = 'running' AND lease_expires_at < @now
+  RETURNING run_id, status`;
+
+export const requeueRunSql = `UPDATE event_runs SET status = 'queued', error = @error WHERE id = @run_id`;
+export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at = @now, error = @error WHERE id = @run_id`;
+
+/**
+ * Takes back running jobs whose lease expired before `now` (their worker
+ * crashed, hung or lost the database): retried at once while attempts remain,
+ * else failed with the reason. Either way the job is accounted for: at least
+ * once, never lost.
+ */
+export function recoverExpiredLeases(db: Database, now: Date): { retried: number; failed: number } {
+  return immediate(db, recover)(isoTime(now));
+}
+
+function recover(db: Database, now: string): { retried: number; failed: number } {
+  const jobs = prepared(db, recoverJobsSql).all({ now, error: lostLeaseError }) as { run_id: number; status: "queued" | "failed" }[];
+  let retried = 0;
+  for (const job of jobs) {
+    if (job.status === "queued") {
+      retried++;
+      prepared(db, requeueRunSql).run({ run_id: job.run_id, error: lostLeaseError });
+    } else {
+      prepared(db, failRunSql).run({ run_id: job.run_id, now, error: lostLeaseError });
+    }
+  }
+  return { retried, failed: jobs.length - retried };
+}
