@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Database } from "better-sqlite3";
+import { afterEach } from "vitest";
+import { systemClock, type Clock } from "../../controller/clock.js";
+import { createLogger } from "../../controller/log.js";
+import { objectDigest } from "../../controller/reconcile/canonical-json.js";
+import type { ObjectKind } from "../../controller/reconcile/object-state.js";
+import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
+import { upsertObject } from "../../controller/store/write-object.js";
+import { ExecutionError, type ExecutionContext } from "../../controller/workers/executor.js";
+import { startFakeAnthropic, type FakeAnthropic, type FakeReply } from "../support/fake-anthropic.js";
+
+export const apiKey = "sk-ant-test-0123456789abcdef-secret";
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** A fresh, migrated store on a temp file, closed after the test. */
+export function freshDb(): Database {
+  const dir = mkdtempSync(join(tmpdir(), "nexaas-llm-"));
+  const db = openDatabase(join(dir, "nexaas.db"));
+  cleanups.push(() => {
+    closeDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return db;
+}
+
+/** The fake Messages API, closed after the test. */
+export async function fakeApi(replies: FakeReply[] = []): Promise<FakeAnthropic> {
+  const api = await startFakeAnthropic({ replies });
+  cleanups.push(() => api.close());
+  return api;
+}
+
+/** Applies one definition as a reconcile would. */
+export function define(db: Database, kind: Exclude<ObjectKind, "event">, name: string, spec: Record<string, unknown>): void {
+  const file = kind === "workspace" ? "nexaas.yaml" : `${kind}s/${name}`;
+  upsertObject(db, { kind, name, layer: "workspace", file, spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date("2026-11-23T08:00:00Z"));
+}
+
+/** A workspace with defaults, an agent `writer` (own prompt and model) and an agent `plain` (defaults only). */
+export function seedWorkspace(db: Database, workspace: Record<string, unknown> = {}): void {
+  define(db, "workspace", "workspace", { name: "ops", defaults: { model: "claude-haiku-5-5", max_tokens: 1000, agent: "plain" }, ...workspace });
+  define(db, "agent", "writer", { name: "writer", model: "claude-sonnet-5-5", max_tokens: 2048, prompt: "You are the writer. Be brief.\n" });
+  define(db, "agent", "plain", { name: "plain", prompt: "You are plain.\n" });
+}
+
+export function context(db: Database, action: ExecutionContext["action"], options: { api?: FakeAnthropic; env?: NodeJS.ProcessEnv; clock?: Clock; runId?: number; signal?: AbortSignal } = {}): ExecutionContext {
+  return {
+    db,
+    runId: options.runId ?? 1,
+    eventId: "digest",
+    attempt: 1,
+    action,
+    payload: null,
+    scheduledFor: "2026-11-23T09:00:00.000Z",
+    signal: options.signal ?? new AbortController().signal,
+    env: options.env ?? { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: options.api?.url, NEXAAS_MODEL_MAX_RETRIES: "2" },
+    workspaceDir: tmpdir(),
+    clock: options.clock ?? systemClock,
+    log: createLogger({ LOG_LEVEL: "silent" }),
+  };
+}
+
+export async function failure(promise: Promise<unknown>): Promise<ExecutionError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ExecutionError)) throw new Error(`expected an ExecutionError, got ${String(error)}`);
+  return error;
+}
+
+export interface UsageRow {
+  run_id: number;
+  event_id: string;
+  agent: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cost_usd: number | null;
+  price_table_date: string | null;
+}
+
+export const usageRows = (db: Database): UsageRow[] => db.prepare("SELECT * FROM token_usage ORDER BY id").all() as UsageRow[];
