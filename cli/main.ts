@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   resume: () => import("./resume.js"),
   runs: () => import("./runs.js"),
   usage: () => import("./usage.js"),
+  trigger: () => import("./trigger.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -34,6 +35,7 @@ const summaries: Record<string, string> = {
   resume: "resume a paused event",
   runs: "list runs, or show one with output and error",
   usage: "tokens and cost, by model, agent or event",
+  trigger: "queue a run of an event now",
 };
 
 const commonOptions: OptionSpec = {

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
 import type { Command, CommandContext } from "./command.js";
-import { UsageError } from "./errors.js";
+import { CommandError, UsageError } from "./errors.js";
 import { openStore } from "./open-store.js";
 
 export const command: Command = {
-  summary: "run the controller: reconcile every new commit (scheduling and the API: coming)",
+  summary: "run the controller: reconcile, schedule and run the workspace's events",
   help: `Usage: nexaas start [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
                     [--workspace DIR] [--db PATH]
 
@@ -27,8 +27,11 @@ systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
   --remote-path P    where .env and data/ live, and P the workspace's folder
                      inside the repository (default its root)
 
-This build reconciles only: the scheduler, the workers and the status API
-(--port) are not part of it yet.`,
+It schedules every event at its due time and runs it on WORKER_POOL_SIZE
+workers (default 3) with leases (NEXAAS_LEASE_SECONDS, default 60).
+One controller owns a database at a time: a second one refuses to start.
+SIGTERM or SIGINT: no new runs; running ones get 30s, then are released to be
+retried at the next start. The status API (--port) is not part of this build yet.`,
   readsEnvFile: true,
   options: {
     poll: { type: "string" },
@@ -51,11 +54,26 @@ This build reconciles only: the scheduler, the workers and the status API
     const driftCheckMs = duration("drift-check", "10m");
     const source = await loopSource(ctx.values, ctx.common.db);
     const { createLogger } = await import("../controller/log.js");
-    const { ReconcileLoop } = await import("../controller/reconcile/reconcile-loop.js");
     const log = createLogger(ctx.env);
     const db = await openStore(ctx.common.db, { create: true });
-    const loop = new ReconcileLoop(db, { dir: ctx.common.workspace, source, pollMs, driftCheckMs });
-    loop.on("reconciled", (r) => {
+    const { Controller, ControllerLockedError } = await import("../controller/controller.js");
+    const positive = (name: string, fallback: number): number => {
+      const n = Number(ctx.env[name] ?? fallback);
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}=${ctx.env[name] ?? ""}: a positive number`);
+      return n;
+    };
+    const controller = new Controller(db, {
+      dir: ctx.common.workspace,
+      source,
+      pollMs,
+      driftCheckMs,
+      workers: Math.floor(positive("WORKER_POOL_SIZE", 3)),
+      leaseMs: positive("NEXAAS_LEASE_SECONDS", 60) * 1000,
+      tickMs: positive("ENGINE_TICK_SECONDS", 30) * 1000,
+      env: ctx.env,
+      log,
+    });
+    controller.loop.on("reconciled", (r) => {
       const ms = Math.round(r.durationMs);
       if (r.result === "applied") {
         const { created, updated, deleted } = r.applied;
@@ -65,13 +83,29 @@ This build reconciles only: the scheduler, the workers and the status API
         log.error({ revision: r.revision, errors: errors.slice(0, 20), error_count: errors.length, ms }, "revision invalid: nothing applied, the last good revision stays live");
       } else log.debug({ revision: r.revision, ms }, "revision unchanged");
     });
-    loop.on("error", (error) => log.error({ err: error }, "reconcile failed"));
+    controller.loop.on("error", (error) => log.error({ err: error }, "reconcile failed"));
+    controller.scheduler.on("fired", (fired) => {
+      for (const f of fired) log.info({ event: f.eventId, run: f.runId, scheduled_for: f.scheduledFor.toISOString(), trigger: f.trigger }, "run queued");
+    });
+    controller.scheduler.on("error", (error) => log.error({ err: error }, "scheduler failed"));
+    controller.pool.on("finished", ({ job, outcome }) => {
+      const fields = { event: job.eventId, run: job.runId, attempt: job.attempt, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+      if (outcome.status === "success") log.info(fields, "run finished");
+      else log.warn({ ...fields, paused: outcome.paused ?? false }, outcome.status === "retry" ? "run failed; will retry" : "run failed");
+    });
+    controller.pool.on("error", (error) => log.error({ err: error }, "worker failed"));
 
     log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
-    await loop.start();
+    try {
+      await controller.start();
+    } catch (error) {
+      db.close();
+      if (error instanceof ControllerLockedError) throw new CommandError(error.message, "locked");
+      throw error;
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
-        log.info({ signal }, "controller stopping");
+        log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
         resolve();
@@ -79,7 +113,7 @@ This build reconciles only: the scheduler, the workers and the status API
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
-    await loop.stop();
+    await controller.stop(30_000);
     db.close();
     log.info("controller stopped");
     return 0;

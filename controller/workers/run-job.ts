@@ -1,0 +1,93 @@
+import type { Database } from "better-sqlite3";
+import type { Clock } from "../clock.js";
+import { parseDuration } from "../definitions/duration.js";
+import type { EventFile } from "../definitions/schema-types.js";
+import type { Logger } from "../log.js";
+import { completeJob } from "../queue/complete-job.js";
+import { failJob } from "../queue/fail-job.js";
+import { heartbeatJob } from "../queue/heartbeat-job.js";
+import type { ClaimedJob } from "../queue/claim-job.js";
+import { readDefinition } from "../store/read-definition.js";
+import { recordRunOutcome } from "../store/record-run-outcome.js";
+import { capOutput } from "./cap-output.js";
+import { ExecutionError, type Executor } from "./executor.js";
+
+export interface RunJobOptions {
+  db: Database;
+  workerId: string;
+  clock: Clock;
+  leaseMs: number;
+  executors: Readonly<Record<string, Executor>>;
+  env: NodeJS.ProcessEnv;
+  workspaceDir: string;
+  log: Logger;
+  /** Aborted at shutdown after the grace period: the attempt stops and its job is released. */
+  shutdown: AbortSignal;
+}
+
+export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
+
+const defaultTimeoutMs = 10 * 60_000;
+
+/**
+ * One attempt of one claimed job: look up the event, run its action with a
+ * timeout, heartbeat the lease meanwhile, and record the outcome (success,
+ * a retry after backoff, or a final failure that may pause the event).
+ */
+export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
+  const started = o.clock.now();
+  const spec = readDefinition(o.db, "event", job.eventId) as (EventFile & Record<string, unknown>) | undefined;
+  const policy = spec?.policy ?? {};
+  const elapsed = () => o.clock.now().getTime() - started.getTime();
+  if (!spec) {
+    const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
+    failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error, backoffMs: [0], retryable: false, durationMs: 0 });
+    return { status: "failed", error };
+  }
+
+  const timeoutMs = parseDuration(policy.timeout ?? "10m") ?? defaultTimeoutMs;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout ?? "10m"}`, "timeout")), timeoutMs);
+  const signal = AbortSignal.any([timeout.signal, o.shutdown]);
+  const beat = setInterval(() => {
+    if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
+  }, Math.max(1000, Math.floor(o.leaseMs / 3)));
+
+  try {
+    const executor = o.executors[spec.action.type];
+    if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
+    const result = await Promise.race([
+      executor({
+        db: o.db,
+        runId: job.runId,
+        eventId: job.eventId,
+        attempt: job.attempt,
+        action: spec.action as unknown as Record<string, unknown> & { type: string },
+        ...(spec.agent !== undefined ? { defaultAgent: spec.agent } : {}),
+        payload: job.payload ?? null,
+        scheduledFor: job.scheduledFor,
+        signal,
+        env: o.env,
+        workspaceDir: o.workspaceDir,
+        clock: o.clock,
+        log: o.log,
+      }),
+      // An executor that ignores its signal still cannot hold the worker past the timeout.
+      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+    ]);
+    completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(result.output), durationMs: elapsed() });
+    recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3 });
+    return { status: "success" };
+  } catch (error) {
+    if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
+    const message = error instanceof Error ? error.message : String(error);
+    const backoffMs = (policy.backoff ?? ["30s", "5m"]).map((d) => parseDuration(d) ?? 30_000);
+    const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, durationMs: elapsed() });
+    if (!final) return { status: "retry", error: message };
+    const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3, error: message });
+    return { status: "failed", error: message, paused };
+  } finally {
+    clearTimeout(timer);
+    clearInterval(beat);
+  }
+}

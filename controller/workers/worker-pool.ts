@@ -1,0 +1,125 @@
+import { EventEmitter } from "node:events";
+import { randomUUID } from "node:crypto";
+import type { Database } from "better-sqlite3";
+import { type Clock, systemClock } from "../clock.js";
+import type { Logger } from "../log.js";
+import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
+import { recoverExpiredLeases } from "../queue/recover-expired-leases.js";
+import { releaseJobs } from "../queue/release-jobs.js";
+import type { Executor } from "./executor.js";
+import { type JobOutcome, runJob } from "./run-job.js";
+
+export interface WorkerPoolOptions {
+  /** WORKER_POOL_SIZE: jobs run at once (default 3). */
+  size?: number;
+  /** NEXAAS_LEASE_SECONDS in ms: a job whose worker stops heartbeating is retried after it. */
+  leaseMs?: number;
+  /** How often the queue is looked at when nothing pokes the pool. */
+  pollMs?: number;
+  executors: Readonly<Record<string, Executor>>;
+  env: NodeJS.ProcessEnv;
+  workspaceDir: string;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface WorkerPoolEvents {
+  finished: [{ job: ClaimedJob; outcome: JobOutcome }];
+  error: [Error];
+}
+
+/**
+ * WORKER_POOL_SIZE workers over the SQLite queue: claim (atomic, leased),
+ * run, record; expired leases of crashed workers are recovered. `stop` stops
+ * claiming, lets running jobs finish within a grace period, then aborts the
+ * rest and releases their leases so the next start retries them.
+ */
+export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+  readonly workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly running = new Set<Promise<void>>();
+  private readonly shutdown = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private started = false;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: WorkerPoolOptions,
+  ) {
+    super();
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get size(): number {
+    return this.options.size ?? 3;
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.fill();
+  }
+
+  /** New jobs may be waiting (the scheduler fired, a trigger came in). */
+  poke(): void {
+    if (this.started && !this.stopping) this.fill();
+  }
+
+  async stop(graceMs = 30_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    const all = Promise.all(this.running);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const grace = new Promise<"timeout">((resolve) => (graceTimer = setTimeout(() => resolve("timeout"), graceMs)));
+    const result = await Promise.race([all.then(() => "done" as const), grace]);
+    clearTimeout(graceTimer);
+    if (result === "timeout") {
+      this.shutdown.abort(new Error("controller stopping"));
+      await all;
+    }
+    releaseJobs(this.db, this.workerId, this.clock.now());
+  }
+
+  private fill(): void {
+    clearTimeout(this.timer);
+    try {
+      recoverExpiredLeases(this.db, this.clock.now());
+      while (!this.stopping && this.running.size < this.size) {
+        const job = claimJob(this.db, this.workerId, this.clock.now(), this.leaseMs);
+        if (!job) break;
+        const task: Promise<void> = this.run(job).finally(() => {
+          this.running.delete(task);
+          this.poke();
+        });
+        this.running.add(task);
+      }
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
+    if (!this.stopping) this.timer = setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    try {
+      const outcome = await runJob(job, {
+        db: this.db,
+        workerId: this.workerId,
+        clock: this.clock,
+        leaseMs: this.leaseMs,
+        executors: this.options.executors,
+        env: this.options.env,
+        workspaceDir: this.options.workspaceDir,
+        log: this.options.log,
+        shutdown: this.shutdown.signal,
+      });
+      this.emit("finished", { job, outcome });
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { once } from "node:events";
+import { join } from "node:path";
+import type { Database } from "better-sqlite3";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { Controller, ControllerLockedError } from "../../controller/controller.js";
+import { createLogger } from "../../controller/log.js";
+import { claimJob } from "../../controller/queue/claim-job.js";
+import { fireDueEvents } from "../../controller/scheduler/fire-due-events.js";
+import { openDatabase } from "../../controller/store/open-database.js";
+import type { WorkerPoolEvents } from "../../controller/workers/worker-pool.js";
+import { isolateGit, tempDir } from "../cli/helpers.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { gitWorkspace } from "../support/git-workspace.js";
+import { baseWorkspace, type Tree } from "../support/tree.js";
+import { Writable } from "node:stream";
+
+beforeAll(() => isolateGit());
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+const t0 = Date.parse("2026-11-23T10:00:00.000Z");
+const silent = createLogger({ LOG_LEVEL: "silent" }, new Writable({ write: (_c, _e, cb) => cb() }));
+
+async function controllerFor(tree: Tree, options: { leaseMs?: number; db?: string } = {}) {
+  const ws = gitWorkspace({ ...baseWorkspace, ...tree });
+  const path = options.db ?? join(tempDir(), "n.db");
+  const db = openDatabase(path);
+  const clock = new FakeClock(t0);
+  const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH }, log: silent, clock, frameworkDir: null, leaseMs: options.leaseMs ?? 60_000 });
+  await controller.start();
+  cleanup.push(() => {
+    db.close();
+  }, () => controller.stop(1000));
+  return { ws, db, clock, controller, path };
+}
+
+type Finished = WorkerPoolEvents["finished"][0];
+const finished = (c: Controller) =>
+  Promise.race([
+    once(c.pool, "finished").then(([f]) => f as Finished),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no run finished in time")), 8000).unref()),
+  ]);
+const runs = (db: Database) => db.prepare("SELECT event_id, status, attempt, scheduled_for, output, error, trigger FROM event_runs ORDER BY id").all() as Record<string, unknown>[];
+
+describe("the controller runs events at their time", () => {
+  it("fires an interval event when it is due and records the run", async () => {
+    const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo hello from nexaas}\n" });
+    expect(runs(db)).toEqual([]);
+    const done = finished(controller);
+    clock.advance(60_000);
+    expect((await done).outcome.status).toBe("success");
+    expect(runs(db)).toEqual([expect.objectContaining({ event_id: "hello", status: "success", attempt: 1, scheduled_for: "2026-11-23T10:01:00.000Z", trigger: "schedule" })]);
+    expect(String(runs(db)[0]?.output)).toContain("hello from nexaas");
+    expect(db.prepare("SELECT next_fire_at FROM events WHERE name = 'hello'").get()).toEqual({ next_fire_at: "2026-11-23T10:02:00.000Z" });
+  });
+
+  it("retries with backoff, then pauses the event after its failures, with the reason", async () => {
+    const { db, clock, controller } = await controllerFor({
+      "events/broken.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: exit 3}\npolicy: {retries: 1, backoff: [10s], pause_after_failures: 1}\n",
+    });
+    let done = finished(controller);
+    clock.advance(3_600_000);
+    expect((await done).outcome.status).toBe("retry");
+    done = finished(controller);
+    clock.advance(12_000); // past the backoff (10s ± 10%)
+    controller.pool.poke();
+    const last = await done;
+    expect(last.outcome).toMatchObject({ status: "failed", paused: true });
+    expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 2 })]);
+    expect(db.prepare("SELECT paused, consecutive_failures, paused_reason FROM events WHERE name = 'broken'").get()).toMatchObject({ paused: 1, consecutive_failures: 1, paused_reason: expect.stringContaining("paused after 1 failed run") });
+  });
+
+  it("refuses a second controller on the same database", async () => {
+    const first = await controllerFor({});
+    const db = openDatabase(first.path);
+    cleanup.push(() => {
+      db.close();
+    });
+    const second = new Controller(db, { dir: first.ws.dir, pollMs: 0, driftCheckMs: 0, env: {}, log: silent, clock: first.clock, frameworkDir: null });
+    await expect(second.start()).rejects.toBeInstanceOf(ControllerLockedError);
+  });
+
+  it("retries a job whose worker died (its lease lapsed) and finishes it", async () => {
+    const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo survived}\n" }, { leaseMs: 5_000 });
+    controller.scheduler.stop(); // fire by hand so a dead worker can claim first
+    fireDueEvents(db, new Date(t0 + 3_600_000));
+    const stolen = claimJob(db, "worker-that-dies", new Date(t0 + 3_600_000), 5_000);
+    expect(stolen).toBeDefined();
+    const done = finished(controller);
+    clock.advance(3_600_000 + 6_000); // the dead worker's lease has lapsed
+    controller.pool.poke();
+    expect((await done).outcome.status).toBe("success");
+    expect(runs(db)).toEqual([expect.objectContaining({ status: "success", attempt: 2 })]);
+  });
+});
+
+describe("each slot runs once", () => {
+  it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
+    const path = join(tempDir(), "n.db");
+    const a = openDatabase(path);
+    const b = openDatabase(path);
+    cleanup.push(() => {
+      a.close();
+      b.close();
+    });
+    const now = new Date(t0).toISOString();
+    a.prepare(
+      `INSERT INTO events (name, layer, revision, digest, file, spec, condition_digest, next_fire_at, created_at, updated_at)
+       VALUES ('tick', 'workspace', 'r', 'd', 'events/tick.yaml', ?, 'c', ?, ?, ?)`,
+    ).run(JSON.stringify({ condition: { type: "interval", expr: "1m" }, action: { type: "script", command: "true" }, policy: { overlap: "allow" } }), new Date(t0 + 60_000).toISOString(), now, now);
+    const slot = new Date(t0 + 60_000);
+    expect(fireDueEvents(a, slot)).toHaveLength(1);
+    expect(fireDueEvents(b, slot)).toHaveLength(0);
+    // The clock steps back and the row is rewound as if the advance never happened.
+    a.prepare("UPDATE events SET next_fire_at = ? WHERE name = 'tick'").run(slot.toISOString());
+    expect(fireDueEvents(b, new Date(t0 + 60_010))).toHaveLength(0);
+    expect((a.prepare("SELECT count(*) AS n FROM event_runs").get() as { n: number }).n).toBe(1);
+  });
+});
