@@ -29,6 +29,9 @@ export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; 
 
 const defaultTimeoutMs = 10 * 60_000;
 
+/** Failures that the same attempt again would meet again. */
+const permanent = new Set(["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"]);
+
 /**
  * One attempt of one claimed job: look up the event, run its action with a
  * timeout, heartbeat the lease meanwhile, and record the outcome (success,
@@ -82,7 +85,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
     const message = error instanceof Error ? error.message : String(error);
     const backoffMs = (policy.backoff ?? ["30s", "5m"]).map((d) => parseDuration(d) ?? 30_000);
-    const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, durationMs: elapsed() });
+    // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
+    const retryable = !(error instanceof ExecutionError && permanent.has(error.code));
+    const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
     if (!final) return { status: "retry", error: message };
     const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3, error: message });
     return { status: "failed", error: message, paused };

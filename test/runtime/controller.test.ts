@@ -13,6 +13,7 @@ import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace, type Tree } from "../support/tree.js";
 import { Writable } from "node:stream";
+import { startFakeAnthropic } from "../support/fake-anthropic.js";
 
 beforeAll(() => isolateGit());
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -23,12 +24,12 @@ afterEach(async () => {
 const t0 = Date.parse("2026-11-23T10:00:00.000Z");
 const silent = createLogger({ LOG_LEVEL: "silent" }, new Writable({ write: (_c, _e, cb) => cb() }));
 
-async function controllerFor(tree: Tree, options: { leaseMs?: number; db?: string } = {}) {
+async function controllerFor(tree: Tree, options: { leaseMs?: number; db?: string; env?: NodeJS.ProcessEnv } = {}) {
   const ws = gitWorkspace({ ...baseWorkspace, ...tree });
   const path = options.db ?? join(tempDir(), "n.db");
   const db = openDatabase(path);
   const clock = new FakeClock(t0);
-  const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH }, log: silent, clock, frameworkDir: null, leaseMs: options.leaseMs ?? 60_000 });
+  const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH, ...options.env }, log: silent, clock, frameworkDir: null, leaseMs: options.leaseMs ?? 60_000 });
   await controller.start();
   cleanup.push(() => {
     db.close();
@@ -117,5 +118,36 @@ describe("each slot runs once", () => {
     a.prepare("UPDATE events SET next_fire_at = ? WHERE name = 'tick'").run(slot.toISOString());
     expect(fireDueEvents(b, new Date(t0 + 60_010))).toHaveLength(0);
     expect((a.prepare("SELECT count(*) AS n FROM event_runs").get() as { n: number }).n).toBe(1);
+  });
+});
+
+describe("model calls from the controller", () => {
+  const chat = "condition: {type: interval, expr: 1m}\naction: {type: claude_chat, prompt: Summarise the night}\n";
+  const agent = { "agents/helper/config.yaml": "description: Helps.\nmodel: claude-sonnet-5-5\nmax_tokens: 300\n", "agents/helper/prompt.md": "You are the night-shift helper.\n" };
+
+  it("offline: without ANTHROPIC_API_KEY a claude run fails at once with a clear reason, and the controller goes on", async () => {
+    const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat });
+    const done = finished(controller);
+    clock.advance(60_000);
+    expect((await done).outcome.status).toBe("failed");
+    expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
+  });
+
+  it("sends prompt.md as system to the agent's model and records exact usage, cache tokens included", async () => {
+    const api = await startFakeAnthropic({ replies: [{ text: "All quiet.", usage: { input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 30, cache_read_input_tokens: 400 } }] });
+    cleanup.push(() => api.close());
+    const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat }, { env: { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: api.url } });
+    const done = finished(controller);
+    clock.advance(60_000);
+    expect((await done).outcome.status).toBe("success");
+    const body = api.requests[0]?.body as { system?: unknown; model?: string; max_tokens?: number };
+    expect(JSON.stringify(body.system)).toContain("You are the night-shift helper.");
+    expect(body).toMatchObject({ model: "claude-sonnet-5-5", max_tokens: 300 });
+    expect(runs(db)[0]).toMatchObject({ status: "success", output: "All quiet." });
+    expect(db.prepare("SELECT event_id, agent, model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens FROM token_usage").all()).toEqual([
+      { event_id: "night", agent: "helper", model: "claude-sonnet-5-5", input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 30, cache_read_input_tokens: 400 },
+    ]);
+    const everything = JSON.stringify(db.prepare("SELECT * FROM token_usage").all()) + JSON.stringify(runs(db));
+    expect(everything).not.toContain("sk-ant-test-key");
   });
 });

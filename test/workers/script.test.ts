@@ -32,10 +32,9 @@ describe("script executor", () => {
     expect(output).toContain("NEXAAS_EVENT_ID=nightly");
   });
 
-  it("fails naming a listed variable that is not set, never a value", async () => {
-    const error = await failure(scriptExecutor(context({ type: "script", command: "true", env: ["NOT_THERE"] })));
-    expect(error.code).toBe("missing-secret");
-    expect(error.message).toContain("NOT_THERE");
+  it("leaves a listed variable that is not set absent, so the script's own default applies", async () => {
+    const { output } = await scriptExecutor(context({ type: "script", command: 'echo "level=${NOT_THERE:-default}"', env: ["NOT_THERE"] }));
+    expect(output).toContain("level=default");
   });
 
   it("hands the payload over as an environment variable: shell syntax in it stays inert", async () => {

@@ -4,7 +4,6 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { parseDuration } from "../../definitions/duration.js";
 import { CappedBuffer } from "../cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
-import { secretValue } from "../secrets.js";
 import { templateEnv, templateScope } from "../templates.js";
 
 /** What every script gets from the controller's environment; anything else must be listed in `env`. */
@@ -102,7 +101,9 @@ function scriptEnv(ctx: ExecutionContext): NodeJS.ProcessEnv {
   if (!Array.isArray(listed) || !listed.every((n): n is string => typeof n === "string")) {
     throw new ExecutionError("script: `env` must be a list of environment variable names", "invalid-action");
   }
-  for (const name of listed) env[name] = secretValue(name, ctx.env);
+  // Names to pass through: one that is not set is simply absent, as in a shell,
+  // so an optional setting (with a default in the script) needs no dummy value.
+  for (const name of listed) if (ctx.env[name] !== undefined) env[name] = ctx.env[name];
   return { ...env, ...templateEnv(templateScope(ctx)) };
 }
 
