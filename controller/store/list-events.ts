@@ -47,12 +47,14 @@ interface Row {
   enabled: number;
   origin: string;
   next_fire_at: string | null;
+  last_fired_at: string | null;
+  condition_type: string;
   consecutive_failures: number;
   paused: number;
   paused_reason: string | null;
 }
 
-const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, consecutive_failures, paused, paused_reason
+const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
   FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) ORDER BY name`;
 
 /** The events, by id; `status` is computed at `now`, so it is filtered here rather than in SQL. */
@@ -66,7 +68,7 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
       condition?: unknown;
       policy?: { expires_at?: unknown };
     };
-    const status = eventStatus({ enabled: row.enabled, paused: row.paused, expires_at: spec.policy?.expires_at }, now);
+    const status = eventStatus({ ...row, expires_at: spec.policy?.expires_at }, now);
     if (filter.status !== undefined && status !== filter.status) continue;
     const conditionSpec = storedCondition(spec.condition);
     const condition: { type?: unknown; expr?: unknown; timezone?: unknown } = conditionSpec ?? {};

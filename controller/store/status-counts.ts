@@ -11,10 +11,13 @@ export interface StatusCounts {
 
 export function statusCounts(db: Database, now: Date): StatusCounts {
   const events: Record<EventStatus, number> = { active: 0, paused: 0, disabled: 0, expired: 0 };
-  const eventRows = prepared(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at FROM events").all() as {
+  const eventRows = prepared(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at, condition_type, next_fire_at, last_fired_at FROM events").all() as {
     enabled: number;
     paused: number;
     expires_at: unknown;
+    condition_type: string;
+    next_fire_at: string | null;
+    last_fired_at: string | null;
   }[];
   for (const row of eventRows) events[eventStatus(row, now)]++;
 

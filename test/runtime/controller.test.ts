@@ -97,6 +97,29 @@ describe("the controller runs events at their time", () => {
   });
 });
 
+describe("once events and shutdown", () => {
+  it("a once event runs at its time, then is expired", async () => {
+    const { db, clock, controller } = await controllerFor({ "events/reminder.yaml": "condition: {type: once, expr: \"2026-11-23T10:05:00Z\"}\naction: {type: script, command: echo reminded}\n" });
+    const done = finished(controller);
+    clock.advance(5 * 60_000);
+    expect((await done).outcome.status).toBe("success");
+    const { listEvents } = await import("../../controller/store/list-events.js");
+    expect(listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
+    clock.advance(24 * 3_600_000);
+    expect(runs(db)).toHaveLength(1);
+  });
+
+  it("on stop, a job still running after the grace period is released, to be retried at the next start", async () => {
+    const { db, clock, controller } = await controllerFor({ "events/slow.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 20}\n" });
+    clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 200)); // the job is claimed and its process started
+    expect(db.prepare("SELECT status FROM job_queue").all()).toEqual([{ status: "running" }]);
+    await controller.stop(100);
+    expect(db.prepare("SELECT status, attempts FROM job_queue").all()).toEqual([{ status: "queued", attempts: 0 }]);
+    expect(runs(db)[0]).toMatchObject({ status: "queued" });
+  });
+});
+
 describe("each slot runs once", () => {
   it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
     const path = join(tempDir(), "n.db");
