@@ -43,5 +43,6 @@ export function advanceEvent(db: Database, name: string, next: Date | null, fire
 
 /** Whether the event has a run waiting or running (for `overlap: skip`). */
 export function hasActiveRun(db: Database, eventId: string): boolean {
+  // Answered from the partial index event_runs_active, not the event's whole history.
   return prepared(db, "SELECT 1 FROM event_runs WHERE event_id = ? AND status IN ('queued', 'running') LIMIT 1").get(eventId) !== undefined;
 }

@@ -124,6 +124,8 @@ CREATE TABLE event_runs (
   created_at     TEXT NOT NULL
 );
 CREATE INDEX event_runs_event ON event_runs (event_id, id DESC);
+-- overlap: skip asks on every firing whether the event has a run waiting or running.
+CREATE INDEX event_runs_active ON event_runs (event_id) WHERE status IN ('queued', 'running');
 -- The firing key: one schedule slot of an event runs once, whoever fires it (a restart, a clock
 -- stepped back, a second controller, catch-up). Only schedule and catch-up runs are slots: manual,
 -- webhook and flow runs in the same millisecond are distinct runs, so the index is partial.
