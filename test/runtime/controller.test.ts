@@ -120,6 +120,26 @@ describe("once events and shutdown", () => {
   });
 });
 
+describe("overlap: a due run while the last is still running", () => {
+  const slow = (overlap: string) => `condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 2}\npolicy: {overlap: ${overlap}}\n`;
+  const statuses = (db: Database) => runs(db).map((r) => r.status);
+
+  it("skip drops the new slot; queue keeps it waiting; allow runs both", async () => {
+    for (const [overlap, expected] of [
+      ["skip", ["running"]],
+      ["queue", ["running", "queued"]],
+      ["allow", ["running", "running"]],
+    ] as const) {
+      const { db, clock } = await controllerFor({ "events/slow.yaml": slow(overlap) });
+      clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 150));
+      clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(statuses(db), overlap).toEqual(expected);
+    }
+  });
+});
+
 describe("each slot runs once", () => {
   it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
     const path = join(tempDir(), "n.db");
