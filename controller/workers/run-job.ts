@@ -10,7 +10,8 @@ import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
-import { ExecutionError, type Executor } from "./executor.js";
+import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
+import { renderTemplates, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
   db: Database;
@@ -59,22 +60,26 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
   try {
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
+    const ctx: ExecutionContext = {
+      db: o.db,
+      runId: job.runId,
+      eventId: job.eventId,
+      attempt: job.attempt,
+      action: spec.action as unknown as Record<string, unknown> & { type: string },
+      ...(spec.agent !== undefined ? { defaultAgent: spec.agent } : {}),
+      payload: job.payload ?? null,
+      scheduledFor: job.scheduledFor,
+      signal,
+      env: o.env,
+      workspaceDir: o.workspaceDir,
+      clock: o.clock,
+      log: o.log,
+    };
+    // Script, webhook and flow render their own templates (a script through its environment,
+    // a flow step by step); a model call's text is rendered here, once.
+    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = renderTemplates(ctx.action, templateScope(ctx));
     const result = await Promise.race([
-      executor({
-        db: o.db,
-        runId: job.runId,
-        eventId: job.eventId,
-        attempt: job.attempt,
-        action: spec.action as unknown as Record<string, unknown> & { type: string },
-        ...(spec.agent !== undefined ? { defaultAgent: spec.agent } : {}),
-        payload: job.payload ?? null,
-        scheduledFor: job.scheduledFor,
-        signal,
-        env: o.env,
-        workspaceDir: o.workspaceDir,
-        clock: o.clock,
-        log: o.log,
-      }),
+      executor(ctx),
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);

@@ -176,10 +176,10 @@ describe("model calls from the controller", () => {
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
   });
 
-  it("sends prompt.md as system to the agent's model and records exact usage, cache tokens included", async () => {
+  it("sends prompt.md as system to the agent's model, renders templates, and records exact usage, cache tokens included", async () => {
     const api = await startFakeAnthropic({ replies: [{ text: "All quiet.", usage: { input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 30, cache_read_input_tokens: 400 } }] });
     cleanup.push(() => api.close());
-    const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat }, { env: { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: api.url } });
+    const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat.replace("Summarise the night", "\"Summarise the night of {{date.today}} for {{event.id}}\"") }, { env: { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: api.url } });
     const done = finished(controller);
     clock.advance(60_000);
     expect((await done).outcome.status).toBe("success");
@@ -190,6 +190,7 @@ describe("model calls from the controller", () => {
     expect(db.prepare("SELECT event_id, agent, model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens FROM token_usage").all()).toEqual([
       { event_id: "night", agent: "helper", model: "claude-sonnet-5-5", input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 30, cache_read_input_tokens: 400 },
     ]);
+    expect(JSON.stringify(api.requests[0]?.body)).toContain("Summarise the night of 2026-11-23 for night");
     const everything = JSON.stringify(db.prepare("SELECT * FROM token_usage").all()) + JSON.stringify(runs(db));
     expect(everything).not.toContain("sk-ant-test-key");
   });
