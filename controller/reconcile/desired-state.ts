@@ -30,5 +30,20 @@ export function desiredState(defs: Definitions): ObjectState[] {
   const withZone = <T extends { type: string; timezone?: string }>(c: T): T => (c.type === "cron" && c.timezone === undefined ? { ...c, timezone: zone } : c);
   for (const f of defs.flows.values()) push("flow", f, { ...f.spec, ...(f.spec.trigger ? { trigger: withZone(f.spec.trigger) } : {}) });
   for (const e of defs.events.values()) push("event", e, { ...e.spec, condition: withZone(e.spec.condition), origin: e.origin });
+  // A flow with its own trigger is scheduled as an event named "flow:<id>" (a name no
+  // event file can take): the scheduler, queue and runs treat it like any other.
+  for (const f of defs.flows.values()) {
+    if (!f.spec.trigger) continue;
+    push("event", { ...f, name: flowEventName(f.name) }, {
+      description: `Trigger of flow ${f.name}`,
+      ...(f.spec.agent ? { agent: f.spec.agent } : {}),
+      condition: withZone(f.spec.trigger),
+      action: { type: "flow", flow: f.name },
+      origin: "flows",
+    });
+  }
   return out;
 }
+
+/** The event that carries a flow's own trigger. */
+export const flowEventName = (flow: string): string => `flow:${flow}`;

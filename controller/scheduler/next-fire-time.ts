@@ -34,6 +34,9 @@ export function nextFireTimes(condition: Condition, after: Date, defaultTimezone
     }
     case "webhook":
       return [];
+    default:
+      // `after` (a flow's trigger on another flow) fires when that flow ends, never by the clock.
+      return [];
   }
 }
 

@@ -11,6 +11,7 @@ import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
+import { queueFlowsAfter } from "./queue-flows-after.js";
 import { renderTemplates, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
@@ -85,6 +86,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     ]);
     completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(result.output), durationMs: elapsed() });
     recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3 });
+    followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
@@ -95,9 +97,17 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
     if (!final) return { status: "retry", error: message };
     const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3, error: message });
+    followFlow(spec.action, false, o, job);
     return { status: "failed", error: message, paused };
   } finally {
     clearTimeout(timer);
     clearInterval(beat);
   }
+}
+
+/** A named flow ended for good: the flows that follow it (`trigger: {type: after}`) are queued. */
+function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): void {
+  if (action.type !== "flow" || typeof action.flow !== "string") return;
+  const queued = queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
+  if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
 }

@@ -140,6 +140,22 @@ describe("overlap: a due run while the last is still running", () => {
   });
 });
 
+describe("flows with a trigger of their own", () => {
+  it("runs a flow on its schedule, then the flows that follow it on success, not those waiting for a failure", async () => {
+    const { db, clock, controller } = await controllerFor({
+      "flows/fetch.yaml": "trigger: {type: interval, expr: 1m}\nsteps:\n  - {id: get, action: script, command: echo fetched}\n",
+      "flows/report.yaml": "trigger: {type: after, flow: fetch, on: success}\nsteps:\n  - {id: say, action: script, command: echo reported}\n",
+      "flows/alarm.yaml": "trigger: {type: after, flow: fetch, on: failure}\nsteps:\n  - {id: ring, action: script, command: echo ringing}\n",
+    });
+    const first = finished(controller);
+    clock.advance(60_000);
+    expect((await first).job.eventId).toBe("flow:fetch");
+    const second = await finished(controller);
+    expect(second).toMatchObject({ job: { eventId: "flow:report" }, outcome: { status: "success" } });
+    expect(runs(db).map((r) => `${String(r.event_id)} ${String(r.trigger)} ${String(r.status)}`)).toEqual(["flow:fetch schedule success", "flow:report flow success"]);
+  });
+});
+
 describe("each slot runs once", () => {
   it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
     const path = join(tempDir(), "n.db");

@@ -84,7 +84,7 @@ CREATE TABLE events (
   -- The event's own agent, else its action's.
   agent                 TEXT GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.agent'), json_extract(spec, '$.action.agent'))) VIRTUAL,
   condition_type        TEXT NOT NULL GENERATED ALWAYS AS (json_extract(spec, '$.condition.type')) VIRTUAL
-                        CHECK (condition_type IN ('cron', 'interval', 'once', 'webhook')),
+                        CHECK (condition_type IN ('cron', 'interval', 'once', 'webhook', 'after')),
   -- sha256 of the canonical condition, written by the applier: it decides whether a change
   -- resets the next fire time, so it must stay what the applier last scheduled from.
   condition_digest      TEXT NOT NULL,
@@ -92,7 +92,7 @@ CREATE TABLE events (
   enabled               INTEGER NOT NULL GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.enabled'), 1)) VIRTUAL
                         CHECK (enabled IN (0, 1)),
   origin                TEXT NOT NULL GENERATED ALWAYS AS (coalesce(json_extract(spec, '$.origin'), 'events')) VIRTUAL
-                        CHECK (origin IN ('events', 'followups', 'checks')),
+                        CHECK (origin IN ('events', 'followups', 'checks', 'flows')),
   next_fire_at          TEXT,
   last_fired_at         TEXT,
   last_run_at           TEXT,
