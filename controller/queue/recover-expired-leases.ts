@@ -13,7 +13,7 @@ export const recoverJobsSql = `
       run_at = CASE WHEN attempts < max_attempts THEN @now ELSE run_at END,
       lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
   WHERE status = 'running' AND lease_expires_at < @now
-  RETURNING run_id, status`;
+  RETURNING run_id, event_id, status`;
 
 export const requeueRunSql = `UPDATE event_runs SET status = 'queued', error = @error WHERE id = @run_id`;
 export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at = @now, error = @error WHERE id = @run_id`;
@@ -24,12 +24,12 @@ export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at 
  * else failed with the reason. Either way the job is accounted for: at least
  * once, never lost.
  */
-export function recoverExpiredLeases(db: Database, now: Date): { retried: number; failed: number } {
+export function recoverExpiredLeases(db: Database, now: Date): { retried: number; failed: number; failedEvents: string[] } {
   return immediate(db, recover)(isoTime(now));
 }
 
-function recover(db: Database, now: string): { retried: number; failed: number } {
-  const jobs = prepared(db, recoverJobsSql).all({ now, error: lostLeaseError }) as { run_id: number; status: "queued" | "failed" }[];
+function recover(db: Database, now: string): { retried: number; failed: number; failedEvents: string[] } {
+  const jobs = prepared(db, recoverJobsSql).all({ now, error: lostLeaseError }) as { run_id: number; event_id: string; status: "queued" | "failed" }[];
   let retried = 0;
   for (const job of jobs) {
     if (job.status === "queued") {
@@ -39,5 +39,6 @@ function recover(db: Database, now: string): { retried: number; failed: number }
       prepared(db, failRunSql).run({ run_id: job.run_id, now, error: lostLeaseError });
     }
   }
-  return { retried, failed: jobs.length - retried };
+  // The failed ones end their runs for good: the caller counts them toward pause_after_failures.
+  return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id) };
 }

@@ -4,7 +4,9 @@ import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
-import { recoverExpiredLeases } from "../queue/recover-expired-leases.js";
+import { lostLeaseError, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
+import { readDefinition } from "../store/read-definition.js";
+import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { releaseJobs } from "../queue/release-jobs.js";
 import type { Executor } from "./executor.js";
 import { type JobOutcome, runJob } from "./run-job.js";
@@ -88,7 +90,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private fill(): void {
     clearTimeout(this.timer);
     try {
-      recoverExpiredLeases(this.db, this.clock.now());
+      const recovered = recoverExpiredLeases(this.db, this.clock.now());
+      for (const eventId of recovered.failedEvents) this.countLostRun(eventId);
       while (!this.stopping && this.running.size < this.size) {
         const job = claimJob(this.db, this.workerId, this.clock.now(), this.leaseMs);
         if (!job) break;
@@ -102,6 +105,13 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
     if (!this.stopping) this.timer = setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+  }
+
+  /** A job that lost its worker on its last attempt failed for good, like any other failure. */
+  private countLostRun(eventId: string): void {
+    const spec = readDefinition(this.db, "event", eventId) as { policy?: { pause_after_failures?: number } } | undefined;
+    if (!spec) return;
+    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy?.pause_after_failures ?? 3, error: lostLeaseError });
   }
 
   private async run(job: ClaimedJob): Promise<void> {

@@ -156,6 +156,22 @@ describe("flows with a trigger of their own", () => {
   });
 });
 
+describe("a worker lost on the last attempt", () => {
+  it("counts as a failed run toward pause_after_failures", async () => {
+    const { db, clock, controller } = await controllerFor(
+      { "events/fragile.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hi}\npolicy: {retries: 0, pause_after_failures: 1}\n" },
+      { leaseMs: 5_000 },
+    );
+    controller.scheduler.stop();
+    fireDueEvents(db, new Date(t0 + 3_600_000));
+    expect(claimJob(db, "worker-that-dies", new Date(t0 + 3_600_000), 5_000)).toBeDefined();
+    clock.advance(3_600_000 + 6_000);
+    controller.pool.poke();
+    expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringContaining("lost its lease") })]);
+    expect(db.prepare("SELECT paused, consecutive_failures FROM events WHERE name = 'fragile'").get()).toEqual({ paused: 1, consecutive_failures: 1 });
+  });
+});
+
 describe("each slot runs once", () => {
   it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
     const path = join(tempDir(), "n.db");
