@@ -1,0 +1,57 @@
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { Database } from "better-sqlite3";
+import Fastify, { type FastifyInstance } from "fastify";
+import { type Clock, systemClock } from "../clock.js";
+
+/** What the API reads from (it writes nothing but webhook runs). */
+export interface ServerDeps {
+  db: Database;
+  /** Bearer token of every route but /api/health; never empty (start refuses). */
+  apiKey: string;
+  /** The controller's environment: webhook signing secrets are read from it by name. */
+  env: NodeJS.ProcessEnv;
+  clock?: Clock;
+  /** fastify logger options, or false in tests. */
+  logger?: boolean | object;
+  /** A webhook queued a run: the controller pokes its workers. */
+  onRunQueued?: (runId: number) => void;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    deps: Required<Pick<ServerDeps, "db" | "env">> & { clock: Clock; onRunQueued: (runId: number) => void };
+  }
+}
+
+/**
+ * The read-only status API (SPEC §5), built apart from `listen` so tests use
+ * `app.inject()`. Plugins add the routes; auth is one hook for all of them.
+ */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  if (!deps.apiKey) throw new Error("buildServer: an API key is required");
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    // The webhook receiver verifies signatures over the raw body; other routes take none.
+    bodyLimit: 256 * 1024,
+  });
+  app.decorate("deps", { db: deps.db, env: deps.env, clock: deps.clock ?? systemClock, onRunQueued: deps.onRunQueued ?? (() => {}) });
+  const expected = digest(deps.apiKey);
+  app.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?", 1)[0] ?? "";
+    // Health is public (liveness); webhooks authenticate by signature instead.
+    if (path === "/api/health" || path.startsWith("/hooks/")) return;
+    const header = request.headers.authorization;
+    const token = typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7) : undefined;
+    if (!token) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "unauthorized", message: "send Authorization: Bearer <API_KEY>" });
+    // Compare digests, so the comparison takes the same time whatever the length of the guess.
+    if (!timingSafeEqual(digest(token), expected)) return reply.code(403).send({ error: "forbidden", message: "wrong API key" });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url.split("?", 1)[0]}` }));
+  for (const load of plugins) await app.register((await load()).default);
+  return app;
+}
+
+const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
+
+/** Route plugins, one file each under routes/ (plus webhooks and metrics). */
+const plugins: (() => Promise<{ default: (app: FastifyInstance) => Promise<void> }>)[] = [() => import("./routes/health.js")];

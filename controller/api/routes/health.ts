@@ -1,0 +1,30 @@
+import type { FastifyInstance } from "fastify";
+import { getSyncStatus } from "../../store/sync-status.js";
+
+const healthSchema = {
+  type: "object",
+  properties: {
+    status: { type: "string" },
+    database: { type: "string" },
+    last_applied_revision: { type: ["string", "null"] },
+    last_result: { type: ["string", "null"] },
+  },
+} as const;
+
+/** Liveness and readiness: the database answers, and what the last reconcile did. */
+export default async function health(app: FastifyInstance): Promise<void> {
+  app.get(
+    "/api/health",
+    {
+      schema: { response: { 200: healthSchema, 503: healthSchema } },
+    },
+    async (_request, reply) => {
+      try {
+        const sync = getSyncStatus(app.deps.db);
+        return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result };
+      } catch {
+        return reply.code(503).send({ status: "unavailable", database: "error", last_applied_revision: null, last_result: null });
+      }
+    },
+  );
+}
