@@ -7,7 +7,7 @@ import { openStore } from "./open-store.js";
 
 export const command: Command = {
   summary: "run the controller: reconcile, schedule and run the workspace's events",
-  help: `Usage: nexaas start [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
+  help: `Usage: nexaas start [--port 8400] [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
                     [--workspace DIR] [--db PATH]
 
 Runs the controller in the foreground until SIGINT or SIGTERM. It reconciles
@@ -31,11 +31,16 @@ It schedules every event at its due time and runs it on WORKER_POOL_SIZE
 workers (default 3) with leases (NEXAAS_LEASE_SECONDS, default 60).
 One controller owns a database at a time: a second one refuses to start.
 SIGTERM or SIGINT: no new runs; running ones get 30s, then are released to be
-retried at the next start. The status API (--port) is not part of this build yet.`,
+retried at the next start.
+
+The read-only status API listens on --port (else PORT, else 8400) on HOST
+(default 127.0.0.1; 0.0.0.0 in the container image). It needs API_KEY (a bearer
+token): start refuses to run without one.`,
   readsEnvFile: true,
   options: {
     poll: { type: "string" },
     "drift-check": { type: "string" },
+    port: { type: "string", short: "p" },
     worktree: { type: "boolean" },
     remote: { type: "string" },
     branch: { type: "string" },
@@ -55,6 +60,16 @@ retried at the next start. The status API (--port) is not part of this build yet
     const source = await loopSource(ctx.values, ctx.common.db);
     const { createLogger } = await import("../controller/log.js");
     const log = createLogger(ctx.env);
+    const apiKey = ctx.env.API_KEY ?? "";
+    if (apiKey.trim() === "") {
+      throw new CommandError(
+        "API_KEY is not set: the status API never runs without a token. Put API_KEY=<random> in the workspace's .env (nexaas init writes one; e.g. API_KEY=$(node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"))",
+        "no-api-key",
+      );
+    }
+    const portText = (ctx.values.port as string | undefined) ?? ctx.env.PORT ?? "8400";
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
     const db = await openStore(ctx.common.db, { create: true });
     const { Controller, ControllerLockedError } = await import("../controller/controller.js");
     const positive = (name: string, fallback: number): number => {
@@ -72,6 +87,13 @@ retried at the next start. The status API (--port) is not part of this build yet
       tickMs: positive("ENGINE_TICK_SECONDS", 30) * 1000,
       env: ctx.env,
       log,
+      api: {
+        apiKey,
+        port,
+        host: ctx.env.HOST ?? "127.0.0.1",
+        // fastify's own pino logger, as JSON lines, without the key or any Authorization header.
+        logger: { level: ctx.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "req.headers[\"webhook-signature\"]"] },
+      },
     });
     controller.loop.on("reconciled", (r) => {
       const ms = Math.round(r.durationMs);
@@ -95,7 +117,7 @@ retried at the next start. The status API (--port) is not part of this build yet
     });
     controller.pool.on("error", (error) => log.error({ err: error }, "worker failed"));
 
-    log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
+    log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     try {
       await controller.start();
     } catch (error) {
@@ -103,6 +125,7 @@ retried at the next start. The status API (--port) is not part of this build yet
       if (error instanceof ControllerLockedError) throw new CommandError(error.message, "locked");
       throw error;
     }
+    log.info({ address: controller.address }, "status API listening");
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
 import { type LoopSource, ReconcileLoop } from "./reconcile/reconcile-loop.js";
@@ -28,6 +29,8 @@ export interface ControllerOptions {
   log: Logger;
   clock?: Clock;
   frameworkDir?: string | null;
+  /** The status API; omitted in tests that only need the runtime. */
+  api?: { apiKey: string; port: number; host: string; logger?: boolean | object };
 }
 
 export class ControllerLockedError extends Error {}
@@ -49,6 +52,9 @@ export class Controller {
   readonly scheduler: Scheduler;
   readonly pool: WorkerPool;
   private lockTimer: NodeJS.Timeout | undefined;
+  private server: FastifyInstance | undefined;
+  /** Where the API listens, once started (port 0 picks a free one). */
+  address: string | undefined;
   private readonly clock: Clock;
 
   constructor(
@@ -94,10 +100,25 @@ export class Controller {
     await this.loop.start();
     this.scheduler.start();
     this.pool.start();
+    const api = this.options.api;
+    if (api) {
+      const { buildServer } = await import("./api/build-server.js");
+      this.server = await buildServer({
+        db: this.db,
+        apiKey: api.apiKey,
+        env: this.options.env,
+        clock: this.clock,
+        ...(api.logger !== undefined ? { logger: api.logger } : {}),
+        onRunQueued: () => this.pool.poke(),
+      });
+      this.address = await this.server.listen({ port: api.port, host: api.host });
+    }
   }
 
   /** SIGTERM: stop claiming and scheduling, let running jobs finish within `graceMs`, release the rest and the lock. */
   async stop(graceMs = 30_000): Promise<void> {
+    await this.server?.close();
+    this.server = undefined;
     await this.loop.stop();
     this.scheduler.stop();
     await this.pool.stop(graceMs);

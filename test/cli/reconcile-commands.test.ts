@@ -151,3 +151,21 @@ describe("store safety from the CLI", () => {
     expect((b ?? 0) - (a ?? 0)).toBe(90_000);
   });
 });
+
+describe("start and the API key", () => {
+  it("refuses to run without API_KEY, saying how to make one, before touching the database", async () => {
+    const ws = gitWorkspace(baseWorkspace);
+    const db = join(tempDir(), "n.db");
+    const saved = process.env.API_KEY;
+    delete process.env.API_KEY;
+    try {
+      const r = await cli(["start", "--db", db], ws.dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("API_KEY is not set");
+      expect(existsSync(db)).toBe(false);
+    } finally {
+      if (saved !== undefined) process.env.API_KEY = saved;
+    }
+  });
+});
+
