@@ -1,0 +1,145 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { enqueueRun } from "../queue/enqueue-run.js";
+import { readWebhookEvent } from "../store/webhook-event.js";
+import { rememberWebhookId } from "../store/webhook-ids.js";
+
+/** Largest body accepted (413 above). */
+export const webhookBodyLimit = 256 * 1024;
+/** A signed request is accepted within this much of its timestamp, either way (Standard Webhooks). */
+export const webhookToleranceMs = 5 * 60_000;
+
+const replySchema = {
+  202: {
+    type: "object",
+    properties: { run_id: { type: "integer" }, event_id: { type: "string" }, status: { type: "string" } },
+  },
+  "4xx": { type: "object", properties: { error: { type: "string" }, message: { type: "string" } } },
+  "5xx": { type: "object", properties: { error: { type: "string" }, message: { type: "string" } } },
+} as const;
+
+const fail = (reply: FastifyReply, code: number, error: string, message: string) => reply.code(code).send({ error, message });
+
+/**
+ * POST /hooks/:event (SPEC §5): the API's one write. Verified in the Standard
+ * Webhooks scheme (HMAC-SHA256 of `id.timestamp.body` over the raw bytes, a
+ * 5-minute window, replayed ids refused with 409 and remembered in SQLite), the
+ * secret read from the environment variable the event names. The body (JSON, or
+ * else text) becomes the run's trigger payload.
+ *
+ * Codes: 202 queued; 401 missing or bad signature headers, bad signature, stale
+ * timestamp; 404 unknown or non-webhook event; 409 paused or disabled event, or
+ * a replayed webhook id; 413 body over 256 KiB; 500 secret not set.
+ */
+export default async function webhooks(app: FastifyInstance): Promise<void> {
+  // Encapsulated in this plugin: only the webhook route takes its body raw, whatever its type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: webhookBodyLimit }, (_request, body, done) => done(null, body));
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const code = error.statusCode ?? 500;
+    if (code === 413) return fail(reply, 413, "payload_too_large", `the body is over ${webhookBodyLimit} bytes`);
+    if (code >= 500) {
+      reply.log.error({ err: error }, "webhook failed");
+      return fail(reply, 500, "internal_error", "the webhook could not be queued");
+    }
+    return fail(reply, code, "bad_request", error.message);
+  });
+
+  app.post<{ Params: { event: string } }>(
+    "/hooks/:event",
+    { bodyLimit: webhookBodyLimit, schema: { response: replySchema } },
+    async (request, reply) => {
+      const { db, env, clock, onRunQueued } = app.deps;
+      const name = request.params.event;
+      const event = readWebhookEvent(db, name);
+      if (!event || event.spec.condition.type !== "webhook") return fail(reply, 404, "not_found", `no webhook event ${name}`);
+
+      const key = signingKey(event.spec.condition.secret, env);
+      if ("problem" in key) {
+        request.log.error({ event: name }, key.problem);
+        return fail(reply, 500, "secret_missing", key.problem);
+      }
+
+      const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const id = header(request.headers["webhook-id"]);
+      const timestamp = header(request.headers["webhook-timestamp"]);
+      const signatures = header(request.headers["webhook-signature"]);
+      if (!id || !timestamp || !signatures) return fail(reply, 401, "unauthorized", "webhook-id, webhook-timestamp and webhook-signature are required");
+      if (id.length > 256) return fail(reply, 401, "unauthorized", "webhook-id is over 256 characters");
+      if (!/^\d{1,12}$/.test(timestamp)) return fail(reply, 401, "unauthorized", "webhook-timestamp must be whole seconds since the epoch");
+      const now = clock.now();
+      if (Math.abs(now.getTime() - Number(timestamp) * 1000) > webhookToleranceMs) return fail(reply, 401, "unauthorized", "webhook-timestamp is more than 5 minutes from now");
+      if (!verify(key.key, id, timestamp, raw, signatures)) return fail(reply, 401, "unauthorized", "no webhook-signature matches");
+
+      if (event.paused) return fail(reply, 409, "paused", `event ${name} is paused`);
+      if (!event.enabled) return fail(reply, 409, "disabled", `event ${name} is disabled`);
+
+      const policy = event.spec.policy ?? {};
+      const payload = parsePayload(raw);
+      const queued = db.transaction(() => {
+        if (!rememberWebhookId(db, name, id, now)) return "replayed" as const;
+        return enqueueRun(
+          db,
+          {
+            eventId: name,
+            scheduledFor: now,
+            trigger: "webhook",
+            runAt: now,
+            priority: policy.priority ?? 5,
+            maxAttempts: (policy.retries ?? 2) + 1,
+            concurrencyKey: policy.concurrency_key ?? (policy.overlap === "queue" ? `event:${name}` : null),
+            payload,
+            revision: event.revision,
+          },
+          now,
+        );
+      }).immediate();
+      if (queued === "replayed") return fail(reply, 409, "replayed", `webhook-id ${id} was already received for ${name}`);
+      if (!queued) return fail(reply, 500, "internal_error", "the run was not queued");
+      onRunQueued(queued.runId);
+      return reply.code(202).send({ run_id: queued.runId, event_id: name, status: "queued" });
+    },
+  );
+}
+
+const header = (value: string | string[] | undefined): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/**
+ * The HMAC key from the event's `secret: "${NAME}"`: env[NAME], a `whsec_`
+ * prefixed secret base64-decoded (as the standard says), any other taken as its
+ * UTF-8 bytes. Problems name the variable, never a value.
+ */
+export function signingKey(secret: string | undefined, env: NodeJS.ProcessEnv): { key: Buffer } | { problem: string } {
+  const variable = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(secret ?? "")?.[1];
+  if (!variable) return { problem: "the event's secret must name an environment variable as ${NAME}" };
+  const value = env[variable];
+  if (!value) return { problem: `environment variable ${variable} (the event's webhook secret) is not set` };
+  const key = value.startsWith("whsec_") ? Buffer.from(value.slice(6), "base64") : Buffer.from(value, "utf8");
+  if (key.length === 0) return { problem: `environment variable ${variable} holds an empty whsec_ secret` };
+  return { key };
+}
+
+/** Whether any `v1,<base64>` entry of the space-separated header is the HMAC-SHA256 of `id.timestamp.body`. */
+export function verify(key: Buffer, id: string, timestamp: string, body: Buffer, header: string): boolean {
+  const expected = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
+  let ok = false;
+  for (const entry of header.split(" ")) {
+    const comma = entry.indexOf(",");
+    if (comma < 0 || entry.slice(0, comma) !== "v1") continue;
+    const given = Buffer.from(entry.slice(comma + 1), "base64");
+    // Every entry is compared (no early exit), each in constant time.
+    if (given.length === expected.length && timingSafeEqual(given, expected)) ok = true;
+  }
+  return ok;
+}
+
+/** The body as the run's payload: parsed JSON, else the text; null when empty. */
+function parsePayload(raw: Buffer): unknown {
+  if (raw.length === 0) return null;
+  const text = raw.toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,194 @@
+import { join } from "node:path";
+import type { Database } from "better-sqlite3";
+import type { FastifyInstance } from "fastify";
+import { Webhook } from "standardwebhooks";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildServer } from "../../controller/api/build-server.js";
+import { reconcile } from "../../controller/reconcile/reconcile.js";
+import { openDatabase } from "../../controller/store/open-database.js";
+import { isolateGit, tempDir } from "../cli/helpers.js";
+import { FakeClock } from "../support/fake-clock.js";
+import { gitWorkspace } from "../support/git-workspace.js";
+import { baseWorkspace } from "../support/tree.js";
+
+beforeAll(() => isolateGit());
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()?.();
+});
+
+const t0 = Date.parse("2026-11-23T10:00:00.000Z");
+const secret = `whsec_${Buffer.from("a signing key of thirty-two bytes").toString("base64")}`;
+const workspace = {
+  ...baseWorkspace,
+  "events/deploy.yaml": 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo deployed}\n',
+  "events/plain.yaml": 'condition: {type: webhook, secret: "${PLAIN_SECRET}"}\naction: {type: script, command: echo plain}\n',
+  "events/nokey.yaml": 'condition: {type: webhook, secret: "${NOT_SET_SECRET}"}\naction: {type: script, command: echo nokey}\n',
+  "events/off.yaml": 'enabled: false\ncondition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo off}\n',
+  "events/hourly.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hourly}\n",
+};
+
+async function server(options: { db?: string } = {}) {
+  const ws = gitWorkspace(workspace);
+  const path = options.db ?? join(tempDir(), "n.db");
+  const db = openDatabase(path);
+  const applied = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
+  expect(applied.result).toBe("applied");
+  const clock = new FakeClock(t0);
+  const queued: number[] = [];
+  const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret, PLAIN_SECRET: "plain text secret" }, clock, onRunQueued: (id) => queued.push(id) });
+  cleanup.push(() => void db.close(), () => app.close());
+  return { db, app, clock, queued, path };
+}
+
+let sequence = 0;
+/** A request signed by the standardwebhooks library; `tamper` changes it after signing. */
+function signed(event: string, body: string, options: { id?: string; at?: number; key?: Webhook; tamper?: (r: { body: string; headers: Record<string, string> }) => void } = {}) {
+  const id = options.id ?? `msg_${++sequence}`;
+  const at = new Date(options.at ?? t0);
+  const signature = (options.key ?? new Webhook(secret)).sign(id, at, body);
+  const request = {
+    body,
+    headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(at.getTime() / 1000)), "webhook-signature": signature } as Record<string, string>,
+  };
+  options.tamper?.(request);
+  return { method: "POST" as const, url: `/hooks/${event}`, payload: request.body, headers: request.headers };
+}
+
+const runs = (db: Database) => db.prepare("SELECT id, event_id, trigger, status, payload FROM event_runs ORDER BY id").all() as { id: number; event_id: string; trigger: string; status: string; payload: string | null }[];
+const post = (app: FastifyInstance, request: ReturnType<typeof signed>) => app.inject(request);
+
+describe("POST /hooks/:event", () => {
+  it("accepts a webhook signed by the standardwebhooks library, without a bearer token, and queues a run with the body as payload", async () => {
+    const { app, db, queued } = await server();
+    const res = await post(app, signed("deploy", JSON.stringify({ ref: "main", sha: "abc" })));
+    expect(res.statusCode).toBe(202);
+    const body = res.json<{ run_id: number; event_id: string; status: string }>();
+    expect(body).toEqual({ run_id: expect.any(Number), event_id: "deploy", status: "queued" });
+    expect(queued).toEqual([body.run_id]);
+    expect(runs(db)).toEqual([{ id: body.run_id, event_id: "deploy", trigger: "webhook", status: "queued", payload: JSON.stringify({ ref: "main", sha: "abc" }) }]);
+    expect(db.prepare("SELECT status FROM job_queue WHERE run_id = ?").pluck().get(body.run_id)).toBe("queued");
+  });
+
+  it("takes a body that is not JSON as text, whatever its content type; a plain (non-whsec_) secret is its UTF-8 bytes", async () => {
+    const { app, db } = await server();
+    const res = await post(app, signed("plain", "hello, <b>world</b>", { key: new Webhook("plain text secret", { format: "raw" }), tamper: (r) => (r.headers["content-type"] = "text/html") }));
+    expect(res.statusCode).toBe(202);
+    expect(runs(db)[0]?.payload).toBe(JSON.stringify("hello, <b>world</b>"));
+    // Another content type, form data, kept as the exact bytes.
+    const form = await post(app, signed("plain", "a=1&b=2", { key: new Webhook("plain text secret", { format: "raw" }), tamper: (r) => (r.headers["content-type"] = "application/x-www-form-urlencoded") }));
+    expect(form.statusCode).toBe(202);
+    expect(runs(db)[1]?.payload).toBe(JSON.stringify("a=1&b=2"));
+  });
+
+  it("accepts any of several signatures, and one within the 5-minute window either way", async () => {
+    const { app } = await server();
+    const several = signed("deploy", "{}", { tamper: (r) => (r.headers["webhook-signature"] = `v1,${Buffer.alloc(32).toString("base64")} v2,zzz ${r.headers["webhook-signature"]}`) });
+    expect((await post(app, several)).statusCode).toBe(202);
+    expect((await post(app, signed("deploy", "{}", { at: t0 - 299_000 }))).statusCode).toBe(202);
+    expect((await post(app, signed("deploy", "{}", { at: t0 + 299_000 }))).statusCode).toBe(202);
+  });
+
+  it("rejects a tampered body, a stale or future timestamp, a wrong secret and missing headers with 401, queueing nothing", async () => {
+    const { app, db, queued } = await server();
+    const cases = [
+      signed("deploy", '{"amount": 1}', { tamper: (r) => (r.body = '{"amount": 1000}') }),
+      signed("deploy", "{}", { at: t0 - 301_000 }),
+      signed("deploy", "{}", { at: t0 + 301_000 }),
+      // A stale request re-signed with a fresh timestamp header but the old signature.
+      signed("deploy", "{}", { at: t0 - 600_000, tamper: (r) => (r.headers["webhook-timestamp"] = String(t0 / 1000)) }),
+      signed("deploy", "{}", { key: new Webhook(`whsec_${Buffer.from("another key").toString("base64")}`) }),
+      signed("deploy", "{}", { tamper: (r) => delete r.headers["webhook-signature"] }),
+      signed("deploy", "{}", { tamper: (r) => delete r.headers["webhook-id"] }),
+      signed("deploy", "{}", { tamper: (r) => (r.headers["webhook-timestamp"] = "soon") }),
+      signed("deploy", "{}", { tamper: (r) => (r.headers["webhook-signature"] = "v1,not-base64!") }),
+    ];
+    for (const request of cases) {
+      const res = await post(app, request);
+      expect(res.statusCode, JSON.stringify(request.headers)).toBe(401);
+      expect(res.json()).toMatchObject({ error: "unauthorized" });
+    }
+    expect(runs(db)).toEqual([]);
+    expect(queued).toEqual([]);
+  });
+
+  it("rejects a replayed webhook id with 409, also after a restart, and forgets ids once out of the window", async () => {
+    const { app, db, path, clock } = await server();
+    const request = signed("deploy", '{"n": 1}', { id: "msg_replayed" });
+    expect((await post(app, request)).statusCode).toBe(202);
+    const again = await post(app, request);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: "replayed" });
+    // The same id for another event is another message.
+    expect((await post(app, signed("plain", "{}", { id: "msg_replayed", key: new Webhook("plain text secret", { format: "raw" }) }))).statusCode).toBe(202);
+
+    // A restart: a new server on the same database file still knows the id.
+    await app.close();
+    db.close();
+    const db2 = openDatabase(path);
+    cleanup.push(() => void db2.close());
+    const app2 = await buildServer({ db: db2, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock });
+    cleanup.push(() => app2.close());
+    expect((await post(app2, request)).statusCode).toBe(409);
+    expect(runs(db2).filter((r) => r.event_id === "deploy")).toHaveLength(1);
+
+    // Ten minutes on, a fresh message prunes the old ids.
+    clock.advance(11 * 60_000);
+    expect((await post(app2, signed("deploy", "{}", { at: t0 + 11 * 60_000 }))).statusCode).toBe(202);
+    expect(db2.prepare("SELECT webhook_id FROM webhook_ids").pluck().all()).toEqual([`msg_${sequence}`]);
+  });
+
+  it("answers 404 for an unknown event and for one whose condition is not webhook", async () => {
+    const { app } = await server();
+    for (const event of ["nope", "hourly"]) {
+      const res = await post(app, signed(event, "{}"));
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ error: "not_found" });
+    }
+  });
+
+  it("answers 409 for a paused or disabled event, queueing nothing", async () => {
+    const { app, db } = await server();
+    db.prepare("UPDATE events SET paused = 1, paused_reason = 'by hand' WHERE name = 'deploy'").run();
+    const paused = await post(app, signed("deploy", "{}"));
+    expect(paused.statusCode).toBe(409);
+    expect(paused.json()).toMatchObject({ error: "paused" });
+    const off = await post(app, signed("off", "{}"));
+    expect(off.statusCode).toBe(409);
+    expect(off.json()).toMatchObject({ error: "disabled" });
+    expect(runs(db)).toEqual([]);
+  });
+
+  it("answers 500 naming the variable (never a value) when the secret's environment variable is not set", async () => {
+    const { app, db } = await server();
+    const res = await post(app, signed("nokey", "{}"));
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: "secret_missing", message: expect.stringContaining("NOT_SET_SECRET") });
+    expect(res.body).not.toContain(secret);
+    expect(runs(db)).toEqual([]);
+  });
+
+  it("refuses a body over 256 KiB with 413", async () => {
+    const { app, db } = await server();
+    const big = JSON.stringify({ blob: "x".repeat(256 * 1024) });
+    const res = await post(app, signed("deploy", big));
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ error: "payload_too_large" });
+    expect(runs(db)).toEqual([]);
+    // Just under the limit is fine.
+    expect((await post(app, signed("deploy", JSON.stringify({ blob: "x".repeat(200 * 1024) })))).statusCode).toBe(202);
+  });
+
+  it("takes an empty body as a null payload", async () => {
+    const { app, db } = await server();
+    const res = await post(app, signed("deploy", "", { tamper: (r) => delete r.headers["content-type"] }));
+    expect(res.statusCode).toBe(202);
+    expect(runs(db)[0]?.payload).toBeNull();
+  });
+
+  it("leaves other routes behind the bearer token", async () => {
+    const { app } = await server();
+    expect((await app.inject("/metrics")).statusCode).toBe(401);
+    expect((await app.inject({ method: "GET", url: "/hooks/deploy" })).statusCode).toBe(404);
+  });
+});
