@@ -54,4 +54,4 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
 
 /** Route plugins, one file each under routes/ (plus webhooks and metrics). */
-const plugins: (() => Promise<{ default: (app: FastifyInstance) => Promise<void> }>)[] = [() => import("./webhooks.js"), () => import("./metrics.js"), () => import("./routes/health.js")];
+const plugins: (() => Promise<{ default: (app: FastifyInstance) => Promise<void> }>)[] = [() => import("./webhooks.js"), () => import("./metrics.js"), () => import("./routes/health.js"), () => import("./routes/status.js"), () => import("./routes/definitions.js"), () => import("./routes/events.js"), () => import("./routes/runs.js"), () => import("./routes/queue-usage.js")];

@@ -1,0 +1,64 @@
+import type { FastifyInstance } from "fastify";
+import type { RunSummary } from "../../store/last-runs.js";
+import { listRuns, readRun } from "../../store/list-runs.js";
+import { badRequest, errorSchema, notFound, nullableNumber, nullableString, queryValue } from "./schemas.js";
+
+const runStatuses: readonly RunSummary["status"][] = ["queued", "running", "success", "failed", "cancelled"];
+const defaultLimit = 50;
+const maxLimit = 500;
+
+const runProperties = {
+  id: { type: "integer" },
+  event_id: { type: "string" },
+  status: { type: "string" },
+  attempt: { type: "integer" },
+  scheduled_for: { type: "string" },
+  started_at: nullableString,
+  finished_at: nullableString,
+  duration_ms: nullableNumber,
+  output: nullableString,
+  error: nullableString,
+  trigger: { type: "string" },
+} as const;
+/** One run (SPEC §10 `runs`); `trigger` when the query has it. */
+export const runSchema = { type: "object", properties: runProperties } as const;
+const runDetailSchema = { type: "object", properties: { ...runProperties, payload: nullableString } } as const;
+const runPageSchema = {
+  type: "object",
+  properties: { runs: { type: "array", items: runSchema }, next_before: { type: ["integer", "null"] } },
+} as const;
+
+/** A positive whole number from the query, or an error message. */
+function positiveInteger(text: string | undefined, name: string): number | string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) return `${name} must be a positive integer; got ${JSON.stringify(text)}`;
+  return Number(text);
+}
+
+/** Runs newest first (filters: event, status; cursor: before = the previous page's next_before), and one run. */
+export default async function runs(app: FastifyInstance): Promise<void> {
+  app.get("/api/runs", { schema: { response: { 200: runPageSchema, 400: errorSchema } } }, async (request, reply) => {
+    const eventId = queryValue(request.query, "event");
+    const status = queryValue(request.query, "status");
+    if (status !== undefined && !runStatuses.includes(status as RunSummary["status"])) {
+      return badRequest(reply, `status must be one of ${runStatuses.join(", ")}; got ${JSON.stringify(status)}`);
+    }
+    const limit = positiveInteger(queryValue(request.query, "limit"), "limit");
+    if (typeof limit === "string") return badRequest(reply, limit);
+    if (limit !== undefined && limit > maxLimit) return badRequest(reply, `limit must be at most ${maxLimit}; got ${limit}`);
+    const before = positiveInteger(queryValue(request.query, "before"), "before");
+    if (typeof before === "string") return badRequest(reply, before);
+    const pageSize = limit ?? defaultLimit;
+    const page = listRuns(app.deps.db, { eventId, status: status as RunSummary["status"] | undefined, before, limit: pageSize });
+    // A full page may have more behind it; a short one is the end.
+    const next_before = page.length === pageSize ? (page[page.length - 1]?.id ?? null) : null;
+    return { runs: page, next_before };
+  });
+
+  app.get<{ Params: { id: string } }>("/api/runs/:id", { schema: { response: { 200: runDetailSchema, 404: errorSchema } } }, async (request, reply) => {
+    const id = positiveInteger(request.params.id, "id");
+    const run = typeof id === "number" ? readRun(app.deps.db, id) : undefined;
+    if (!run) return notFound(reply, `no run ${JSON.stringify(request.params.id)}`);
+    return run;
+  });
+}

@@ -1,0 +1,37 @@
+import type { FastifyReply } from "fastify";
+
+/** Shared pieces of the routes' response schemas (fastify serialises from them: a key not listed is not sent). */
+export const nullableString = { type: ["string", "null"] } as const;
+export const nullableNumber = { type: ["number", "null"] } as const;
+export const stringList = { type: "array", items: { type: "string" } } as const;
+/** Free-form JSON object (a registry entry, a stored condition): every key is sent. */
+export const anyObject = { type: "object", additionalProperties: true } as const;
+
+export const errorSchema = {
+  type: "object",
+  properties: { error: { type: "string" }, message: { type: "string" } },
+  required: ["error", "message"],
+} as const;
+
+export const diagnosticSchema = {
+  type: "object",
+  properties: {
+    file: { type: "string" },
+    line: { type: "integer" },
+    column: { type: "integer" },
+    rule: { type: "string" },
+    severity: { type: "string" },
+    message: { type: "string" },
+  },
+} as const;
+
+export const notFound = (reply: FastifyReply, message: string) => reply.code(404).send({ error: "not_found", message });
+export const badRequest = (reply: FastifyReply, message: string) => reply.code(400).send({ error: "bad_request", message });
+
+/** A query string value: fastify gives a string, or an array when the key repeats (the last one wins). */
+export function queryValue(query: unknown, key: string): string | undefined {
+  if (typeof query !== "object" || query === null) return undefined;
+  const value: unknown = (query as Record<string, unknown>)[key];
+  const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
+  return typeof last === "string" && last !== "" ? last : undefined;
+}
