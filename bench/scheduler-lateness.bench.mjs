@@ -49,14 +49,12 @@ const p = (s, q) => s.sorted[Math.min(s.sorted.length - 1, Math.floor(q * s.sort
 const sortedStart = { sorted: rows.map((r) => ms(r.started_at, r.scheduled_for)).sort((a, b) => a - b) };
 const sortedQueued = { sorted: rows.map((r) => ms(r.created_at, r.scheduled_for)).sort((a, b) => a - b) };
 console.log(`${rows.length} firings of ${events} events every second for ${seconds} s (real controller, real clock)`);
-console.log(
-  table(
-    ["lateness", "firings", "p50 ms", "p99 ms", "max ms"],
-    [
-      ["due -> started by a worker", rows.length, start.median.toFixed(1), p(sortedStart, 0.99).toFixed(1), start.max.toFixed(1)],
-      ["due -> queued by the scheduler", rows.length, queued.median.toFixed(1), p(sortedQueued, 0.99).toFixed(1), queued.max.toFixed(1)],
-    ],
-  ),
+table(
+  ["lateness", "firings", "p50 ms", "p99 ms", "max ms"],
+  [
+    ["due -> started by a worker", rows.length, start.median.toFixed(1), p(sortedStart, 0.99).toFixed(1), start.max.toFixed(1)],
+    ["due -> queued by the scheduler", rows.length, queued.median.toFixed(1), p(sortedQueued, 0.99).toFixed(1), queued.max.toFixed(1)],
+  ],
 );
 goal("due-to-start lateness p99", p(sortedStart, 0.99), 100, " ms");
 if (rows.length < events * (seconds - 2)) throw new Error(`only ${rows.length} firings: the scheduler missed slots`);

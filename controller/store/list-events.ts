@@ -36,6 +36,10 @@ export interface EventFilter {
   id?: string;
   status?: string;
   agent?: string;
+  /** Only events whose id sorts after this one (cursor pagination). */
+  after?: string;
+  /** At most this many (the status filter is applied first). */
+  limit?: number;
 }
 
 interface Row {
@@ -55,14 +59,20 @@ interface Row {
 }
 
 const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
-  FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) ORDER BY name`;
+  FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) AND (@after IS NULL OR name > @after) ORDER BY name`;
 
 /** The events, by id; `status` is computed at `now`, so it is filtered here rather than in SQL. */
 export function listEvents(db: Database, now: Date, filter: EventFilter = {}): EventSummary[] {
-  const rows = prepared(db, selectSql).all({ id: filter.id ?? null, agent: filter.agent ?? null }) as Row[];
+  // Iterated, not loaded whole: a page of a 10,000-event store reads one page of rows.
+  const rows = prepared(db, selectSql).iterate({ id: filter.id ?? null, agent: filter.agent ?? null, after: filter.after ?? null }) as IterableIterator<Row>;
   const defaultTimezone = workspaceTimezone(db);
   const out: EventSummary[] = [];
+  const limit = filter.limit ?? Number.POSITIVE_INFINITY;
   for (const row of rows) {
+    if (out.length >= limit) {
+      rows.return?.(); // close the statement's cursor
+      break;
+    }
     const spec = JSON.parse(row.spec) as {
       description?: unknown;
       condition?: unknown;

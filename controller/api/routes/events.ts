@@ -45,7 +45,7 @@ function upcoming(db: FastifyInstance["deps"]["db"], event: EventSummary): strin
   }
 }
 
-/** Events with their computed status (filters: status, agent), and one event with its next fire times and last runs. */
+/** Events with their computed status (filters: status, agent; pages: limit (default 100), after), and one event with its next fire times and last runs. */
 export default async function events(app: FastifyInstance): Promise<void> {
   app.get("/api/events", { schema: { response: { 200: { type: "array", items: eventSchema }, 400: errorSchema } } }, async (request, reply) => {
     const status = queryValue(request.query, "status");
@@ -53,7 +53,15 @@ export default async function events(app: FastifyInstance): Promise<void> {
     if (status !== undefined && !statuses.includes(status as EventStatus)) {
       return badRequest(reply, `status must be one of ${statuses.join(", ")}; got ${JSON.stringify(status)}`);
     }
-    return listEvents(app.deps.db, app.deps.clock.now(), { status, agent });
+    const limitText = queryValue(request.query, "limit");
+    const limit = limitText === undefined ? 100 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, `limit must be a whole number from 1 to 1000; got ${JSON.stringify(limitText)}`);
+    const after = queryValue(request.query, "after");
+    // Pages in id order: the answer stays an array (SPEC §10), the cursor travels in a header.
+    const page = listEvents(app.deps.db, app.deps.clock.now(), { status, agent, after, limit });
+    const last = page.at(-1);
+    if (page.length === limit && last) void reply.header("x-next-after", last.id);
+    return page;
   });
 
   app.get<{ Params: { id: string } }>("/api/events/:id", { schema: { response: { 200: eventDetailSchema, 404: errorSchema } } }, async (request, reply) => {
