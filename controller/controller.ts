@@ -97,9 +97,7 @@ export class Controller {
     this.lockTimer = setInterval(() => {
       if (!refreshLock(this.db, this.owner, this.clock.now())) this.options.log.error("lost the controller lock to another process");
     }, Math.max(1000, Math.floor(leaseMs / 2)));
-    await this.loop.start();
-    this.scheduler.start();
-    this.pool.start();
+    // The server is built first, so its metrics see the first reconcile; it listens last.
     const api = this.options.api;
     if (api) {
       const { buildServer } = await import("./api/build-server.js");
@@ -110,9 +108,13 @@ export class Controller {
         clock: this.clock,
         ...(api.logger !== undefined ? { logger: api.logger } : {}),
         onRunQueued: () => this.pool.poke(),
+        subscribeReconciles: (listener) => this.loop.on("reconciled", (r) => listener(r.result, r.durationMs / 1000)),
       });
-      this.address = await this.server.listen({ port: api.port, host: api.host });
     }
+    await this.loop.start();
+    this.scheduler.start();
+    this.pool.start();
+    if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
   }
 
   /** SIGTERM: stop claiming and scheduling, let running jobs finish within `graceMs`, release the rest and the lock. */

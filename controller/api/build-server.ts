@@ -15,11 +15,17 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** A webhook queued a run: the controller pokes its workers. */
   onRunQueued?: (runId: number) => void;
+  /** Tells the metrics each reconcile's result and duration (the database keeps only the last). */
+  subscribeReconciles?: (listener: (result: string, seconds: number) => void) => void;
 }
 
 declare module "fastify" {
   interface FastifyInstance {
-    deps: Required<Pick<ServerDeps, "db" | "env">> & { clock: Clock; onRunQueued: (runId: number) => void };
+    deps: Required<Pick<ServerDeps, "db" | "env">> & {
+      clock: Clock;
+      onRunQueued: (runId: number) => void;
+      subscribeReconciles: (listener: (result: string, seconds: number) => void) => void;
+    };
   }
 }
 
@@ -34,7 +40,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // The webhook receiver verifies signatures over the raw body; other routes take none.
     bodyLimit: 256 * 1024,
   });
-  app.decorate("deps", { db: deps.db, env: deps.env, clock: deps.clock ?? systemClock, onRunQueued: deps.onRunQueued ?? (() => {}) });
+  app.decorate("deps", {
+    db: deps.db,
+    env: deps.env,
+    clock: deps.clock ?? systemClock,
+    onRunQueued: deps.onRunQueued ?? (() => {}),
+    subscribeReconciles: deps.subscribeReconciles ?? (() => {}),
+  });
   const expected = digest(deps.apiKey);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?", 1)[0] ?? "";

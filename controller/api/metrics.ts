@@ -17,6 +17,15 @@ export const latenessBuckets = [0.1, 0.5, 1, 5, 15, 30, 60, 300, 900, 3600];
  */
 export default async function metrics(app: FastifyInstance): Promise<void> {
   const registry = metricsRegistry(app.deps.db, () => app.deps.clock.now());
+  // Reconciles happen in this process; their count and duration are observed live.
+  const reconciles = new Histogram({
+    name: "nexaas_reconcile_duration_seconds",
+    help: "Reconciles by result (applied, unchanged, invalid) and how long each took.",
+    labelNames: ["result"],
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  app.deps.subscribeReconciles((result, seconds) => reconciles.observe({ result }, seconds));
   app.get("/metrics", async (_request, reply) => {
     const text = await registry.metrics();
     return reply.type(registry.contentType).send(text);

@@ -172,6 +172,23 @@ describe("a worker lost on the last attempt", () => {
   });
 });
 
+describe("the controller's API", () => {
+  it("serves on its port with auth, and reports the first reconcile in /metrics", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "events/ping.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo pong}\n" });
+    const db = openDatabase(join(tempDir(), "n.db"));
+    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: {}, log: silent, frameworkDir: null, api: { apiKey: "k", port: 0, host: "127.0.0.1", logger: false } });
+    await controller.start();
+    cleanup.push(() => {
+      db.close();
+    }, () => controller.stop(1000));
+    const health = await fetch(`${controller.address}/api/health`);
+    expect(await health.json()).toMatchObject({ status: "ok", last_result: "applied" });
+    const metrics = await (await fetch(`${controller.address}/metrics`, { headers: { authorization: "Bearer k" } })).text();
+    expect(metrics).toMatch(/nexaas_reconcile_duration_seconds_count\{result="applied"\} 1/);
+    expect((await fetch(`${controller.address}/api/events`)).status).toBe(401);
+  });
+});
+
 describe("each slot runs once", () => {
   it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
     const path = join(tempDir(), "n.db");
