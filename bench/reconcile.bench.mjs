@@ -51,11 +51,13 @@ const freshDbPath = () => join(dbDir, `store-${++dbCount}.db`);
 
 /**
  * The store must hold the whole workspace at `revision`: exactly the generated events (the
- * framework layer has none), at least the generated count of every other kind (the
- * framework adds a few agents, skills and MCP servers), and the revision as last applied.
+ * framework layer has none; a flow with its own trigger is scheduled as an event `flow:<id>`,
+ * not counted here), at least the generated count of every other kind (the framework adds
+ * a few agents, skills and MCP servers), and the revision as last applied.
  */
 function checkStore(db, label, revision = head) {
   const counts = Object.fromEntries(Object.entries(tables).map(([kind, table]) => [kind, db.prepare(`SELECT count(*) AS n FROM ${table}`).get().n]));
+  counts.events = db.prepare("SELECT count(*) AS n FROM events WHERE origin != 'flows'").get().n;
   const status = db.prepare("SELECT last_applied_revision FROM sync_status WHERE id = 1").get();
   const short = Object.entries(expected).filter(([kind, n]) => (kind === "events" ? counts[kind] !== n : counts[kind] < n));
   if (short.length > 0 || status.last_applied_revision !== revision) {
