@@ -15,22 +15,8 @@ Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
   async run(ctx) {
     const db = await openStore(ctx.common.db, { create: false });
     try {
-      const { getSyncStatus } = await import("../controller/store/sync-status.js");
-      const { statusCounts } = await import("../controller/store/status-counts.js");
-      const sync = getSyncStatus(db);
-      const counts = statusCounts(db, new Date());
-      const status = {
-        last_applied_revision: sync.last_applied_revision,
-        last_applied_at: sync.last_applied_at,
-        last_attempted_revision: sync.last_attempted_revision,
-        last_attempted_at: sync.last_attempted_at,
-        last_result: sync.last_result,
-        errors: sync.errors,
-        drift: sync.drift,
-        events: counts.events,
-        queue: counts.queue,
-        spend_today_usd: counts.spend_today_usd,
-      };
+      const { statusReport } = await import("../controller/store/status-report.js");
+      const status = statusReport(db, new Date());
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify(status, null, 2) + "\n");
         return 0;

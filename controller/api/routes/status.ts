@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { statusCounts } from "../../store/status-counts.js";
-import { getSyncStatus } from "../../store/sync-status.js";
+import { statusReport } from "../../store/status-report.js";
 import { diagnosticSchema, nullableString, stringList } from "./schemas.js";
 
 const count = { type: "integer" } as const;
@@ -24,19 +23,6 @@ const statusSchema = {
 export default async function status(app: FastifyInstance): Promise<void> {
   app.get("/api/status", { schema: { response: { 200: statusSchema } } }, async () => {
     const { db, clock } = app.deps;
-    const sync = getSyncStatus(db);
-    const counts = statusCounts(db, clock.now());
-    return {
-      last_applied_revision: sync.last_applied_revision,
-      last_applied_at: sync.last_applied_at,
-      last_attempted_revision: sync.last_attempted_revision,
-      last_attempted_at: sync.last_attempted_at,
-      last_result: sync.last_result,
-      errors: sync.errors,
-      drift: sync.drift,
-      events: counts.events,
-      queue: counts.queue,
-      spend_today_usd: counts.spend_today_usd,
-    };
+    return statusReport(db, clock.now());
   });
 }

@@ -1,0 +1,21 @@
+import type { Database } from "better-sqlite3";
+import { statusCounts } from "./status-counts.js";
+import { getSyncStatus } from "./sync-status.js";
+
+/** SPEC §10 `status`: what is live, what was tried (with its errors), counts of events and jobs, today's spend. One shape for `nexaas status --json` and `/api/status`. */
+export function statusReport(db: Database, now: Date) {
+  const sync = getSyncStatus(db);
+  const counts = statusCounts(db, now);
+  return {
+    last_applied_revision: sync.last_applied_revision,
+    last_applied_at: sync.last_applied_at,
+    last_attempted_revision: sync.last_attempted_revision,
+    last_attempted_at: sync.last_attempted_at,
+    last_result: sync.last_result,
+    errors: sync.errors,
+    drift: sync.drift,
+    events: counts.events,
+    queue: counts.queue,
+    spend_today_usd: counts.spend_today_usd,
+  };
+}
