@@ -30,7 +30,7 @@ const summaries: Record<string, string> = {
   apply: "reconcile one revision into the database, once",
   status: "what is live: applied and attempted revision, errors, counts, spend",
   events: "list events, or show one with next fire times and last runs",
-  start: "run the controller: reconcile every new commit as it lands",
+  start: "run the controller: reconcile, schedule, run, serve the status API",
   pause: "pause an event (kept across reconciles until resumed)",
   resume: "resume a paused event",
   runs: "list runs, or show one with output and error",
