@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   runs: () => import("./runs.js"),
   usage: () => import("./usage.js"),
   trigger: () => import("./trigger.js"),
+  scan: () => import("./scan.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -36,6 +37,7 @@ const summaries: Record<string, string> = {
   runs: "list runs, or show one with output and error",
   usage: "tokens and cost, by model, agent or event",
   trigger: "queue a run of an event now",
+  scan: "find secrets and identity data (what contribute would replace)",
 };
 
 const commonOptions: OptionSpec = {

@@ -1,0 +1,98 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import type { Diagnostic } from "../controller/definitions/diagnostic.js";
+import type { Finding } from "../controller/contribute/finding.js";
+import type { FileSource } from "../controller/source/file-source.js";
+import { GitError } from "../controller/source/git.js";
+import type { Command } from "./command.js";
+import { CommandError, UsageError } from "./errors.js";
+
+const formats = ["text", "json", "sarif"] as const;
+type ScanFormat = (typeof formats)[number];
+
+export const command: Command = {
+  summary: "find secrets and identity data (what contribute would replace)",
+  help: `Usage: nexaas scan [PATHS...] [--staged] [--format text|json|sarif] [--workspace DIR]
+
+Looks through every text file of the workspace for secrets (API keys, private
+keys, JWTs, bearer tokens, passwords in URLs and connection strings) and
+identity data (company names, domains and people from nexaas.yaml's identity,
+email addresses, webhook URLs, IP addresses, home-directory paths). Values are
+never printed in full. A line holding "nexaas:allow" is not reported.
+
+  PATHS            only scan these files or folders
+  --staged         scan what the git index holds: the commit about to be made
+  --format FORMAT  text (default), json ({findings: [...]}) or sarif (SARIF 2.1.0);
+                   --json is --format json
+
+Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
+  maxPositionals: Number.POSITIVE_INFINITY,
+  options: {
+    staged: { type: "boolean" },
+    format: { type: "string", short: "f" },
+  },
+  async run(ctx) {
+    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
+    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
+    const workspace = ctx.common.workspace;
+    const paths = ctx.positionals.map((p) => {
+      const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
+      if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
+      return rel === "" ? "." : rel;
+    });
+    const { scanSource } = await import("../controller/contribute/scan-source.js");
+    let source: FileSource;
+    if (ctx.values.staged) {
+      const { GitSource } = await import("../controller/source/git-source.js");
+      source = GitSource.index(workspace);
+    } else {
+      const { DirectorySource } = await import("../controller/source/directory-source.js");
+      source = new DirectorySource(workspace);
+    }
+    const result = await scanSource(source, { paths }).catch((error: unknown) => {
+      if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
+      throw error;
+    });
+    ctx.stdout(await render(format as ScanFormat, result.findings, workspace));
+    return result.findings.length > 0 ? 1 : 0;
+  },
+};
+
+async function render(format: ScanFormat, findings: Finding[], workspace: string): Promise<string> {
+  switch (format) {
+    case "json":
+      // SPEC §10: never the value, not even masked.
+      return (
+        JSON.stringify({ findings: findings.map(({ file, line, column, kind, rule, placeholder }) => ({ file, line, column, kind, rule, placeholder })) }, null, 2) + "\n"
+      );
+    case "text":
+      if (findings.length === 0) return "no findings\n";
+      return (
+        findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind} ${f.rule} ${f.masked}`).join("\n") +
+        `\n${findings.length} finding${findings.length === 1 ? "" : "s"}\n`
+      );
+    case "sarif": {
+      const { formatSarif } = await import("./format/sarif.js");
+      const { readPackageVersion } = await import("../controller/package-root.js");
+      const diagnostics: Diagnostic[] = findings.map((f) => ({
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        rule: f.rule,
+        severity: "error",
+        message: `${f.kind} ${f.masked}: replace with ${f.placeholder} (or move secrets to the environment)`,
+      }));
+      return formatSarif(diagnostics, { workspaceFromRepoRoot: await repoPrefix(workspace), toolVersion: readPackageVersion() });
+    }
+  }
+}
+
+/** The workspace's path inside its git repository ("" at the top, or when not in a repository). */
+async function repoPrefix(dir: string): Promise<string> {
+  const { git } = await import("../controller/source/git.js");
+  try {
+    return (await git(dir, ["rev-parse", "--show-prefix"])).toString().trim().replace(/\/$/, "");
+  } catch {
+    return "";
+  }
+}

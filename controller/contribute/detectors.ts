@@ -1,0 +1,184 @@
+import type { FindingKind } from "./finding.js";
+import type { Identity } from "./identity.js";
+
+/** A match of one rule in one line: offsets into the line, end exclusive. */
+export interface RawMatch {
+  kind: FindingKind;
+  rule: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One rule: a global regex over a line. With `group`, only that capture group is
+ * the finding (e.g. the password of a URL); `accept` can refuse a match.
+ */
+export interface Detector {
+  rule: string;
+  kind: FindingKind;
+  pattern: RegExp;
+  group?: number;
+  accept?: (value: string, line: string, start: number) => boolean;
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(value: string): number {
+  if (value === "") return 0;
+  const counts = new Map<string, number>();
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** Words that mark a value as a stand-in, not a secret (checked case-insensitively, as substrings). */
+const stopwords = ["example", "placeholder", "changeme", "change_me", "redacted", "dummy", "your", "xxxx", "****", "<", "process.env", "env.", "secret_ref", "getenv", "environ"];
+
+const isStandIn = (value: string): boolean => {
+  const lower = value.toLowerCase();
+  return stopwords.some((w) => lower.includes(w)) || value.includes("${") || value.includes("{{");
+};
+
+/** RFC 2606 / 6761 names and localhost: never real. */
+export function isReservedHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return (
+    h === "localhost" ||
+    h.endsWith(".localhost") ||
+    /(^|\.)example\.(com|org|net)$/.test(h) ||
+    /(^|\.)(example|invalid|test)$/.test(h)
+  );
+}
+
+const octetsOk = (ip: string): boolean => ip.split(".").every((o) => Number(o) <= 255 && (o === "0" || !o.startsWith("0")));
+
+/** Loopback, "this host" and the documentation ranges (RFC 5737) are not findings. */
+export function isHarmlessIp(ip: string): boolean {
+  return ip.startsWith("127.") || ip === "0.0.0.0" || ip.startsWith("192.0.2.") || ip.startsWith("198.51.100.") || ip.startsWith("203.0.113.") || ip === "255.255.255.255";
+}
+
+const genericUsers = new Set(["user", "username", "you", "yourname", "me", "name", "example", "someone", "runner", "node", "root"]);
+
+const urlEnd = `[^\\s"'<>()\\]\`]*`;
+
+/** The built-in rules, most specific first: on equal spans the first listed wins. */
+export const builtinDetectors: readonly Detector[] = [
+  // Well-known key formats.
+  { rule: "anthropic-api-key", kind: "api_key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
+  { rule: "openai-api-key", kind: "api_key", pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, accept: (v) => /\d/.test(v) },
+  { rule: "github-token", kind: "api_key", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g },
+  { rule: "gitlab-token", kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-[A-Za-z0-9-]{10,}/g },
+  { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}/g },
+  { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
+  { rule: "private-key", kind: "private_key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g },
+  // Webhook URLs: the URL is the credential.
+  { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
+  { rule: "discord-webhook", kind: "webhook_url", pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]+/g },
+  { rule: "teams-webhook", kind: "webhook_url", pattern: new RegExp(`https://[A-Za-z0-9-]+\\.(?:webhook\\.office\\.com|logic\\.azure\\.com)/${urlEnd}`, "g") },
+  { rule: "zapier-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.zapier\\.com/hooks/catch/${urlEnd}`, "g"), accept: (v) => /\d/.test(v) },
+  {
+    rule: "generic-webhook",
+    kind: "webhook_url",
+    pattern: new RegExp(`https?://([^\\s"'<>/:@]+)(?::\\d+)?/(?:[^\\s"'<>]*/)?(?:web)?hooks?/[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*${urlEnd}`, "g"),
+    accept: (v) => {
+      const host = /^https?:\/\/([^/:]+)/.exec(v)?.[1] ?? "";
+      const token = /hooks?\/([A-Za-z0-9_-]+)/.exec(v)?.[1] ?? "";
+      return !isReservedHost(host) && token.length >= 16 && !isStandIn(v);
+    },
+  },
+  // Credentials inside URLs, headers and connection strings.
+  {
+    rule: "password-in-url",
+    kind: "password_in_url",
+    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/"'{}]+:([^\s@/"']+)@/dg,
+    group: 1,
+    accept: (v) => !isStandIn(v) && !/^(?:pass(?:word)?|pwd|secret|\*+|x+)$/i.test(v),
+  },
+  {
+    rule: "connection-string-password",
+    kind: "connection_string",
+    pattern: /(?:^|[;"'\s])(?:Password|Pwd|AccountKey|SharedAccessKey)\s*=\s*([^;"'\s]{4,})/dgi,
+    group: 1,
+    accept: (v) => !isStandIn(v),
+  },
+  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: (v) => !isStandIn(v) },
+  {
+    // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
+    rule: "generic-api-key",
+    kind: "api_key",
+    pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?\s*(?::|=|:=|=>)\s*["'`]?([^\s"'`,;]{8,})/dgi,
+    group: 1,
+    accept: (v) =>
+      !isStandIn(v) &&
+      !/^[A-Z][A-Z0-9_]*$/.test(v) && // an environment variable's name
+      !/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) && // a plain word or identifier
+      /\d/.test(v) &&
+      shannonEntropy(v) >= 3,
+  },
+  // Identity detectors that need no configuration.
+  {
+    rule: "email",
+    kind: "email",
+    pattern: /(?<![A-Za-z0-9._%+:/-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g,
+    accept: (v) => {
+      const host = v.slice(v.lastIndexOf("@") + 1);
+      return !isReservedHost(host) && !/\.(?:png|jpe?g|gif|svg|webp)$/i.test(host) && !v.startsWith("git@");
+    },
+  },
+  {
+    rule: "ipv4",
+    kind: "ip_address",
+    pattern: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g,
+    accept: (v, line, start) => octetsOk(v) && !isHarmlessIp(v) && !/(?:\bv|version\s*[:=]?\s*["']?)$/i.test(line.slice(0, start)),
+  },
+  {
+    rule: "home-path",
+    kind: "path",
+    pattern: /(?:\/home\/|\/Users\/|\b[A-Za-z]:\\{1,2}Users\\{1,2})([A-Za-z0-9._-]+)/dg,
+    accept: (_v, line, start) => {
+      const user = /([A-Za-z0-9._-]+)$/.exec(_v)?.[1] ?? "";
+      return !genericUsers.has(user.toLowerCase()) && line[start - 1] !== "~";
+    },
+  },
+];
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Word-bounded, case-insensitive: a term matches in prose, inside URLs and inside emails. */
+function termPattern(term: string, separators: string): RegExp {
+  const words = term.trim().split(/[\s._-]+/).filter(Boolean).map(escapeRegExp);
+  return new RegExp(`(?<![A-Za-z0-9])${words.join(separators)}(?![A-Za-z0-9])`, "gi");
+}
+
+/** Rules for nexaas.yaml's identity. Names may be written with spaces, dots, hyphens or underscores between words. */
+export function identityDetectors(identity: Identity): Detector[] {
+  return [
+    ...identity.company_names.map((t): Detector => ({ rule: "identity-company", kind: "company_name", pattern: termPattern(t, "[\\s._-]*") })),
+    ...identity.domains.map((t): Detector => ({ rule: "identity-domain", kind: "domain", pattern: new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(t.trim())}(?![A-Za-z0-9-])`, "gi") })),
+    ...identity.people.map((t): Detector => ({ rule: "identity-person", kind: "person", pattern: termPattern(t, "[\\s._-]+") })),
+  ];
+}
+
+/** Every match of every detector in one line; overlapping matches are all returned. */
+export function runDetectors(line: string, detectors: readonly Detector[]): RawMatch[] {
+  const out: RawMatch[] = [];
+  for (const d of detectors) {
+    d.pattern.lastIndex = 0;
+    for (const m of line.matchAll(d.pattern)) {
+      const span: readonly [number, number] | undefined = d.group !== undefined ? m.indices?.[d.group] : [m.index, m.index + m[0].length];
+      const [start, end] = span ?? [0, 0];
+      if (end <= start) continue;
+      if (d.accept && !d.accept(line.slice(start, end), line, start)) continue;
+      out.push({ kind: d.kind, rule: d.rule, start, end });
+    }
+  }
+  return out;
+}

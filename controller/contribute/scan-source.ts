@@ -1,0 +1,59 @@
+import { type FileSource, isIgnoredPath } from "../source/file-source.js";
+import type { Finding } from "./finding.js";
+import { type Identity, readIdentity } from "./identity.js";
+import { detectorsFor, scanText } from "./scan-text.js";
+
+/** Files larger than this are not scanned (validate already flags oversize files). */
+export const MAX_SCAN_BYTES = 1024 * 1024;
+
+export interface ScanOptions {
+  /** Only files equal to or under these workspace-relative paths ("." for all); empty or absent: all. */
+  paths?: readonly string[];
+  /** Identity to look for; default: the source's own nexaas.yaml `identity`. */
+  identity?: Identity;
+}
+
+export interface ScanResult {
+  findings: Finding[];
+  /** How many files were read and scanned. */
+  scanned: number;
+  /** Files passed over: binary, or larger than MAX_SCAN_BYTES. */
+  skipped: { file: string; reason: "binary" | "too-large" }[];
+}
+
+const inPaths = (file: string, paths: readonly string[]): boolean =>
+  paths.length === 0 || paths.some((p) => p === "." || p === "" || file === p || file.startsWith(p.endsWith("/") ? p : `${p}/`));
+
+/** A NUL byte in the first 8 KiB: the heuristic git itself uses. */
+const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).includes(0);
+
+/** Scans every text file of a source (never .git, node_modules, data/, exports/ or .env), sorted by file, line, column. */
+export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {
+  const identity = options.identity ?? (await readIdentity(source));
+  const detectors = detectorsFor(identity);
+  const entries = (await source.list()).filter((e) => e.type === "file" && !isIgnoredPath(e.path) && inPaths(e.path, options.paths ?? []));
+  const skipped: ScanResult["skipped"] = [];
+  const contents = await source.read(
+    entries.map((e) => e.path),
+    MAX_SCAN_BYTES,
+  );
+  const findings: Finding[] = [];
+  let scanned = 0;
+  for (const entry of entries) {
+    const content = contents.get(entry.path);
+    if (content === undefined) continue;
+    if (typeof content === "number") {
+      skipped.push({ file: entry.path, reason: "too-large" });
+      continue;
+    }
+    if (isBinary(content)) {
+      skipped.push({ file: entry.path, reason: "binary" });
+      continue;
+    }
+    scanned++;
+    findings.push(...scanText(entry.path, content.toString("utf8"), detectors));
+  }
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
+  skipped.sort((a, b) => (a.file < b.file ? -1 : 1));
+  return { findings, scanned, skipped };
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from "vitest";
+import { shannonEntropy } from "../../controller/contribute/detectors.js";
+import { maskValue } from "../../controller/contribute/finding.js";
+import type { Identity } from "../../controller/contribute/identity.js";
+import { scanText } from "../../controller/contribute/scan-text.js";
+
+// Fake credentials, assembled at run time so this file holds no literal key.
+const body = "a1B2c3D4e5F6g7H8i9J0kLmN";
+const fake = {
+  anthropic: `sk-ant-api03-${body}${body}`,
+  openai: `sk-proj-${body}${body}`,
+  github: `ghp_${body}${body}`.slice(0, 40),
+  githubPat: `github_pat_${body}_${body}`,
+  gitlab: `glpat-${body}`,
+  slack: `xoxb-${"1234567890"}-${body}`,
+  aws: `AKIA${"IOSFODNN7EXAMPL1"}`,
+  google: `AIza${body}${body}`.slice(0, 39),
+  stripe: `sk_live_${body}`,
+  jwt: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${body}`,
+};
+
+const kinds = (line: string, identity?: Identity) => scanText("f.md", line, identity).map((f) => `${f.kind}/${f.rule}`);
+const values = (line: string, identity?: Identity) => scanText("f.md", line, identity).map((f) => line.slice(f.start, f.end));
+
+describe("secret detectors", () => {
+  it.each([
+    ["anthropic", fake.anthropic, "anthropic-api-key"],
+    ["openai", fake.openai, "openai-api-key"],
+    ["github", fake.github, "github-token"],
+    ["github pat", fake.githubPat, "github-token"],
+    ["gitlab", fake.gitlab, "gitlab-token"],
+    ["slack token", fake.slack, "slack-token"],
+    ["aws", fake.aws, "aws-access-key-id"],
+    ["google", fake.google, "google-api-key"],
+    ["stripe", fake.stripe, "stripe-key"],
+  ])("finds a %s key, spanning exactly the key", (_name, key, rule) => {
+    const line = `  key: "${key}" # prod`;
+    const found = scanText("agents/a/prompt.md", line);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ file: "agents/a/prompt.md", line: 1, column: line.indexOf(key) + 1, kind: "api_key", rule, placeholder: "{{API_KEY}}" });
+    expect(line.slice(found[0]?.start, found[0]?.end)).toBe(key);
+    expect(found[0]?.masked).not.toContain(key.slice(0, 8));
+  });
+
+  it("finds a JWT, a PEM private key header and a bearer token", () => {
+    expect(kinds(`token ${fake.jwt}`)).toEqual(["jwt/jwt"]);
+    expect(scanText("k.pem", "-----BEGIN RSA PRIVATE KEY-----")[0]).toMatchObject({ kind: "private_key", placeholder: "{{PRIVATE_KEY}}" });
+    expect(kinds("-----BEGIN OPENSSH PRIVATE KEY-----")).toEqual(["private_key/private-key"]);
+    expect(values(`Authorization: Bearer Zx81kQ0pLm2Nv4Rt7Yw9`)).toEqual(["Zx81kQ0pLm2Nv4Rt7Yw9"]);
+    expect(kinds(`Authorization: Bearer Zx81kQ0pLm2Nv4Rt7Yw9`)).toEqual(["bearer_token/bearer-token"]);
+  });
+
+  it("finds the password of a URL and of a connection string, and only that", () => {
+    const url = "DATABASE_URL=postgres://app:S3cr3tPassw0rd@db.internal.acme.io:5432/app";
+    expect(scanText("f", url).map((f) => [f.kind, url.slice(f.start, f.end), f.placeholder])).toEqual([["password_in_url", "S3cr3tPassw0rd", "{{PASSWORD}}"]]);
+    const conn = "Server=tcp:sql1;Database=app;User Id=sa;Password=Qw3rty!98765;";
+    expect(scanText("f", conn).map((f) => [f.kind, conn.slice(f.start, f.end)])).toEqual([["connection_string", "Qw3rty!98765"]]);
+  });
+
+  it("generic rule: a secret-ish key with a high-entropy value", () => {
+    expect(values(`api_key = "q8Zr4mT1vX9cK2pW7nB3"`)).toEqual(["q8Zr4mT1vX9cK2pW7nB3"]);
+    expect(values(`CLIENT_SECRET: 9fK2mQ7xL1pZ8rT4`)).toEqual(["9fK2mQ7xL1pZ8rT4"]);
+    expect(kinds(`password: "hunter2hunter2"`)).toEqual([]); // low entropy
+    expect(kinds(`api_key: ANTHROPIC_API_KEY`)).toEqual([]); // an env var's name
+    expect(kinds(`token_budget: 4096`)).toEqual([]);
+    expect(kinds(`api_key: your-api-key-here-123`)).toEqual([]); // stopword
+    expect(kinds(`secret: changeme12345678`)).toEqual([]);
+    expect(shannonEntropy("aaaa")).toBe(0);
+    expect(shannonEntropy("abcd")).toBe(2);
+  });
+});
+
+describe("identity detectors", () => {
+  it("finds emails, webhook URLs, IPs and home paths", () => {
+    expect(kinds("mail jane.doe@acme-corp.io now")).toEqual(["email/email"]);
+    expect(kinds("https://hooks.slack.com/services/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")).toEqual(["webhook_url/slack-webhook"]);
+    expect(kinds("https://discord.com/api/webhooks/123456789012345678/AbCdEf-GhIjKl_MnOp")).toEqual(["webhook_url/discord-webhook"]);
+    expect(kinds("https://acme.webhook.office.com/webhookb2/1a2b3c@4d5e/IncomingWebhook/9f8e7d")).toEqual(["webhook_url/teams-webhook"]);
+    expect(kinds("https://hooks.zapier.com/hooks/catch/1234567/abcdefg/")).toEqual(["webhook_url/zapier-webhook"]);
+    expect(kinds("url: https://ci.acme.io/api/hooks/Zk3mP9qR2sT5vW8x")).toEqual(["webhook_url/generic-webhook"]);
+    expect(kinds("host 10.20.30.40 and 8.8.8.8")).toEqual(["ip_address/ipv4", "ip_address/ipv4"]);
+    expect(values("log at /home/jdupont/projects/x and /Users/alice/Desktop")).toEqual(["/home/jdupont", "/Users/alice"]);
+    expect(values("C:\\Users\\bob\\file.txt")).toEqual(["C:\\Users\\bob"]);
+    expect(scanText("f", "ip 10.1.2.3")[0]?.placeholder).toBe("{{IP_ADDRESS}}");
+  });
+
+  const identity: Identity = { company_names: ["Acme Widgets"], domains: ["acme-widgets.com"], people: ["Jane Doe"] };
+
+  it("finds identity terms in prose, URLs and emails, case-insensitively and word-bounded", () => {
+    expect(kinds("Welcome to ACME widgets support", identity)).toEqual(["company_name/identity-company"]);
+    expect(kinds("see https://docs.acme-widgets.com/start", identity)).toEqual(["domain/identity-domain"]);
+    expect(kinds("repo acme-widgets-ops", identity)).toEqual(["company_name/identity-company"]);
+    expect(kinds("ask jane doe or Jane.Doe", identity)).toEqual(["person/identity-person", "person/identity-person"]);
+    // The email is the longest span: one finding, an email.
+    expect(kinds("write to jane.doe@acme-widgets.com", identity)).toEqual(["email/email"]);
+    // Reserved domains: the email rule is silent, the identity terms still speak.
+    expect(kinds("jane.doe@acme-widgets.example", identity)).toEqual(["person/identity-person", "company_name/identity-company"]);
+    expect(kinds("Acmewidgetsville and notacme-widgets.com.evil", identity)).toEqual([]);
+    expect(scanText("f", "Acme Widgets", identity)[0]?.placeholder).toBe("{{COMPANY_NAME}}");
+  });
+
+  it("does not report nexaas.yaml's own identity block, but does report the rest of it", () => {
+    const manifest = `name: acme\ndescription: Acme Widgets ops\nidentity:\n  company_names: ["Acme Widgets"]\n  # people\n  people:\n    - Jane Doe\nbudget: {daily_usd: 1}\n`;
+    expect(scanText("nexaas.yaml", manifest, identity).map((f) => f.line)).toEqual([2]);
+    expect(scanText("agents/nexaas.yaml", manifest, identity).map((f) => f.line)).toEqual([2, 4, 7]);
+  });
+});
+
+describe("not flagged", () => {
+  it.each([
+    ["an env reference", "api_key: ${ANTHROPIC_API_KEY}"],
+    ["a placeholder", "key: {{API_KEY}} at {{DOMAIN}} by {{EMAIL}}"],
+    ["a placeholder in a URL", "postgres://app:{{PASSWORD}}@db:5432/app"],
+    ["a ${} password in a URL", "postgres://app:${DB_PASSWORD}@db:5432/app"],
+    ["example.com emails", "mail ops@example.com, a@shop.example, b@test.invalid, c@localhost.localhost"],
+    ["example webhook hosts", "https://example.com/hooks/Zk3mP9qR2sT5vW8x"],
+    ["a UUID", "id: 123e4567-e89b-12d3-a456-426614174000 token: 123e4567-e89b-12d3-a456-426614174000"],
+    ["a git SHA", "secret_sha: 3f786850e387550fdab836ed7e6dc881de23001b"],
+    ["versions", "version 1.2.3.4, v10.0.0.1, node 20.11.1"],
+    ["loopback and documentation IPs", "127.0.0.1 0.0.0.0 192.0.2.10 198.51.100.7 203.0.113.99"],
+    ["invalid octets", "999.1.1.1"],
+    ["generic home paths", "/home/user/x /Users/you/y ~/z"],
+    ["a Slack sample URL", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+    ["an allowed line", `key: "${fake.anthropic}" # nexaas:allow`],
+  ])("%s", (_name, line) => {
+    expect(scanText("f.md", line)).toEqual([]);
+  });
+
+  it("nexaas:allow only silences its own line", () => {
+    const text = `a: ${fake.aws} # nexaas:allow\nb: ${fake.aws}\n`;
+    expect(scanText("f", text).map((f) => f.line)).toEqual([2]);
+  });
+});
+
+describe("maskValue", () => {
+  it("shows at most a quarter, never more than 4 characters", () => {
+    expect(maskValue(fake.anthropic)).toBe(`sk-a…(${fake.anthropic.length} chars)`);
+    expect(maskValue("Acme")).toBe("A…(4 chars)");
+    expect(maskValue("abc")).toBe("…(3 chars)");
+  });
+});
