@@ -42,6 +42,24 @@ const isStandIn = (value: string): boolean => {
   return stopwords.some((w) => lower.includes(w)) || value.includes("${") || value.includes("{{");
 };
 
+/** An ascending run such as "abcdef" or "123456" (case-insensitive). */
+function hasAscendingRun(value: string, length = 6): boolean {
+  const v = value.toLowerCase();
+  let run = 1;
+  for (let i = 1; i < v.length; i++) {
+    run = v.charCodeAt(i) === v.charCodeAt(i - 1) + 1 && /[a-z0-9]/.test(v[i] ?? "") ? run + 1 : 1;
+    if (run >= length) return true;
+  }
+  return false;
+}
+
+/**
+ * Documentation keys (AKIAIOSFODNN7EXAMPLE), "xxxx", "aaaaaaaa", "abcdef…" and "123456…" fillers: what a
+ * human typed as a stand-in, not what a key generator produced.
+ */
+export const looksFake = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value) || hasAscendingRun(value);
+const real = (value: string): boolean => !looksFake(value);
+
 /** RFC 2606 / 6761 names and localhost: never real. */
 export function isReservedHost(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
@@ -67,18 +85,18 @@ const urlEnd = `[^\\s"'<>()\\]\`]*`;
 /** The built-in rules, most specific first: on equal spans the first listed wins. */
 export const builtinDetectors: readonly Detector[] = [
   // Well-known key formats.
-  { rule: "anthropic-api-key", kind: "api_key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g },
-  { rule: "openai-api-key", kind: "api_key", pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, accept: (v) => /\d/.test(v) },
-  { rule: "github-token", kind: "api_key", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g },
-  { rule: "gitlab-token", kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g },
-  { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-[A-Za-z0-9-]{10,}/g },
-  { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
-  { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}/g },
-  { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g },
+  { rule: "anthropic-api-key", kind: "api_key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, accept: real },
+  { rule: "openai-api-key", kind: "api_key", pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, accept: (v) => real(v) && /\d/.test(v) },
+  { rule: "github-token", kind: "api_key", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g, accept: real },
+  { rule: "gitlab-token", kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g, accept: real },
+  { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-[A-Za-z0-9-]{10,}/g, accept: real },
+  { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, accept: real },
+  { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g, accept: real },
+  { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}/g, accept: real },
+  { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
+  { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
   { rule: "private-key", kind: "private_key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
-  { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g },
+  { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.
   { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
   { rule: "discord-webhook", kind: "webhook_url", pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]+/g },
@@ -109,7 +127,7 @@ export const builtinDetectors: readonly Detector[] = [
     group: 1,
     accept: (v) => !isStandIn(v),
   },
-  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: (v) => !isStandIn(v) },
+  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real },
   {
     // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
     rule: "generic-api-key",
@@ -117,7 +135,7 @@ export const builtinDetectors: readonly Detector[] = [
     pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?\s*(?::|=|:=|=>)\s*["'`]?([^\s"'`,;]{8,})/dgi,
     group: 1,
     accept: (v) =>
-      !isStandIn(v) &&
+      real(v) &&
       !/^[A-Z][A-Z0-9_]*$/.test(v) && // an environment variable's name
       !/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) && // a plain word or identifier
       /\d/.test(v) &&

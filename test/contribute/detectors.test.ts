@@ -12,7 +12,7 @@ const fake = {
   github: `ghp_${body}${body}`.slice(0, 40),
   githubPat: `github_pat_${body}_${body}`,
   gitlab: `glpat-${body}`,
-  slack: `xoxb-${"1234567890"}-${body}`,
+  slack: `xoxb-${"8203945716"}-${body}`,
   aws: `AKIA${"IOSFODNN7EXAMPL1"}`,
   google: `AIza${body}${body}`.slice(0, 39),
   stripe: `sk_live_${body}`,
@@ -121,6 +121,8 @@ describe("not flagged", () => {
     ["invalid octets", "999.1.1.1"],
     ["generic home paths", "/home/user/x /Users/you/y ~/z"],
     ["a Slack sample URL", "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX"],
+    ["AWS's documentation key", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"],
+    ["filler keys", "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0 AIzaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],
     ["an allowed line", `key: "${fake.anthropic}" # nexaas:allow`],
   ])("%s", (_name, line) => {
     expect(scanText("f.md", line)).toEqual([]);
