@@ -82,17 +82,7 @@ async function render(format: ScanFormat, findings: Finding[], workspace: string
         severity: "error",
         message: `${f.kind} ${f.masked}: replace with ${f.placeholder} (or move secrets to the environment)`,
       }));
-      return formatSarif(diagnostics, { workspaceFromRepoRoot: await repoPrefix(workspace), toolVersion: readPackageVersion() });
+      return formatSarif(diagnostics, { workspaceFromRepoRoot: await (await import("../controller/source/git.js")).repoPrefix(workspace), toolVersion: readPackageVersion() });
     }
-  }
-}
-
-/** The workspace's path inside its git repository ("" at the top, or when not in a repository). */
-async function repoPrefix(dir: string): Promise<string> {
-  const { git } = await import("../controller/source/git.js");
-  try {
-    return (await git(dir, ["rev-parse", "--show-prefix"])).toString().trim().replace(/\/$/, "");
-  } catch {
-    return "";
   }
 }

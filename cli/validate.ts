@@ -52,7 +52,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
       throw error;
     });
     const needsRepoPath = format === "sarif" || format === "github";
-    const workspaceFromRepoRoot = needsRepoPath ? await repoPrefix(workspace) : "";
+    const workspaceFromRepoRoot = needsRepoPath ? await (await import("../controller/source/git.js")).repoPrefix(workspace) : "";
     const { readPackageVersion } = await import("../controller/package-root.js");
     ctx.stdout(
       formatDiagnostics(format, result.diagnostics, {
@@ -64,13 +64,3 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     return result.ok ? 0 : 1;
   },
 };
-
-/** The workspace's path inside its git repository ("" at the top, or when not in a repository). */
-async function repoPrefix(dir: string): Promise<string> {
-  const { git } = await import("../controller/source/git.js");
-  try {
-    return (await git(dir, ["rev-parse", "--show-prefix"])).toString().trim().replace(/\/$/, "");
-  } catch {
-    return "";
-  }
-}

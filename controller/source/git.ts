@@ -81,3 +81,12 @@ export function readBlobs(cwd: string, oids: readonly string[], maxBytes = Numbe
     child.stdin.end(oids.join("\n") + "\n");
   });
 }
+
+/** The folder's path inside its git repository ("" at the top, or when not in a repository), for repo-relative paths in SARIF and GitHub output. */
+export async function repoPrefix(dir: string): Promise<string> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-prefix"])).toString().trim().replace(/\/$/, "");
+  } catch {
+    return "";
+  }
+}

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { ObjectKind } from "../reconcile/object-state.js";
 import { type DefinitionRow, definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
+import { parseSpec } from "./parse-spec.js";
 
 export interface DefinitionRecord {
   name: string;
@@ -17,14 +18,4 @@ export function listDefinitions(db: Database, kind: ObjectKind, name?: string): 
     name: name ?? null,
   }) as Omit<DefinitionRow, "digest">[];
   return rows.map((row) => ({ name: row.name, layer: row.layer, file: row.file, revision: row.revision, spec: parseSpec(row.spec) }));
-}
-
-function parseSpec(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  return {};
 }

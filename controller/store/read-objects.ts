@@ -3,6 +3,7 @@ import { objectDigest } from "../reconcile/canonical-json.js";
 import { type CurrentObject, objectKinds } from "../reconcile/object-state.js";
 import { type DefinitionRow, definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
+import { parseSpec } from "./parse-spec.js";
 
 /**
  * Every definition in the store, as the planner compares it with a revision.
@@ -28,15 +29,4 @@ export function readObjects(db: Database): CurrentObject[] {
     }
   }
   return out;
-}
-
-/** A spec mangled out of band must not stop a reconcile: it reads as empty, its digest differs, and apply puts it back. */
-function parseSpec(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  return {};
 }

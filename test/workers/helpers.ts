@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+import { ExecutionError } from "../../controller/workers/executor.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -94,4 +96,14 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The ExecutionError a promise rejects with (the test fails if it resolves or throws something else). */
+export async function failure(promise: Promise<unknown>): Promise<ExecutionError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ExecutionError);
+  return error as ExecutionError;
 }

@@ -1,22 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExecutionError } from "../../controller/workers/executor.js";
 import { scriptExecutor } from "../../controller/workers/executors/script.js";
-import { alive, context, tempDir } from "./helpers.js";
+import { alive, context, failure, tempDir } from "./helpers.js";
 
 const envNames = (output: string): Set<string> => new Set(output.split("\n").filter(Boolean).map((line) => line.slice(0, line.indexOf("="))));
 /** What /bin/sh sets by itself. */
 const shellOwn = new Set(["PWD", "SHLVL", "_", "OLDPWD"]);
 
-async function failure(promise: Promise<unknown>): Promise<ExecutionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ExecutionError);
-  return error as ExecutionError;
-}
 
 describe("script executor", () => {
   it("passes only the minimal base, the listed names and NEXAAS_* values", async () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ExecutionError } from "../../controller/workers/executor.js";
 import { webhookExecutor } from "../../controller/workers/executors/webhook.js";
-import { context, loopbackServer } from "./helpers.js";
+import { context, failure, loopbackServer } from "./helpers.js";
 
-async function failure(promise: Promise<unknown>): Promise<ExecutionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ExecutionError);
-  return error as ExecutionError;
-}
 
 describe("webhook executor", () => {
   it("POSTs a mapping body as JSON with templates rendered, and keeps the answer as output", async () => {

@@ -1,0 +1,10 @@
+/** A spec mangled out of band must not stop a reconcile or a read: it reads as empty, its digest differs, and apply puts it back. */
+export function parseSpec(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  return {};
+}
