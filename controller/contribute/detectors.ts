@@ -19,6 +19,8 @@ export interface Detector {
   pattern: RegExp;
   group?: number;
   accept?: (value: string, line: string, start: number) => boolean;
+  /** Run over the whole text instead of line by line (for blocks such as PEM private keys). */
+  multiline?: boolean;
 }
 
 /** Shannon entropy in bits per character. */
@@ -95,7 +97,13 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}/g, accept: real },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
   { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
-  { rule: "private-key", kind: "private_key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g },
+  // The whole PEM block when its END line is there (at most 64 KiB on), else the header alone.
+  {
+    rule: "private-key",
+    kind: "private_key",
+    pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=:,\s\\-]{0,65536}?-----END \1-----)?/g,
+    multiline: true,
+  },
   { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.
   { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
@@ -185,9 +193,8 @@ export function identityDetectors(identity: Identity): Detector[] {
   ];
 }
 
-/** Every match of every detector in one line; overlapping matches are all returned. */
-export function runDetectors(line: string, detectors: readonly Detector[]): RawMatch[] {
-  const out: RawMatch[] = [];
+/** Every match of every detector in one line (or text, for multiline ones); overlapping matches are all returned. */
+export function runDetectors(line: string, detectors: readonly Detector[], offset = 0, out: RawMatch[] = []): RawMatch[] {
   for (const d of detectors) {
     d.pattern.lastIndex = 0;
     for (const m of line.matchAll(d.pattern)) {
@@ -195,7 +202,7 @@ export function runDetectors(line: string, detectors: readonly Detector[]): RawM
       const [start, end] = span ?? [0, 0];
       if (end <= start) continue;
       if (d.accept && !d.accept(line.slice(start, end), line, start)) continue;
-      out.push({ kind: d.kind, rule: d.rule, start, end });
+      out.push({ kind: d.kind, rule: d.rule, start: start + offset, end: end + offset });
     }
   }
   return out;

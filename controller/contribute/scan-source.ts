@@ -1,7 +1,7 @@
 import { type FileSource, isIgnoredPath } from "../source/file-source.js";
 import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
-import { detectorsFor, scanText } from "./scan-text.js";
+import { scanFile, scannerFor } from "./scan-text.js";
 
 /** Files larger than this are not scanned (validate already flags oversize files). */
 export const MAX_SCAN_BYTES = 1024 * 1024;
@@ -11,6 +11,8 @@ export interface ScanOptions {
   paths?: readonly string[];
   /** Identity to look for; default: the source's own nexaas.yaml `identity`. */
   identity?: Identity;
+  /** Also run secretlint's recommended preset (default true). */
+  secretlint?: boolean;
 }
 
 export interface ScanResult {
@@ -30,7 +32,7 @@ const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).include
 /** Scans every text file of a source (never .git, node_modules, data/, exports/ or .env), sorted by file, line, column. */
 export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {
   const identity = options.identity ?? (await readIdentity(source));
-  const detectors = detectorsFor(identity);
+  const scanner = scannerFor(identity, { secretlint: options.secretlint });
   const entries = (await source.list()).filter((e) => e.type === "file" && !isIgnoredPath(e.path) && inPaths(e.path, options.paths ?? []));
   const skipped: ScanResult["skipped"] = [];
   const contents = await source.read(
@@ -51,7 +53,7 @@ export async function scanSource(source: FileSource, options: ScanOptions = {}):
       continue;
     }
     scanned++;
-    findings.push(...scanText(entry.path, content.toString("utf8"), detectors));
+    findings.push(...(await scanFile(entry.path, content.toString("utf8"), scanner)));
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   skipped.sort((a, b) => (a.file < b.file ? -1 : 1));

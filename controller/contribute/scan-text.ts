@@ -1,6 +1,7 @@
 import { type Detector, type RawMatch, builtinDetectors, identityDetectors, runDetectors } from "./detectors.js";
 import { type Finding, maskValue, placeholders } from "./finding.js";
 import { type Identity, emptyIdentity } from "./identity.js";
+import { secretlintMatches } from "./secretlint-matches.js";
 
 /** A line holding this marker (e.g. in a comment) is never reported. */
 export const ALLOW_MARKER = "nexaas:allow";
@@ -13,47 +14,98 @@ export function detectorsFor(identity: Identity = emptyIdentity): Detector[] {
   return [...builtinDetectors, ...identityDetectors(identity)];
 }
 
+/** How a scan looks: our detectors (built-in and identity), and whether secretlint's preset runs too. */
+export interface Scanner {
+  detectors: readonly Detector[];
+  secretlint: boolean;
+}
+
+export function scannerFor(identity: Identity = emptyIdentity, options: { secretlint?: boolean } = {}): Scanner {
+  return { detectors: detectorsFor(identity), secretlint: options.secretlint ?? true };
+}
+
 /**
- * Findings of one file's text. Overlapping spans keep the longest (on a tie, the rule
- * listed first); the `identity` block of the root nexaas.yaml is where the names are
- * declared, so it is not reported.
+ * Findings of one file's text with our own detectors only (synchronous).
+ * `start`/`end` of each finding are offsets into `text`.
  */
-export function scanText(file: string, text: string, identity: Identity | Detector[] = emptyIdentity): Finding[] {
-  const detectors = Array.isArray(identity) ? identity : detectorsFor(identity);
-  const lines = text.split(/\r?\n/);
+export function scanText(file: string, text: string, identity: Identity | readonly Detector[] = emptyIdentity): Finding[] {
+  const detectors = isDetectorList(identity) ? identity : detectorsFor(identity);
+  return toFindings(file, text, ownMatches(text, detectors), []);
+}
+
+/** Findings of one file's text: our detectors, then secretlint's where ours found nothing. */
+export async function scanFile(file: string, text: string, scanner: Scanner): Promise<Finding[]> {
+  const own = ownMatches(text, scanner.detectors);
+  const extra = scanner.secretlint && text.length > 0 ? await secretlintMatches(file, text) : [];
+  return toFindings(file, text, own, extra);
+}
+
+const isDetectorList = (v: Identity | readonly Detector[]): v is readonly Detector[] => Array.isArray(v);
+
+function ownMatches(text: string, detectors: readonly Detector[]): RawMatch[] {
+  const perLine = detectors.filter((d) => !d.multiline);
+  const out = runDetectors(text, detectors.filter((d) => d.multiline));
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    runDetectors(line.endsWith("\r") ? line.slice(0, -1) : line, perLine, offset, out);
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+/**
+ * Overlapping spans: among our own matches the longest wins (on a tie, the rule listed
+ * first); secretlint's fill in where ours found nothing, since ours are narrower (a
+ * password, not the whole URL). A line with ALLOW_MARKER and the `identity` block of the
+ * root nexaas.yaml (where the names are declared) are not reported.
+ */
+function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch[]): Finding[] {
+  if (own.length === 0 && extra.length === 0) return [];
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  const lines = lineStarts.map((s, i) => text.slice(s, (lineStarts[i + 1] ?? text.length + 1) - 1));
   const skip = file === "nexaas.yaml" ? identityBlockLines(lines) : new Set<number>();
+  lines.forEach((line, i) => line.includes(ALLOW_MARKER) && skip.add(i));
+  const neutral = [...text.matchAll(neutralSpans)].map((m) => [m.index, m.index + m[0].length] as const);
+  const usable = (m: RawMatch): boolean => !neutral.some(([s, e]) => m.start >= s && m.end <= e);
+  const kept = pickLongest(own.filter(usable), []);
+  pickLongest(extra.filter(usable), kept);
   const findings: Finding[] = [];
-  lines.forEach((line, i) => {
-    if (skip.has(i) || line.includes(ALLOW_MARKER)) return;
-    for (const m of pickLongest(dropNeutral(line, runDetectors(line, detectors)))) {
-      findings.push({
-        file,
-        line: i + 1,
-        column: m.start + 1,
-        kind: m.kind,
-        rule: m.rule,
-        placeholder: placeholders[m.kind],
-        start: m.start,
-        end: m.end,
-        masked: maskValue(line.slice(m.start, m.end)),
-      });
-    }
-  });
+  for (const m of kept.sort((a, b) => a.start - b.start)) {
+    const line = lineIndex(lineStarts, m.start);
+    if (skip.has(line)) continue;
+    findings.push({
+      file,
+      line: line + 1,
+      column: m.start - (lineStarts[line] ?? 0) + 1,
+      kind: m.kind,
+      rule: m.rule,
+      placeholder: placeholders[m.kind],
+      start: m.start,
+      end: m.end,
+      masked: maskValue(text.slice(m.start, m.end)),
+    });
+  }
   return findings;
 }
 
-function dropNeutral(line: string, matches: RawMatch[]): RawMatch[] {
-  if (matches.length === 0) return matches;
-  const neutral = [...line.matchAll(neutralSpans)].map((m) => [m.index, m.index + m[0].length] as const);
-  return matches.filter((m) => !neutral.some(([s, e]) => m.start >= s && m.end <= e));
+/** Adds to `kept`, longest first, each match that overlaps nothing kept so far. */
+function pickLongest(matches: RawMatch[], kept: RawMatch[]): RawMatch[] {
+  const order = matches.map((m, i) => ({ m, i })).sort((a, b) => b.m.end - b.m.start - (a.m.end - a.m.start) || a.i - b.i);
+  for (const { m } of order) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
+  return kept;
 }
 
-/** Longest span first; a span overlapping one already kept is dropped. Result in line order. */
-function pickLongest(matches: RawMatch[]): RawMatch[] {
-  const order = matches.map((m, i) => ({ m, i })).sort((a, b) => b.m.end - b.m.start - (a.m.end - a.m.start) || a.i - b.i);
-  const kept: RawMatch[] = [];
-  for (const { m } of order) if (!kept.some((k) => m.start < k.end && k.start < m.end)) kept.push(m);
-  return kept.sort((a, b) => a.start - b.start);
+/** Index of the line holding `offset` (binary search over line starts). */
+function lineIndex(lineStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** Line indexes of a top-level `identity:` mapping (its key line and every indented, blank or comment line under it). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { shannonEntropy } from "../../controller/contribute/detectors.js";
 import { maskValue } from "../../controller/contribute/finding.js";
 import type { Identity } from "../../controller/contribute/identity.js";
-import { scanText } from "../../controller/contribute/scan-text.js";
+import { scanFile, scanText, scannerFor } from "../../controller/contribute/scan-text.js";
 
 // Fake credentials, assembled at run time so this file holds no literal key.
 const body = "a1B2c3D4e5F6g7H8i9J0kLmN";
@@ -67,6 +67,49 @@ describe("secret detectors", () => {
     expect(kinds(`secret: changeme12345678`)).toEqual([]);
     expect(shannonEntropy("aaaa")).toBe(0);
     expect(shannonEntropy("abcd")).toBe(2);
+  });
+});
+
+describe("private key blocks", () => {
+  const pem = ["-----BEGIN RSA PRIVATE KEY-----", "Proc-Type: 4,ENCRYPTED", "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo", "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u", "-----END RSA PRIVATE KEY-----"];
+
+  it("spans the whole block, from BEGIN to END, as one finding", () => {
+    const text = `intro\nkey: |\n${pem.map((l) => `  ${l}`).join("\n")}\nafter: 1\n`;
+    const found = scanText("k.yaml", text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ line: 3, column: 3, kind: "private_key" });
+    expect(text.slice(found[0]?.start, found[0]?.end)).toBe(pem.join("\n  "));
+  });
+
+  it("without its END line, the header alone is the finding", () => {
+    const text = `${pem[0]}\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n`;
+    expect(scanText("k", text).map((f) => text.slice(f.start, f.end))).toEqual([pem[0]]);
+  });
+});
+
+describe("secretlint's recommended preset", () => {
+  const figma = `figd_${body}${body}`.slice(0, 45);
+
+  it("adds the key formats our rules do not know, named secretlint/<rule>", async () => {
+    const text = `# notes\ntoken for the design bot: ${figma}\n`;
+    expect(scanText("f.md", text)).toEqual([]);
+    const found = await scanFile("f.md", text, scannerFor());
+    expect(found).toMatchObject([{ line: 2, column: 27, kind: "api_key", rule: "secretlint/figma", placeholder: "{{API_KEY}}" }]);
+    expect(text.slice(found[0]?.start, found[0]?.end)).toBe(figma);
+    expect(await scanFile("f.md", text, scannerFor(undefined, { secretlint: false }))).toEqual([]);
+  });
+
+  it("does not double a finding ours already has, and keeps our narrower span", async () => {
+    const text = `url: ftp://deploy:Qm7xR2pL9vK4@files.acme.io/in\n${fake.anthropic}\n`;
+    const found = await scanFile("f", text, scannerFor());
+    expect(found.map((f) => [f.rule, text.slice(f.start, f.end)])).toEqual([
+      ["password-in-url", "Qm7xR2pL9vK4"],
+      ["anthropic-api-key", fake.anthropic],
+    ]);
+  });
+
+  it("honours nexaas:allow and placeholders on its findings too", async () => {
+    expect(await scanFile("f", `token: ${figma} # nexaas:allow\n`, scannerFor())).toEqual([]);
   });
 });
 
