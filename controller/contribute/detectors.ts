@@ -176,6 +176,9 @@ export const builtinDetectors: readonly Detector[] = [
   },
 ];
 
+/** Extra rules for text going upstream, where no identity names the customer: filled in below. */
+export const upstreamDetectors: readonly Detector[] = [];
+
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Word-bounded, case-insensitive: a term matches in prose, inside URLs and inside emails. */

@@ -1,4 +1,4 @@
-import { type Detector, type RawMatch, builtinDetectors, identityDetectors, runDetectors } from "./detectors.js";
+import { type Detector, type RawMatch, builtinDetectors, identityDetectors, runDetectors, upstreamDetectors } from "./detectors.js";
 import { type Finding, maskValue, placeholders } from "./finding.js";
 import { type Identity, emptyIdentity } from "./identity.js";
 import { secretlintMatches } from "./secretlint-matches.js";
@@ -20,8 +20,20 @@ export interface Scanner {
   secretlint: boolean;
 }
 
-export function scannerFor(identity: Identity = emptyIdentity, options: { secretlint?: boolean } = {}): Scanner {
-  return { detectors: detectorsFor(identity), secretlint: options.secretlint ?? true };
+export interface ScannerOptions {
+  /** Also run secretlint's recommended preset (default true). */
+  secretlint?: boolean;
+  /**
+   * The rules for text going upstream (contribute, and validate on the product's framework/):
+   * also any real domain and any company-like name, since no identity lists them there.
+   */
+  upstream?: boolean;
+}
+
+export function scannerFor(identity: Identity = emptyIdentity, options: ScannerOptions = {}): Scanner {
+  const detectors = detectorsFor(identity);
+  if (options.upstream) detectors.push(...upstreamDetectors);
+  return { detectors, secretlint: options.secretlint ?? true };
 }
 
 /**
