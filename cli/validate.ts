@@ -8,6 +8,7 @@ import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index
 export const command: Command = {
   summary: "check every file of the workspace; every error in one pass",
   help: `Usage: nexaas validate [PATHS...] [--staged | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
+       nexaas validate --framework DIR [PATHS...] [--format ...]
 
 Checks every file of the workspace (and the framework layer under it): YAML
 syntax, the schemas in schemas/, and cross-file rules (unknown agents, skills,
@@ -23,6 +24,11 @@ in one pass as file:line:col.
                    the reconciler would see), not the working tree
   --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github
                    (workflow annotations); --json is --format json
+  --framework DIR  validate DIR as the product's framework layer (framework/, or
+                   a copy with a contribution applied): its definitions, and the
+                   upstream sanitizer rules: no secrets, emails, real domains or
+                   company-like names, only placeholders such as {{COMPANY_NAME}}
+                   (rule framework-placeholders; "nexaas:allow" on a line permits it)
 
 Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
   maxPositionals: Number.POSITIVE_INFINITY,
@@ -30,25 +36,32 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     staged: { type: "boolean" },
     revision: { type: "string", short: "r" },
     format: { type: "string", short: "f" },
+    framework: { type: "string" },
   },
   async run(ctx) {
     const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
     if (!isOutputFormat(format)) throw new UsageError(`unknown format "${format}" (use ${outputFormats.join(", ")})`);
-    const workspace = ctx.common.workspace;
+    const framework = ctx.values.framework as string | undefined;
+    const workspace = framework !== undefined ? resolve(ctx.cwd, framework) : ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
       const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
-      if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
+      if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the ${framework !== undefined ? "framework" : "workspace"} ${workspace}`);
       return rel === "" ? "." : rel;
     });
     const revision = ctx.values.revision as string | undefined;
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
+    if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
-    const result = await validateWorkspace({ dir: workspace, tree, paths }).catch((error: unknown) => {
+    const validating =
+      framework !== undefined
+        ? import("../controller/definitions/validate-framework.js").then(({ validateFramework }) => validateFramework(workspace, paths))
+        : validateWorkspace({ dir: workspace, tree, paths });
+    const result = await validating.catch((error: unknown) => {
       if (error instanceof GitError) {
         const what = tree.from === "index" ? "--staged reads the git index" : `--revision ${revision ?? ""} reads git objects`;
         throw new CommandError(`${what}: ${error.message}`, "git", { cause: error });
       }
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no ${framework !== undefined ? "framework" : "workspace"} at ${workspace}`, "not-found", { cause: error });
       throw error;
     });
     const needsRepoPath = format === "sarif" || format === "github";

@@ -176,8 +176,51 @@ export const builtinDetectors: readonly Detector[] = [
   },
 ];
 
-/** Extra rules for text going upstream, where no identity names the customer: filled in below. */
-export const upstreamDetectors: readonly Detector[] = [];
+/**
+ * Public services a framework file may name (and their subdomains): vendors of the tools
+ * agents use, and the specifications the product follows. Anything else that looks like a
+ * real domain is a customer's until proven otherwise (`nexaas:allow` on the line).
+ */
+const publicDomains = [
+  "anthropic.com", "claude.ai", "claude.com", "modelcontextprotocol.io", "github.com", "githubusercontent.com",
+  "gitlab.com", "npmjs.com", "npmjs.org", "nodejs.org", "pypi.org", "python.org", "docker.com", "docker.io",
+  "slack.com", "discord.com", "zapier.com", "microsoft.com", "office.com", "google.com", "googleapis.com",
+  "openai.com", "stripe.com", "atlassian.com", "atlassian.net", "pagerduty.com", "sentry.io", "linear.app",
+  "notion.so", "json-schema.org", "schemastore.org", "yaml.org", "prometheus.io", "standardwebhooks.com",
+  "cel.dev", "kubernetes.io", "pre-commit.com", "iana.org", "ietf.org", "rfc-editor.org", "w3.org",
+  "wikipedia.org", "mozilla.org", "semver.org", "spdx.org", "opensource.org", "cron.guru", "crontab.guru",
+];
+const isPublicDomain = (host: string): boolean => {
+  const h = host.toLowerCase();
+  return publicDomains.some((d) => h === d || h.endsWith(`.${d}`));
+};
+
+/** Common generic top-level domains and the country codes seen most; file extensions (.md, .yaml, .json, .sh) are not among them. */
+const tlds = "com|net|org|io|ai|co|dev|app|cloud|tech|biz|info|email|online|site|shop|store|xyz|us|uk|fr|de|eu|ca|au|nl|ch|jp|br|es|it|se|no|dk|fi|pl|be|at|ie|nz|in|sg|hk";
+
+/** Legal forms that make a capitalised name a company's: "Initech Corp", "Globex, Inc.", "Müller GmbH". */
+const legalForms = "Inc\\.?|Incorporated|Corp\\.?|Corporation|LLC|L\\.L\\.C\\.|LLP|Ltd\\.?|GmbH|AG|KG|S\\.A\\.S?|SAS|SARL|SA|B\\.?V\\.?|N\\.?V\\.?|plc|PLC|Pty|Oy|AB|ASA|S\\.p\\.A\\.|SpA|S\\.r\\.l\\.|Srl";
+
+/** Capitalised words that open a sentence rather than a name: "Ask Initech Corp" names "Initech Corp". */
+const leadWords = "(?:The|A|An|And|Or|Ask|Call|Contact|Email|Escalate|Notify|Ping|Please|See|Send|Tell|To|For|At|By|From|With|Our|Your|Their|Via|Per)";
+
+/**
+ * Extra rules for text going upstream (contribute, validate --framework), where no identity
+ * names the customer: any domain outside the public list, and any company-like name.
+ */
+export const upstreamDetectors: readonly Detector[] = [
+  {
+    rule: "real-domain",
+    kind: "domain",
+    pattern: new RegExp(`(?<![A-Za-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${tlds})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, "gi"),
+    accept: (v) => !isReservedHost(v) && !isPublicDomain(v) && !/^(?:e\.g|i\.e)\./i.test(v),
+  },
+  {
+    rule: "company-like-name",
+    kind: "company_name",
+    pattern: new RegExp(`(?<![A-Za-z0-9{])(?:(?!${leadWords}\\s)[A-Z][\\p{L}0-9&'-]*\\s+){0,3}(?!${leadWords}\\s)[A-Z][\\p{L}0-9&'-]*,?\\s+(?:${legalForms})(?![\\p{L}0-9])`, "gu"),
+  },
+];
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -13,6 +13,8 @@ export interface ScanOptions {
   identity?: Identity;
   /** Also run secretlint's recommended preset (default true). */
   secretlint?: boolean;
+  /** The stricter rules for text going upstream (see scannerFor). */
+  upstream?: boolean;
 }
 
 export interface ScanResult {
@@ -32,7 +34,7 @@ const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).include
 /** Scans every text file of a source (never .git, node_modules, data/, exports/ or .env), sorted by file, line, column. */
 export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {
   const identity = options.identity ?? (await readIdentity(source));
-  const scanner = scannerFor(identity, { secretlint: options.secretlint });
+  const scanner = scannerFor(identity, { secretlint: options.secretlint, upstream: options.upstream });
   const entries = (await source.list()).filter((e) => e.type === "file" && !isIgnoredPath(e.path) && inPaths(e.path, options.paths ?? []));
   const skipped: ScanResult["skipped"] = [];
   const contents = await source.read(

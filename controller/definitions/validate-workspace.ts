@@ -32,8 +32,13 @@ export async function validateWorkspace(options: ValidateOptions): Promise<LoadR
     frameworkPath: (p) => (frameworkDir ? relative(options.dir, join(frameworkDir, p)).split("\\").join("/") : p),
     now: options.now,
   });
-  if (!options.paths || options.paths.length === 0) return result;
-  const wanted = options.paths.map((p) => p.replace(/\/+$/, ""));
+  return onlyPaths(result, options.paths);
+}
+
+/** Keeps the diagnostics of these files or folders ("." for all); `ok` follows what is kept. */
+export function onlyPaths(result: LoadResult, paths: readonly string[] | undefined): LoadResult {
+  if (!paths || paths.length === 0) return result;
+  const wanted = paths.map((p) => p.replace(/\/+$/, ""));
   const diagnostics = result.diagnostics.filter((d) => wanted.some((w) => w === "." || d.file === w || d.file.startsWith(w + "/")));
   return { ...result, diagnostics, ok: !diagnostics.some((d) => d.severity === "error") };
 }

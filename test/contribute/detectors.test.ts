@@ -184,3 +184,27 @@ describe("maskValue", () => {
     expect(maskValue("abc")).toBe("…(3 chars)");
   });
 });
+
+describe("upstream rules (contribute, validate --framework)", () => {
+  const upstream = scannerFor(undefined, { upstream: true, secretlint: false });
+  const found = async (line: string) => (await scanFile("f.md", line, upstream)).map((f) => `${f.rule}:${line.slice(f.start, f.end)}`);
+
+  it("finds real domains and company-like names that no identity lists", async () => {
+    expect(await found("see portal.globex.io or globex-corp.com/path")).toEqual(["real-domain:portal.globex.io", "real-domain:globex-corp.com"]);
+    expect(await found("Ask Initech Corp, Globex, Inc. or Müller Logistik GmbH")).toEqual([
+      "company-like-name:Initech Corp",
+      "company-like-name:Globex, Inc.",
+      "company-like-name:Müller Logistik GmbH",
+    ]);
+  });
+
+  it("leaves public vendors, reserved names, file names and placeholders alone", async () => {
+    expect(await found("https://docs.anthropic.com, api.github.com, hooks.slack.com, shop.example.com, a.test")).toEqual([]);
+    expect(await found("edit prompt.md, config.yaml, package.json and run.sh; see steps.fetch.output")).toEqual([]);
+    expect(await found("{{COMPANY_NAME}} Inc. at {{DOMAIN}}; the corp decides")).toEqual([]);
+  });
+
+  it("is off by default: a workspace names its own vendors", async () => {
+    expect(await scanFile("f.md", "see portal.globex.io", scannerFor(undefined, { secretlint: false }))).toEqual([]);
+  });
+});

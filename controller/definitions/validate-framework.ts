@@ -1,0 +1,36 @@
+import { emptyIdentity } from "../contribute/identity.js";
+import { scanSource } from "../contribute/scan-source.js";
+import { DirectorySource } from "../source/directory-source.js";
+import { MemorySource } from "../source/memory-source.js";
+import { type Diagnostic, isError, sortDiagnostics } from "./diagnostic.js";
+import { type LoadResult, loadDefinitions } from "./load-definitions.js";
+import { onlyPaths } from "./validate-workspace.js";
+
+/** The rule id of a sanitizer finding in a framework file. */
+export const FRAMEWORK_RULE = "framework-placeholders";
+
+/**
+ * Validates a framework layer (the product's framework/, or a contribution applied to a
+ * copy of it): its definitions as a workspace would load them, and the upstream
+ * sanitizer rules, since what ships to every customer may hold no secret, email, real
+ * domain or company-like name, only placeholders. Paths are relative to `dir`.
+ */
+export async function validateFramework(dir: string, paths?: readonly string[]): Promise<LoadResult> {
+  // A framework has no manifest of its own: a minimal workspace stands over it, so the
+  // layer is read and checked exactly as it is under a customer's workspace.
+  const stand = new MemorySource({ "nexaas.yaml": "name: framework-check\n" }, "framework check");
+  const [loaded, scan] = await Promise.all([
+    loadDefinitions({ workspace: stand, framework: new DirectorySource(dir, "framework"), frameworkPath: (p) => p }),
+    scanSource(new DirectorySource(dir, "framework"), { identity: emptyIdentity, upstream: true }),
+  ]);
+  const findings: Diagnostic[] = scan.findings.map((f) => ({
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    rule: FRAMEWORK_RULE,
+    severity: "error",
+    message: `${f.kind.replace(/_/g, " ")} (${f.rule}) ${f.masked}: framework files hold only placeholders; write ${f.placeholder}`,
+  }));
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...findings]);
+  return onlyPaths({ ...loaded, diagnostics, ok: !diagnostics.some(isError) }, paths);
+}
