@@ -26,7 +26,9 @@ if (!git(dir, ["diff", "--cached", "--name-only"]).includes("events/weekly-revie
 
 const staged = nexaas("nexaas validate --staged", ["validate", "--staged", "--workspace", dir]);
 const full = nexaas("nexaas validate (worktree)", ["validate", "--workspace", dir]);
-const results = timeCommands([nodeBaseline, staged, full], { runs: RUNS, warmup: 3 });
+// The hook's second check: the staged file scanned for secrets (secretlint's preset included).
+const scan = nexaas("nexaas scan --staged --secrets", ["scan", "--staged", "--secrets", "--workspace", dir]);
+const results = timeCommands([nodeBaseline, staged, full, scan], { runs: RUNS, warmup: 3 });
 
 console.log(`workspace.example in a temporary git repository, one event file edited and staged`);
 table(timingHeader, timingRows(results));
@@ -37,7 +39,7 @@ hookBench();
 
 /**
  * The path users actually pay for: `git commit` running the installed pre-commit hook
- * (a shell script that calls the CLI). Its cost is the difference from the same commit
+ * (a shell script that calls the CLI twice: validate --staged, then scan --staged --secrets). Its cost is the difference from the same commit
  * with --no-verify, so the git work itself is not charged to the validator.
  */
 function hookBench() {

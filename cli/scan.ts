@@ -11,7 +11,7 @@ type ScanFormat = (typeof formats)[number];
 
 export const command: Command = {
   summary: "find secrets and identity data (what contribute would replace)",
-  help: `Usage: nexaas scan [PATHS...] [--staged] [--format text|json|sarif] [--workspace DIR]
+  help: `Usage: nexaas scan [PATHS...] [--staged] [--secrets] [--upstream] [--format text|json|sarif] [--workspace DIR]
 
 Looks through every text file of the workspace for secrets (API keys, private
 keys, JWTs, bearer tokens, passwords in URLs and connection strings) and
@@ -20,7 +20,13 @@ email addresses, webhook URLs, IP addresses, home-directory paths). Values are
 never printed in full. A line holding "nexaas:allow" is not reported.
 
   PATHS            only scan these files or folders
-  --staged         scan what the git index holds: the commit about to be made
+  --staged         scan the files the commit about to be made adds or changes,
+                   as the git index holds them (the pre-commit hook's check)
+  --secrets        report only secrets and webhook URLs: what must never be
+                   committed (the pre-commit hook blocks these; identity data
+                   may stay in your own workspace, contribute replaces it)
+  --upstream       the stricter rules contribute and validate --framework use:
+                   also any real domain and company-like name
   --format FORMAT  text (default), json ({findings: [...]}) or sarif (SARIF 2.1.0);
                    --json is --format json
 
@@ -28,6 +34,8 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
   maxPositionals: Number.POSITIVE_INFINITY,
   options: {
     staged: { type: "boolean" },
+    secrets: { type: "boolean" },
+    upstream: { type: "boolean" },
     format: { type: "string", short: "f" },
   },
   async run(ctx) {
@@ -39,22 +47,35 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
       return rel === "" ? "." : rel;
     });
-    const { scanSource } = await import("../controller/contribute/scan-source.js");
+    const { inPaths, scanSource } = await import("../controller/contribute/scan-source.js");
     let source: FileSource;
+    let only = paths;
     if (ctx.values.staged) {
       const { GitSource } = await import("../controller/source/git-source.js");
+      const { stagedChanges } = await import("../controller/source/git.js");
       source = GitSource.index(workspace);
+      const changed = await stagedChanges(workspace).catch((error: unknown) => {
+        throw new CommandError(`--staged reads the git index: ${(error as Error).message}`, "git", { cause: error });
+      });
+      only = changed.filter((file) => inPaths(file, paths));
+      if (only.length === 0) {
+        ctx.stdout(await render(format as ScanFormat, [], workspace));
+        return 0;
+      }
     } else {
       const { DirectorySource } = await import("../controller/source/directory-source.js");
       source = new DirectorySource(workspace);
     }
-    const result = await scanSource(source, { paths }).catch((error: unknown) => {
+    const upstream = ctx.values.upstream === true;
+    const result = await scanSource(source, { paths: only, upstream }).catch((error: unknown) => {
       if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
       throw error;
     });
-    ctx.stdout(await render(format as ScanFormat, result.findings, workspace));
-    return result.findings.length > 0 ? 1 : 0;
+    const { credentialKinds } = await import("../controller/contribute/finding.js");
+    const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
+    ctx.stdout(await render(format as ScanFormat, findings, workspace));
+    return findings.length > 0 ? 1 : 0;
   },
 };
 

@@ -57,6 +57,13 @@ export const placeholders: Record<FindingKind, string> = {
 
 export const secretKinds: ReadonlySet<FindingKind> = new Set(["api_key", "private_key", "jwt", "bearer_token", "password_in_url", "connection_string"]);
 
+/**
+ * What must never be committed to a workspace: the secrets, and webhook URLs, whose
+ * token is the credential. Identity data is at home in the customer's own workspace;
+ * only what leaves it (contribute) is stripped of it.
+ */
+export const credentialKinds: ReadonlySet<FindingKind> = new Set([...secretKinds, "webhook_url"]);
+
 /** At most a quarter of the value (and never more than 4 characters) shows, then its length. */
 export function maskValue(value: string): string {
   const shown = Math.min(4, Math.floor(value.length / 4));

@@ -25,7 +25,8 @@ export interface ScanResult {
   skipped: { file: string; reason: "binary" | "too-large" }[];
 }
 
-const inPaths = (file: string, paths: readonly string[]): boolean =>
+/** A file equal to or under one of these paths ("." or an empty list: every file). */
+export const inPaths = (file: string, paths: readonly string[]): boolean =>
   paths.length === 0 || paths.some((p) => p === "." || p === "" || file === p || file.startsWith(p.endsWith("/") ? p : `${p}/`));
 
 /** A NUL byte in the first 8 KiB: the heuristic git itself uses. */

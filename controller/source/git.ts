@@ -90,3 +90,16 @@ export async function repoPrefix(dir: string): Promise<string> {
     return "";
   }
 }
+
+/**
+ * Workspace-relative paths of the files the next commit adds or changes (index against
+ * HEAD; against the empty tree before the first commit). Deleted files are not listed.
+ */
+export async function stagedChanges(dir: string): Promise<string[]> {
+  const head = await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]).then(
+    () => "HEAD",
+    () => git(dir, ["hash-object", "-t", "tree", "--stdin"], "").then((b) => b.toString().trim()),
+  );
+  const out = await git(dir, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMT", "--relative", head]);
+  return out.toString("utf8").split("\0").filter(Boolean);
+}

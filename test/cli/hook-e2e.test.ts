@@ -65,6 +65,24 @@ describe("the hooks installed by init", () => {
     expect(output(refused)).toContain("events/morning.yaml:9:3");
   });
 
+  it("refuse a commit that stages a secret, without printing it, and let it through once it is a ${NAME}", async () => {
+    const dir = await initWorkspace();
+    const key = `sk-ant-api03-${"Qx7Lm2Vb9Rt4Zp8K".repeat(3)}`; // assembled: this file holds no literal key
+    writeFileSync(join(dir, "agents/helper-notes.md"), `# notes\nuse ${key} for the API\n`);
+    git(dir, "add", "-A");
+    const refused = gitResult(dir, "commit", "-m", "Add notes");
+    expect(refused.status).toBe(1);
+    expect(output(refused)).toMatch(/agents\/helper-notes\.md:2:5 api_key anthropic-api-key/);
+    expect(output(refused)).toContain("Secrets belong in the environment");
+    expect(output(refused)).not.toContain(key.slice(0, 16));
+    expect(commitCount(dir)).toBe(1);
+
+    writeFileSync(join(dir, "agents/helper-notes.md"), "# notes\nuse ${ANTHROPIC_API_KEY} for the API\n");
+    git(dir, "add", "-A");
+    const accepted = gitResult(dir, "commit", "-m", "Add notes");
+    expect(accepted.status, output(accepted)).toBe(0);
+  });
+
   it("refuse a push while the workspace does not validate", async () => {
     const dir = await initWorkspace();
     const remote = join(tempDir(), "remote.git");

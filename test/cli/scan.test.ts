@@ -77,6 +77,32 @@ describe("nexaas scan", () => {
     expect(staged.stdout).toContain('"file": "skills/k.md"');
   });
 
+  it("--staged scans only the files the commit adds or changes; --secrets keeps only secrets and webhook URLs", async () => {
+    const dir = workspace({ "skills/old.md": `# old\nkey ${apiKey}\n` });
+    git(dir, "init", "-q");
+    gitIdentity(dir);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "initial", "--no-verify");
+    // An old finding already committed does not block the next, unrelated commit.
+    writeTree(dir, { "skills/new.md": "# new\nMail ops@globex-corp.io\n" });
+    git(dir, "add", "-A");
+    const staged = await cli(["scan", "--staged", "--json"], dir);
+    expect((JSON.parse(staged.stdout) as { findings: { file: string; kind: string }[] }).findings).toMatchObject([{ file: "skills/new.md", kind: "email" }]);
+    expect(await cli(["scan", "--staged", "--secrets"], dir)).toMatchObject({ code: 0, stdout: "no findings\n" });
+    writeTree(dir, { "skills/new.md": `# new\nPost to ${webhook}\n` });
+    git(dir, "add", "-A");
+    const secretsOnly = await cli(["scan", "--staged", "--secrets", "--json"], dir);
+    expect(secretsOnly.code).toBe(1);
+    expect((JSON.parse(secretsOnly.stdout) as { findings: { kind: string }[] }).findings.map((f) => f.kind)).toEqual(["webhook_url"]);
+  });
+
+  it("--upstream adds the real-domain and company-like-name rules", async () => {
+    const dir = workspace({ "skills/vendor.md": "# vendor\nOrders go to Initech Corp via portal.initech.io\n" });
+    expect((await cli(["scan"], dir)).code).toBe(0);
+    const r = await cli(["scan", "--upstream", "--json"], dir);
+    expect((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toEqual(["company-like-name", "real-domain"]);
+  });
+
   it("--staged outside a git repository is a clear failure", async () => {
     const r = await cli(["scan", "--staged"], workspace());
     expect(r.code).toBe(1);
