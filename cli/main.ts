@@ -20,6 +20,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   usage: () => import("./usage.js"),
   trigger: () => import("./trigger.js"),
   scan: () => import("./scan.js"),
+  contribute: () => import("./contribute.js"),
 };
 
 /** One-line summaries, kept here so `--help` loads no command module. */
@@ -38,6 +39,7 @@ const summaries: Record<string, string> = {
   usage: "tokens and cost, by model, agent or event",
   trigger: "queue a run of an event now",
   scan: "find secrets and identity data (what contribute would replace)",
+  contribute: "write a sanitized patch of contributable changes to exports/",
 };
 
 const commonOptions: OptionSpec = {

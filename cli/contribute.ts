@@ -1,0 +1,125 @@
+import { join, resolve } from "node:path";
+import type { Contribution } from "../controller/contribute/contribute.js";
+import type { Command } from "./command.js";
+import { CommandError } from "./errors.js";
+
+export const command: Command = {
+  summary: "write a sanitized patch of contributable changes to exports/",
+  help: `Usage: nexaas contribute [--base REV] [--out DIR] [--json] [--workspace DIR]
+
+Offers your improvements to the product: writes a patch of the contributable files
+that changed between a base revision and HEAD, with every secret and piece of
+identity replaced by a placeholder, for \`git apply\` on the product repository.
+
+Contributable: agents/, skills/, mcp-servers/, flows/ and playbooks/ (each file
+becomes framework/<same path> in the product). Never: nexaas.yaml, .env files,
+data/, exports/, databases, registries/ (their entries are customer data),
+events/, memory/, scripts, or anything else. Files are read from git objects,
+so only committed changes count. Deleted, binary, symlinked and >1 MiB files are
+skipped and listed in the report.
+
+Each finding of \`nexaas scan\` (with the stricter upstream rules: any real
+domain, any company-like name; \`nexaas:allow\` does not apply) is replaced by
+a typed placeholder: {{API_KEY}}, {{PRIVATE_KEY}}, {{PASSWORD}},
+{{COMPANY_NAME}}, {{DOMAIN}}, {{EMAIL}}, {{PERSON}}, {{WEBHOOK_URL}},
+{{IP_ADDRESS}}, {{PATH}}. One value gets one placeholder throughout; distinct
+values of a kind are numbered: {{COMPANY_NAME}}, {{COMPANY_NAME_2}}, …
+The values themselves are never written or printed.
+
+The sanitized files (and their names) are then scanned again: if anything is
+still found, no patch is written, each finding is printed as
+\`framework/<path>:line:col kind rule\` (line 0: the file's name) and the exit
+code is 1.
+
+  --base REV   the revision to compare with (default: the repository's first
+               commit, since the framework version a workspace started from is
+               not recorded yet)
+  --out DIR    where to write (default: exports/ in the workspace, created if
+               needed); writes nexaas-<UTC timestamp>.patch and a .json report
+               ({patch, files, replacements, skipped, base, head}); never
+               overwrites an existing file
+  --json       print the report instead of a summary
+
+Read the patch before you send it.
+
+Exit codes: 0 patch written (or nothing to contribute), 1 something still found
+after sanitizing, or a git error, 2 usage error.`,
+  options: {
+    base: { type: "string", short: "b" },
+    out: { type: "string", short: "o" },
+  },
+  async run(ctx) {
+    const { prepareContribution } = await import("../controller/contribute/contribute.js");
+    const { packageRoot } = await import("../controller/package-root.js");
+    const { GitError } = await import("../controller/source/git.js");
+    const workspace = ctx.common.workspace;
+    const result = await prepareContribution(workspace, {
+      base: ctx.values.base as string | undefined,
+      frameworkDir: join(packageRoot, "framework"),
+    }).catch((error: unknown) => {
+      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
+      throw error;
+    });
+    const { base, head } = result.range;
+    switch (result.status) {
+      case "unsafe":
+        for (const f of result.remaining) ctx.stderr(`${f.file}:${f.line}:${f.column} ${f.kind} ${f.rule}\n`);
+        if (ctx.common.json) ctx.stdout(JSON.stringify({ patch: null, files: [], replacements: [], findings: result.remaining.map(publicFinding), base, head }, null, 2) + "\n");
+        throw new CommandError(
+          `${result.remaining.length} finding${result.remaining.length === 1 ? "" : "s"} left after sanitizing: no patch written. Remove or rename what is listed (nexaas scan helps), commit, and run contribute again.`,
+          "findings",
+        );
+      case "nothing":
+        if (ctx.common.json) ctx.stdout(JSON.stringify(reportOf(result, null), null, 2) + "\n");
+        else ctx.stdout(`nothing to contribute between ${base.slice(0, 12)} and ${head.slice(0, 12)}\n`);
+        return 0;
+      case "ready": {
+        const { writeExport } = await import("../controller/contribute/write-export.js");
+        const out = resolve(ctx.cwd, (ctx.values.out as string | undefined) ?? join(workspace, "exports"));
+        const patchPath = await writeExport(out, new Date(), result.patch, (p) => reportOf(result, p));
+        ctx.stdout(ctx.common.json ? JSON.stringify(reportOf(result, patchPath), null, 2) + "\n" : summary(result, patchPath));
+        return 0;
+      }
+    }
+  },
+};
+
+/** The report (SPEC §10 `contribute`): where things were replaced and with what, never the values. */
+function reportOf(result: Exclude<Contribution, { status: "unsafe" }>, patch: string | null): Record<string, unknown> {
+  const ready = result.status === "ready";
+  return {
+    patch,
+    files: ready ? result.files : [],
+    replacements: ready ? result.replacements.map(({ file, line, kind, placeholder }) => ({ file, line, kind, placeholder })) : [],
+    skipped: result.skipped,
+    // Counted, not named: a customer's file names (registries/acme.yaml) are theirs too.
+    not_contributable: result.notContributable,
+    base: result.range.base,
+    head: result.range.head,
+  };
+}
+
+const publicFinding = ({ file, line, column, kind, rule, placeholder }: { file: string; line: number; column: number; kind: string; rule: string; placeholder: string }) => ({
+  file,
+  line,
+  column,
+  kind,
+  rule,
+  placeholder,
+});
+
+function summary(result: Extract<Contribution, { status: "ready" }>, patchPath: string): string {
+  const byKind = new Map<string, number>();
+  for (const r of result.replacements) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+  const kinds = [...byKind].map(([kind, n]) => `${n} ${kind}`).join(", ");
+  const n = result.replacements.length;
+  const lines = [
+    `wrote ${patchPath}`,
+    `  ${result.files.length} file${result.files.length === 1 ? "" : "s"}, ${n} replacement${n === 1 ? "" : "s"}${kinds ? ` (${kinds})` : ""}`,
+    `  report: ${patchPath.replace(/\.patch$/, ".json")}`,
+    ...result.skipped.map((s) => `  skipped ${s.file}: ${s.reason}`),
+    "Read the patch before you send it: placeholders stand where values were, and a name or",
+    "detail the scanner cannot know about may still be there.",
+  ];
+  return lines.join("\n") + "\n";
+}

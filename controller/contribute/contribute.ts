@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { GitSource } from "../source/git-source.js";
+import { buildPatch, type PatchFile } from "./build-patch.js";
+import { frameworkPath, isContributable } from "./contributable-paths.js";
+import type { Finding } from "./finding.js";
+import { readIdentity } from "./identity.js";
+import { findRemaining } from "./rescan.js";
+import { revisionRange, changedPaths, type RevisionRange } from "./revision-range.js";
+import { PlaceholderAllocator, type Replacement, sanitizeText, scanUpstream } from "./sanitize.js";
+import { scannerFor } from "./scan-text.js";
+
+/** Larger files are not framework material (and are not read into memory). */
+export const maxFileBytes = 1024 * 1024;
+
+export interface Skipped {
+  file: string;
+  reason: string;
+}
+
+/** What `nexaas contribute` would send: the pieces of the report, all without values. */
+export type Contribution =
+  | { status: "nothing"; range: RevisionRange; skipped: Skipped[]; notContributable: number }
+  | { status: "unsafe"; range: RevisionRange; remaining: Finding[] }
+  | {
+      status: "ready";
+      range: RevisionRange;
+      patch: string;
+      files: string[];
+      replacements: (Replacement & { file: string })[];
+      skipped: Skipped[];
+      notContributable: number;
+    };
+
+export interface ContributeOptions {
+  /** The base revision (default: the repository's root commit). */
+  base?: string;
+  /** The product's framework/ folder: each file's pre-image, as the upstream repository holds it. */
+  frameworkDir: string;
+}
+
+/**
+ * Reads the contributable changes between base and HEAD from git objects (never the
+ * working tree), sanitizes them with the upstream rules and scans the result again.
+ * Writes nothing: the caller writes the patch only when the status is "ready".
+ */
+export async function prepareContribution(dir: string, options: ContributeOptions): Promise<Contribution> {
+  const range = await revisionRange(dir, options.base);
+  const changed = await changedPaths(dir, range);
+  const wanted = changed.filter((c) => isContributable(c.path));
+  const notContributable = changed.length - wanted.length;
+  const skipped: Skipped[] = [];
+  const headTree = GitSource.revision(dir, range.head);
+  const types = new Map((await headTree.list()).map((e) => [e.path, e.type]));
+  const present: string[] = [];
+  for (const c of wanted) {
+    if (c.deleted) skipped.push({ file: frameworkPath(c.path), reason: "deleted: contribute offers additions and changes, not deletions" });
+    else if (types.get(c.path) === "symlink") skipped.push({ file: frameworkPath(c.path), reason: "a symbolic link" });
+    else present.push(c.path);
+  }
+  const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
+  const scanner = scannerFor(await readIdentity(headTree), { upstream: true });
+  const allocator = new PlaceholderAllocator();
+  const outgoing: PatchFile[] = [];
+  const replacements: (Replacement & { file: string })[] = [];
+  for (const path of present) {
+    const file = frameworkPath(path);
+    const content = contents.get(path);
+    const reason = unreadable(content);
+    if (reason || !Buffer.isBuffer(content)) {
+      skipped.push({ file, reason: reason ?? "unreadable" });
+      continue;
+    }
+    const text = content.toString("utf8");
+    const sanitized = sanitizeText(text, await scanUpstream(path, text, scanner), allocator);
+    const pre = await readPreImage(options.frameworkDir, path);
+    if (sanitized.text === pre) skipped.push({ file, reason: "once sanitized, the same as the product's copy" });
+    else if (pre === null && sanitized.text === "") skipped.push({ file, reason: "an empty new file" });
+    else {
+      outgoing.push({ path: file, pre, post: sanitized.text });
+      replacements.push(...sanitized.replacements.map((r) => ({ file, ...r })));
+    }
+  }
+  if (outgoing.length === 0) return { status: "nothing", range, skipped, notContributable };
+  const remaining = await findRemaining(
+    outgoing.map((f) => ({ path: f.path, text: f.post })),
+    scanner,
+  );
+  if (remaining.length > 0) return { status: "unsafe", range, remaining };
+  return { status: "ready", range, patch: buildPatch(outgoing), files: outgoing.map((f) => f.path), replacements, skipped, notContributable };
+}
+
+function unreadable(content: Buffer | number | undefined): string | undefined {
+  if (content === undefined) return "not in the head revision";
+  if (typeof content === "number") return `larger than ${maxFileBytes / 1024 / 1024} MiB`;
+  // git's own test for binary content: a NUL byte in the first 8 KiB.
+  if (content.subarray(0, 8192).includes(0)) return "a binary file";
+  return undefined;
+}
+
+/** The product's copy of a workspace path, or null when the framework has none. */
+async function readPreImage(frameworkDir: string, path: string): Promise<string | null> {
+  try {
+    return await readFile(join(frameworkDir, path), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    throw error;
+  }
+}

@@ -1,0 +1,68 @@
+import { type Finding, type FindingKind, secretKinds } from "./finding.js";
+import { ALLOW_MARKER, type Scanner, scanFile } from "./scan-text.js";
+
+/**
+ * Findings of text going upstream. `nexaas:allow` silences a line for the local scan,
+ * but an allowed value is still the customer's: upstream, the marker is blanked out
+ * (with the same length, so offsets stay valid) and the line is scanned like any other.
+ */
+export function scanUpstream(file: string, text: string, scanner: Scanner): Promise<Finding[]> {
+  return scanFile(file, text.replaceAll(ALLOW_MARKER, " ".repeat(ALLOW_MARKER.length)), scanner);
+}
+
+/** One replacement, as the report shows it: where and what kind, never the value. */
+export interface Replacement {
+  line: number;
+  kind: FindingKind;
+  placeholder: string;
+}
+
+/**
+ * Hands out placeholders for one export: the same value gets the same placeholder in
+ * every file, and distinct values of one placeholder get `{{KIND}}`, `{{KIND_2}}`, …
+ * The value → placeholder map lives in memory only: values are never written anywhere.
+ */
+export class PlaceholderAllocator {
+  private readonly byValue = new Map<string, string>();
+  private readonly counts = new Map<string, number>();
+
+  placeholderFor(kind: FindingKind, base: string, value: string): string {
+    // "Globex" and "GLOBEX" are one company; secrets differ when any character does.
+    const key = `${base}\0${secretKinds.has(kind) ? value : value.toLowerCase()}`;
+    const known = this.byValue.get(key);
+    if (known) return known;
+    const n = (this.counts.get(base) ?? 0) + 1;
+    this.counts.set(base, n);
+    const placeholder = n === 1 ? base : base.replace(/\}\}$/, `_${n}}}`);
+    this.byValue.set(key, placeholder);
+    return placeholder;
+  }
+}
+
+/**
+ * Replaces each finding's span (offsets into `text`, sorted, non-overlapping) with its
+ * placeholder. Built left to right so each replacement's line is its line in the result:
+ * a multi-line value (a PEM block) shortens the text below it.
+ */
+export function sanitizeText(text: string, findings: readonly Finding[], allocator: PlaceholderAllocator): { text: string; replacements: Replacement[] } {
+  let out = "";
+  let at = 0;
+  let line = 1;
+  const replacements: Replacement[] = [];
+  for (const f of findings) {
+    const before = text.slice(at, f.start);
+    out += before;
+    line += countNewlines(before);
+    const placeholder = allocator.placeholderFor(f.kind, f.placeholder, text.slice(f.start, f.end));
+    out += placeholder;
+    replacements.push({ line, kind: f.kind, placeholder });
+    at = f.end;
+  }
+  return { text: out + text.slice(at), replacements };
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { buildPatch } from "../../controller/contribute/build-patch.js";
+import { isContributable } from "../../controller/contribute/contributable-paths.js";
+import { findRemaining } from "../../controller/contribute/rescan.js";
+import { PlaceholderAllocator, sanitizeText, scanUpstream } from "../../controller/contribute/sanitize.js";
+import { scannerFor } from "../../controller/contribute/scan-text.js";
+
+const identity = { company_names: ["Globex"], domains: ["globex.example.org"], people: [] };
+const scanner = scannerFor(identity, { upstream: true });
+
+describe("contributable paths", () => {
+  it("allows the framework folders only, and never secrets files or databases in them", () => {
+    for (const p of ["agents/a/prompt.md", "skills/s.md", "skills/s/SKILL.md", "mcp-servers/m.yaml", "flows/f.yaml", "playbooks/p.md"]) expect(isContributable(p), p).toBe(true);
+    for (const p of [".env", ".env.local", "nexaas.yaml", "data/x.db", "exports/a.patch", "registries/r.yaml", "events/e.yaml", "memory/checks.yaml", "scripts/run.sh", "agents", "agents/a/.env", "skills/cache.sqlite3", "agents/a/state.db", "README.md"]) {
+      expect(isContributable(p), p).toBe(false);
+    }
+  });
+});
+
+describe("sanitizeText", () => {
+  it("numbers distinct values per placeholder and reports lines of the result", async () => {
+    const text = "Globex and Initech\nGLOBEX again\n";
+    const findings = await scanUpstream("a.md", text, scannerFor({ ...identity, company_names: ["Globex", "Initech"] }, { upstream: true }));
+    const out = sanitizeText(text, findings, new PlaceholderAllocator());
+    expect(out.text).toBe("{{COMPANY_NAME}} and {{COMPANY_NAME_2}}\n{{COMPANY_NAME}} again\n");
+    expect(out.replacements).toEqual([
+      { line: 1, kind: "company_name", placeholder: "{{COMPANY_NAME}}" },
+      { line: 1, kind: "company_name", placeholder: "{{COMPANY_NAME_2}}" },
+      { line: 2, kind: "company_name", placeholder: "{{COMPANY_NAME}}" },
+    ]);
+  });
+
+  it("counts lines after a multi-line value as they are in the result", () => {
+    const text = "a\nKEY1\nKEY2\nKEY3\nGlobex\n";
+    const findings = [
+      { file: "x", line: 2, column: 1, kind: "private_key", rule: "r", placeholder: "{{PRIVATE_KEY}}", start: 2, end: 16, masked: "" },
+      { file: "x", line: 5, column: 1, kind: "company_name", rule: "r", placeholder: "{{COMPANY_NAME}}", start: 17, end: 23, masked: "" },
+    ] as const;
+    const out = sanitizeText(text, findings, new PlaceholderAllocator());
+    expect(out.text).toBe("a\n{{PRIVATE_KEY}}\n{{COMPANY_NAME}}\n");
+    expect(out.replacements.map((r) => r.line)).toEqual([2, 3]);
+  });
+
+  it("does not let nexaas:allow keep a value out of the upstream scan", async () => {
+    const findings = await scanUpstream("a.md", "Globex is fine here # nexaas:allow\n", scanner);
+    expect(findings.map((f) => f.kind)).toEqual(["company_name"]);
+  });
+});
+
+describe("findRemaining", () => {
+  it("reports what a stricter scanner still finds in sanitized text, and in file names (line 0)", async () => {
+    const first = scannerFor({ company_names: [], domains: [], people: [] }, { upstream: true });
+    const text = "Welcome to Hooli support.\n";
+    const sanitized = sanitizeText(text, await scanUpstream("a.md", text, first), new PlaceholderAllocator()).text;
+    expect(await findRemaining([{ path: "framework/skills/a.md", text: sanitized }], first)).toEqual([]);
+    const stricter = scannerFor({ company_names: ["Hooli"], domains: [], people: [] }, { upstream: true });
+    const remaining = await findRemaining(
+      [
+        { path: "framework/skills/a.md", text: sanitized },
+        { path: "framework/skills/hooli/SKILL.md", text: "# Fine\n" },
+      ],
+      stricter,
+    );
+    expect(remaining.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind} ${f.rule}`)).toEqual([
+      "framework/skills/a.md:1:12 company_name identity-company",
+      "framework/skills/hooli/SKILL.md:0:18 company_name identity-company",
+    ]);
+  });
+});
+
+describe("buildPatch", () => {
+  it("writes git headers for new and changed files, and marks a missing final newline", () => {
+    const patch = buildPatch([
+      { path: "framework/skills/n.md", pre: null, post: "# N\nno newline" },
+      { path: "framework/skills/m.md", pre: "a\nb\n", post: "a\nc\n" },
+    ]);
+    expect(patch).toBe(
+      [
+        "diff --git a/framework/skills/n.md b/framework/skills/n.md",
+        "new file mode 100644",
+        "--- /dev/null",
+        "+++ b/framework/skills/n.md",
+        "@@ -0,0 +1,2 @@",
+        "+# N",
+        "+no newline",
+        "\\ No newline at end of file",
+        "diff --git a/framework/skills/m.md b/framework/skills/m.md",
+        "--- a/framework/skills/m.md",
+        "+++ b/framework/skills/m.md",
+        "@@ -1,2 +1,2 @@",
+        " a",
+        "-b",
+        "+c",
+        "",
+      ].join("\n"),
+    );
+  });
+});
