@@ -1,53 +1,11 @@
-import { cpSync, existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
-import { cli, git, gitIdentity, isolateGit, tempDir } from "../cli/helpers.js";
-import { gitWorkspace } from "../support/git-workspace.js";
-import { baseWorkspace } from "../support/tree.js";
+import { cli, git, isolateGit } from "../cli/helpers.js";
+import { apiKey, email, exportsOf, leakyPrompt, manifest, productRepo, raw, triage, workspace } from "./contribute-fixtures.js";
 
 beforeAll(() => isolateGit());
-
-// Fake values, assembled at run time so this file holds no literal key or webhook.
-const apiKey = "sk-ant-api03-" + "Qm7vR2xK9pL4wT8zN3bH6jY1cF5dG0sA".repeat(3).slice(0, 90);
-const webhook = "https://hooks.slack.com/services/" + "T04KQ8ZP2LM" + "/" + "B06RX3JW9HN" + "/" + "uV7wX2yZ9aB4cD6eF8gH1iJ3";
-const email = "ops" + "@globex-industries.com";
-const raw = [apiKey, webhook, email, "Globex Industries", "globex-industries.com", "globex-industries"];
-
-const manifest = `name: test-ops
-timezone: Europe/Paris
-defaults:
-  agent: helper
-identity:
-  company_names: [Globex Industries, Initech]
-  domains: [globex-industries.com]
-`;
-
-const leakyPrompt = `You help the Globex Industries operations team.
-Use the key ${apiKey} for the API.
-Status page: https://status.globex-industries.com/incidents
-Escalate to ${email} and post to ${webhook}
-Globex Industries again, and Initech too.
-`;
-
-const triage = readFileSync(join(packageRoot, "framework/agents/triage/prompt.md"), "utf8");
-
-function workspace() {
-  return gitWorkspace({ ...baseWorkspace, "nexaas.yaml": manifest, "agents/triage/prompt.md": triage });
-}
-
-/** A fresh copy of the product repository: its framework/ folder, committed. */
-function productRepo(): string {
-  const dir = tempDir("nexaas-product-");
-  git(dir, "init", "-q", "-b", "main");
-  gitIdentity(dir);
-  cpSync(join(packageRoot, "framework"), join(dir, "framework"), { recursive: true });
-  git(dir, "add", "-A");
-  git(dir, "commit", "-qm", "product");
-  return dir;
-}
-
-const exportsOf = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
 
 describe("nexaas contribute", () => {
   it("writes a sanitized patch that git apply accepts on the product repository", async () => {
@@ -138,84 +96,20 @@ describe("nexaas contribute", () => {
       "skills/blob.md": "a\0b",
       "agents/triage/config.yaml": readFileSync(join(packageRoot, "framework/agents/triage/config.yaml"), "utf8"),
       "skills/new.md": "# New\nA new skill.\n",
+      "playbooks/huge.md": "x".repeat(1024 * 1024 + 1),
     });
     const r = await cli(["contribute", "--json"], ws.dir);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { files: string[]; skipped: { file: string; reason: string }[] };
     expect(report.files).toEqual(["framework/skills/new.md"]);
-    expect(report.skipped.map((s) => s.file).sort()).toEqual(["framework/agents/helper/prompt.md", "framework/agents/triage/config.yaml", "framework/skills/blob.md"]);
+    expect(report.skipped.map((s) => s.file).sort()).toEqual([
+      "framework/agents/helper/prompt.md",
+      "framework/agents/triage/config.yaml",
+      "framework/playbooks/huge.md",
+      "framework/skills/blob.md",
+    ]);
+    expect(report.skipped.find((s) => s.file.endsWith("huge.md"))?.reason).toMatch(/larger than 1 MiB/);
     expect(report.skipped.find((s) => s.file.endsWith("blob.md"))?.reason).toMatch(/binary/);
     expect(report.skipped.find((s) => s.file.endsWith("prompt.md"))?.reason).toMatch(/deleted/);
-  });
-
-  it("--base REV compares with that revision; --out DIR is honoured", async () => {
-    const ws = workspace();
-    ws.commit({ "skills/first.md": "# First\nOne.\n" });
-    const middle = ws.commit({ "skills/second.md": "# Second\nTwo.\n" });
-    ws.commit({ "skills/third.md": "# Third\nThree.\n" });
-    const out = join(tempDir(), "out", "deeper");
-    const r = await cli(["contribute", "--base", middle, "--out", out, "--json"], ws.dir);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { patch: string; files: string[]; base: string };
-    expect(report.files).toEqual(["framework/skills/third.md"]);
-    expect(report.base).toBe(middle);
-    expect(report.patch.startsWith(out)).toBe(true);
-    expect(exportsOf(out)).toHaveLength(2);
-    expect(existsSync(join(ws.dir, "exports"))).toBe(false);
-    // A second export in the same second gets a new name, never the old one.
-    const again = JSON.parse((await cli(["contribute", "--base", middle, "--out", out, "--json"], ws.dir)).stdout) as { patch: string };
-    expect(again.patch).not.toBe(report.patch);
-    expect(exportsOf(out)).toHaveLength(4);
-  });
-
-  it("with nothing to contribute, exits 0 and writes nothing", async () => {
-    const ws = workspace();
-    ws.commit({ "events/e.yaml": "agent: helper\n" });
-    const r = await cli(["contribute"], ws.dir);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(/^nothing to contribute between [0-9a-f]{12} and [0-9a-f]{12}\n$/);
-    expect(existsSync(join(ws.dir, "exports"))).toBe(false);
-  });
-
-  it("fails clearly on a bad --base and outside a git repository", async () => {
-    const ws = workspace();
-    const bad = await cli(["contribute", "--base", "no-such-ref"], ws.dir);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("unknown revision no-such-ref");
-    const plain = tempDir();
-    const none = await cli(["contribute"], plain);
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain("not inside a git repository");
-    expect(exportsOf(join(plain, "exports"))).toEqual([]);
-  });
-
-  it("writes no patch when something is still found after sanitizing: a file's name", async () => {
-    const ws = workspace();
-    ws.commit({ "skills/globex-industries-onboarding.md": "# Onboarding\nWelcome aboard.\n" });
-    const r = await cli(["contribute"], ws.dir);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^framework\/skills\/globex-industries-onboarding\.md:0:\d+ company_name identity-company$/m);
-    expect(r.stderr).toContain("no patch written");
-    expect(r.stdout).toBe("");
-    expect(exportsOf(join(ws.dir, "exports"))).toEqual([]);
-  });
-
-  it("works on a workspace in a subfolder of a larger repository", async () => {
-    const repo = tempDir();
-    git(repo, "init", "-q", "-b", "main");
-    gitIdentity(repo);
-    cpSync(join(packageRoot, "framework"), join(repo, "unrelated"), { recursive: true });
-    git(repo, "add", "-A");
-    git(repo, "commit", "-qm", "before the workspace");
-    const ws = join(repo, "ops");
-    cpSync(join(packageRoot, "workspace.example"), ws, { recursive: true });
-    git(repo, "add", "-A");
-    git(repo, "commit", "-qm", "workspace");
-    const r = await cli(["contribute", "--json", "--base", "HEAD~1"], ws);
-    expect(r.stderr).toBe("");
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { files: string[] };
-    expect(report.files.length).toBeGreaterThan(0);
-    expect(report.files.every((f) => f.startsWith("framework/") && !f.startsWith("framework/ops/"))).toBe(true);
   });
 });

@@ -1,0 +1,91 @@
+import { cpSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../controller/package-root.js";
+import { cli, git, gitIdentity, isolateGit, tempDir } from "../cli/helpers.js";
+import { exportsOf, workspace } from "./contribute-fixtures.js";
+
+beforeAll(() => isolateGit());
+
+describe("nexaas contribute: revisions, output and failures", () => {
+  it("--base REV compares with that revision; --out DIR is honoured", async () => {
+    const ws = workspace();
+    ws.commit({ "skills/first.md": "# First\nOne.\n" });
+    const middle = ws.commit({ "skills/second.md": "# Second\nTwo.\n" });
+    ws.commit({ "skills/third.md": "# Third\nThree.\n" });
+    const out = join(tempDir(), "out", "deeper");
+    const r = await cli(["contribute", "--base", middle, "--out", out, "--json"], ws.dir);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { patch: string; files: string[]; base: string };
+    expect(report.files).toEqual(["framework/skills/third.md"]);
+    expect(report.base).toBe(middle);
+    expect(report.patch.startsWith(out)).toBe(true);
+    expect(exportsOf(out)).toHaveLength(2);
+    expect(existsSync(join(ws.dir, "exports"))).toBe(false);
+    // A second export in the same second gets a new name, never the old one.
+    const again = JSON.parse((await cli(["contribute", "--base", middle, "--out", out, "--json"], ws.dir)).stdout) as { patch: string };
+    expect(again.patch).not.toBe(report.patch);
+    expect(exportsOf(out)).toHaveLength(4);
+  });
+
+  it("with nothing to contribute, exits 0 and writes nothing", async () => {
+    const ws = workspace();
+    ws.commit({ "events/e.yaml": "agent: helper\n" });
+    const r = await cli(["contribute"], ws.dir);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^nothing to contribute between [0-9a-f]{12} and [0-9a-f]{12}\n$/);
+    expect(existsSync(join(ws.dir, "exports"))).toBe(false);
+  });
+
+  it("fails clearly on a bad --base and outside a git repository", async () => {
+    const ws = workspace();
+    const bad = await cli(["contribute", "--base", "no-such-ref"], ws.dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("unknown revision no-such-ref");
+    const plain = tempDir();
+    const none = await cli(["contribute"], plain);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("not inside a git repository");
+    expect(exportsOf(join(plain, "exports"))).toEqual([]);
+  });
+
+  it("writes no patch when something is still found after sanitizing: a file's name", async () => {
+    const ws = workspace();
+    ws.commit({ "skills/globex-industries-onboarding.md": "# Onboarding\nWelcome aboard.\n" });
+    const r = await cli(["contribute"], ws.dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^framework\/skills\/globex-industries-onboarding\.md:0:\d+ company_name identity-company$/m);
+    expect(r.stderr).toContain("no patch written");
+    expect(r.stdout).toBe("");
+    expect(exportsOf(join(ws.dir, "exports"))).toEqual([]);
+    const json = await cli(["contribute", "--json"], ws.dir);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ patch: null, files: [], findings: [{ kind: "company_name", line: 0 }] });
+  });
+
+  it("explains itself in --help and is listed in nexaas --help", async () => {
+    const help = await cli(["contribute", "--help"], tempDir());
+    expect(help.code).toBe(0);
+    for (const s of ["--base REV", "not recorded yet", "registries/", "{{COMPANY_NAME_2}}", "no patch is written", "Exit codes: 0"]) expect(help.stdout).toContain(s);
+    expect((await cli(["--help"], tempDir())).stdout).toMatch(/^ {2}contribute +write a sanitized patch/m);
+  });
+
+  it("works on a workspace in a subfolder of a larger repository", async () => {
+    const repo = tempDir();
+    git(repo, "init", "-q", "-b", "main");
+    gitIdentity(repo);
+    cpSync(join(packageRoot, "framework"), join(repo, "unrelated"), { recursive: true });
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "before the workspace");
+    const ws = join(repo, "ops");
+    cpSync(join(packageRoot, "workspace.example"), ws, { recursive: true });
+    git(repo, "add", "-A");
+    git(repo, "commit", "-qm", "workspace");
+    const r = await cli(["contribute", "--json", "--base", "HEAD~1"], ws);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { files: string[] };
+    expect(report.files.length).toBeGreaterThan(0);
+    expect(report.files.every((f) => f.startsWith("framework/") && !f.startsWith("framework/ops/"))).toBe(true);
+  });
+});
