@@ -91,10 +91,22 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "openai-api-key", kind: "api_key", pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, accept: (v) => real(v) && /\d/.test(v) },
   { rule: "github-token", kind: "api_key", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g, accept: real },
   { rule: "gitlab-token", kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g, accept: real },
-  { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-[A-Za-z0-9-]{10,}/g, accept: real },
+  // Slack tokens carry numeric team/user ids: "xoxb-12345-abcd234" and "xoxb-my-bot-token" are prose.
+  { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-\d{6,}-[A-Za-z0-9-]{8,}/g, accept: real },
   { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, accept: real },
   { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g, accept: real },
-  { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{20,}/g, accept: real },
+  { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,}/g, accept: real },
+  // Formats secretlint's preset does not cover (after gitleaks' rule list).
+  { rule: "azure-ad-client-secret", kind: "api_key", pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, accept: real },
+  { rule: "huggingface-org-token", kind: "api_key", pattern: /\bapi_org_[A-Za-z]{34}\b/g, accept: real },
+  { rule: "sonar-token", kind: "api_key", pattern: /\bsq[pua]_[A-Za-z0-9]{40}\b/g },
+  { rule: "sourcegraph-token", kind: "api_key", pattern: /\bsgp_(?:local_|[A-Fa-f0-9]{16}_)?[A-Fa-f0-9]{40}\b/g },
+  { rule: "square-token", kind: "api_key", pattern: /\bsq0(?:atp|csp)-[A-Za-z0-9_-]{22,}/g },
+  { rule: "facebook-access-token", kind: "api_key", pattern: /\bEAA[A-Za-z0-9]{90,}/g },
+  { rule: "sentry-token", kind: "api_key", pattern: /\b(?:sntrys_eyJ[A-Za-z0-9+/=_]{40,}|sntryu_[a-f0-9]{64})/g },
+  { rule: "intra42-client-secret", kind: "api_key", pattern: /\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b/g },
+  { rule: "heroku-api-key", kind: "api_key", pattern: /\bHRKU-AA[A-Za-z0-9_-]{58}/g },
+  { rule: "flyio-token", kind: "api_key", pattern: /\b(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|\bfo1_[A-Za-z0-9_-]{43}/g },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
   { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
   // The whole PEM block when its END line is there (at most 64 KiB on), else the header alone.
@@ -103,10 +115,12 @@ export const builtinDetectors: readonly Detector[] = [
     kind: "private_key",
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=:,\s\\-]{0,65536}?-----END \1-----)?/g,
     multiline: true,
+    // A block whose body holds too little key material is a sample ("...\nanything\n...").
+    accept: (v) => !v.includes("-----END") || (v.replace(/-----[A-Z ]+-----/g, "").match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
   },
   { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.
-  { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
+  { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
   { rule: "discord-webhook", kind: "webhook_url", pattern: /https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]+/g },
   { rule: "teams-webhook", kind: "webhook_url", pattern: new RegExp(`https://[A-Za-z0-9-]+\\.(?:webhook\\.office\\.com|logic\\.azure\\.com)/${urlEnd}`, "g") },
   { rule: "zapier-webhook", kind: "webhook_url", pattern: new RegExp(`https://hooks\\.zapier\\.com/hooks/catch/${urlEnd}`, "g"), accept: (v) => /\d/.test(v) },
@@ -136,6 +150,23 @@ export const builtinDetectors: readonly Detector[] = [
     accept: (v) => !isStandIn(v),
   },
   { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real },
+  {
+    // The other schemes of an Authorization header: Basic (base64 user:password), Token, Api-Token.
+    rule: "authorization-header",
+    kind: "bearer_token",
+    pattern: /\bAuthorization["']?\s*[:=]\s*["']?(?:Basic|Token|Api-Token)\s+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
+    group: 1,
+    accept: real,
+  },
+  {
+    // curl -u user:password / --user user:password: the password only.
+    rule: "curl-user-password",
+    kind: "password",
+    pattern: /(?:^|\s)(?:-u|--user)\s+["']?[^\s"':]*["']?:["']?([^\s"']{6,})/dg,
+    group: 1,
+    // Not "$PASS", "<password>", "[PASSWORD]" or a bare word such as "password".
+    accept: (v) => !isStandIn(v) && !/^[$<[{]/.test(v) && !/^[A-Za-z]+[>\]]?$/.test(v),
+  },
   {
     // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
     rule: "generic-api-key",

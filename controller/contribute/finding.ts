@@ -8,6 +8,7 @@ export type FindingKind =
   | "jwt"
   | "bearer_token"
   | "password_in_url"
+  | "password"
   | "connection_string"
   | "company_name"
   | "domain"
@@ -45,6 +46,7 @@ export const placeholders: Record<FindingKind, string> = {
   bearer_token: "{{API_KEY}}",
   private_key: "{{PRIVATE_KEY}}",
   password_in_url: "{{PASSWORD}}",
+  password: "{{PASSWORD}}",
   connection_string: "{{PASSWORD}}",
   company_name: "{{COMPANY_NAME}}",
   domain: "{{DOMAIN}}",
@@ -55,7 +57,7 @@ export const placeholders: Record<FindingKind, string> = {
   path: "{{PATH}}",
 };
 
-export const secretKinds: ReadonlySet<FindingKind> = new Set(["api_key", "private_key", "jwt", "bearer_token", "password_in_url", "connection_string"]);
+export const secretKinds: ReadonlySet<FindingKind> = new Set(["api_key", "private_key", "jwt", "bearer_token", "password_in_url", "password", "connection_string"]);
 
 /**
  * What must never be committed to a workspace: the secrets, and webhook URLs, whose

@@ -1,6 +1,6 @@
 import type { lintSource as LintSourceFn } from "@secretlint/core";
 import type { SecretLintCoreConfig } from "@secretlint/types";
-import type { RawMatch } from "./detectors.js";
+import { type RawMatch, looksFake } from "./detectors.js";
 import type { FindingKind } from "./finding.js";
 
 /**
@@ -39,10 +39,13 @@ export async function secretlintMatches(file: string, text: string): Promise<Raw
     source: { filePath: file, content: text, contentType: "text" },
     options: { config, maskSecrets: true, noPhysicFilePath: true },
   });
-  return result.messages.map((m) => {
+  const out: RawMatch[] = [];
+  for (const m of result.messages) {
     const name = m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "");
     let [start, end] = m.range;
     let kind = kindByRule[name] ?? "api_key";
+    // "ghp_xxxx…", "glc_1111…": documentation fillers, which our own rules pass over too.
+    if (kind === "api_key" && looksFake(text.slice(start, end))) continue;
     // A Slack webhook URL is a webhook URL to us, whichever rule found it.
     if (text.startsWith("https://hooks.slack.com/", start)) kind = "webhook_url";
     if (kind === "password_in_url") {
@@ -50,6 +53,7 @@ export async function secretlintMatches(file: string, text: string): Promise<Raw
       // The URL's last "@" ends the userinfo, so a password holding "@" stays whole.
       if (password) [start, end] = [start + password[0], start + password[1]];
     }
-    return { kind, rule: `secretlint/${name}`, start, end };
-  });
+    out.push({ kind, rule: `secretlint/${name}`, start, end });
+  }
+  return out;
 }

@@ -57,6 +57,15 @@ describe("secret detectors", () => {
     expect(scanText("f", conn).map((f) => [f.kind, conn.slice(f.start, f.end)])).toEqual([["connection_string", "Qw3rty!98765"]]);
   });
 
+  it("finds the formats secretlint's preset lacks, and credentials in curl and Authorization headers", () => {
+    expect(kinds(`client_secret: ${"Qt8"}8Q~9C-_Ij~RouHVpD2Tuf3oHWGh.DQ3kcjbAn`)).toEqual(["api_key/azure-ad-client-secret"]);
+    expect(kinds(`SONAR_TOKEN=${"squ_"}${body}${body}`.slice(0, 56))).toEqual(["api_key/sonar-token"]);
+    expect(values(`curl --user 'api:d2LkV78zLx!t' https://api.mailgun.net`)).toEqual(["d2LkV78zLx!t"]);
+    expect(kinds(`curl -u "$USER:$PASS" https://x; curl --user neo4j:[PASSWORD] http://h; curl -u "username:password"`)).toEqual([]);
+    expect(values(`curl -H 'Authorization: Basic ${"djJlNEpYa0NJUHZ5a2FWT0VRXzRq"}' https://x`)).toEqual(["djJlNEpYa0NJUHZ5a2FWT0VRXzRq"]);
+    expect(kinds(`xoxb-12345-abcd234 and xoxb-xoxb-my-bot-token`)).toEqual([]);
+  });
+
   it("generic rule: a secret-ish key with a high-entropy value", () => {
     expect(values(`api_key = "q8Zr4mT1vX9cK2pW7nB3"`)).toEqual(["q8Zr4mT1vX9cK2pW7nB3"]);
     expect(values(`CLIENT_SECRET: 9fK2mQ7xL1pZ8rT4`)).toEqual(["9fK2mQ7xL1pZ8rT4"]);
@@ -79,6 +88,10 @@ describe("private key blocks", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ line: 3, column: 3, kind: "private_key" });
     expect(text.slice(found[0]?.start, found[0]?.end)).toBe(pem.join("\n  "));
+  });
+
+  it("a block with no key material in it is a sample, not a finding", () => {
+    expect(scanText("k", "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----\n")).toEqual([]);
   });
 
   it("without its END line, the header alone is the finding", () => {
@@ -106,6 +119,10 @@ describe("secretlint's recommended preset", () => {
       ["password-in-url", "Qm7xR2pL9vK4"],
       ["anthropic-api-key", fake.anthropic],
     ]);
+  });
+
+  it("passes over documentation fillers, as our own rules do", async () => {
+    expect(await scanFile("f", `token: ghp_${"x".repeat(36)}\nkey: glc_${"1".repeat(42)}=\n`, scannerFor())).toEqual([]);
   });
 
   it("honours nexaas:allow and placeholders on its findings too", async () => {
