@@ -5,6 +5,9 @@ export interface PatchFile {
   path: string;
   pre: string | null;
   post: string;
+  /** git modes ("100644" or "100755"): a skill's script keeps its executable bit. */
+  preMode?: string;
+  postMode?: string;
 }
 
 /**
@@ -15,8 +18,11 @@ export function buildPatch(files: readonly PatchFile[]): string {
   return files.map(filePatch).join("");
 }
 
-function filePatch({ path, pre, post }: PatchFile): string {
-  const header = pre === null ? `diff --git a/${path} b/${path}\nnew file mode 100644\n` : `diff --git a/${path} b/${path}\n`;
+function filePatch({ path, pre, post, preMode = "100644", postMode = "100644" }: PatchFile): string {
+  let header = `diff --git a/${path} b/${path}\n`;
+  if (pre === null) header += `new file mode ${postMode}\n`;
+  else if (preMode !== postMode) header += `old mode ${preMode}\nnew mode ${postMode}\n`;
   const patch = structuredPatch(pre === null ? "/dev/null" : `a/${path}`, `b/${path}`, pre ?? "", post, undefined, undefined, { context: 3 });
-  return header + formatPatch(patch, FILE_HEADERS_ONLY);
+  // A change of mode alone has no hunks, and git wants no ---/+++ lines then.
+  return patch.hunks.length === 0 ? header : header + formatPatch(patch, FILE_HEADERS_ONLY);
 }

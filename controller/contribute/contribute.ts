@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { GitSource } from "../source/git-source.js";
 import { buildPatch, type PatchFile } from "./build-patch.js";
 import { frameworkPath, isContributable } from "./contributable-paths.js";
 import type { Finding } from "./finding.js";
-import { readIdentity } from "./identity.js";
+import { type Identity, readIdentity } from "./identity.js";
 import { findRemaining } from "./rescan.js";
 import { revisionRange, changedPaths, type RevisionRange } from "./revision-range.js";
 import { PlaceholderAllocator, type Replacement, sanitizeText, scanUpstream } from "./sanitize.js";
@@ -51,15 +51,16 @@ export async function prepareContribution(dir: string, options: ContributeOption
   const notContributable = changed.length - wanted.length;
   const skipped: Skipped[] = [];
   const headTree = GitSource.revision(dir, range.head);
-  const types = new Map((await headTree.list()).map((e) => [e.path, e.type]));
-  const present: string[] = [];
+  const modes = new Map<string, string>();
   for (const c of wanted) {
     if (c.deleted) skipped.push({ file: frameworkPath(c.path), reason: "deleted: contribute offers additions and changes, not deletions" });
-    else if (types.get(c.path) === "symlink") skipped.push({ file: frameworkPath(c.path), reason: "a symbolic link" });
-    else present.push(c.path);
+    else if (c.mode === "120000") skipped.push({ file: frameworkPath(c.path), reason: "a symbolic link" });
+    else if (c.mode !== "100644" && c.mode !== "100755") skipped.push({ file: frameworkPath(c.path), reason: "not a regular file" });
+    else modes.set(c.path, c.mode);
   }
+  const present = [...modes.keys()];
   const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
-  const scanner = scannerFor(await readIdentity(headTree), { upstream: true });
+  const scanner = scannerFor(await identityOf(headTree, GitSource.revision(dir, range.base)), { upstream: true });
   const allocator = new PlaceholderAllocator();
   const outgoing: PatchFile[] = [];
   const replacements: (Replacement & { file: string })[] = [];
@@ -73,11 +74,12 @@ export async function prepareContribution(dir: string, options: ContributeOption
     }
     const text = content.toString("utf8");
     const sanitized = sanitizeText(text, await scanUpstream(path, text, scanner), allocator);
-    const pre = await readPreImage(options.frameworkDir, path);
-    if (sanitized.text === pre) skipped.push({ file, reason: "once sanitized, the same as the product's copy" });
+    const { pre, preMode } = await readPreImage(options.frameworkDir, path);
+    const postMode = modes.get(path) ?? "100644";
+    if (sanitized.text === pre && preMode === postMode) skipped.push({ file, reason: "once sanitized, the same as the product's copy" });
     else if (pre === null && sanitized.text === "") skipped.push({ file, reason: "an empty new file" });
     else {
-      outgoing.push({ path: file, pre, post: sanitized.text });
+      outgoing.push({ path: file, pre, post: sanitized.text, preMode, postMode });
       replacements.push(...sanitized.replacements.map((r) => ({ file, ...r })));
     }
   }
@@ -90,6 +92,13 @@ export async function prepareContribution(dir: string, options: ContributeOption
   return { status: "ready", range, patch: buildPatch(outgoing), files: outgoing.map((f) => f.path), replacements, skipped, notContributable };
 }
 
+/** A name dropped from nexaas.yaml since base is still the customer's: both revisions' identities count. */
+async function identityOf(head: GitSource, base: GitSource): Promise<Identity> {
+  const [a, b] = await Promise.all([readIdentity(head), readIdentity(base)]);
+  const both = (key: keyof Identity): string[] => [...new Set([...a[key], ...b[key]])];
+  return { company_names: both("company_names"), domains: both("domains"), people: both("people") };
+}
+
 function unreadable(content: Buffer | number | undefined): string | undefined {
   if (content === undefined) return "not in the head revision";
   if (typeof content === "number") return `larger than ${maxFileBytes / 1024 / 1024} MiB`;
@@ -98,12 +107,16 @@ function unreadable(content: Buffer | number | undefined): string | undefined {
   return undefined;
 }
 
-/** The product's copy of a workspace path, or null when the framework has none. */
-async function readPreImage(frameworkDir: string, path: string): Promise<string | null> {
+/** The product's copy of a workspace path and its git mode, or null when the framework has none. */
+async function readPreImage(frameworkDir: string, path: string): Promise<{ pre: string | null; preMode?: string }> {
+  const full = join(frameworkDir, path);
   try {
-    return await readFile(join(frameworkDir, path), "utf8");
+    const [pre, stats] = await Promise.all([readFile(full, "utf8"), stat(full)]);
+    // git records only the owner's executable bit.
+    return { pre, preMode: stats.mode & 0o100 ? "100755" : "100644" };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return null;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return { pre: null };
     throw error;
   }
 }

@@ -38,17 +38,20 @@ async function rootCommit(dir: string, head: string): Promise<string> {
 export interface ChangedPath {
   path: string;
   deleted: boolean;
+  /** Its git mode at head ("100644", "100755", "120000" for a symlink), when not deleted. */
+  mode: string;
 }
 
 /** Paths under the workspace folder that differ between base and head; a rename counts as a deletion and an addition. */
 export async function changedPaths(dir: string, range: RevisionRange): Promise<ChangedPath[]> {
-  const out = await git(dir, ["diff", "--name-status", "-z", "--no-renames", "--no-ext-diff", "--relative", range.base, range.head, "--"]);
+  // --raw -z: ":<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0" per path.
+  const out = await git(dir, ["diff", "--raw", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff", "--relative", range.base, range.head, "--"]);
   const fields = out.toString().split("\0");
   const changed: ChangedPath[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) {
-    const status = fields[i] ?? "";
+    const [, mode = "", , , status = ""] = (fields[i] ?? "").split(" ");
     const path = fields[i + 1] ?? "";
-    if (path !== "") changed.push({ path, deleted: status.startsWith("D") });
+    if (path !== "") changed.push({ path, deleted: status.startsWith("D"), mode });
   }
   return changed;
 }

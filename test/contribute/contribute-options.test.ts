@@ -1,9 +1,9 @@
-import { cpSync, existsSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
 import { cli, git, gitIdentity, isolateGit, tempDir } from "../cli/helpers.js";
-import { exportsOf, workspace } from "./contribute-fixtures.js";
+import { exportsOf, productRepo, workspace } from "./contribute-fixtures.js";
 
 beforeAll(() => isolateGit());
 
@@ -87,5 +87,25 @@ describe("nexaas contribute: revisions, output and failures", () => {
     const report = JSON.parse(r.stdout) as { files: string[] };
     expect(report.files.length).toBeGreaterThan(0);
     expect(report.files.every((f) => f.startsWith("framework/") && !f.startsWith("framework/ops/"))).toBe(true);
+  });
+
+  it("keeps a script's executable bit, for a new file and for a mode change alone", async () => {
+    const ws = workspace();
+    const summary = readFileSync(join(packageRoot, "framework/skills/daily-summary.md"), "utf8");
+    ws.commit({ "skills/tool/scripts/run.sh": "#!/bin/sh\necho hi\n", "skills/daily-summary.md": summary });
+    chmodSync(join(ws.dir, "skills/tool/scripts/run.sh"), 0o755);
+    chmodSync(join(ws.dir, "skills/daily-summary.md"), 0o755);
+    git(ws.dir, "add", "-A");
+    git(ws.dir, "commit", "-qm", "executable");
+    const r = await cli(["contribute", "--json"], ws.dir);
+    expect(r.code).toBe(0);
+    const { patch } = JSON.parse(r.stdout) as { patch: string };
+    const text = readFileSync(patch, "utf8");
+    expect(text).toContain("new file mode 100755\n");
+    expect(text).toContain("diff --git a/framework/skills/daily-summary.md b/framework/skills/daily-summary.md\nold mode 100644\nnew mode 100755\n");
+    const product = productRepo();
+    git(product, "apply", patch);
+    expect(statSync(join(product, "framework/skills/tool/scripts/run.sh")).mode & 0o100).toBeTruthy();
+    expect(statSync(join(product, "framework/skills/daily-summary.md")).mode & 0o100).toBeTruthy();
   });
 });

@@ -112,4 +112,12 @@ describe("nexaas contribute", () => {
     expect(report.skipped.find((s) => s.file.endsWith("blob.md"))?.reason).toMatch(/binary/);
     expect(report.skipped.find((s) => s.file.endsWith("prompt.md"))?.reason).toMatch(/deleted/);
   });
+
+  it("still replaces a name that HEAD dropped from identity but base declared", async () => {
+    const ws = workspace();
+    ws.commit({ "nexaas.yaml": manifest.replace(/identity:[\s\S]*$/, ""), "skills/kept.md": "# Kept\nFor Initech.\n" });
+    const r = await cli(["contribute", "--json"], ws.dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync((JSON.parse(r.stdout) as { patch: string }).patch, "utf8")).toContain("+For {{COMPANY_NAME}}.\n");
+  });
 });
