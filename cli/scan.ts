@@ -25,8 +25,8 @@ never printed in full. A line holding "nexaas:allow" is not reported.
   --secrets        report only secrets and webhook URLs: what must never be
                    committed (the pre-commit hook blocks these; identity data
                    may stay in your own workspace, contribute replaces it)
-  --upstream       the stricter rules contribute and validate --framework use:
-                   also any real domain and company-like name
+  --upstream       what contribute would replace: also any real domain and
+                   company-like name, and "nexaas:allow" does not apply
   --format FORMAT  text (default), json ({findings: [...]}) or sarif (SARIF 2.1.0);
                    --json is --format json
 
@@ -67,7 +67,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       source = new DirectorySource(workspace);
     }
     const upstream = ctx.values.upstream === true;
-    const result = await scanSource(source, { paths: only, upstream }).catch((error: unknown) => {
+    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream }).catch((error: unknown) => {
       if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
       throw error;

@@ -7,8 +7,8 @@ import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
 import { findRemaining } from "./rescan.js";
 import { revisionRange, changedPaths, type RevisionRange } from "./revision-range.js";
-import { PlaceholderAllocator, type Replacement, sanitizeText, scanUpstream } from "./sanitize.js";
-import { scannerFor } from "./scan-text.js";
+import { PlaceholderAllocator, type Replacement, sanitizeText, upstreamScanner } from "./sanitize.js";
+import { scanFile } from "./scan-text.js";
 
 /** Larger files are not framework material (and are not read into memory). */
 export const maxFileBytes = 1024 * 1024;
@@ -60,7 +60,7 @@ export async function prepareContribution(dir: string, options: ContributeOption
   }
   const present = [...modes.keys()];
   const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
-  const scanner = scannerFor(await identityOf(headTree, GitSource.revision(dir, range.base)), { upstream: true });
+  const scanner = upstreamScanner(await identityOf(headTree, GitSource.revision(dir, range.base)));
   const allocator = new PlaceholderAllocator();
   const outgoing: PatchFile[] = [];
   const replacements: (Replacement & { file: string })[] = [];
@@ -73,7 +73,7 @@ export async function prepareContribution(dir: string, options: ContributeOption
       continue;
     }
     const text = content.toString("utf8");
-    const sanitized = sanitizeText(text, await scanUpstream(path, text, scanner), allocator);
+    const sanitized = sanitizeText(text, await scanFile(path, text, scanner), allocator);
     const { pre, preMode } = await readPreImage(options.frameworkDir, path);
     const postMode = modes.get(path) ?? "100644";
     if (sanitized.text === pre && preMode === postMode) skipped.push({ file, reason: "once sanitized, the same as the product's copy" });

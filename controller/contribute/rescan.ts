@@ -1,6 +1,5 @@
 import type { Finding } from "./finding.js";
-import { scanUpstream } from "./sanitize.js";
-import type { Scanner } from "./scan-text.js";
+import { type Scanner, scanFile } from "./scan-text.js";
 
 /** A file as it would leave: its path in the product repository and its sanitized text. */
 export interface OutgoingFile {
@@ -16,8 +15,8 @@ export interface OutgoingFile {
 export async function findRemaining(files: readonly OutgoingFile[], scanner: Scanner): Promise<Finding[]> {
   const remaining: Finding[] = [];
   for (const { path, text } of files) {
-    for (const f of await scanUpstream(path, path, scanner)) remaining.push({ ...f, line: 0 });
-    remaining.push(...(await scanUpstream(path, text, scanner)));
+    for (const f of await scanFile(path, path, scanner)) remaining.push({ ...f, line: 0 });
+    remaining.push(...(await scanFile(path, text, scanner)));
   }
   return remaining;
 }

@@ -1,14 +1,12 @@
 import { type Finding, type FindingKind, secretKinds } from "./finding.js";
-import { ALLOW_MARKER, type Scanner, scanFile } from "./scan-text.js";
+import { type Identity } from "./identity.js";
+import { type Scanner, scannerFor } from "./scan-text.js";
 
 /**
- * Findings of text going upstream. `nexaas:allow` silences a line for the local scan,
- * but an allowed value is still the customer's: upstream, the marker is blanked out
- * (with the same length, so offsets stay valid) and the line is scanned like any other.
+ * The scanner for text going upstream: the upstream rules, and `nexaas:allow` ignored
+ * (it silences a false alarm of the local checks; an allowed value is still the customer's).
  */
-export function scanUpstream(file: string, text: string, scanner: Scanner): Promise<Finding[]> {
-  return scanFile(file, text.replaceAll(ALLOW_MARKER, " ".repeat(ALLOW_MARKER.length)), scanner);
-}
+export const upstreamScanner = (identity: Identity): Scanner => scannerFor(identity, { upstream: true, allowMarker: false });
 
 /** One replacement, as the report shows it: where and what kind, never the value. */
 export interface Replacement {

@@ -1,20 +1,16 @@
 import { type FileSource, isIgnoredPath } from "../source/file-source.js";
 import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
-import { scanFile, scannerFor } from "./scan-text.js";
+import { type ScannerOptions, scanFile, scannerFor } from "./scan-text.js";
 
 /** Files larger than this are not scanned (validate already flags oversize files). */
 export const MAX_SCAN_BYTES = 1024 * 1024;
 
-export interface ScanOptions {
+export interface ScanOptions extends ScannerOptions {
   /** Only files equal to or under these workspace-relative paths ("." for all); empty or absent: all. */
   paths?: readonly string[];
   /** Identity to look for; default: the source's own nexaas.yaml `identity`. */
   identity?: Identity;
-  /** Also run secretlint's recommended preset (default true). */
-  secretlint?: boolean;
-  /** The stricter rules for text going upstream (see scannerFor). */
-  upstream?: boolean;
 }
 
 export interface ScanResult {
@@ -35,7 +31,7 @@ const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).include
 /** Scans every text file of a source (never .git, node_modules, data/, exports/ or .env), sorted by file, line, column. */
 export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {
   const identity = options.identity ?? (await readIdentity(source));
-  const scanner = scannerFor(identity, { secretlint: options.secretlint, upstream: options.upstream });
+  const scanner = scannerFor(identity, options);
   const entries = (await source.list()).filter((e) => e.type === "file" && !isIgnoredPath(e.path) && inPaths(e.path, options.paths ?? []));
   const skipped: ScanResult["skipped"] = [];
   const contents = await source.read(

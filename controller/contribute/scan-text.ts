@@ -18,6 +18,8 @@ export function detectorsFor(identity: Identity = emptyIdentity): Detector[] {
 export interface Scanner {
   detectors: readonly Detector[];
   secretlint: boolean;
+  /** Whether a line holding ALLOW_MARKER is passed over. */
+  allowMarker: boolean;
 }
 
 export interface ScannerOptions {
@@ -28,12 +30,17 @@ export interface ScannerOptions {
    * also any real domain and any company-like name, since no identity lists them there.
    */
   upstream?: boolean;
+  /**
+   * Honour `nexaas:allow` (default true). contribute does not: the marker silences a
+   * false alarm of the local checks, but an allowed value is still the customer's.
+   */
+  allowMarker?: boolean;
 }
 
 export function scannerFor(identity: Identity = emptyIdentity, options: ScannerOptions = {}): Scanner {
   const detectors = detectorsFor(identity);
   if (options.upstream) detectors.push(...upstreamDetectors);
-  return { detectors, secretlint: options.secretlint ?? true };
+  return { detectors, secretlint: options.secretlint ?? true, allowMarker: options.allowMarker ?? true };
 }
 
 /**
@@ -42,14 +49,14 @@ export function scannerFor(identity: Identity = emptyIdentity, options: ScannerO
  */
 export function scanText(file: string, text: string, identity: Identity | readonly Detector[] = emptyIdentity): Finding[] {
   const detectors = isDetectorList(identity) ? identity : detectorsFor(identity);
-  return toFindings(file, text, ownMatches(text, detectors), []);
+  return toFindings(file, text, ownMatches(text, detectors), [], true);
 }
 
 /** Findings of one file's text: our detectors, then secretlint's where ours found nothing. */
 export async function scanFile(file: string, text: string, scanner: Scanner): Promise<Finding[]> {
   const own = ownMatches(text, scanner.detectors);
   const extra = scanner.secretlint && text.length > 0 ? await secretlintMatches(file, text) : [];
-  return toFindings(file, text, own, extra);
+  return toFindings(file, text, own, extra, scanner.allowMarker);
 }
 
 const isDetectorList = (v: Identity | readonly Detector[]): v is readonly Detector[] => Array.isArray(v);
@@ -68,16 +75,16 @@ function ownMatches(text: string, detectors: readonly Detector[]): RawMatch[] {
 /**
  * Overlapping spans: among our own matches the longest wins (on a tie, the rule listed
  * first); secretlint's fill in where ours found nothing, since ours are narrower (a
- * password, not the whole URL). A line with ALLOW_MARKER and the `identity` block of the
+ * password, not the whole URL). A line with ALLOW_MARKER (unless the scanner says not) and the `identity` block of the
  * root nexaas.yaml (where the names are declared) are not reported.
  */
-function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch[]): Finding[] {
+function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch[], allowMarker: boolean): Finding[] {
   if (own.length === 0 && extra.length === 0) return [];
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
   const lines = lineStarts.map((s, i) => text.slice(s, (lineStarts[i + 1] ?? text.length + 1) - 1));
   const skip = file === "nexaas.yaml" ? identityBlockLines(lines) : new Set<number>();
-  lines.forEach((line, i) => line.includes(ALLOW_MARKER) && skip.add(i));
+  if (allowMarker) lines.forEach((line, i) => line.includes(ALLOW_MARKER) && skip.add(i));
   const neutral = [...text.matchAll(neutralSpans)].map((m) => [m.index, m.index + m[0].length] as const);
   const usable = (m: RawMatch): boolean => !neutral.some(([s, e]) => m.start >= s && m.end <= e);
   const kept = pickLongest(own.filter(usable), []);

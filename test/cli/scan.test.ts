@@ -96,11 +96,11 @@ describe("nexaas scan", () => {
     expect((JSON.parse(secretsOnly.stdout) as { findings: { kind: string }[] }).findings.map((f) => f.kind)).toEqual(["webhook_url"]);
   });
 
-  it("--upstream adds the real-domain and company-like-name rules", async () => {
-    const dir = workspace({ "skills/vendor.md": "# vendor\nOrders go to Initech Corp via portal.initech.io\n" });
+  it("--upstream adds the real-domain and company-like-name rules, and ignores nexaas:allow as contribute does", async () => {
+    const dir = workspace({ "skills/vendor.md": "# vendor\nOrders go to Initech Corp via portal.initech.io\nMail ops@initech.io # nexaas:allow\n" });
     expect((await cli(["scan"], dir)).code).toBe(0);
     const r = await cli(["scan", "--upstream", "--json"], dir);
-    expect((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toEqual(["company-like-name", "real-domain"]);
+    expect((JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toEqual(["company-like-name", "real-domain", "email"]);
   });
 
   it("--staged outside a git repository is a clear failure", async () => {

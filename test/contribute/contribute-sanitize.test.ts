@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { buildPatch } from "../../controller/contribute/build-patch.js";
 import { isContributable } from "../../controller/contribute/contributable-paths.js";
 import { findRemaining } from "../../controller/contribute/rescan.js";
-import { PlaceholderAllocator, sanitizeText, scanUpstream } from "../../controller/contribute/sanitize.js";
-import { scannerFor } from "../../controller/contribute/scan-text.js";
+import { PlaceholderAllocator, sanitizeText, upstreamScanner } from "../../controller/contribute/sanitize.js";
+import { scanFile, scannerFor } from "../../controller/contribute/scan-text.js";
 
 const identity = { company_names: ["Globex"], domains: ["globex.example.org"], people: [] };
-const scanner = scannerFor(identity, { upstream: true });
+const scanner = upstreamScanner(identity);
 
 describe("contributable paths", () => {
   it("allows the framework folders only, and never secrets files or databases in them", () => {
@@ -20,7 +20,7 @@ describe("contributable paths", () => {
 describe("sanitizeText", () => {
   it("numbers distinct values per placeholder and reports lines of the result", async () => {
     const text = "Globex and Initech\nGLOBEX again\n";
-    const findings = await scanUpstream("a.md", text, scannerFor({ ...identity, company_names: ["Globex", "Initech"] }, { upstream: true }));
+    const findings = await scanFile("a.md", text, scannerFor({ ...identity, company_names: ["Globex", "Initech"] }, { upstream: true }));
     const out = sanitizeText(text, findings, new PlaceholderAllocator());
     expect(out.text).toBe("{{COMPANY_NAME}} and {{COMPANY_NAME_2}}\n{{COMPANY_NAME}} again\n");
     expect(out.replacements).toEqual([
@@ -42,7 +42,7 @@ describe("sanitizeText", () => {
   });
 
   it("does not let nexaas:allow keep a value out of the upstream scan", async () => {
-    const findings = await scanUpstream("a.md", "Globex is fine here # nexaas:allow\n", scanner);
+    const findings = await scanFile("a.md", "Globex is fine here # nexaas:allow\n", scanner);
     expect(findings.map((f) => f.kind)).toEqual(["company_name"]);
   });
 });
@@ -51,7 +51,7 @@ describe("findRemaining", () => {
   it("reports what a stricter scanner still finds in sanitized text, and in file names (line 0)", async () => {
     const first = scannerFor({ company_names: [], domains: [], people: [] }, { upstream: true });
     const text = "Welcome to Hooli support.\n";
-    const sanitized = sanitizeText(text, await scanUpstream("a.md", text, first), new PlaceholderAllocator()).text;
+    const sanitized = sanitizeText(text, await scanFile("a.md", text, first), new PlaceholderAllocator()).text;
     expect(await findRemaining([{ path: "framework/skills/a.md", text: sanitized }], first)).toEqual([]);
     const stricter = scannerFor({ company_names: ["Hooli"], domains: [], people: [] }, { upstream: true });
     const remaining = await findRemaining(
