@@ -235,6 +235,9 @@ const legalForms = "Inc\\.?|Incorporated|Corp\\.?|Corporation|LLC|L\\.L\\.C\\.|L
 /** Capitalised words that open a sentence rather than a name: "Ask Initech Corp" names "Initech Corp". */
 const leadWords = "(?:The|A|An|And|Or|Ask|Call|Contact|Email|Escalate|Notify|Ping|Please|See|Send|Tell|To|For|At|By|From|With|Our|Your|Their|Via|Per)";
 
+/** Words that are never part of the name itself: sentence openers, and legal forms ("Inc, Corp and LLC"). */
+const notName = `(?:${leadWords}|${legalForms})`;
+
 /**
  * Extra rules for text going upstream (contribute, validate --framework), where no identity
  * names the customer: any domain outside the public list, and any company-like name.
@@ -249,7 +252,7 @@ export const upstreamDetectors: readonly Detector[] = [
   {
     rule: "company-like-name",
     kind: "company_name",
-    pattern: new RegExp(`(?<![A-Za-z0-9{])(?:(?!${leadWords}\\s)[A-Z][\\p{L}0-9&'-]*\\s+){0,3}(?!${leadWords}\\s)[A-Z][\\p{L}0-9&'-]*,?\\s+(?:${legalForms})(?![\\p{L}0-9])`, "gu"),
+    pattern: new RegExp(`(?<![A-Za-z0-9{])(?:(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*\\s+){0,3}(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*,?\\s+(?:${legalForms})(?![\\p{L}0-9])`, "gu"),
   },
 ];
 

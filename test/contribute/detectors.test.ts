@@ -219,6 +219,7 @@ describe("upstream rules (contribute, validate --framework)", () => {
     expect(await found("https://docs.anthropic.com, api.github.com, hooks.slack.com, shop.example.com, a.test")).toEqual([]);
     expect(await found("edit prompt.md, config.yaml, package.json and run.sh; see steps.fetch.output")).toEqual([]);
     expect(await found("{{COMPANY_NAME}} Inc. at {{DOMAIN}}; the corp decides")).toEqual([]);
+    expect(await found("a legal form such as Inc, Corp, LLC or GmbH")).toEqual([]);
   });
 
   it("is off by default: a workspace names its own vendors", async () => {
