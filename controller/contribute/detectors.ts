@@ -1,7 +1,7 @@
 import type { FindingKind } from "./finding.js";
 import type { Identity } from "./identity.js";
 
-/** A match of one rule in one line: offsets into the line, end exclusive. */
+/** A match of one rule: offsets into the scanned text, end exclusive. */
 export interface RawMatch {
   kind: FindingKind;
   rule: string;
@@ -10,17 +10,17 @@ export interface RawMatch {
 }
 
 /**
- * One rule: a global regex over a line. With `group`, only that capture group is
- * the finding (e.g. the password of a URL); `accept` can refuse a match.
+ * One rule: a global regex run over a file's text, matching within one line (spaces
+ * as [ \t], never \s) unless it is meant to span lines. With `group`, only that capture
+ * group is the finding (e.g. the password of a URL); `accept` can refuse a match, seeing
+ * the value and up to 40 characters of its line before it.
  */
 export interface Detector {
   rule: string;
   kind: FindingKind;
   pattern: RegExp;
   group?: number;
-  accept?: (value: string, line: string, start: number) => boolean;
-  /** Run over the whole text instead of line by line (for blocks such as PEM private keys). */
-  multiline?: boolean;
+  accept?: (value: string, before: string) => boolean;
 }
 
 /** Shannon entropy in bits per character. */
@@ -109,12 +109,12 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "flyio-token", kind: "api_key", pattern: /\b(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|\bfo1_[A-Za-z0-9_-]{43}/g },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
   { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
-  // The whole PEM block when its END line is there (at most 64 KiB on), else the header alone.
+  // The whole PEM block when its END line is there (at most 64 KiB on), else the header
+  // alone: the one pattern that spans lines.
   {
     rule: "private-key",
     kind: "private_key",
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=:,\s\\-]{0,65536}?-----END \1-----)?/g,
-    multiline: true,
     // A block whose body holds too little key material is a sample ("...\nanything\n...").
     accept: (v) => !v.includes("-----END") || (v.replace(/-----[A-Z ]+-----/g, "").match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
   },
@@ -145,16 +145,16 @@ export const builtinDetectors: readonly Detector[] = [
   {
     rule: "connection-string-password",
     kind: "connection_string",
-    pattern: /(?:^|[;"'\s])(?:Password|Pwd|AccountKey|SharedAccessKey)\s*=\s*([^;"'\s]{4,})/dgi,
+    pattern: /(?:^|[;"'\s])(?:Password|Pwd|AccountKey|SharedAccessKey)[ \t]*=[ \t]*([^;"'\s]{4,})/dgi,
     group: 1,
     accept: (v) => !isStandIn(v),
   },
-  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real },
+  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real },
   {
     // The other schemes of an Authorization header: Basic (base64 user:password), Token, Api-Token.
     rule: "authorization-header",
     kind: "bearer_token",
-    pattern: /\bAuthorization["']?\s*[:=]\s*["']?(?:Basic|Token|Api-Token)\s+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
+    pattern: /\bAuthorization["']?[ \t]*[:=][ \t]*["']?(?:Basic|Token|Api-Token)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
     group: 1,
     accept: real,
   },
@@ -162,7 +162,7 @@ export const builtinDetectors: readonly Detector[] = [
     // curl -u user:password / --user user:password: the password only.
     rule: "curl-user-password",
     kind: "password",
-    pattern: /(?:^|\s)(?:-u|--user)\s+["']?[^\s"':]*["']?:["']?([^\s"']{6,})/dg,
+    pattern: /(?:^|\s)(?:-u|--user)[ \t]+["']?[^\s"':]*["']?:["']?([^\s"']{6,})/dg,
     group: 1,
     // Not "$PASS", "<password>", "[PASSWORD]" or a bare word such as "password".
     accept: (v) => !isStandIn(v) && !/^[$<[{]/.test(v) && !/^[A-Za-z]+[>\]]?$/.test(v),
@@ -171,7 +171,7 @@ export const builtinDetectors: readonly Detector[] = [
     // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
     rule: "generic-api-key",
     kind: "api_key",
-    pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?\s*(?::|=|:=|=>)\s*["'`]?([^\s"'`,;]{8,})/dgi,
+    pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?([^\s"'`,;]{8,})/dgi,
     group: 1,
     accept: (v) =>
       real(v) &&
@@ -194,15 +194,15 @@ export const builtinDetectors: readonly Detector[] = [
     rule: "ipv4",
     kind: "ip_address",
     pattern: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g,
-    accept: (v, line, start) => octetsOk(v) && !isHarmlessIp(v) && !/(?:\bv|version\s*[:=]?\s*["']?)$/i.test(line.slice(0, start)),
+    accept: (v, before) => octetsOk(v) && !isHarmlessIp(v) && !/(?:\bv|version\s*[:=]?\s*["']?)$/i.test(before),
   },
   {
     rule: "home-path",
     kind: "path",
     pattern: /(?:\/home\/|\/Users\/|\b[A-Za-z]:\\{1,2}Users\\{1,2})([A-Za-z0-9._-]+)/dg,
-    accept: (_v, line, start) => {
+    accept: (_v, before) => {
       const user = /([A-Za-z0-9._-]+)$/.exec(_v)?.[1] ?? "";
-      return !genericUsers.has(user.toLowerCase()) && line[start - 1] !== "~";
+      return !genericUsers.has(user.toLowerCase()) && !before.endsWith("~");
     },
   },
 ];
@@ -252,7 +252,7 @@ export const upstreamDetectors: readonly Detector[] = [
   {
     rule: "company-like-name",
     kind: "company_name",
-    pattern: new RegExp(`(?<![A-Za-z0-9{])(?:(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*\\s+){0,3}(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*,?\\s+(?:${legalForms})(?![\\p{L}0-9])`, "gu"),
+    pattern: new RegExp(`(?<![A-Za-z0-9{])(?:(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*[ \\t]+){0,3}(?!${notName}[,\\s])[A-Z][\\p{L}0-9&'-]*,?[ \\t]+(?:${legalForms})(?![\\p{L}0-9])`, "gu"),
   },
 ];
 
@@ -273,16 +273,27 @@ export function identityDetectors(identity: Identity): Detector[] {
   ];
 }
 
-/** Every match of every detector in one line (or text, for multiline ones); overlapping matches are all returned. */
-export function runDetectors(line: string, detectors: readonly Detector[], offset = 0, out: RawMatch[] = []): RawMatch[] {
+/** How much of its line before a match `accept` sees. */
+const BEFORE_CHARS = 40;
+
+/**
+ * Every match of every detector in a text; overlapping matches are all returned. Each
+ * pattern runs once over the whole text (one regex pass is far cheaper than one per
+ * line); patterns keep to one line by matching spaces as [ \t], never \s.
+ */
+export function runDetectors(text: string, detectors: readonly Detector[]): RawMatch[] {
+  const out: RawMatch[] = [];
   for (const d of detectors) {
     d.pattern.lastIndex = 0;
-    for (const m of line.matchAll(d.pattern)) {
+    for (const m of text.matchAll(d.pattern)) {
       const span: readonly [number, number] | undefined = d.group !== undefined ? m.indices?.[d.group] : [m.index, m.index + m[0].length];
       const [start, end] = span ?? [0, 0];
       if (end <= start) continue;
-      if (d.accept && !d.accept(line.slice(start, end), line, start)) continue;
-      out.push({ kind: d.kind, rule: d.rule, start: start + offset, end: end + offset });
+      if (d.accept) {
+        const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+        if (!d.accept(text.slice(start, end), text.slice(Math.max(lineStart, start - BEFORE_CHARS), start))) continue;
+      }
+      out.push({ kind: d.kind, rule: d.rule, start, end });
     }
   }
   return out;

@@ -61,16 +61,7 @@ export async function scanFile(file: string, text: string, scanner: Scanner): Pr
 
 const isDetectorList = (v: Identity | readonly Detector[]): v is readonly Detector[] => Array.isArray(v);
 
-function ownMatches(text: string, detectors: readonly Detector[]): RawMatch[] {
-  const perLine = detectors.filter((d) => !d.multiline);
-  const out = runDetectors(text, detectors.filter((d) => d.multiline));
-  let offset = 0;
-  for (const line of text.split("\n")) {
-    runDetectors(line.endsWith("\r") ? line.slice(0, -1) : line, perLine, offset, out);
-    offset += line.length + 1;
-  }
-  return out;
-}
+const ownMatches = (text: string, detectors: readonly Detector[]): RawMatch[] => runDetectors(text, detectors);
 
 /**
  * Overlapping spans: among our own matches the longest wins (on a tie, the rule listed
