@@ -20,7 +20,15 @@ export interface Detector {
   kind: FindingKind;
   pattern: RegExp;
   group?: number;
+  /** The finding runs from this group's start to the match's end (a group inside a lookbehind). */
+  startGroup?: number;
   accept?: (value: string, before: string) => boolean;
+  /**
+   * Lower-case strings of which every match holds one: a file holding none is not
+   * searched at all (gitleaks' keywords). For the rules whose pattern opens with a
+   * character class, which the regex engine cannot skip ahead to.
+   */
+  keywords?: readonly string[];
 }
 
 /** Shannon entropy in bits per character. */
@@ -60,6 +68,8 @@ function hasAscendingRun(value: string, length = 6): boolean {
  * human typed as a stand-in, not what a key generator produced.
  */
 export const looksFake = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value) || hasAscendingRun(value);
+/** Filler only: stand-in words and runs of one character ("xxxx", "1111"), not "abcdef". */
+export const looksFiller = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value);
 const real = (value: string): boolean => !looksFake(value);
 
 /** RFC 2606 / 6761 names and localhost: never real. */
@@ -97,7 +107,7 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g, accept: real },
   { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,}/g, accept: real },
   // Formats secretlint's preset does not cover (after gitleaks' rule list).
-  { rule: "azure-ad-client-secret", kind: "api_key", pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, accept: real },
+  { rule: "azure-ad-client-secret", kind: "api_key", pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, accept: real, keywords: ["q~"] },
   { rule: "huggingface-org-token", kind: "api_key", pattern: /\bapi_org_[A-Za-z]{34}\b/g, accept: real },
   { rule: "sonar-token", kind: "api_key", pattern: /\bsq[pua]_[A-Za-z0-9]{40}\b/g },
   { rule: "sourcegraph-token", kind: "api_key", pattern: /\bsgp_(?:local_|[A-Fa-f0-9]{16}_)?[A-Fa-f0-9]{40}\b/g },
@@ -117,6 +127,7 @@ export const builtinDetectors: readonly Detector[] = [
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=:,\s\\-]{0,65536}?-----END \1-----)?/g,
     // A block whose body holds too little key material is a sample ("...\nanything\n...").
     accept: (v) => !v.includes("-----END") || (v.replace(/-----[A-Z ]+-----/g, "").match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
+    keywords: ["private key"],
   },
   { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.
@@ -133,14 +144,18 @@ export const builtinDetectors: readonly Detector[] = [
       const token = /hooks?\/([A-Za-z0-9_-]+)/.exec(v)?.[1] ?? "";
       return !isReservedHost(host) && token.length >= 16 && !isStandIn(v);
     },
+    keywords: ["hook"],
   },
   // Credentials inside URLs, headers and connection strings.
   {
     rule: "password-in-url",
     kind: "password_in_url",
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/"'{}]+:([^\s@/"']+)@/dg,
+    // From "://" on, not the scheme: a pattern that opens with a literal lets the engine
+    // skip ahead to it (only the password is the finding anyway).
+    pattern: /:\/\/[^\s:@/"'{}]+:([^\s@/"']+)@/dg,
     group: 1,
     accept: (v) => !isStandIn(v) && !/^(?:pass(?:word)?|pwd|secret|\*+|x+)$/i.test(v),
+    keywords: ["://"],
   },
   {
     rule: "connection-string-password",
@@ -148,8 +163,9 @@ export const builtinDetectors: readonly Detector[] = [
     pattern: /(?:^|[;"'\s])(?:Password|Pwd|AccountKey|SharedAccessKey)[ \t]*=[ \t]*([^;"'\s]{4,})/dgi,
     group: 1,
     accept: (v) => !isStandIn(v),
+    keywords: ["password", "pwd", "accountkey", "sharedaccesskey"],
   },
-  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real },
+  { rule: "bearer-token", kind: "bearer_token", pattern: /\bBearer[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/dg, group: 1, accept: real, keywords: ["bearer"] },
   {
     // The other schemes of an Authorization header: Basic (base64 user:password), Token, Api-Token.
     rule: "authorization-header",
@@ -157,6 +173,7 @@ export const builtinDetectors: readonly Detector[] = [
     pattern: /\bAuthorization["']?[ \t]*[:=][ \t]*["']?(?:Basic|Token|Api-Token)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
     group: 1,
     accept: real,
+    keywords: ["authorization"],
   },
   {
     // curl -u user:password / --user user:password: the password only.
@@ -166,6 +183,7 @@ export const builtinDetectors: readonly Detector[] = [
     group: 1,
     // Not "$PASS", "<password>", "[PASSWORD]" or a bare word such as "password".
     accept: (v) => !isStandIn(v) && !/^[$<[{]/.test(v) && !/^[A-Za-z]+[>\]]?$/.test(v),
+    keywords: ["-u", "--user"],
   },
   {
     // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
@@ -179,16 +197,20 @@ export const builtinDetectors: readonly Detector[] = [
       !/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) && // a plain word or identifier
       /\d/.test(v) &&
       shannonEntropy(v) >= 3,
+    keywords: ["key", "secret", "token", "passw", "pwd", "credential"],
   },
   // Identity detectors that need no configuration.
   {
     rule: "email",
     kind: "email",
-    pattern: /(?<![A-Za-z0-9._%+:/-])[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})\b/g,
+    // Opens with "@" so the engine skips ahead to it; the local part is read behind it.
+    pattern: /@(?<=(?<![A-Za-z0-9._%+:/-])([A-Za-z0-9._%+-]+)@)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/dg,
+    startGroup: 1,
     accept: (v) => {
       const host = v.slice(v.lastIndexOf("@") + 1);
       return !isReservedHost(host) && !/\.(?:png|jpe?g|gif|svg|webp)$/i.test(host) && !v.startsWith("git@");
     },
+    keywords: ["@"],
   },
   {
     rule: "ipv4",
@@ -204,6 +226,7 @@ export const builtinDetectors: readonly Detector[] = [
       const user = /([A-Za-z0-9._-]+)$/.exec(_v)?.[1] ?? "";
       return !genericUsers.has(user.toLowerCase()) && !before.endsWith("~");
     },
+    keywords: ["/home/", "/users/", "\\users\\"],
   },
 ];
 
@@ -264,12 +287,20 @@ function termPattern(term: string, separators: string): RegExp {
   return new RegExp(`(?<![A-Za-z0-9])${words.join(separators)}(?![A-Za-z0-9])`, "gi");
 }
 
+/** A term's first word, lower-cased: every match of the term holds it. */
+const firstWord = (term: string): string[] => [term.trim().split(/[\s._-]+/)[0]?.toLowerCase() ?? ""];
+
 /** Rules for nexaas.yaml's identity. Names may be written with spaces, dots, hyphens or underscores between words. */
 export function identityDetectors(identity: Identity): Detector[] {
   return [
-    ...identity.company_names.map((t): Detector => ({ rule: "identity-company", kind: "company_name", pattern: termPattern(t, "[\\s._-]*") })),
-    ...identity.domains.map((t): Detector => ({ rule: "identity-domain", kind: "domain", pattern: new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(t.trim())}(?![A-Za-z0-9-])`, "gi") })),
-    ...identity.people.map((t): Detector => ({ rule: "identity-person", kind: "person", pattern: termPattern(t, "[\\s._-]+") })),
+    ...identity.company_names.map((t): Detector => ({ rule: "identity-company", kind: "company_name", pattern: termPattern(t, "[\\s._-]*"), keywords: firstWord(t) })),
+    ...identity.domains.map((t): Detector => ({
+      rule: "identity-domain",
+      kind: "domain",
+      pattern: new RegExp(`(?<![A-Za-z0-9-])${escapeRegExp(t.trim())}(?![A-Za-z0-9-])`, "gi"),
+      keywords: [t.trim().toLowerCase()],
+    })),
+    ...identity.people.map((t): Detector => ({ rule: "identity-person", kind: "person", pattern: termPattern(t, "[\\s._-]+"), keywords: firstWord(t) })),
   ];
 }
 
@@ -283,10 +314,19 @@ const BEFORE_CHARS = 40;
  */
 export function runDetectors(text: string, detectors: readonly Detector[]): RawMatch[] {
   const out: RawMatch[] = [];
+  let lower: string | undefined;
   for (const d of detectors) {
+    if (d.keywords) {
+      lower ??= text.toLowerCase();
+      const haystack = lower;
+      if (!d.keywords.some((k) => haystack.includes(k))) continue;
+    }
     d.pattern.lastIndex = 0;
     for (const m of text.matchAll(d.pattern)) {
-      const span: readonly [number, number] | undefined = d.group !== undefined ? m.indices?.[d.group] : [m.index, m.index + m[0].length];
+      const span: readonly [number, number] | undefined =
+        d.group !== undefined ? m.indices?.[d.group]
+        : d.startGroup !== undefined ? [m.indices?.[d.startGroup]?.[0] ?? m.index, m.index + m[0].length]
+        : [m.index, m.index + m[0].length];
       const [start, end] = span ?? [0, 0];
       if (end <= start) continue;
       if (d.accept) {

@@ -73,11 +73,11 @@ function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch
   if (own.length === 0 && extra.length === 0) return [];
   const lineStarts = [0];
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
-  const lines = lineStarts.map((s, i) => text.slice(s, (lineStarts[i + 1] ?? text.length + 1) - 1));
-  const skip = file === "nexaas.yaml" ? identityBlockLines(lines) : new Set<number>();
-  if (allowMarker) lines.forEach((line, i) => line.includes(ALLOW_MARKER) && skip.add(i));
-  const neutral = [...text.matchAll(neutralSpans)].map((m) => [m.index, m.index + m[0].length] as const);
-  const usable = (m: RawMatch): boolean => !neutral.some(([s, e]) => m.start >= s && m.end <= e);
+  const skip = file === "nexaas.yaml" ? identityBlockLines(text.split("\n")) : new Set<number>();
+  if (allowMarker) {
+    for (let i = text.indexOf(ALLOW_MARKER); i !== -1; i = text.indexOf(ALLOW_MARKER, i + 1)) skip.add(lineIndex(lineStarts, i));
+  }
+  const usable = (m: RawMatch): boolean => !insideNeutralSpan(text, m);
   const kept = pickLongest(own.filter(usable), []);
   pickLongest(extra.filter(usable), kept);
   const findings: Finding[] = [];
@@ -97,6 +97,21 @@ function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch
     });
   }
   return findings;
+}
+
+/**
+ * Whether a match lies inside a reference, placeholder, UUID or SHA. Neutral spans never
+ * cross a line, so only the match's own lines are searched: far cheaper than the whole
+ * text when matches are few.
+ */
+function insideNeutralSpan(text: string, m: RawMatch): boolean {
+  const from = text.lastIndexOf("\n", m.start - 1) + 1;
+  const lineEnd = text.indexOf("\n", m.end);
+  const window = text.slice(from, lineEnd === -1 ? text.length : lineEnd);
+  for (const n of window.matchAll(neutralSpans)) {
+    if (m.start >= from + n.index && m.end <= from + n.index + n[0].length) return true;
+  }
+  return false;
 }
 
 /** Adds to `kept`, longest first, each match that overlaps nothing kept so far. */

@@ -1,6 +1,6 @@
 import type { lintSource as LintSourceFn } from "@secretlint/core";
 import type { SecretLintCoreConfig } from "@secretlint/types";
-import { type RawMatch, looksFake } from "./detectors.js";
+import { type RawMatch, looksFiller } from "./detectors.js";
 import type { FindingKind } from "./finding.js";
 
 /**
@@ -54,7 +54,7 @@ export async function secretlintMatches(file: string, text: string): Promise<Raw
     let [start, end] = m.range;
     let kind = kindByRule[name] ?? "api_key";
     // "ghp_xxxx…", "glc_1111…": documentation fillers, which our own rules pass over too.
-    if (kind === "api_key" && looksFake(text.slice(start, end))) continue;
+    if (kind === "api_key" && looksFiller(text.slice(start, end))) continue;
     // A Slack webhook URL is a webhook URL to us, whichever rule found it.
     if (text.startsWith("https://hooks.slack.com/", start)) kind = "webhook_url";
     if (kind === "password_in_url") {
