@@ -90,6 +90,9 @@ export function isHarmlessIp(ip: string): boolean {
   return ip.startsWith("127.") || ip === "0.0.0.0" || ip.startsWith("192.0.2.") || ip.startsWith("198.51.100.") || ip.startsWith("203.0.113.") || ip === "255.255.255.255";
 }
 
+/** Key names that hold no secret though they contain a secret-like word: ids, names, lengths, public and CSRF tokens. */
+const notSecretKey = /(?:^|[_.-])(?:public|csrf|xsrf)|public[A-Z_-]?(?:key|token)|(?:id|ids|name|names|length|len|count|type|url|uri|path|file|secrets)$/i;
+
 const genericUsers = new Set(["user", "username", "you", "yourname", "me", "name", "example", "someone", "runner", "node", "root"]);
 
 const urlEnd = `[^\\s"'<>()\\]\`]*`;
@@ -191,10 +194,12 @@ export const builtinDetectors: readonly Detector[] = [
     kind: "api_key",
     pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?([^\s"'`,;]{8,})/dgi,
     group: 1,
-    accept: (v) =>
+    accept: (v, before) =>
       real(v) &&
       !/^[A-Z][A-Z0-9_]*$/.test(v) && // an environment variable's name
       !/^[a-z]+(?:[-_.][a-z]+)*$/.test(v) && // a plain word or identifier
+      !/\d+\.\d+\.\d+$/.test(v) && // ends with a version
+      !notSecretKey.test(/([A-Za-z0-9_.-]+)["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?$/.exec(before)?.[1] ?? "") &&
       /\d/.test(v) &&
       shannonEntropy(v) >= 3,
     keywords: ["key", "secret", "token", "passw", "pwd", "credential"],

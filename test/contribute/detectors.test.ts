@@ -74,6 +74,13 @@ describe("secret detectors", () => {
     expect(kinds(`token_budget: 4096`)).toEqual([]);
     expect(kinds(`api_key: your-api-key-here-123`)).toEqual([]); // stopword
     expect(kinds(`secret: changeme12345678`)).toEqual([]);
+    // Keys that name no secret: ids, names, lengths, public and CSRF tokens; and version values.
+    expect(kinds(`credentialId: "B9mTcFSck2LzJO2S3ols63"`)).toEqual([]);
+    expect(kinds(`publicToken = "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"`)).toEqual([]);
+    expect(kinds(`csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7`)).toEqual([]);
+    expect(kinds(`LLM_SECRET_NAME = "NEXUS-GPT4-API-KEY"`)).toEqual([]);
+    expect(kinds(`notes = "io.jsonwebtoken:jjwt-jackson-0.11.2"`)).toEqual([]);
+    expect(kinds(`client_secret: "9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit"`)).toEqual(["api_key/generic-api-key"]);
     expect(shannonEntropy("aaaa")).toBe(0);
     expect(shannonEntropy("abcd")).toBe(2);
   });
