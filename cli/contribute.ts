@@ -19,7 +19,8 @@ so only committed changes count. Deleted, binary, symlinked and >1 MiB files are
 skipped and listed in the report.
 
 Each finding of \`nexaas scan\` (with the stricter upstream rules: any real
-domain, any company-like name; \`nexaas:allow\` does not apply) is replaced by
+domain, any company-like name, any copy of a secret value from .env or the
+environment; \`nexaas:allow\` does not apply) is replaced by
 a typed placeholder: {{API_KEY}}, {{PRIVATE_KEY}}, {{PASSWORD}},
 {{COMPANY_NAME}}, {{DOMAIN}}, {{EMAIL}}, {{PERSON}}, {{WEBHOOK_URL}},
 {{IP_ADDRESS}}, {{PATH}}. One value gets one placeholder throughout; distinct
@@ -53,8 +54,10 @@ after sanitizing, or a git error, 2 usage error.`,
     const { packageRoot } = await import("../controller/package-root.js");
     const { GitError } = await import("../controller/source/git.js");
     const workspace = ctx.common.workspace;
+    const { environmentSecrets } = await import("../controller/contribute/env-values.js");
     const result = await prepareContribution(workspace, {
       base: ctx.values.base as string | undefined,
+      environmentValues: environmentSecrets(workspace, ctx.env),
       frameworkDir: join(packageRoot, "framework"),
     }).catch((error: unknown) => {
       if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });

@@ -16,8 +16,10 @@ export const command: Command = {
 Looks through every text file of the workspace for secrets (API keys, private
 keys, JWTs, bearer tokens, passwords in URLs and connection strings) and
 identity data (company names, domains and people from nexaas.yaml's identity,
-email addresses, webhook URLs, IP addresses, home-directory paths). Values are
-never printed in full. A line holding "nexaas:allow" is not reported.
+email addresses, webhook URLs, IP addresses, home-directory paths), and any
+literal copy of a secret value from the workspace's .env or from an environment
+variable with a credential-like name (…KEY, …TOKEN, …SECRET, …PASSWORD). Values
+are never printed in full. A line holding "nexaas:allow" is not reported.
 
   PATHS            only scan these files or folders
   --staged         scan the files the commit about to be made adds or changes,
@@ -67,7 +69,9 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       source = new DirectorySource(workspace);
     }
     const upstream = ctx.values.upstream === true;
-    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream }).catch((error: unknown) => {
+    const { environmentSecrets } = await import("../controller/contribute/env-values.js");
+    const environmentValues = environmentSecrets(workspace, ctx.env);
+    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues }).catch((error: unknown) => {
       if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
       throw error;

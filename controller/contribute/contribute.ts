@@ -35,6 +35,8 @@ export type Contribution =
 export interface ContributeOptions {
   /** The base revision (default: the repository's root commit). */
   base?: string;
+  /** Secret values of the environment, replaced wherever they appear (see environmentSecrets). */
+  environmentValues?: readonly string[];
   /** The product's framework/ folder: each file's pre-image, as the upstream repository holds it. */
   frameworkDir: string;
 }
@@ -60,7 +62,7 @@ export async function prepareContribution(dir: string, options: ContributeOption
   }
   const present = [...modes.keys()];
   const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
-  const scanner = upstreamScanner(await identityOf(headTree, GitSource.revision(dir, range.base)));
+  const scanner = upstreamScanner(await identityOf(headTree, GitSource.revision(dir, range.base)), options.environmentValues);
   const allocator = new PlaceholderAllocator();
   const outgoing: PatchFile[] = [];
   const replacements: (Replacement & { file: string })[] = [];

@@ -6,7 +6,8 @@ import { type Scanner, scannerFor } from "./scan-text.js";
  * The scanner for text going upstream: the upstream rules, and `nexaas:allow` ignored
  * (it silences a false alarm of the local checks; an allowed value is still the customer's).
  */
-export const upstreamScanner = (identity: Identity): Scanner => scannerFor(identity, { upstream: true, allowMarker: false });
+export const upstreamScanner = (identity: Identity, environmentValues: readonly string[] = []): Scanner =>
+  scannerFor(identity, { upstream: true, allowMarker: false, environmentValues });
 
 /** One replacement, as the report shows it: where and what kind, never the value. */
 export interface Replacement {

@@ -1,4 +1,5 @@
 import { type Detector, type RawMatch, builtinDetectors, identityDetectors, runDetectors, upstreamDetectors } from "./detectors.js";
+import { environmentDetectors } from "./env-values.js";
 import { type Finding, maskValue, placeholders } from "./finding.js";
 import { type Identity, emptyIdentity } from "./identity.js";
 import { secretlintMatches } from "./secretlint-matches.js";
@@ -35,11 +36,14 @@ export interface ScannerOptions {
    * false alarm of the local checks, but an allowed value is still the customer's.
    */
   allowMarker?: boolean;
+  /** Secret values from the environment to find wherever they appear (see environmentSecrets). */
+  environmentValues?: readonly string[];
 }
 
 export function scannerFor(identity: Identity = emptyIdentity, options: ScannerOptions = {}): Scanner {
   const detectors = detectorsFor(identity);
   if (options.upstream) detectors.push(...upstreamDetectors);
+  if (options.environmentValues) detectors.push(...environmentDetectors(options.environmentValues));
   return { detectors, secretlint: options.secretlint ?? true, allowMarker: options.allowMarker ?? true };
 }
 

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
@@ -107,5 +107,36 @@ describe("nexaas contribute: revisions, output and failures", () => {
     git(product, "apply", patch);
     expect(statSync(join(product, "framework/skills/tool/scripts/run.sh")).mode & 0o100).toBeTruthy();
     expect(statSync(join(product, "framework/skills/daily-summary.md")).mode & 0o100).toBeTruthy();
+  });
+});
+
+describe("secret values from the environment", () => {
+  // Formats no rule knows: only the environment says they are secrets.
+  const dotEnvValue = "q7Lw" + "2Rz9-Xk4v" + "Pm81";
+  const envValue = "Zr5T" + "hq0W2ns" + "8VbL3";
+
+  it("scan and contribute find a literal copy of a .env value or a credential-like variable, and never print it", async () => {
+    const ws = workspace();
+    writeFileSync(join(ws.dir, ".env"), `LEGACY_CRM_TOKEN=${dotEnvValue}\nLOG_LEVEL=info\n`);
+    ws.commit({ "skills/crm.md": `# crm\nCall the CRM with ${dotEnvValue} and ${envValue}.\n` });
+    process.env.NEXAAS_TEST_VENDOR_SECRET = envValue;
+    try {
+      const scan = await cli(["scan", "--json", "skills"], ws.dir);
+      expect((JSON.parse(scan.stdout) as { findings: { rule: string; column: number }[] }).findings).toMatchObject([
+        { rule: "environment-value", column: 19 },
+        { rule: "environment-value", column: 41 },
+      ]);
+      const r = await cli(["contribute", "--json"], ws.dir);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { patch: string };
+      const patch = readFileSync(report.patch, "utf8");
+      expect(patch).toContain("+Call the CRM with {{API_KEY}} and {{API_KEY_2}}.");
+      for (const v of [dotEnvValue, envValue]) {
+        expect(patch).not.toContain(v);
+        expect(r.stdout + scan.stdout).not.toContain(v);
+      }
+    } finally {
+      delete process.env.NEXAAS_TEST_VENDOR_SECRET;
+    }
   });
 });
