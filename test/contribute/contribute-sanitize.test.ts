@@ -1,7 +1,11 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildPatch } from "../../controller/contribute/build-patch.js";
 import { isContributable } from "../../controller/contribute/contributable-paths.js";
+import { environmentSecrets } from "../../controller/contribute/env-values.js";
 import { findRemaining } from "../../controller/contribute/rescan.js";
+import { tempDir } from "../cli/helpers.js";
 import { PlaceholderAllocator, sanitizeText, upstreamScanner } from "../../controller/contribute/sanitize.js";
 import { scanFile, scannerFor } from "../../controller/contribute/scan-text.js";
 
@@ -94,5 +98,17 @@ describe("buildPatch", () => {
         "",
       ].join("\n"),
     );
+  });
+});
+
+describe("environmentSecrets", () => {
+  it("takes .env values but plain settings, and credential-named variables of the process", () => {
+    const dir = tempDir();
+    const token = "q7Lw" + "2Rz9Xk4vPm81";
+    const hook = "https://hooks.example.org/" + "T0A8/x9Kq2LmZ7";
+    writeFileSync(join(dir, ".env"), `CRM_TOKEN=${token}\nANTHROPIC_BASE_URL=http://127.0.0.1:8080\nSLACK_WEBHOOK_URL=${hook}\nLOG_LEVEL=info\nSHORT=a1\n`);
+    const env = { HOME_DIR_2: "/home/runner/work/2024", GITHUB_TOKEN: "ghp" + "_Zr5Thq0W2ns8VbL3", PATH: "/usr/bin:/bin:/usr/local/bin2" };
+    expect(environmentSecrets(dir, env).sort()).toEqual([token, hook, env.GITHUB_TOKEN].sort());
+    expect(environmentSecrets(join(dir, "missing"), {})).toEqual([]);
   });
 });
