@@ -206,6 +206,8 @@ identity's company name "Bench Corp". secretlint's profiler marks are dropped by
 that grows with every file scanned.)`);
 goalAtLeast("sanitizer throughput (nexaas, in-process)", mbps(stats(samplesMs.get(NEXAAS)).median), 10, " MB/s");
 goalAtLeast("sanitizer throughput (nexaas scan CLI, end to end)", mbps(stats(samplesMs.get(cli.name)).median), 10, " MB/s");
+await hostileInputs();
+
 // Exit now, in case a secretlint release marks through another path than the one nexaas
 // silences: its profiler's queued observer callbacks would go on for minutes (quadratic).
 process.exit(0);
@@ -315,4 +317,32 @@ function mulberry32(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Inputs built to make regexes backtrack or overlap checks go quadratic (a review found
+ * 1 MB of "token" took 110 s once). Each should take well under a second per MB.
+ */
+async function hostileInputs() {
+  const MB = 1 << 20;
+  const fill = (unit, n = MB) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+  const cases = [
+    ["1 MB of \"token\"", fill("token"), false],
+    ["1 MB minified JSON line (emails, IPs)", fill('{"id":12345,"name":"Some Person","email":"person@acme.co","ip":"10.20.30.40"},'), false],
+    ["1 MB of one email per line", fill("a@b.io\n"), false],
+    ["100,000 PEM headers without END", "-----BEGIN RSA PRIVATE KEY-----\n".repeat(100_000), false],
+    ["256 KB line of \"https://a/b/\" after \"hooks\"", "see hooks: " + fill("https://a/b/", 256 * 1024), false],
+    ["1 MB of \"eyJaaaaaaaaaaaa.\"", fill("eyJaaaaaaaaaaaa."), false],
+    ["256 KB line of \"Acme Inc \" (upstream rules)", fill("Acme Inc ", 256 * 1024), true],
+  ];
+  const rows = [];
+  for (const [name, text, upstream] of cases) {
+    const scanner = scannerFor(undefined, { upstream });
+    const start = performance.now();
+    const found = await scanFile("hostile.txt", text, scanner);
+    const ms = performance.now() - start;
+    rows.push([name, (text.length / 1e6).toFixed(2), ms.toFixed(0), found.length]);
+  }
+  console.log("\nhostile inputs (nexaas, default scanner; one run each)");
+  table(["input", "MB", "ms", "findings"], rows);
 }

@@ -29,6 +29,8 @@ export interface Detector {
    * character class, which the regex engine cannot skip ahead to.
    */
   keywords?: readonly string[];
+  /** Finds the spans itself (a block rule a single regex would make slow); `pattern` then only finds candidates. */
+  find?: (text: string) => [number, number][];
 }
 
 /** Shannon entropy in bits per character. */
@@ -91,11 +93,58 @@ export function isHarmlessIp(ip: string): boolean {
 }
 
 /** Key names that hold no secret though they contain a secret-like word: ids, names, lengths, public and CSRF tokens. */
-const notSecretKey = /(?:^|[_.-])(?:public|csrf|xsrf)|public[A-Z_-]?(?:key|token)|(?:id|ids|name|names|length|len|count|type|url|uri|path|file|secrets)$/i;
+const notSecretKey = /(?:^|[_.-])(?:public|csrf|xsrf)|public[A-Z_-]?(?:key|token)|(?:id|ids|name|names|length|len|count|type|url|uri|path|file|secrets|sha|sha1|sha256|hash|digest|commit|checksum|etag|integrity|rev|revision)$/i;
 
 const genericUsers = new Set(["user", "username", "you", "yourname", "me", "name", "example", "someone", "runner", "node", "root"]);
 
 const urlEnd = `[^\\s"'<>()\\]\`]*`;
+
+const pemHeader = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----/g;
+const pemFooter = /-----END ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----/g;
+/** A line of key material, whatever prefixes it (a YAML comment, a Markdown quote, a JSON string). */
+const keyMaterialLine = /[A-Za-z0-9+/=]{16,}/;
+
+/**
+ * Whole PEM private-key blocks, one span each: BEGIN to its END line (within 64 KiB),
+ * whatever each line carries before it; without an END, the header and the lines of key
+ * material that follow. A block with too little key material is a sample. Headers and
+ * footers are each found in one pass, so many headers cost linear time.
+ */
+function privateKeyBlocks(text: string): [number, number][] {
+  const footers = [...text.matchAll(pemFooter)].map((m) => ({ label: m[1], start: m.index, end: m.index + m[0].length }));
+  const spans: [number, number][] = [];
+  let from = 0; // a header inside a block already taken is part of it
+  let next = 0; // the first footer after the current header (both lists are in text order)
+  for (const h of text.matchAll(pemHeader)) {
+    if (h.index < from) continue;
+    const headerEnd = h.index + h[0].length;
+    while (next < footers.length && (footers[next]?.start ?? 0) < headerEnd) next++;
+    let footer: (typeof footers)[number] | undefined;
+    for (let i = next; i < footers.length; i++) {
+      const f = footers[i];
+      if (!f || f.start - headerEnd > 65536) break;
+      if (f.label === h[1]) {
+        footer = f;
+        break;
+      }
+    }
+    let end = footer?.end ?? headerEnd;
+    if (!footer) {
+      // No END: the following lines that carry key material go too.
+      for (let nl = text.indexOf("\n", end); nl !== -1; nl = text.indexOf("\n", end)) {
+        const lineEnd = text.indexOf("\n", nl + 1);
+        const line = text.slice(nl + 1, lineEnd === -1 ? text.length : lineEnd);
+        if (!keyMaterialLine.test(line)) break;
+        end = lineEnd === -1 ? text.length : lineEnd;
+      }
+    }
+    const material = text.slice(headerEnd, footer?.start ?? end).match(/[A-Za-z0-9+/]/g)?.length ?? 0;
+    if (footer && material < 64) continue; // "-----BEGIN PRIVATE KEY-----\nanything\n-----END…"
+    spans.push([h.index, end]);
+    from = end;
+  }
+  return spans;
+}
 
 /** The built-in rules, most specific first: on equal spans the first listed wins. */
 export const builtinDetectors: readonly Detector[] = [
@@ -122,16 +171,7 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "flyio-token", kind: "api_key", pattern: /\b(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|\bfo1_[A-Za-z0-9_-]{43}/g },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
   { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
-  // The whole PEM block when its END line is there (at most 64 KiB on), else the header
-  // alone: the one pattern that spans lines.
-  {
-    rule: "private-key",
-    kind: "private_key",
-    pattern: /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[A-Za-z0-9+/=:,\s\\-]{0,65536}?-----END \1-----)?/g,
-    // A block whose body holds too little key material is a sample ("...\nanything\n...").
-    accept: (v) => !v.includes("-----END") || (v.replace(/-----[A-Z ]+-----/g, "").match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
-    keywords: ["private key"],
-  },
+  { rule: "private-key", kind: "private_key", pattern: pemHeader, find: privateKeyBlocks, keywords: ["private key"] },
   { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.
   { rule: "slack-webhook", kind: "webhook_url", pattern: new RegExp(`https?://hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]+`, "g"), accept: (v) => !isStandIn(v) && !/X{4}|0{6}/.test(v) },
@@ -141,7 +181,7 @@ export const builtinDetectors: readonly Detector[] = [
   {
     rule: "generic-webhook",
     kind: "webhook_url",
-    pattern: new RegExp(`https?://([^\\s"'<>/:@]+)(?::\\d+)?/(?:[^\\s"'<>]*/)?(?:web)?hooks?/[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*${urlEnd}`, "g"),
+    pattern: new RegExp(`https?://([^\\s"'<>/:@]+)(?::\\d+)?/(?:[^\\s"'<>]{0,200}/)?(?:web)?hooks?/[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*${urlEnd}`, "g"),
     accept: (v) => {
       const host = /^https?:\/\/([^/:]+)/.exec(v)?.[1] ?? "";
       const token = /hooks?\/([A-Za-z0-9_-]+)/.exec(v)?.[1] ?? "";
@@ -192,7 +232,7 @@ export const builtinDetectors: readonly Detector[] = [
     // In the spirit of gitleaks' generic-api-key: a secret-ish key, then a high-entropy value.
     rule: "generic-api-key",
     kind: "api_key",
-    pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]*["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?([^\s"'`,;]{8,})/dgi,
+    pattern: /(?:api[_-]?key|apikey|secret|token|passw(?:or)?d|pwd|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,40}["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?([^\s"'`,;]{8,})/dgi,
     group: 1,
     accept: (v, before) =>
       real(v) &&
@@ -209,7 +249,7 @@ export const builtinDetectors: readonly Detector[] = [
     rule: "email",
     kind: "email",
     // Opens with "@" so the engine skips ahead to it; the local part is read behind it.
-    pattern: /@(?<=(?<![A-Za-z0-9._%+:/-])([A-Za-z0-9._%+-]+)@)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/dg,
+    pattern: /@(?<=(?<![\p{L}\p{N}._%+:/-])([\p{L}\p{N}._%+-]+)@)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}(?![\p{L}\p{N}])/dgu,
     startGroup: 1,
     accept: (v) => {
       const host = v.slice(v.lastIndexOf("@") + 1);
@@ -274,7 +314,7 @@ export const upstreamDetectors: readonly Detector[] = [
   {
     rule: "real-domain",
     kind: "domain",
-    pattern: new RegExp(`(?<![A-Za-z0-9@._-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${tlds})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, "gi"),
+    pattern: new RegExp(`(?<![\\p{L}\\p{N}@._-])(?:[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+(?:${tlds})(?![\\p{L}\\p{N}_-]|\\.[\\p{L}\\p{N}])`, "giu"),
     accept: (v) => !isReservedHost(v) && !isPublicDomain(v) && !/^(?:e\.g|i\.e)\./i.test(v),
   },
   {
@@ -326,6 +366,10 @@ export function runDetectors(text: string, detectors: readonly Detector[]): RawM
       const haystack = lower;
       if (!d.keywords.some((k) => haystack.includes(k))) continue;
     }
+    if (d.find) {
+      for (const [start, end] of d.find(text)) out.push({ kind: d.kind, rule: d.rule, start, end });
+      continue;
+    }
     d.pattern.lastIndex = 0;
     for (const m of text.matchAll(d.pattern)) {
       const span: readonly [number, number] | undefined =
@@ -335,8 +379,8 @@ export function runDetectors(text: string, detectors: readonly Detector[]): RawM
       const [start, end] = span ?? [0, 0];
       if (end <= start) continue;
       if (d.accept) {
-        const lineStart = text.lastIndexOf("\n", start - 1) + 1;
-        if (!d.accept(text.slice(start, end), text.slice(Math.max(lineStart, start - BEFORE_CHARS), start))) continue;
+        const before = text.slice(Math.max(0, start - BEFORE_CHARS), start);
+        if (!d.accept(text.slice(start, end), before.slice(before.lastIndexOf("\n") + 1))) continue;
       }
       out.push({ kind: d.kind, rule: d.rule, start, end });
     }

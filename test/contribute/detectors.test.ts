@@ -101,9 +101,18 @@ describe("private key blocks", () => {
     expect(scanText("k", "-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----\n")).toEqual([]);
   });
 
-  it("without its END line, the header alone is the finding", () => {
-    const text = `${pem[0]}\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n`;
-    expect(scanText("k", text).map((f) => text.slice(f.start, f.end))).toEqual([pem[0]]);
+  it("without its END line, the header and the lines of key material after it are the finding", () => {
+    const text = `${pem[0]}\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw\nthat is all\n`;
+    expect(scanText("k", text).map((f) => text.slice(f.start, f.end))).toEqual([`${pem[0]}\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw`]);
+  });
+
+  it("whatever prefixes its lines: a YAML comment, a Markdown quote, a JSON string", () => {
+    for (const prefix of ["# ", "> ", '"']) {
+      const text = `notes:\n${pem.map((l) => `${prefix}${l}`).join("\n")}\nend\n`;
+      const found = scanText("k", text);
+      expect(found.map((f) => f.kind)).toEqual(["private_key"]);
+      expect(text.slice(found[0]?.end)).toBe("\nend\n");
+    }
   });
 });
 
@@ -140,6 +149,7 @@ describe("secretlint's recommended preset", () => {
 describe("identity detectors", () => {
   it("finds emails, webhook URLs, IPs and home paths", () => {
     expect(kinds("mail jane.doe@acme-corp.io now")).toEqual(["email/email"]);
+    expect(values("write to jürgen.weiß@müller-öl.de now")).toEqual(["jürgen.weiß@müller-öl.de"]);
     expect(kinds("https://hooks.slack.com/services/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")).toEqual(["webhook_url/slack-webhook"]);
     expect(kinds("https://discord.com/api/webhooks/123456789012345678/AbCdEf-GhIjKl_MnOp")).toEqual(["webhook_url/discord-webhook"]);
     expect(kinds("https://acme.webhook.office.com/webhookb2/1a2b3c@4d5e/IncomingWebhook/9f8e7d")).toEqual(["webhook_url/teams-webhook"]);
@@ -170,6 +180,9 @@ describe("identity detectors", () => {
     const manifest = `name: acme\ndescription: Acme Widgets ops\nidentity:\n  company_names: ["Acme Widgets"]\n  # people\n  people:\n    - Jane Doe\nbudget: {daily_usd: 1}\n`;
     expect(scanText("nexaas.yaml", manifest, identity).map((f) => f.line)).toEqual([2]);
     expect(scanText("agents/nexaas.yaml", manifest, identity).map((f) => f.line)).toEqual([2, 4, 7]);
+    // A credential pasted into the block is still reported.
+    const pasted = manifest.replace("  # people\n", `  # old key ${fake.anthropic}\n`);
+    expect(scanText("nexaas.yaml", pasted, identity).map((f) => `${f.line} ${f.kind}`)).toEqual(["2 company_name", "5 api_key"]);
   });
 });
 
@@ -181,7 +194,7 @@ describe("not flagged", () => {
     ["a ${} password in a URL", "postgres://app:${DB_PASSWORD}@db:5432/app"],
     ["example.com emails", "mail ops@example.com, a@shop.example, b@test.invalid, c@localhost.localhost"],
     ["example webhook hosts", "https://example.com/hooks/Zk3mP9qR2sT5vW8x"],
-    ["a UUID", "id: 123e4567-e89b-12d3-a456-426614174000 token: 123e4567-e89b-12d3-a456-426614174000"],
+    ["a UUID", "id: 123e4567-e89b-12d3-a456-426614174000 request: 123e4567-e89b-12d3-a456-426614174000"],
     ["a git SHA", "secret_sha: 3f786850e387550fdab836ed7e6dc881de23001b"],
     ["versions", "version 1.2.3.4, v10.0.0.1, node 20.11.1"],
     ["loopback and documentation IPs", "127.0.0.1 0.0.0.0 192.0.2.10 198.51.100.7 203.0.113.99"],
@@ -193,6 +206,15 @@ describe("not flagged", () => {
     ["an allowed line", `key: "${fake.anthropic}" # nexaas:allow`],
   ])("%s", (_name, line) => {
     expect(scanText("f.md", line)).toEqual([]);
+  });
+
+  it("an identifier-shaped value is a secret where a secret-like key or a URL names it, and ${NAME:-default} hides nothing", () => {
+    const hex40 = "7c4a8d09ca3762af" + "61e59520943dc26494f8941b";
+    expect(kinds(`client_secret: ${hex40}`)).toEqual(["api_key/generic-api-key"]);
+    expect(kinds(`HEROKU_API_KEY=3d9e1c4b-7f2a-4e8b-9c1d-5a6b7c8d9e0f`)).toEqual(["api_key/generic-api-key"]);
+    expect(kinds(`curl https://admin:${hex40}@db.internal/`)).toEqual(["password_in_url/password-in-url"]);
+    expect(kinds(`ANTHROPIC_API_KEY: \${ANTHROPIC_API_KEY:-${fake.anthropic}}`)).toEqual(["api_key/anthropic-api-key"]);
+    expect(kinds(`commit_sha: ${hex40}`)).toEqual([]);
   });
 
   it("nexaas:allow only silences its own line", () => {
@@ -215,6 +237,7 @@ describe("upstream rules (contribute, validate --framework)", () => {
 
   it("finds real domains and company-like names that no identity lists", async () => {
     expect(await found("see portal.globex.io or globex-corp.com/path")).toEqual(["real-domain:portal.globex.io", "real-domain:globex-corp.com"]);
+    expect(await found("visit www.müller-öl.de today")).toEqual(["real-domain:www.müller-öl.de"]);
     expect(await found("Ask Initech Corp, Globex, Inc. or Müller Logistik GmbH")).toEqual([
       "company-like-name:Initech Corp",
       "company-like-name:Globex, Inc.",
