@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Diagnostic } from "../controller/definitions/diagnostic.js";
 import type { Finding } from "../controller/contribute/finding.js";
+import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
 import { GitError } from "../controller/source/git.js";
 import type { Command } from "./command.js";
@@ -23,14 +24,21 @@ are never printed in full. A line holding "nexaas:allow" is not reported.
 
   PATHS            only scan these files or folders
   --staged         scan the files the commit about to be made adds or changes,
-                   as the git index holds them (the pre-commit hook's check)
+                   as the git index holds them (the pre-commit hook's check),
+                   including a forced \`git add\` of .env, data/ or exports/
+                   (which a plain scan passes over)
   --secrets        report only secrets and webhook URLs: what must never be
                    committed (the pre-commit hook blocks these; identity data
                    may stay in your own workspace, contribute replaces it)
   --upstream       what contribute would replace: also any real domain and
                    company-like name, and "nexaas:allow" does not apply
-  --format FORMAT  text (default), json ({findings: [...]}) or sarif (SARIF 2.1.0);
-                   --json is --format json
+  --format FORMAT  text (default), json ({findings: [...], skipped: [{file,
+                   reason}]}) or sarif (SARIF 2.1.0); --json is --format json
+
+Binary files and files over 1 MiB are not scanned: text and sarif list each on
+stderr ("skipped FILE: binary" or "too large (> 1 MiB)"), json under "skipped"
+(reason "binary" or "too-large"). They do not change the exit code: validate
+refuses them in a commit.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
   maxPositionals: Number.POSITIVE_INFINITY,
@@ -61,7 +69,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       });
       only = changed.filter((file) => inPaths(file, paths));
       if (only.length === 0) {
-        ctx.stdout(await render(format as ScanFormat, [], workspace));
+        ctx.stdout(await render(format as ScanFormat, [], [], workspace));
         return 0;
       }
     } else {
@@ -71,24 +79,34 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     const upstream = ctx.values.upstream === true;
     const { environmentSecrets } = await import("../controller/contribute/env-values.js");
     const environmentValues = environmentSecrets(workspace, ctx.env);
-    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues }).catch((error: unknown) => {
+    // What a commit adds is scanned whatever its path: a forced `git add .env` must not slip through.
+    const includeIgnored = ctx.values.staged === true;
+    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch((error: unknown) => {
       if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
       throw error;
     });
     const { credentialKinds } = await import("../controller/contribute/finding.js");
     const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
-    ctx.stdout(await render(format as ScanFormat, findings, workspace));
+    // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.
+    if (format !== "json") for (const s of result.skipped) ctx.stderr(`skipped ${s.file}: ${skipReasons[s.reason]}\n`);
+    ctx.stdout(await render(format as ScanFormat, findings, result.skipped, workspace));
     return findings.length > 0 ? 1 : 0;
   },
 };
 
-async function render(format: ScanFormat, findings: Finding[], workspace: string): Promise<string> {
+const skipReasons: Record<ScanResult["skipped"][number]["reason"], string> = { binary: "binary", "too-large": "too large (> 1 MiB)" };
+
+async function render(format: ScanFormat, findings: Finding[], skipped: ScanResult["skipped"], workspace: string): Promise<string> {
   switch (format) {
     case "json":
       // SPEC §10: never the value, not even masked.
       return (
-        JSON.stringify({ findings: findings.map(({ file, line, column, kind, rule, placeholder }) => ({ file, line, column, kind, rule, placeholder })) }, null, 2) + "\n"
+        JSON.stringify(
+          { findings: findings.map(({ file, line, column, kind, rule, placeholder }) => ({ file, line, column, kind, rule, placeholder })), skipped },
+          null,
+          2,
+        ) + "\n"
       );
     case "text":
       if (findings.length === 0) return "no findings\n";

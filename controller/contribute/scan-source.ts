@@ -1,4 +1,4 @@
-import { type FileSource, isIgnoredPath } from "../source/file-source.js";
+import type { FileSource } from "../source/file-source.js";
 import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
 import { type ScannerOptions, scanFile, scannerFor } from "./scan-text.js";
@@ -11,6 +11,11 @@ export interface ScanOptions extends ScannerOptions {
   paths?: readonly string[];
   /** Identity to look for; default: the source's own nexaas.yaml `identity`. */
   identity?: Identity;
+  /**
+   * Also scan data/, exports/ and .env: what a commit adds may be a forced `git add .env`,
+   * and everything in a framework folder ships. Default: only the desired state's files.
+   */
+  includeIgnored?: boolean;
 }
 
 export interface ScanResult {
@@ -28,11 +33,11 @@ export const inPaths = (file: string, paths: readonly string[]): boolean =>
 /** A NUL byte in the first 8 KiB: the heuristic git itself uses. */
 const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).includes(0);
 
-/** Scans every text file of a source (never .git, node_modules, data/, exports/ or .env), sorted by file, line, column. */
+/** Scans every text file of a source (never .git or node_modules; data/, exports/ and .env only with includeIgnored), sorted by file, line, column. */
 export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {
   const identity = options.identity ?? (await readIdentity(source));
   const scanner = scannerFor(identity, options);
-  const entries = (await source.list()).filter((e) => e.type === "file" && !isIgnoredPath(e.path) && inPaths(e.path, options.paths ?? []));
+  const entries = (await source.list({ includeIgnored: options.includeIgnored })).filter((e) => e.type === "file" && inPaths(e.path, options.paths ?? []));
   const skipped: ScanResult["skipped"] = [];
   const contents = await source.read(
     entries.map((e) => e.path),

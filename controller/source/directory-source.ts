@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
-import { type FileSource, type SourceEntry, isIgnoredPath } from "./file-source.js";
+import { type FileSource, type ListOptions, type SourceEntry, isIgnoredPath } from "./file-source.js";
 
 /** A workspace read from a folder on disk (the working tree, or framework/). */
 export class DirectorySource implements FileSource {
@@ -12,14 +12,14 @@ export class DirectorySource implements FileSource {
     this.label = label;
   }
 
-  async list(): Promise<SourceEntry[]> {
+  async list(options: ListOptions = {}): Promise<SourceEntry[]> {
     const entries: SourceEntry[] = [];
     const walk = async (rel: string): Promise<void> => {
       const dirents = await readdir(join(this.root, rel), { withFileTypes: true });
       await Promise.all(
         dirents.map(async (d) => {
           const path = rel ? `${rel}/${d.name}` : d.name;
-          if (isIgnoredPath(path)) return;
+          if (isIgnoredPath(path, options)) return;
           if (d.isDirectory()) return walk(path);
           if (d.isSymbolicLink()) {
             const target = await readlink(join(this.root, path));

@@ -14,8 +14,12 @@ export interface SourceEntry {
 export interface FileSource {
   /** For messages: "working tree", "index", "revision 1a2b3c4". */
   readonly label: string;
-  /** Every file and symlink of the tree, in no particular order. */
-  list(): Promise<SourceEntry[]>;
+  /**
+   * Every file and symlink of the tree, in no particular order. Paths outside the
+   * desired state (isIgnoredPath) are left out unless `includeIgnored`: a scan of what
+   * a commit or a shipped folder holds must see them too.
+   */
+  list(options?: ListOptions): Promise<SourceEntry[]>;
   /**
    * Contents of many paths at once (git answers them in one process).
    * A symlink reads as its target path, as git stores it. A file larger than
@@ -24,10 +28,19 @@ export interface FileSource {
   read(paths: readonly string[], maxBytes?: number): Promise<Map<string, Buffer | number>>;
 }
 
+export interface ListOptions {
+  /** Also list data/, exports/ and .env (never .git or node_modules: git's store and installed packages). */
+  includeIgnored?: boolean;
+}
+
 /** Folders that are never part of the desired state. */
 export const ignoredTopFolders = new Set([".git", "node_modules", "data", "exports"]);
 
-export function isIgnoredPath(path: string): boolean {
+/** Never listed, even with includeIgnored. */
+const neverListedTopFolders = new Set([".git", "node_modules"]);
+
+export function isIgnoredPath(path: string, options: ListOptions = {}): boolean {
   const top = path.split("/", 1)[0] ?? "";
+  if (options.includeIgnored) return neverListedTopFolders.has(top);
   return ignoredTopFolders.has(top) || path === ".env";
 }

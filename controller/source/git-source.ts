@@ -1,4 +1,4 @@
-import { type FileSource, type SourceEntry, isIgnoredPath } from "./file-source.js";
+import { type FileSource, type ListOptions, type SourceEntry, isIgnoredPath } from "./file-source.js";
 import { git, readBlobs } from "./git.js";
 
 interface TreeEntry extends SourceEntry {
@@ -32,8 +32,8 @@ export class GitSource implements FileSource {
     return new GitSource(dir, { revision });
   }
 
-  list(): Promise<SourceEntry[]> {
-    return this.load().then((m) => [...m.values()]);
+  list(options: ListOptions = {}): Promise<SourceEntry[]> {
+    return this.load().then((m) => [...m.values()].filter((e) => !isIgnoredPath(e.path, options)));
   }
 
   async read(paths: readonly string[], maxBytes?: number): Promise<Map<string, Buffer | number>> {
@@ -80,7 +80,8 @@ export class GitSource implements FileSource {
 }
 
 function addEntry(map: Map<string, TreeEntry>, path: string, mode?: string, oid?: string, size = -1): void {
-  if (!mode || !oid || isIgnoredPath(path)) return;
+  // Ignored paths are kept here and left out by list(): a forced `git add .env` is still in the index.
+  if (!mode || !oid) return;
   // 160000 is a submodule: not part of this workspace's files.
   if (mode === "160000") return;
   map.set(path, { path, oid, size, type: mode === "120000" ? "symlink" : "file" });

@@ -1,4 +1,4 @@
-import type { FileSource, SourceEntry } from "./file-source.js";
+import { type FileSource, type ListOptions, type SourceEntry, isIgnoredPath } from "./file-source.js";
 
 /** A tree held in memory: a stand-in layer (e.g. the minimal workspace validate --framework puts over a framework). */
 export class MemorySource implements FileSource {
@@ -7,8 +7,12 @@ export class MemorySource implements FileSource {
     readonly label = "memory",
   ) {}
 
-  list(): Promise<SourceEntry[]> {
-    return Promise.resolve(Object.entries(this.files).map(([path, text]) => ({ path, type: "file" as const, size: Buffer.byteLength(text) })));
+  list(options: ListOptions = {}): Promise<SourceEntry[]> {
+    return Promise.resolve(
+      Object.entries(this.files)
+        .filter(([path]) => !isIgnoredPath(path, options))
+        .map(([path, text]) => ({ path, type: "file" as const, size: Buffer.byteLength(text) })),
+    );
   }
 
   read(paths: readonly string[], maxBytes = Number.POSITIVE_INFINITY): Promise<Map<string, Buffer | number>> {

@@ -83,6 +83,18 @@ describe("the hooks installed by init", () => {
     expect(accepted.status, output(accepted)).toBe(0);
   });
 
+  it("refuse a commit that force-adds a .env holding a key", async () => {
+    const dir = await initWorkspace();
+    const key = "sk-ant-api03-" + "Qx7Lm2Vb9Rt4Zp8K".repeat(3); // assembled: this file holds no literal key
+    writeFileSync(join(dir, ".env"), `ANTHROPIC_API_KEY=${key}\n`);
+    git(dir, "add", "-f", ".env");
+    const refused = gitResult(dir, "commit", "-m", "Add env");
+    expect(refused.status).toBe(1);
+    expect(output(refused)).toMatch(/^\.env:1:\d+ api_key /m);
+    expect(output(refused)).not.toContain(key.slice(0, 16));
+    expect(commitCount(dir)).toBe(1);
+  });
+
   it("refuse a push while the workspace does not validate", async () => {
     const dir = await initWorkspace();
     const remote = join(tempDir(), "remote.git");

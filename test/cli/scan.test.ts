@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseWorkspace, writeTree } from "../support/tree.js";
 import { cli, git, gitIdentity, isolateGit, tempDir } from "./helpers.js";
@@ -94,6 +96,39 @@ describe("nexaas scan", () => {
     const secretsOnly = await cli(["scan", "--staged", "--secrets", "--json"], dir);
     expect(secretsOnly.code).toBe(1);
     expect((JSON.parse(secretsOnly.stdout) as { findings: { kind: string }[] }).findings.map((f) => f.kind)).toEqual(["webhook_url"]);
+  });
+
+  it("--staged scans a forced `git add` of .env, data/ and exports/; a plain scan passes over them", async () => {
+    const dir = workspace();
+    git(dir, "init", "-q");
+    gitIdentity(dir);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "initial", "--no-verify");
+    writeTree(dir, { ".env": `ANTHROPIC_API_KEY=${apiKey}\n`, "data/notes.md": `key ${apiKey}\n`, "exports/x.md": `key ${apiKey}\n` });
+    git(dir, "add", "-f", ".env", "data/notes.md", "exports/x.md");
+    const staged = await cli(["scan", "--staged", "--secrets", "--json"], dir);
+    expect(staged.code).toBe(1);
+    const files = (JSON.parse(staged.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file);
+    expect([...new Set(files)]).toEqual([".env", "data/notes.md", "exports/x.md"]);
+    expect(await cli(["scan", "--secrets"], dir)).toMatchObject({ code: 0, stdout: "no findings\n" });
+  });
+
+  it("lists binary and oversize files it passes over, without changing the exit code", async () => {
+    const dir = workspace({ "skills/big.md": "# big\n" + "x".repeat(1024 * 1024) + "\n" });
+    writeFileSync(join(dir, "skills/logo.png"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+    const text = await cli(["scan"], dir);
+    expect(text).toMatchObject({ code: 0, stdout: "no findings\n" });
+    expect(text.stderr).toBe("skipped skills/big.md: too large (> 1 MiB)\nskipped skills/logo.png: binary\n");
+    const json = await cli(["scan", "--json"], dir);
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe("");
+    expect(JSON.parse(json.stdout)).toEqual({
+      findings: [],
+      skipped: [
+        { file: "skills/big.md", reason: "too-large" },
+        { file: "skills/logo.png", reason: "binary" },
+      ],
+    });
   });
 
   it("--upstream adds the real-domain and company-like-name rules, and ignores nexaas:allow as contribute does", async () => {
