@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
 import { GitError } from "../controller/source/git.js";
@@ -51,6 +52,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     const revision = ctx.values.revision as string | undefined;
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
     if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
+    if (framework !== undefined) await assertFolder(workspace);
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
     const validating =
       framework !== undefined
@@ -77,3 +79,9 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     return result.ok ? 0 : 1;
   },
 };
+
+/** A file given to --framework is a wrong argument, not a missing framework (which the caller reports as such). */
+async function assertFolder(dir: string): Promise<void> {
+  const stats = await stat(dir).catch(() => undefined);
+  if (stats !== undefined && !stats.isDirectory()) throw new UsageError(`--framework takes a folder: ${dir} is not one`);
+}

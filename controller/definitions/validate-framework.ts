@@ -21,7 +21,8 @@ export async function validateFramework(dir: string, paths?: readonly string[]):
   const stand = new MemorySource({ "nexaas.yaml": "name: framework-check\n" }, "framework check");
   const [loaded, scan] = await Promise.all([
     loadDefinitions({ workspace: stand, framework: new DirectorySource(dir, "framework"), frameworkPath: (p) => p }),
-    scanSource(new DirectorySource(dir, "framework"), { identity: emptyIdentity, upstream: true }),
+    // Everything in the folder ships, so .env, data/ and exports/ are scanned too.
+    scanSource(new DirectorySource(dir, "framework"), { identity: emptyIdentity, upstream: true, includeIgnored: true }),
   ]);
   const findings: Diagnostic[] = scan.findings.map((f) => ({
     file: f.file,

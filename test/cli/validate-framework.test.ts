@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
@@ -48,6 +48,32 @@ describe("nexaas validate --framework", () => {
     const r = await cli(["validate", "--framework", dir], tempDir());
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^agents\/triage\/config\.yaml:3:\d+ +error/m);
+  });
+
+  it("scans .env, data/ and exports/ in the framework folder too: everything there ships", async () => {
+    const dir = frameworkCopy();
+    mkdirSync(join(dir, "data"));
+    mkdirSync(join(dir, "exports"));
+    writeFileSync(join(dir, ".env"), "SUPPORT=help@initech-support.com\n");
+    writeFileSync(join(dir, "data/notes.md"), "Mail help@initech-support.com\n");
+    writeFileSync(join(dir, "exports/notes.md"), "Mail help@initech-support.com\n");
+    const r = await cli(["validate", "--framework", dir, "--json"], tempDir());
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { diagnostics: { file: string; rule: string }[] };
+    expect(report.diagnostics.map((d) => [d.file, d.rule])).toEqual([
+      [".env", "framework-placeholders"],
+      ["data/notes.md", "framework-placeholders"],
+      ["exports/notes.md", "framework-placeholders"],
+    ]);
+  });
+
+  it("is a usage error given a file, not a folder", async () => {
+    const file = join(tempDir(), "framework.yaml");
+    writeFileSync(file, "name: x\n");
+    const r = await cli(["validate", "--framework", file], tempDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--framework takes a folder: ${file}`);
+    expect(r.stderr).not.toMatch(/ENOTDIR|\n\s+at /);
   });
 
   it("is a usage error with --staged, and a clear error for a missing folder", async () => {
