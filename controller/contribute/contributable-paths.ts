@@ -6,8 +6,11 @@
  */
 const contributableTops = new Set(["agents", "skills", "mcp-servers", "flows", "playbooks"]);
 
-/** Never contributed even inside a contributable folder: secrets files and databases. */
-const neverContributed = /(^|\/)\.env($|[./])|\.(db|sqlite\d?)(-(wal|shm|journal))?$|(^|\/)\.git(\/|$)/i;
+/**
+ * Never contributed even inside a contributable folder: environment files, whatever
+ * their naming convention (.env, .env.local, .envrc, prod.env), databases and git's store.
+ */
+const neverContributed = /(^|\/)(\.env[^/]*|[^/]*\.env)(\/|$)|\.(db|sqlite\d?)(-(wal|shm|journal))?$|(^|\/)\.git(\/|$)/i;
 
 /** Is this workspace-relative path (forward slashes) contributable? */
 export function isContributable(path: string): boolean {

@@ -26,8 +26,7 @@ export class PlaceholderAllocator {
   private readonly counts = new Map<string, number>();
 
   placeholderFor(kind: FindingKind, base: string, value: string): string {
-    // "Globex" and "GLOBEX" are one company; secrets differ when any character does.
-    const key = `${base}\0${secretKinds.has(kind) ? value : value.toLowerCase()}`;
+    const key = `${base}\0${valueKey(kind, value)}`;
     const known = this.byValue.get(key);
     if (known) return known;
     const n = (this.counts.get(base) ?? 0) + 1;
@@ -36,6 +35,20 @@ export class PlaceholderAllocator {
     this.byValue.set(key, placeholder);
     return placeholder;
   }
+}
+
+/** Kinds that name a company, a person or a domain: one of them may be written several ways. */
+const identityKinds: ReadonlySet<FindingKind> = new Set(["company_name", "person", "domain"]);
+
+/**
+ * What makes two values one for the allocator. Secrets differ when any character does;
+ * "Globex" and "GLOBEX" are one company, and so are "Müller Öl" and "müller-öl": an
+ * identity value ignores case and runs of spaces, dots, hyphens and underscores.
+ */
+function valueKey(kind: FindingKind, value: string): string {
+  if (secretKinds.has(kind)) return value;
+  const lower = value.toLowerCase();
+  return identityKinds.has(kind) ? lower.replace(/[\s._-]+/g, "") : lower;
 }
 
 /**

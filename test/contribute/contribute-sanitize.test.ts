@@ -19,6 +19,24 @@ describe("contributable paths", () => {
       expect(isContributable(p), p).toBe(false);
     }
   });
+
+  it("never offers an environment file, whatever its naming convention", () => {
+    const table: [string, boolean][] = [
+      ["agents/x/prod.env", false],
+      ["agents/x/.envrc", false],
+      ["skills/.env.local", false],
+      ["skills/.env", false],
+      ["flows/.env.production", false],
+      ["playbooks/staging.ENV", false],
+      ["agents/x/.env/keys.md", false],
+      ["skills/s/data.sqlite-wal", false],
+      ["skills/environment.md", true],
+      ["skills/envelope.yaml", true],
+      ["agents/x/prod.env.md", true],
+      ["agents/x/setup-env.sh", true],
+    ];
+    for (const [path, contributable] of table) expect(isContributable(path), path).toBe(contributable);
+  });
 });
 
 describe("sanitizeText", () => {
@@ -32,6 +50,17 @@ describe("sanitizeText", () => {
       { line: 1, kind: "company_name", placeholder: "{{COMPANY_NAME_2}}" },
       { line: 2, kind: "company_name", placeholder: "{{COMPANY_NAME}}" },
     ]);
+  });
+
+  it("gives one company, person or domain written differently one placeholder; secrets stay exact", () => {
+    const allocator = new PlaceholderAllocator();
+    const company = (v: string) => allocator.placeholderFor("company_name", "{{COMPANY_NAME}}", v);
+    expect(["Müller Öl", "müller-öl", "MÜLLER_ÖL", "Müller.Öl", "müller  -  öl"].map(company)).toEqual(Array(5).fill("{{COMPANY_NAME}}"));
+    expect(company("Müller Ölwerke")).toBe("{{COMPANY_NAME_2}}");
+    expect(allocator.placeholderFor("person", "{{PERSON}}", "Jane Doe")).toBe(allocator.placeholderFor("person", "{{PERSON}}", "jane.doe"));
+    expect(allocator.placeholderFor("domain", "{{DOMAIN}}", "globex-corp.example")).toBe(allocator.placeholderFor("domain", "{{DOMAIN}}", "GlobexCorp.Example"));
+    const key = (v: string) => allocator.placeholderFor("api_key", "{{API_KEY}}", v);
+    expect([key("ab-cd"), key("abcd"), key("AB-CD")]).toEqual(["{{API_KEY}}", "{{API_KEY_2}}", "{{API_KEY_3}}"]);
   });
 
   it("counts lines after a multi-line value as they are in the result", () => {
