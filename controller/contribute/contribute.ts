@@ -76,7 +76,12 @@ export async function prepareContribution(dir: string, options: ContributeOption
     }
     const text = content.toString("utf8");
     const sanitized = sanitizeText(text, await scanFile(path, text, scanner), allocator);
-    const { pre, preMode } = await readPreImage(options.frameworkDir, path);
+    const preImage = await readPreImage(options.frameworkDir, path);
+    if ("skip" in preImage) {
+      skipped.push({ file, reason: preImage.skip });
+      continue;
+    }
+    const { pre, preMode } = preImage;
     const postMode = modes.get(path) ?? "100644";
     if (sanitized.text === pre && preMode === postMode) skipped.push({ file, reason: "once sanitized, the same as the product's copy" });
     else if (pre === null && sanitized.text === "") skipped.push({ file, reason: "an empty new file" });
@@ -109,8 +114,11 @@ function unreadable(content: Buffer | number | undefined): string | undefined {
   return undefined;
 }
 
-/** The product's copy of a workspace path and its git mode, or null when the framework has none. */
-async function readPreImage(frameworkDir: string, path: string): Promise<{ pre: string | null; preMode?: string }> {
+/**
+ * The product's copy of a workspace path and its git mode, or null when the framework has
+ * none; a folder there is no pre-image a patch could replace, so the file is skipped.
+ */
+async function readPreImage(frameworkDir: string, path: string): Promise<{ pre: string | null; preMode?: string } | { skip: string }> {
   const full = join(frameworkDir, path);
   try {
     const [pre, stats] = await Promise.all([readFile(full, "utf8"), stat(full)]);
@@ -119,6 +127,7 @@ async function readPreImage(frameworkDir: string, path: string): Promise<{ pre: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return { pre: null };
+    if (code === "EISDIR") return { skip: "the product has a folder at this path" };
     throw error;
   }
 }

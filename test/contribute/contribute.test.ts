@@ -89,6 +89,17 @@ describe("nexaas contribute", () => {
     for (const p of [".env", "x.db", "registries", "events", "nexaas.yaml"]) expect(patch).not.toContain(p);
   });
 
+  it("skips a file whose framework path is a folder in the product, with the reason", async () => {
+    const ws = workspace();
+    ws.commit({ "skills/incident-review": "# Incident review\nA file here.\n", "skills/new.md": "# New\nA new skill.\n" });
+    const r = await cli(["contribute", "--json"], ws.dir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { files: string[]; skipped: { file: string; reason: string }[] };
+    expect(report.files).toEqual(["framework/skills/new.md"]);
+    expect(report.skipped).toEqual([{ file: "framework/skills/incident-review", reason: "the product has a folder at this path" }]);
+  });
+
   it("lists deleted, binary and unchanged files as skipped", async () => {
     const ws = workspace();
     ws.commit({
