@@ -32,9 +32,11 @@ still found, no patch is written, each finding is printed as
 \`framework/<path>:line:col kind rule\` (line 0: the file's name) and the exit
 code is 1.
 
-  --base REV   the revision to compare with (default: the repository's first
-               commit, since the framework version a workspace started from is
-               not recorded yet)
+  --base REV   the revision to compare with: a commit, or a tree. Default: the
+               repository's first commit (the framework version a workspace
+               started from is not recorded yet), so files added in that first
+               commit are not offered; to offer them, compare with the empty
+               tree: --base 4b825dc642cb6eb9a060e54bf8d69288fbee4904
   --out DIR    where to write (default: exports/ in the workspace, created if
                needed); writes nexaas-<UTC timestamp>.patch and a .json report
                ({patch, files, replacements, skipped, base, head}); never

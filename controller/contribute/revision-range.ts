@@ -2,7 +2,7 @@ import { git } from "../source/git.js";
 import { resolveRevision } from "../source/resolve-revision.js";
 import { SourceError } from "../source/source-error.js";
 
-/** The two commits a contribution spans. */
+/** The two revisions a contribution spans: head is a commit, base a commit or a tree (the empty tree: everything). */
 export interface RevisionRange {
   base: string;
   head: string;
@@ -24,8 +24,21 @@ export async function revisionRange(dir: string, base?: string): Promise<Revisio
     if (error instanceof SourceError && error.code === "workspace-not-in-revision") {
       return { base: (await git(dir, ["rev-parse", "--verify", "--end-of-options", `${base}^{commit}`])).toString().trim(), head };
     }
+    // A tree is a base too: the empty tree (4b825dc…) offers what the first commit added.
+    if (error instanceof SourceError && error.code === "unknown-revision") {
+      const tree = await treeOf(dir, base);
+      if (tree !== undefined) return { base: tree, head };
+    }
     throw error;
   }
+}
+
+/** The oid of `base` when it names a tree (not a commit: resolveRevision took those), else undefined. */
+async function treeOf(dir: string, base: string): Promise<string | undefined> {
+  return git(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${base}^{tree}`]).then(
+    (out) => out.toString().trim(),
+    () => undefined,
+  );
 }
 
 async function rootCommit(dir: string, head: string): Promise<string> {

@@ -28,6 +28,21 @@ describe("nexaas contribute: revisions, output and failures", () => {
     expect(exportsOf(out)).toHaveLength(4);
   });
 
+  it("--base with the empty tree offers what the first commit added too; by default it does not", async () => {
+    const ws = workspace(); // its first commit adds agents/triage/prompt.md
+    ws.commit({ "skills/later.md": "# Later\nAdded after.\n" });
+    const byDefault = JSON.parse((await cli(["contribute", "--json"], ws.dir)).stdout) as { files: string[] };
+    expect(byDefault.files).toEqual(["framework/skills/later.md"]);
+    const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    const r = await cli(["contribute", "--base", emptyTree, "--json"], ws.dir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { files: string[]; base: string };
+    expect(report.files).toContain("framework/skills/later.md");
+    expect(report.files).toContain("framework/agents/helper/prompt.md");
+    expect(report.base).toBe(emptyTree);
+  });
+
   it("with nothing to contribute, exits 0 and writes nothing", async () => {
     const ws = workspace();
     ws.commit({ "events/e.yaml": "agent: helper\n" });
@@ -66,7 +81,7 @@ describe("nexaas contribute: revisions, output and failures", () => {
   it("explains itself in --help and is listed in nexaas --help", async () => {
     const help = await cli(["contribute", "--help"], tempDir());
     expect(help.code).toBe(0);
-    for (const s of ["--base REV", "not recorded yet", "registries/", "{{COMPANY_NAME_2}}", "no patch is written", "Exit codes: 0"]) expect(help.stdout).toContain(s);
+    for (const s of ["--base REV", "not recorded yet", "are not offered", "--base 4b825dc642cb6eb9a060e54bf8d69288fbee4904", "registries/", "{{COMPANY_NAME_2}}", "no patch is written", "Exit codes: 0"]) expect(help.stdout).toContain(s);
     expect((await cli(["--help"], tempDir())).stdout).toMatch(/^ {2}contribute +write a sanitized patch/m);
   });
 
