@@ -1,3 +1,4 @@
+import { positionOfOffset } from "../definitions/parsed-file.js";
 import { type Detector, type RawMatch, builtinDetectors, identityDetectors, runDetectors, upstreamDetectors } from "./detectors.js";
 import { environmentDetectors } from "./env-values.js";
 import { type Finding, credentialKinds, maskValue, placeholders } from "./finding.js";
@@ -92,19 +93,19 @@ function toFindings(file: string, text: string, own: RawMatch[], extra: RawMatch
   const identity = file === "nexaas.yaml" ? identityBlockLines(text.split("\n")) : new Set<number>();
   const skip = new Set(identity);
   if (allowMarker) {
-    for (let i = text.indexOf(ALLOW_MARKER); i !== -1; i = text.indexOf(ALLOW_MARKER, i + 1)) skip.add(lineIndex(lineStarts, i));
+    for (let i = text.indexOf(ALLOW_MARKER); i !== -1; i = text.indexOf(ALLOW_MARKER, i + 1)) skip.add(positionOfOffset(lineStarts, i).line - 1);
   }
   const usable = (m: RawMatch): boolean => !insideNeutralSpan(text, m);
   const kept = resolveOverlaps(own.filter(usable));
   const merged = [...kept, ...withoutOverlap(resolveOverlaps(extra.filter(usable)), kept)].sort((a, b) => a.start - b.start);
   const findings: Finding[] = [];
   for (const m of merged) {
-    const line = lineIndex(lineStarts, m.start);
-    if (skip.has(line) && !(identity.has(line) && credentialKinds.has(m.kind))) continue;
+    const { line, column } = positionOfOffset(lineStarts, m.start);
+    if (skip.has(line - 1) && !(identity.has(line - 1) && credentialKinds.has(m.kind))) continue;
     findings.push({
       file,
-      line: line + 1,
-      column: m.start - (lineStarts[line] ?? 0) + 1,
+      line,
+      column,
       kind: m.kind,
       rule: m.rule,
       placeholder: placeholders[m.kind],
@@ -176,18 +177,6 @@ function withoutOverlap(matches: RawMatch[], kept: RawMatch[]): RawMatch[] {
     const k = byStart[lo];
     return !k || k.start >= m.end;
   });
-}
-
-/** Index of the line holding `offset` (binary search over line starts). */
-function lineIndex(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Line indexes of a top-level `identity:` mapping (its key line and every indented, blank or comment line under it). */
