@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { GitSource } from "../source/git-source.js";
+import { git } from "../source/git.js";
 import { buildPatch, type PatchFile } from "./build-patch.js";
 import { frameworkPath, isContributable } from "./contributable-paths.js";
 import type { Finding } from "./finding.js";
@@ -60,7 +62,8 @@ export async function prepareContribution(dir: string, options: ContributeOption
     else if (c.mode !== "100644" && c.mode !== "100755") skipped.push({ file: frameworkPath(c.path), reason: "not a regular file" });
     else modes.set(c.path, c.mode);
   }
-  const present = [...modes.keys()];
+  for (const [path, mode] of await companions(dir, range.head, [...modes.keys()], options.frameworkDir)) if (!modes.has(path)) modes.set(path, mode);
+  const present = [...modes.keys()].sort(); // one agent's files together, in a stable order
   const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
   const scanner = upstreamScanner(await identityOf(headTree, GitSource.revision(dir, range.base)), options.environmentValues);
   const allocator = new PlaceholderAllocator();
@@ -97,6 +100,27 @@ export async function prepareContribution(dir: string, options: ContributeOption
   );
   if (remaining.length > 0) return { status: "unsafe", range, remaining };
   return { status: "ready", range, patch: buildPatch(outgoing), files: outgoing.map((f) => f.path), replacements, skipped, notContributable };
+}
+
+/**
+ * A new agent or folder skill goes upstream whole: when `agents/x/prompt.md` changed and the
+ * product has no `agents/x/`, the unchanged `agents/x/config.yaml` comes too, or the
+ * patch would add half a definition. Returns path → git mode at head.
+ */
+async function companions(dir: string, head: string, paths: readonly string[], frameworkDir: string): Promise<Map<string, string>> {
+  const units = new Set(paths.filter((p) => /^(agents|skills)\/[^/]+\/./.test(p)).map((p) => p.split("/").slice(0, 2).join("/")));
+  const out = new Map<string, string>();
+  for (const unit of units) {
+    if (existsSync(join(frameworkDir, unit))) continue;
+    // ls-tree -r -z: "<mode> <type> <oid>\t<path>\0", paths relative to the workspace folder.
+    const listing = (await git(dir, ["ls-tree", "-r", "-z", head, "--", `${unit}/`])).toString().split("\0");
+    for (const entry of listing) {
+      const [meta = "", path = ""] = entry.split("\t");
+      const mode = meta.split(" ")[0] ?? "";
+      if (path && (mode === "100644" || mode === "100755") && isContributable(path)) out.set(path, mode);
+    }
+  }
+  return out;
 }
 
 /** A name dropped from nexaas.yaml since base is still the customer's: both revisions' identities count. */

@@ -35,13 +35,13 @@ describe("nexaas contribute", () => {
 
     const parsed = JSON.parse(report) as { patch: string; files: string[]; replacements: Record<string, unknown>[]; base: string; head: string };
     expect(parsed.patch).toBe(patchPath);
-    expect(parsed.files).toEqual(["framework/agents/helper/prompt.md", "framework/agents/triage/prompt.md"]);
+    expect(parsed.files).toEqual(["framework/agents/helper/config.yaml", "framework/agents/helper/prompt.md", "framework/agents/triage/prompt.md"]);
     expect(parsed.head).toBe(ws.head());
     expect(parsed.base).toBe(git(ws.dir, "rev-list", "--max-parents=0", "HEAD").trim());
     expect(parsed.replacements).toContainEqual({ file: "framework/agents/helper/prompt.md", line: 2, kind: "api_key", placeholder: "{{API_KEY}}" });
     expect(parsed.replacements.every((x) => Object.keys(x).sort().join() === "file,kind,line,placeholder")).toBe(true);
     expect(r.stdout).toContain(`wrote ${patchPath}`);
-    expect(r.stdout).toMatch(/2 files, \d+ replacements \(/);
+    expect(r.stdout).toMatch(/3 files, \d+ replacements \(/);
     expect(r.stdout).toContain("Read the patch before you send it");
 
     const product = productRepo();
@@ -50,6 +50,19 @@ describe("nexaas contribute", () => {
     const applied = readFileSync(join(product, "framework/agents/helper/prompt.md"), "utf8");
     expect(applied).toContain("You help the {{COMPANY_NAME}} operations team.");
     expect(applied).toContain("{{COMPANY_NAME}} again, and {{COMPANY_NAME_2}} too.");
+  });
+
+  it("sends a new agent whole: its unchanged config.yaml comes with the changed prompt, and the product validates after git apply", async () => {
+    const ws = workspace();
+    ws.commit({ "agents/night-watch/config.yaml": "name: night-watch\ndescription: Watches the night shift\n", "agents/night-watch/prompt.md": "You watch.\n" });
+    ws.commit({ "agents/night-watch/prompt.md": "You watch the night shift for Globex Industries.\n" });
+    const r = await cli(["contribute", "--base", "HEAD~1", "--json"], ws.dir);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { patch: string; files: string[] };
+    expect(report.files).toEqual(["framework/agents/night-watch/config.yaml", "framework/agents/night-watch/prompt.md"]);
+    const product = productRepo();
+    git(product, "apply", report.patch);
+    expect(await cli(["validate", "--framework", "framework"], product)).toMatchObject({ code: 0, stdout: "no problems\n" });
   });
 
   it("gives one value one placeholder across files, case-insensitively for identity", async () => {
@@ -83,9 +96,10 @@ describe("nexaas contribute", () => {
     const r = await cli(["contribute", "--json"], ws.dir);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { patch: string; files: string[]; not_contributable: number };
-    expect(report.files).toEqual(["framework/agents/helper/prompt.md"]);
+    // The helper agent is new upstream, so its config.yaml comes along; agents/helper/.env never does.
+    expect(report.files).toEqual(["framework/agents/helper/config.yaml", "framework/agents/helper/prompt.md"]);
     const patch = readFileSync(report.patch, "utf8");
-    expect(patch.match(/^diff --git /gm)).toHaveLength(1);
+    expect(patch.match(/^diff --git /gm)).toHaveLength(2);
     for (const p of [".env", "x.db", "registries", "events", "nexaas.yaml"]) expect(patch).not.toContain(p);
   });
 
