@@ -15,8 +15,9 @@ Contributable: agents/, skills/, mcp-servers/, flows/ and playbooks/ (each file
 becomes framework/<same path> in the product). Never: nexaas.yaml, .env files,
 data/, exports/, databases, registries/ (their entries are customer data),
 events/, memory/, scripts, or anything else. Files are read from git objects,
-so only committed changes count. Deleted, binary, symlinked and >1 MiB files are
-skipped and listed in the report.
+so only committed changes count. A new agent or folder skill (one the product
+does not have) goes whole: its unchanged files come with the changed ones.
+Deleted, binary, symlinked and >1 MiB files are skipped and listed in the report.
 
 Each finding of \`nexaas scan\` (with the stricter upstream rules: any real
 domain, any company-like name, any copy of a secret value from .env or the
