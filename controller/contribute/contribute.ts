@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { existsSync } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -135,6 +136,9 @@ function unreadable(content: Buffer | number | undefined): string | undefined {
   if (typeof content === "number") return `larger than ${maxFileBytes / 1024 / 1024} MiB`;
   // git's own test for binary content: a NUL byte in the first 8 KiB.
   if (content.subarray(0, 8192).includes(0)) return "a binary file";
+  // Decoding another encoding as UTF-8 would hide names from the rules (M\xfcller reads
+  // as M\ufffdller) and break the patch's context lines: such a file is not offered.
+  if (!isUtf8(content)) return "not UTF-8 text";
   return undefined;
 }
 

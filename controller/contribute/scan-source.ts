@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { FileSource } from "../source/file-source.js";
 import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
@@ -57,7 +58,10 @@ export async function scanSource(source: FileSource, options: ScanOptions = {}):
       continue;
     }
     scanned++;
-    findings.push(...(await scanFile(entry.path, content.toString("utf8"), scanner)));
+    // A file in another encoding (Latin-1, Windows-1252) is read byte for byte as Latin-1
+    // rather than decoded to replacement characters, so "Müller" still reads "Müller".
+    const text = isUtf8(content) ? content.toString("utf8") : content.toString("latin1");
+    findings.push(...(await scanFile(entry.path, text, scanner)));
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
   skipped.sort((a, b) => (a.file < b.file ? -1 : 1));

@@ -114,7 +114,7 @@ describe("nexaas contribute", () => {
     expect(report.skipped).toEqual([{ file: "framework/skills/incident-review", reason: "the product has a folder at this path" }]);
   });
 
-  it("lists deleted, binary and unchanged files as skipped", async () => {
+  it("lists deleted, binary, non-UTF-8 and unchanged files as skipped", async () => {
     const ws = workspace();
     ws.commit({
       "agents/helper/prompt.md": null,
@@ -122,6 +122,7 @@ describe("nexaas contribute", () => {
       "agents/triage/config.yaml": readFileSync(join(packageRoot, "framework/agents/triage/config.yaml"), "utf8"),
       "skills/new.md": "# New\nA new skill.\n",
       "playbooks/huge.md": "x".repeat(1024 * 1024 + 1),
+      "skills/latin.md": Buffer.from("# Latin\nM\xfcller\n", "latin1"),
     });
     const r = await cli(["contribute", "--json"], ws.dir);
     expect(r.code).toBe(0);
@@ -132,7 +133,9 @@ describe("nexaas contribute", () => {
       "framework/agents/triage/config.yaml",
       "framework/playbooks/huge.md",
       "framework/skills/blob.md",
+      "framework/skills/latin.md",
     ]);
+    expect(report.skipped.find((s) => s.file.endsWith("latin.md"))?.reason).toBe("not UTF-8 text");
     expect(report.skipped.find((s) => s.file.endsWith("huge.md"))?.reason).toMatch(/larger than 1 MiB/);
     expect(report.skipped.find((s) => s.file.endsWith("blob.md"))?.reason).toMatch(/binary/);
     expect(report.skipped.find((s) => s.file.endsWith("prompt.md"))?.reason).toMatch(/deleted/);

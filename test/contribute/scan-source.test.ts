@@ -48,4 +48,14 @@ describe("scanSource", () => {
     const onlySkills = await scanSource(new DirectorySource(dir), { paths: ["skills"] });
     expect(onlySkills.findings.map((f) => f.file)).toEqual(["skills/s.md"]);
   });
+
+  it("reads a file in another encoding as Latin-1, so names in it are still found", async () => {
+    const dir = tempDir();
+    writeTree(dir, {
+      "nexaas.yaml": "name: x\nidentity:\n  company_names: [Müller Öl]\n",
+      "skills/old.md": Buffer.concat([Buffer.from("# old\nFor "), Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72, 0x20, 0xd6, 0x6c]), Buffer.from(" only\n")]),
+    });
+    const r = await scanSource(new DirectorySource(dir), { secretlint: false });
+    expect(r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind}`)).toEqual(["skills/old.md:2:5 company_name"]);
+  });
 });

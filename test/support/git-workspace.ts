@@ -7,7 +7,7 @@ import { baseWorkspace, dedent, type Tree, writeTree } from "./tree.js";
 export interface GitWorkspace {
   dir: string;
   /** Writes (or, with null, deletes) files and commits them; returns the new commit. */
-  commit(files: Record<string, string | null>, message?: string): string;
+  commit(files: Record<string, string | Buffer | null>, message?: string): string;
   head(): string;
 }
 
