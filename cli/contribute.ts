@@ -44,6 +44,11 @@ code is 1.
                overwrites an existing file
   --json       print the report instead of a summary
 
+The patch is also checked as the product checks its framework/ (\`nexaas
+validate --framework\` on a copy with the patch applied); what it would report
+(an agent naming a skill only you have, say) is printed as a warning and listed
+in the report as upstream_errors. The patch is written all the same.
+
 Read the patch before you send it.
 
 Exit codes: 0 patch written (or nothing to contribute), 1 something still found
@@ -84,6 +89,11 @@ after sanitizing, or a git error, 2 usage error.`,
         const out = resolve(ctx.cwd, (ctx.values.out as string | undefined) ?? join(workspace, "exports"));
         const patchPath = await writeExport(out, new Date(), result.patch, (p) => reportOf(result, p));
         ctx.stdout(ctx.common.json ? JSON.stringify(reportOf(result, patchPath), null, 2) + "\n" : summary(result, patchPath));
+        if (result.upstreamErrors.length > 0) {
+          // The patch is still written: the fix may belong upstream (a skill to add there too).
+          ctx.stderr(`warning: once applied, the product's \`nexaas validate --framework framework\` would report:\n`);
+          for (const d of result.upstreamErrors) ctx.stderr(`  ${d.file}:${d.line}:${d.column} ${d.rule} ${d.message}\n`);
+        }
         return 0;
       }
     }
@@ -100,6 +110,7 @@ function reportOf(result: Exclude<Contribution, { status: "unsafe" }>, patch: st
     skipped: result.skipped,
     // Counted, not named: a customer's file names (registries/acme.yaml) are theirs too.
     not_contributable: result.notContributable,
+    upstream_errors: ready ? result.upstreamErrors.map(({ file, line, column, rule, message }) => ({ file, line, column, rule, message })) : [],
     base: result.range.base,
     head: result.range.head,
   };

@@ -4,7 +4,9 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { GitSource } from "../source/git-source.js";
 import { git } from "../source/git.js";
+import type { Diagnostic } from "../definitions/diagnostic.js";
 import { buildPatch, type PatchFile } from "./build-patch.js";
+import { checkUpstream } from "./check-upstream.js";
 import { frameworkPath, isContributable } from "./contributable-paths.js";
 import type { Finding } from "./finding.js";
 import { type Identity, readIdentity } from "./identity.js";
@@ -33,6 +35,8 @@ export type Contribution =
       replacements: (Replacement & { file: string })[];
       skipped: Skipped[];
       notContributable: number;
+      /** Errors `validate --framework` would report on the product once the patch is applied. */
+      upstreamErrors: Diagnostic[];
     };
 
 export interface ContributeOptions {
@@ -100,7 +104,8 @@ export async function prepareContribution(dir: string, options: ContributeOption
     scanner,
   );
   if (remaining.length > 0) return { status: "unsafe", range, remaining };
-  return { status: "ready", range, patch: buildPatch(outgoing), files: outgoing.map((f) => f.path), replacements, skipped, notContributable };
+  const upstreamErrors = await checkUpstream(options.frameworkDir, outgoing);
+  return { status: "ready", range, patch: buildPatch(outgoing), files: outgoing.map((f) => f.path), replacements, skipped, notContributable, upstreamErrors };
 }
 
 /**

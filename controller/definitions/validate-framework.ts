@@ -17,8 +17,12 @@ export const FRAMEWORK_RULE = "framework-placeholders";
  */
 export async function validateFramework(dir: string, paths?: readonly string[]): Promise<LoadResult> {
   // A framework has no manifest of its own: a minimal workspace stands over it, so the
-  // layer is read and checked exactly as it is under a customer's workspace.
-  const stand = new MemorySource({ "nexaas.yaml": "name: framework-check\n" }, "framework check");
+  // layer is read and checked exactly as it is under a customer's workspace, with every
+  // MCP server of the framework enabled (agents there may name any of them).
+  const servers = (await new DirectorySource(dir, "framework").list())
+    .map((e) => /^mcp-servers\/([^/]+)\.(?:ya?ml|json)$/.exec(e.path)?.[1])
+    .filter((name): name is string => name !== undefined);
+  const stand = new MemorySource({ "nexaas.yaml": `name: framework-check\nmcp_servers: ${JSON.stringify(servers.sort())}\n` }, "framework check");
   const [loaded, scan] = await Promise.all([
     loadDefinitions({ workspace: stand, framework: new DirectorySource(dir, "framework"), frameworkPath: (p) => p }),
     // Everything in the folder ships, so .env, data/ and exports/ are scanned too.

@@ -76,6 +76,12 @@ describe("nexaas validate --framework", () => {
     expect(r.stderr).not.toMatch(/ENOTDIR|\n\s+at /);
   });
 
+  it("treats every MCP server of the framework as enabled: agents there may name any of them", async () => {
+    const dir = frameworkCopy();
+    writeFileSync(join(dir, "agents/triage/config.yaml"), "name: triage\ndescription: x\nmcp_servers: [filesystem, fetch]\n");
+    expect(await cli(["validate", "--framework", dir], tempDir())).toMatchObject({ code: 0, stdout: "no problems\n" });
+  });
+
   it("is a usage error with --staged, and a clear error for a missing folder", async () => {
     expect((await cli(["validate", "--framework", "framework", "--staged"], packageRoot)).code).toBe(2);
     const r = await cli(["validate", "--framework", join(tempDir(), "nope")], tempDir());

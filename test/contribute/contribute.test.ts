@@ -65,6 +65,18 @@ describe("nexaas contribute", () => {
     expect(await cli(["validate", "--framework", "framework"], product)).toMatchObject({ code: 0, stdout: "no problems\n" });
   });
 
+  it("warns, and lists in the report, what the product's validate --framework would say once applied", async () => {
+    const ws = workspace();
+    ws.commit({ "skills/local-only.md": "# Local only\nA skill the product lacks.\n" });
+    ws.commit({ "agents/night-watch/config.yaml": "name: night-watch\ndescription: Watches\nskills: [local-only]\n", "agents/night-watch/prompt.md": "You watch.\n" });
+    const r = await cli(["contribute", "--base", "HEAD~1", "--json"], ws.dir);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { files: string[]; upstream_errors: { file: string; line: number; rule: string }[] };
+    expect(report.files).toEqual(["framework/agents/night-watch/config.yaml", "framework/agents/night-watch/prompt.md"]);
+    expect(report.upstream_errors).toMatchObject([{ file: "framework/agents/night-watch/config.yaml", line: 3 }]);
+    expect(r.stderr).toMatch(/^warning: once applied, the product's `nexaas validate --framework framework` would report:\n {2}framework\/agents\/night-watch\/config\.yaml:3:\d+ /);
+  });
+
   it("gives one value one placeholder across files, case-insensitively for identity", async () => {
     const ws = workspace();
     ws.commit({
@@ -105,7 +117,7 @@ describe("nexaas contribute", () => {
 
   it("skips a file whose framework path is a folder in the product, with the reason", async () => {
     const ws = workspace();
-    ws.commit({ "skills/incident-review": "# Incident review\nA file here.\n", "skills/new.md": "# New\nA new skill.\n" });
+    ws.commit({ "skills/incident-review": "# Incident review\nA file here.\n", "skills/new.md": "# new\nA new skill.\n" });
     const r = await cli(["contribute", "--json"], ws.dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -120,7 +132,7 @@ describe("nexaas contribute", () => {
       "agents/helper/prompt.md": null,
       "skills/blob.md": "a\0b",
       "agents/triage/config.yaml": readFileSync(join(packageRoot, "framework/agents/triage/config.yaml"), "utf8"),
-      "skills/new.md": "# New\nA new skill.\n",
+      "skills/new.md": "# new\nA new skill.\n",
       "playbooks/huge.md": "x".repeat(1024 * 1024 + 1),
       "skills/latin.md": Buffer.from("# Latin\nM\xfcller\n", "latin1"),
     });
