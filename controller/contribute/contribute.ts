@@ -13,10 +13,8 @@ import { type Identity, readIdentity } from "./identity.js";
 import { findRemaining } from "./rescan.js";
 import { revisionRange, changedPaths, type RevisionRange } from "./revision-range.js";
 import { PlaceholderAllocator, type Replacement, sanitizeText, upstreamScanner } from "./sanitize.js";
+import { MAX_SCAN_BYTES, isBinary } from "./scan-source.js";
 import { scanFile } from "./scan-text.js";
-
-/** Larger files are not framework material (and are not read into memory). */
-export const maxFileBytes = 1024 * 1024;
 
 export interface Skipped {
   file: string;
@@ -69,7 +67,7 @@ export async function prepareContribution(dir: string, options: ContributeOption
   }
   for (const [path, mode] of await companions(dir, range.head, [...modes.keys()], options.frameworkDir)) if (!modes.has(path)) modes.set(path, mode);
   const present = [...modes.keys()].sort(); // one agent's files together, in a stable order
-  const contents = present.length ? await headTree.read(present, maxFileBytes) : new Map<string, Buffer | number>();
+  const contents = present.length ? await headTree.read(present, MAX_SCAN_BYTES) : new Map<string, Buffer | number>();
   const scanner = upstreamScanner(await identityOf(headTree, GitSource.revision(dir, range.base)), options.environmentValues);
   const allocator = new PlaceholderAllocator();
   const outgoing: PatchFile[] = [];
@@ -138,9 +136,8 @@ async function identityOf(head: GitSource, base: GitSource): Promise<Identity> {
 
 function unreadable(content: Buffer | number | undefined): string | undefined {
   if (content === undefined) return "not in the head revision";
-  if (typeof content === "number") return `larger than ${maxFileBytes / 1024 / 1024} MiB`;
-  // git's own test for binary content: a NUL byte in the first 8 KiB.
-  if (content.subarray(0, 8192).includes(0)) return "a binary file";
+  if (typeof content === "number") return `larger than ${MAX_SCAN_BYTES / 1024 / 1024} MiB`;
+  if (isBinary(content)) return "a binary file";
   // Decoding another encoding as UTF-8 would hide names from the rules (M\xfcller reads
   // as M\ufffdller) and break the patch's context lines: such a file is not offered.
   if (!isUtf8(content)) return "not UTF-8 text";

@@ -69,13 +69,13 @@ function hasAscendingRun(value: string, length = 6): boolean {
  * Documentation keys (AKIAIOSFODNN7EXAMPLE), "xxxx", "aaaaaaaa", "abcdef…" and "123456…" fillers: what a
  * human typed as a stand-in, not what a key generator produced.
  */
-export const looksFake = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value) || hasAscendingRun(value);
+const looksFake = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value) || hasAscendingRun(value);
 /** Filler only: stand-in words and runs of one character ("xxxx", "1111"), not "abcdef". */
 export const looksFiller = (value: string): boolean => isStandIn(value) || /(.)\1{5,}/.test(value);
 const real = (value: string): boolean => !looksFake(value);
 
 /** RFC 2606 / 6761 names and localhost: never real. */
-export function isReservedHost(host: string): boolean {
+function isReservedHost(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
   return (
     h === "localhost" ||
@@ -88,7 +88,7 @@ export function isReservedHost(host: string): boolean {
 const octetsOk = (ip: string): boolean => ip.split(".").every((o) => Number(o) <= 255 && (o === "0" || !o.startsWith("0")));
 
 /** Loopback, "this host" and the documentation ranges (RFC 5737) are not findings. */
-export function isHarmlessIp(ip: string): boolean {
+function isHarmlessIp(ip: string): boolean {
   return ip.startsWith("127.") || ip === "0.0.0.0" || ip.startsWith("192.0.2.") || ip.startsWith("198.51.100.") || ip.startsWith("203.0.113.") || ip === "255.255.255.255";
 }
 

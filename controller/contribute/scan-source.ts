@@ -32,7 +32,7 @@ export const inPaths = (file: string, paths: readonly string[]): boolean =>
   paths.length === 0 || paths.some((p) => p === "." || p === "" || file === p || file.startsWith(p.endsWith("/") ? p : `${p}/`));
 
 /** A NUL byte in the first 8 KiB: the heuristic git itself uses. */
-const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).includes(0);
+export const isBinary = (content: Buffer): boolean => content.subarray(0, 8000).includes(0);
 
 /** Scans every text file of a source (never .git or node_modules; data/, exports/ and .env only with includeIgnored), sorted by file, line, column. */
 export async function scanSource(source: FileSource, options: ScanOptions = {}): Promise<ScanResult> {

@@ -22,7 +22,7 @@ const contextualRules = new Set(["generic-api-key", "password-in-url", "connecti
 const NEUTRAL_WINDOW = 300;
 
 /** Detectors for one identity, built once per scan. */
-export function detectorsFor(identity: Identity = emptyIdentity): Detector[] {
+function detectorsFor(identity: Identity = emptyIdentity): Detector[] {
   return [...builtinDetectors, ...identityDetectors(identity)];
 }
 
