@@ -109,9 +109,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
   private countLostRun(eventId: string): void {
-    const spec = readDefinition(this.db, "event", eventId) as { policy?: { pause_after_failures?: number } } | undefined;
+    const spec = readDefinition(this.db, "event", eventId);
     if (!spec) return;
-    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy?.pause_after_failures ?? 3, error: lostLeaseError });
+    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
   }
 
   private async run(job: ClaimedJob): Promise<void> {
