@@ -130,7 +130,8 @@ function parsePayload(raw: Buffer): unknown {
   if (raw.length === 0) return null;
   const text = raw.toString("utf8");
   try {
-    return JSON.parse(text) as unknown;
+    const value: unknown = JSON.parse(text);
+    return value;
   } catch {
     return text;
   }

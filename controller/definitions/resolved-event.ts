@@ -29,15 +29,15 @@ export type UnresolvedEvent = Omit<EventFile, "condition"> & { condition: EventC
 
 /**
  * Applies the schema's defaults (schemas/common.schema.json `policy`, event
- * `enabled`) and the workspace's time zone to an event. Idempotent: a resolved
- * event resolves to itself, so a row written by an older version reads the same.
+ * `enabled`) to an event, and, given the workspace, its time zone to a cron
+ * condition that names none. Idempotent: a resolved event resolves to itself,
+ * so a row written by an older version reads the same (its zone was stored).
  */
-export function resolveEvent(event: UnresolvedEvent, workspace: { timezone?: string | undefined } = {}, origin: EventOrigin = event.origin ?? "events"): ResolvedEvent {
-  const zone = workspace.timezone ?? workspaceDefaults.timezone;
+export function resolveEvent(event: UnresolvedEvent, workspace?: { timezone?: string | undefined }, origin: EventOrigin = event.origin ?? "events"): ResolvedEvent {
   return {
     ...event,
     enabled: event.enabled ?? eventDefaults.enabled,
-    condition: withZone(event.condition, zone),
+    condition: workspace ? withZone(event.condition, workspace.timezone ?? workspaceDefaults.timezone) : event.condition,
     policy: { ...policyDefaults, ...event.policy },
     origin,
   };

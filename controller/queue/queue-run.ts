@@ -30,7 +30,7 @@ export type QueueDecision = { queued: { runId: number; jobId: number } } | { ski
  * One IMMEDIATE transaction, so two triggers at once cannot both see "no run".
  */
 export function queueRun(db: Database, request: RunRequest, now: Date): QueueDecision {
-  return immediate(db, decide)(request, now);
+  return decideImmediate(db, request, now);
 }
 
 function decide(db: Database, request: RunRequest, now: Date): QueueDecision {
@@ -56,3 +56,5 @@ function decide(db: Database, request: RunRequest, now: Date): QueueDecision {
   );
   return queued ? { queued } : { skipped: `the slot ${request.scheduledFor.toISOString()} of ${name} was already queued` };
 }
+
+const decideImmediate = immediate(decide);

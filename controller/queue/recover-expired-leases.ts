@@ -25,11 +25,11 @@ export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at 
  * once, never lost.
  */
 export function recoverExpiredLeases(db: Database, now: Date): { retried: number; failed: number; failedEvents: string[] } {
-  return immediate(db, recover)(isoTime(now));
+  return recoverImmediate(db, isoTime(now));
 }
 
 function recover(db: Database, now: string): { retried: number; failed: number; failedEvents: string[] } {
-  const jobs = prepared(db, recoverJobsSql).all({ now, error: lostLeaseError }) as { run_id: number; event_id: string; status: "queued" | "failed" }[];
+  const jobs = prepared<{ now: string; error: string }, { run_id: number; event_id: string; status: "queued" | "failed" }>(db, recoverJobsSql).all({ now, error: lostLeaseError });
   let retried = 0;
   for (const job of jobs) {
     if (job.status === "queued") {
@@ -42,3 +42,5 @@ function recover(db: Database, now: string): { retried: number; failed: number; 
   // The failed ones end their runs for good: the caller counts them toward pause_after_failures.
   return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id) };
 }
+
+const recoverImmediate = immediate(recover);

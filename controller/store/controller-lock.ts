@@ -18,7 +18,7 @@ export interface LockHolder {
 export function acquireLock(db: Database, owner: string, now: Date, staleMs: number): { ok: true } | { ok: false; holder: LockHolder } {
   return db
     .transaction(() => {
-      const holder = prepared(db, "SELECT owner, pid, host, heartbeat_at FROM controller_lock WHERE id = 1").get() as LockHolder | undefined;
+      const holder = prepared<[], LockHolder>(db, "SELECT owner, pid, host, heartbeat_at FROM controller_lock WHERE id = 1").get();
       if (holder && holder.owner !== owner && now.getTime() - Date.parse(holder.heartbeat_at) < staleMs) return { ok: false as const, holder };
       const at = isoTime(now);
       prepared(

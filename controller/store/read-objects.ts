@@ -14,7 +14,7 @@ export function readObjects(db: Database): CurrentObject[] {
   const out: CurrentObject[] = [];
   for (const kind of objectKinds) {
     const sql = `SELECT name, layer, revision, digest, file, spec FROM ${definitionTables[kind]} ORDER BY name`;
-    for (const row of prepared(db, sql).all() as DefinitionRow[]) {
+    for (const row of prepared<[], DefinitionRow>(db, sql).all()) {
       const spec = parseSpec(row.spec);
       out.push({
         kind,

@@ -22,7 +22,7 @@ export interface SyncStatus {
 type Row = Omit<SyncStatus, "errors" | "drift"> & { errors: string; drift: string };
 
 export function getSyncStatus(db: Database): SyncStatus {
-  const row = prepared(db, "SELECT * FROM sync_status WHERE id = 1").get() as Row | undefined;
+  const row = prepared<[], Row>(db, "SELECT * FROM sync_status WHERE id = 1").get();
   if (!row) throw new Error("sync_status has no row: the store's first migration did not run");
   return {
     last_applied_revision: row.last_applied_revision,
@@ -31,8 +31,9 @@ export function getSyncStatus(db: Database): SyncStatus {
     last_attempted_revision: row.last_attempted_revision,
     last_attempted_at: row.last_attempted_at,
     last_result: row.last_result,
-    errors: JSON.parse(row.errors) as Diagnostic[],
-    drift: JSON.parse(row.drift) as string[],
+    // Both written by this module as JSON of these types.
+    errors: JSON.parse(row.errors),
+    drift: JSON.parse(row.drift),
   };
 }
 

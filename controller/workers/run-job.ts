@@ -12,7 +12,7 @@ import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { queueFlowsAfter } from "./queue-flows-after.js";
-import { renderTemplates, templateScope } from "./templates.js";
+import { renderFields, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
   db: Database;
@@ -67,7 +67,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       runId: job.runId,
       eventId: job.eventId,
       attempt: job.attempt,
-      action: spec.action as unknown as Record<string, unknown> & { type: string },
+      action: { ...spec.action },
       ...(spec.agent !== undefined ? { defaultAgent: spec.agent } : {}),
       payload: job.payload ?? null,
       scheduledFor: job.scheduledFor,
@@ -79,7 +79,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     };
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
-    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = renderTemplates(ctx.action, templateScope(ctx));
+    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, templateScope(ctx)), type: ctx.action.type };
     const result = await Promise.race([
       executor(ctx),
       // An executor that ignores its signal still cannot hold the worker past the timeout.

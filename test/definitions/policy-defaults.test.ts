@@ -48,6 +48,8 @@ describe("policy defaults: declared once in the schema", () => {
   it("a cron condition without a zone takes the workspace's, else the schema's default", () => {
     const cron = { condition: { type: "cron" as const, expr: "0 9 * * *" }, action: { type: "script" as const, command: "true" } };
     expect(resolveEvent(cron, { timezone: "Europe/Paris" }).condition).toMatchObject({ timezone: "Europe/Paris" });
-    expect(resolveEvent(cron).condition).toMatchObject({ timezone: "UTC" });
+    expect(resolveEvent(cron, {}).condition).toMatchObject({ timezone: "UTC" });
+    // Read back from the store without a workspace, a condition stays as stored.
+    expect(resolveEvent(cron).condition).toEqual(cron.condition);
   });
 });

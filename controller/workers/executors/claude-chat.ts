@@ -2,6 +2,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { callModel } from "../../llm/call-model.js";
 import { modelSettings } from "../../llm/model-settings.js";
 import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
+import { isRecord } from "../../store/parse-spec.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
 /**
@@ -39,7 +40,7 @@ function newMessages(prompt: unknown, messages: unknown): (ChatMessage & Message
     throw new ExecutionError("claude_chat: needs `prompt` (a string) or `messages` (a list of {role, content})", "invalid-action");
   }
   return messages.map((m: unknown, i) => {
-    const { role, content } = (typeof m === "object" && m !== null ? m : {}) as Record<string, unknown>;
+    const { role, content } = isRecord(m) ? m : {};
     if ((role !== "user" && role !== "assistant") || typeof content !== "string") {
       throw new ExecutionError(`claude_chat: messages[${i}] must be {role: user|assistant, content: string}`, "invalid-action");
     }
