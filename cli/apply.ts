@@ -1,8 +1,8 @@
 import type { ReconcileResult } from "../controller/reconcile/reconcile.js";
-import type { Command } from "./command.js";
-import { CommandError } from "./errors.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { CommandError } from "./support/errors.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { openStore } from "./support/open-store.js";
 
 export const command: Command = {
   summary: "reconcile one revision into the database, once, and exit",

@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Contribution } from "../controller/contribute/contribute.js";
-import type { Command } from "./command.js";
-import { CommandError } from "./errors.js";
+import type { Command } from "./support/command.js";
+import { CommandError } from "./support/errors.js";
 
 export const command: Command = {
   summary: "write a sanitized patch of contributable changes to exports/",

@@ -1,7 +1,7 @@
 import type { EventSummary } from "../controller/store/list-events.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
 export const command: Command = {
   summary: "list events, or show one with its next fire times and last runs",

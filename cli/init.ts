@@ -4,11 +4,11 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { simpleGit } from "simple-git";
 import { packageRoot } from "../controller/package-root.js";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { freshWorkspaceFiles, gitignoreLines, workspaceName } from "./fresh-workspace.js";
-import { describeHooks } from "./hooks.js";
-import { installHooks, type HookInstall } from "./install-hooks.js";
+import type { Command, CommandContext } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { freshWorkspaceFiles, gitignoreLines, workspaceName } from "./support/fresh-workspace.js";
+import { describeHooks } from "./support/describe-hooks.js";
+import { installHooks, type HookInstall } from "./support/install-hooks.js";
 
 const help = `Usage: nexaas init [DIR] [--example]
 

@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { Command, CommandContext, OptionSpec } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { loadEnvFile } from "./load-env-file.js";
+import type { Command, CommandContext, OptionSpec } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { loadEnvFile } from "./support/load-env-file.js";
 
 /** Commands load lazily so `nexaas validate` pays only for what it uses. */
 const commands: Record<string, () => Promise<{ command: Command }>> = {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import type { CurrentObject } from "../controller/reconcile/object-state.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { openStore } from "./support/open-store.js";
 
 const formats = ["text", "markdown", "json"] as const;
 type PlanFormat = (typeof formats)[number];

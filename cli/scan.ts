@@ -4,8 +4,8 @@ import type { Finding } from "../controller/contribute/finding.js";
 import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
 import { GitError } from "../controller/source/git.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
+import type { Command } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
 
 const formats = ["text", "json", "sarif"] as const;
 type ScanFormat = (typeof formats)[number];
@@ -115,7 +115,7 @@ async function render(format: ScanFormat, findings: Finding[], skipped: ScanResu
         `\n${findings.length} finding${findings.length === 1 ? "" : "s"}\n`
       );
     case "sarif": {
-      const { formatSarif } = await import("./format/sarif.js");
+      const { formatSarif } = await import("./support/format/sarif.js");
       const { readPackageVersion } = await import("../controller/package-root.js");
       const diagnostics: Diagnostic[] = findings.map((f) => ({
         file: f.file,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import type { Command, CommandContext } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
 export const command: Command = {
   summary: "run the controller: reconcile, schedule and run the workspace's events",

@@ -1,6 +1,6 @@
-import type { Command } from "./command.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { openStore } from "./support/open-store.js";
 
 export const command: Command = {
   summary: "what is live: applied and attempted revision, errors, events, queue, today's spend",

@@ -1,6 +1,6 @@
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
 export const command: Command = {
   summary: "queue a run of an event now",

@@ -1,6 +1,6 @@
-import type { Command } from "./command.js";
-import { UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import type { Command } from "./support/command.js";
+import { UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
 const groupings = ["model", "agent", "event"] as const;
 

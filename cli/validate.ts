@@ -2,9 +2,9 @@ import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
 import { GitError } from "../controller/source/git.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index.js";
+import type { Command } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { formatDiagnostics, isOutputFormat, outputFormats } from "./support/format/index.js";
 
 export const command: Command = {
   summary: "check every file of the workspace; every error in one pass",

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatSarif } from "./sarif.js";

@@ -10,8 +10,8 @@ export async function openStore(path: string, options: { create: boolean; write?
   if (!options.create && !existsSync(path)) {
     throw new CommandError(`no database at ${path}: run \`nexaas apply\` (or start the controller) first, or pass --db`, "no-database");
   }
-  const { openDatabase } = await import("../controller/store/open-database.js");
-  const { StoreError } = await import("../controller/store/store-error.js");
+  const { openDatabase } = await import("../../controller/store/open-database.js");
+  const { StoreError } = await import("../../controller/store/store-error.js");
   try {
     // Read-only commands never migrate or write: a wrong --db is refused, not converted.
     return openDatabase(path, { readonly: !options.create && !options.write });
