@@ -1,10 +1,10 @@
 import type { ReconcileResult } from "../controller/reconcile/reconcile.js";
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "reconcile one revision into the database, once, and exit",
   help: `Usage: nexaas apply [--revision REV] [--force] [--workspace DIR] [--db PATH] [--json]
 
@@ -31,7 +31,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
       if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
       throw error;
     };
-    const revision = (ctx.values.revision as string | undefined) ?? "HEAD";
+    const revision = ctx.values.revision ?? "HEAD";
     // A typo in --workspace or --revision fails here, before a database is created.
     await resolveRevision(ctx.common.workspace, revision).catch(gitFailure);
     const db = await openStore(ctx.common.db, { create: true });
@@ -61,7 +61,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
       db.close();
     }
   },
-};
+});
 
 function toJson(result: ReconcileResult) {
   if (result.result === "unchanged") return { result: result.result, revision: result.revision };

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Command, CommandContext } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { describeHooks } from "./support/describe-hooks.js";
 import { installHooks, type HookInstall } from "./support/install-hooks.js";
@@ -17,12 +17,12 @@ A hook that nexaas did not install is left alone and the command fails, unless
 Options:
       --force  replace hooks that nexaas did not install (kept as <hook>.backup)`;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "hooks install: install the git hooks into the workspace",
   help,
   maxPositionals: 1,
   options: { force: { type: "boolean" } },
-  async run(ctx: CommandContext): Promise<number> {
+  async run(ctx) {
     const [sub, ...extra] = ctx.positionals;
     if (sub === undefined) throw new UsageError("missing subcommand: nexaas hooks install");
     if (sub !== "install") throw new UsageError(`unknown subcommand "${sub}" (the one subcommand is install)`);
@@ -36,7 +36,7 @@ export const command: Command = {
     ctx.stdout(ctx.common.json ? JSON.stringify(toJson(result), null, 2) + "\n" : describeHooks(result, ctx.cwd));
     return 0;
   },
-};
+});
 
 const toJson = (r: HookInstall): object => ({
   repo_root: r.repoRoot,

@@ -1,11 +1,8 @@
-import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import type { Command, CommandContext, OptionSpec } from "./support/command.js";
+import type { RunnableCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { loadEnvFile } from "./support/load-env-file.js";
 
 /** Commands load lazily so `nexaas validate` pays only for what it uses. */
-const commands: Record<string, () => Promise<{ command: Command }>> = {
+const commands: Record<string, () => Promise<{ command: RunnableCommand }>> = {
   init: () => import("./init.js"),
   validate: () => import("./validate.js"),
   hooks: () => import("./hooks.js"),
@@ -40,13 +37,6 @@ const summaries: Record<string, string> = {
   trigger: "queue a run of an event now",
   scan: "find secrets and identity data (what contribute would replace)",
   contribute: "write a sanitized patch of contributable changes to exports/",
-};
-
-const commonOptions: OptionSpec = {
-  workspace: { type: "string", short: "w" },
-  db: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 };
 
 const topHelp = `nexaas — GitOps controller for AI automations
@@ -95,34 +85,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   }
   const { command } = await load();
   try {
-    const parsed = parseArgs({
-      args: rest,
-      options: { ...commonOptions, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-    const values = parsed.values as CommandContext["values"];
-    if (values.help) {
-      stdout(`${command.help.trim()}\n`);
-      return 0;
-    }
-    const max = command.maxPositionals ?? 0;
-    if (parsed.positionals.length > max) {
-      throw new UsageError(`unexpected argument${parsed.positionals.length - max > 1 ? "s" : ""}: ${parsed.positionals.slice(max).join(" ")}`);
-    }
-    const workspace = resolve(cwd, typeof values.workspace === "string" ? values.workspace : ".");
-    if (command.readsEnvFile) loadEnvFile(workspace, env);
-    const dbFlag = typeof values.db === "string" ? values.db : env.DATABASE_PATH;
-    const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
-    return await command.run({
-      common: { workspace, db, json: values.json === true },
-      values,
-      positionals: parsed.positionals,
-      stdout,
-      stderr,
-      env,
-      cwd,
-    });
+    return await command.run(rest, { stdout, stderr, env, cwd });
   } catch (error) {
     // With --detailed-exitcode, 2 means "changes": a usage error must not look like one.
     const usageExit = rest.includes("--detailed-exitcode") ? 1 : 2;
@@ -130,7 +93,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   }
 }
 
-function reportError(error: unknown, name: string, command: Command, stderr: (t: string) => void, usageExit: number): number {
+function reportError(error: unknown, name: string, command: RunnableCommand, stderr: (t: string) => void, usageExit: number): number {
   if (error instanceof UsageError || isParseArgsError(error)) {
     stderr(`nexaas ${name}: ${(error as Error).message}\n\n${command.help.trim()}\n`);
     return usageExit;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { CurrentObject } from "../controller/reconcile/object-state.js";
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
@@ -8,7 +8,7 @@ import { openStore } from "./support/open-store.js";
 const formats = ["text", "markdown", "json"] as const;
 type PlanFormat = (typeof formats)[number];
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "show what a revision would change: objects, field and prompt diffs, fire times, risks",
   help: `Usage: nexaas plan [--base REV] [--head REV] [--format text|markdown|json] [--detailed-exitcode]
 
@@ -38,7 +38,7 @@ changes, with --detailed-exitcode).`,
     "detailed-exitcode": { type: "boolean" },
   },
   async run(ctx) {
-    const format = (ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text")) as PlanFormat;
+    const format = (ctx.common.json ? "json" : (ctx.values.format ?? "text")) as PlanFormat;
     if (!formats.includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const { revisionState, asCurrent } = await import("../controller/reconcile/revision-state.js");
     const { plan } = await import("../controller/reconcile/plan.js");
@@ -50,14 +50,14 @@ changes, with --detailed-exitcode).`,
       throw error;
     };
 
-    const head = await revisionState(dir, (ctx.values.head as string | undefined) ?? "HEAD", now).catch(gitFailure);
+    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now).catch(gitFailure);
     if (!head.ok) {
       ctx.stderr(formatDiagnostics("text", head.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
       ctx.stderr(`nexaas plan: the head revision ${head.commit.slice(0, 12)} is invalid; apply would change nothing.\n`);
       return 1;
     }
     let base: { revision: string | null; current: CurrentObject[] };
-    const baseRev = ctx.values.base as string | undefined;
+    const baseRev = ctx.values.base;
     if (baseRev !== undefined) {
       const state = await revisionState(dir, baseRev, now).catch(gitFailure);
       base = { revision: state.commit, current: asCurrent(state.objects, state.commit) };
@@ -88,4 +88,4 @@ changes, with --detailed-exitcode).`,
     if (ctx.values["detailed-exitcode"]) return result.changes.length > 0 ? 2 : 0;
     return 0;
   },
-};
+});

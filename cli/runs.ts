@@ -1,10 +1,10 @@
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { openStore } from "./support/open-store.js";
 
 const statuses = ["queued", "running", "success", "failed", "cancelled"] as const;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "list runs, or show one with its output and error",
   help: `Usage: nexaas runs [RUN] [--event ID] [--status STATUS] [--limit N] [--json]
 
@@ -15,9 +15,9 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
   maxPositionals: 1,
   options: { event: { type: "string" }, status: { type: "string" }, limit: { type: "string" } },
   async run(ctx) {
-    const status = ctx.values.status as string | undefined;
+    const status = ctx.values.status;
     if (status !== undefined && !(statuses as readonly string[]).includes(status)) throw new UsageError(`--status ${status}: use ${statuses.join(", ")}`);
-    const limit = Number((ctx.values.limit as string | undefined) ?? 20);
+    const limit = Number(ctx.values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const [runArg] = ctx.positionals;
     const db = await openStore(ctx.common.db, { create: false });
@@ -48,4 +48,4 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});

@@ -4,13 +4,13 @@ import type { Finding } from "../controller/contribute/finding.js";
 import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
 import { GitError } from "../controller/source/git.js";
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 
 const formats = ["text", "json", "sarif"] as const;
 type ScanFormat = (typeof formats)[number];
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "find secrets and identity data (what contribute would replace)",
   help: `Usage: nexaas scan [PATHS...] [--staged] [--secrets] [--upstream] [--format text|json|sarif] [--workspace DIR]
 
@@ -49,7 +49,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     format: { type: "string", short: "f" },
   },
   async run(ctx) {
-    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
     if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const workspace = ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
@@ -93,7 +93,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     ctx.stdout(await render(format as ScanFormat, findings, result.skipped, workspace));
     return findings.length > 0 ? 1 : 0;
   },
-};
+});
 
 const skipReasons: Record<ScanResult["skipped"][number]["reason"], string> = { binary: "binary", "too-large": "too large (> 1 MiB)" };
 

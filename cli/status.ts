@@ -1,8 +1,8 @@
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "what is live: applied and attempted revision, errors, events, queue, today's spend",
   help: `Usage: nexaas status [--workspace DIR] [--db PATH] [--json]
 
@@ -40,4 +40,4 @@ Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
       db.close();
     }
   },
-};
+});

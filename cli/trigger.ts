@@ -1,8 +1,8 @@
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "queue a run of an event now",
   help: `Usage: nexaas trigger ID [--payload JSON] [--db PATH]
 
@@ -18,7 +18,7 @@ Exit codes: 0 queued, 1 no such event or no database, 2 usage error (bad JSON).`
     const [id] = ctx.positionals;
     if (id === undefined) throw new UsageError("which event? nexaas trigger ID");
     let payload: unknown = null;
-    const raw = ctx.values.payload as string | undefined;
+    const raw = ctx.values.payload;
     if (raw !== undefined) {
       try {
         payload = JSON.parse(raw);
@@ -54,4 +54,4 @@ Exit codes: 0 queued, 1 no such event or no database, 2 usage error (bad JSON).`
       db.close();
     }
   },
-};
+});

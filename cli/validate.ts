@@ -2,11 +2,11 @@ import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
 import { GitError } from "../controller/source/git.js";
-import type { Command } from "./support/command.js";
+import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { formatDiagnostics, isOutputFormat, outputFormats } from "./support/format/index.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "check every file of the workspace; every error in one pass",
   help: `Usage: nexaas validate [PATHS...] [--staged | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
        nexaas validate --framework DIR [PATHS...] [--format ...]
@@ -40,16 +40,16 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     framework: { type: "string" },
   },
   async run(ctx) {
-    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
     if (!isOutputFormat(format)) throw new UsageError(`unknown format "${format}" (use ${outputFormats.join(", ")})`);
-    const framework = ctx.values.framework as string | undefined;
+    const framework = ctx.values.framework;
     const workspace = framework !== undefined ? resolve(ctx.cwd, framework) : ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
       const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the ${framework !== undefined ? "framework" : "workspace"} ${workspace}`);
       return rel === "" ? "." : rel;
     });
-    const revision = ctx.values.revision as string | undefined;
+    const revision = ctx.values.revision;
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
     if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
     if (framework !== undefined) await assertFolder(workspace);
@@ -78,7 +78,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     );
     return result.ok ? 0 : 1;
   },
-};
+});
 
 /** A file given to --framework is a wrong argument, not a missing framework (which the caller reports as such). */
 async function assertFolder(dir: string): Promise<void> {
