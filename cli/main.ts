@@ -1,52 +1,36 @@
 import type { RunnableCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 
-/** Commands load lazily so `nexaas validate` pays only for what it uses. */
-const commands: Record<string, () => Promise<{ command: RunnableCommand }>> = {
-  init: () => import("./init.js"),
-  validate: () => import("./validate.js"),
-  hooks: () => import("./hooks.js"),
-  plan: () => import("./plan.js"),
-  apply: () => import("./apply.js"),
-  status: () => import("./status.js"),
-  events: () => import("./events.js"),
-  start: () => import("./start.js"),
-  pause: () => import("./pause.js"),
-  resume: () => import("./resume.js"),
-  runs: () => import("./runs.js"),
-  usage: () => import("./usage.js"),
-  trigger: () => import("./trigger.js"),
-  scan: () => import("./scan.js"),
-  contribute: () => import("./contribute.js"),
-};
+/**
+ * Commands load lazily so `nexaas validate` pays only for what it uses. The summaries
+ * live in the command files; only the top-level help loads them all.
+ */
+const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
+  ["init", () => import("./init.js")],
+  ["validate", () => import("./validate.js")],
+  ["hooks", () => import("./hooks.js")],
+  ["plan", () => import("./plan.js")],
+  ["apply", () => import("./apply.js")],
+  ["status", () => import("./status.js")],
+  ["events", () => import("./events.js")],
+  ["start", () => import("./start.js")],
+  ["pause", () => import("./pause.js")],
+  ["resume", () => import("./resume.js")],
+  ["runs", () => import("./runs.js")],
+  ["usage", () => import("./usage.js")],
+  ["trigger", () => import("./trigger.js")],
+  ["scan", () => import("./scan.js")],
+  ["contribute", () => import("./contribute.js")],
+]);
 
-/** One-line summaries, kept here so `--help` loads no command module. */
-const summaries: Record<string, string> = {
-  init: "create a workspace (fresh or --example), git init, .env, hooks",
-  validate: "check every file of the workspace; every error in one pass",
-  hooks: "hooks install: install the git hooks into the workspace",
-  plan: "show what a revision would change (objects, diffs, fire times, risks)",
-  apply: "reconcile one revision into the database, once",
-  status: "what is live: applied and attempted revision, errors, counts, spend",
-  events: "list events, or show one with next fire times and last runs",
-  start: "run the controller: reconcile, schedule, run, serve the status API",
-  pause: "pause an event (kept across reconciles until resumed)",
-  resume: "resume a paused event",
-  runs: "list runs, or show one with output and error",
-  usage: "tokens and cost, by model, agent or event",
-  trigger: "queue a run of an event now",
-  scan: "find secrets and identity data (what contribute would replace)",
-  contribute: "write a sanitized patch of contributable changes to exports/",
-};
-
-const topHelp = `nexaas — GitOps controller for AI automations
+async function topHelp(): Promise<string> {
+  const lines = await Promise.all([...commands].map(async ([name, load]) => `  ${name.padEnd(11)} ${(await load()).command.summary}`));
+  return `nexaas — GitOps controller for AI automations
 
 Usage: nexaas <command> [options]
 
 Commands:
-${Object.entries(summaries)
-  .map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`)
-  .join("\n")}
+${lines.join("\n")}
 
 Options every command takes:
   -w, --workspace DIR  the workspace (default: current directory)
@@ -55,6 +39,7 @@ Options every command takes:
   -h, --help           help for a command: nexaas <command> --help
 
 Exit codes: 0 success, 1 failure or findings, 2 usage error.`;
+}
 
 export interface MainIO {
   stdout?: (text: string) => void;
@@ -70,7 +55,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    stdout(topHelp + "\n");
+    stdout((await topHelp()) + "\n");
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-V") {
@@ -78,9 +63,9 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     stdout(readPackageVersion() + "\n");
     return 0;
   }
-  const load = commands[name];
+  const load = commands.get(name);
   if (!load) {
-    stderr(`nexaas: unknown command "${name}"\n\n${topHelp}\n`);
+    stderr(`nexaas: unknown command "${name}"\n\n${await topHelp()}\n`);
     return 2;
   }
   const { command } = await load();

@@ -9,7 +9,7 @@ const formats = ["text", "markdown", "json"] as const;
 type PlanFormat = (typeof formats)[number];
 
 export const command = defineCommand({
-  summary: "show what a revision would change: objects, field and prompt diffs, fire times, risks",
+  summary: "what a revision would change: objects, diffs, fire times, risks",
   help: `Usage: nexaas plan [--base REV] [--head REV] [--format text|markdown|json] [--detailed-exitcode]
 
 Compares two states of the workspace and prints what applying the head would

@@ -16,7 +16,7 @@ const options = {
 } as const satisfies OptionSpec;
 
 export const command = defineCommand({
-  summary: "run the controller: reconcile, schedule and run the workspace's events",
+  summary: "run the controller: reconcile, schedule, run, serve the status API",
   help: `Usage: nexaas start [--port 8400] [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
                     [--workspace DIR] [--db PATH]
 

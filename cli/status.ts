@@ -3,7 +3,7 @@ import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
 
 export const command = defineCommand({
-  summary: "what is live: applied and attempted revision, errors, events, queue, today's spend",
+  summary: "what is live: revisions, errors, events, queue, today's spend",
   help: `Usage: nexaas status [--workspace DIR] [--db PATH] [--json]
 
 Shows the last applied revision (what is live), the last attempted one and,

@@ -5,7 +5,7 @@ import { openStore } from "./support/open-store.js";
 const groupings = ["model", "agent", "event"] as const;
 
 export const command = defineCommand({
-  summary: "tokens and cost of model calls, in total and by model, agent or event",
+  summary: "tokens and cost of model calls, by model, agent or event",
   help: `Usage: nexaas usage [--since DATE] [--by model|agent|event] [--json]
 
 Sums every model call's input, output, cache-write and cache-read tokens and
