@@ -60,16 +60,12 @@ after sanitizing, or a git error, 2 usage error.`,
   async run(ctx) {
     const { prepareContribution } = await import("../controller/contribute/contribute.js");
     const { packageRoot } = await import("../controller/package-root.js");
-    const { GitError } = await import("../controller/source/git.js");
     const workspace = ctx.common.workspace;
     const { environmentSecrets } = await import("../controller/contribute/env-values.js");
     const result = await prepareContribution(workspace, {
       base: ctx.values.base,
       environmentValues: environmentSecrets(workspace, ctx.env),
       frameworkDir: join(packageRoot, "framework"),
-    }).catch((error: unknown) => {
-      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-      throw error;
     });
     const { base, head } = result.range;
     switch (result.status) {

@@ -1,5 +1,7 @@
+import { GitError } from "../controller/source/git.js";
+import { StoreError } from "../controller/store/store-error.js";
 import type { RunnableCommand } from "./support/command.js";
-import { CommandError, UsageError } from "./support/errors.js";
+import { CommandError, DuringError, UsageError } from "./support/errors.js";
 
 /**
  * Commands load lazily so `nexaas validate` pays only for what it uses. The summaries
@@ -74,26 +76,51 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   } catch (error) {
     // With --detailed-exitcode, 2 means "changes": a usage error must not look like one.
     const usageExit = rest.includes("--detailed-exitcode") ? 1 : 2;
-    return reportError(error, name, command, stderr, usageExit);
+    return await reportError(error, name, command, stderr, usageExit);
   }
 }
 
-function reportError(error: unknown, name: string, command: RunnableCommand, stderr: (t: string) => void, usageExit: number): number {
-  if (error instanceof UsageError || isParseArgsError(error)) {
-    stderr(`nexaas ${name}: ${(error as Error).message}\n\n${command.help.trim()}\n`);
+/**
+ * The one place errors become output and exit codes: a known error is one line on
+ * stderr (a usage error adds the command's help); an unknown one is a bug, printed
+ * with its stack and cause.
+ */
+export async function reportError(error: unknown, name: string, command: RunnableCommand, stderr: (t: string) => void, usageExit: number): Promise<number> {
+  const doing: string[] = [];
+  let cause = error;
+  while (cause instanceof DuringError) {
+    doing.push(cause.message);
+    cause = cause.cause;
+  }
+  const line = (message: string) => stderr(`nexaas ${name}: ${[...doing, message].join(": ")}\n`);
+  if (cause instanceof UsageError || isParseArgsError(cause)) {
+    line(cause.message);
+    stderr(`\n${command.help.trim()}\n`);
     return usageExit;
   }
-  if (error instanceof CommandError) {
-    stderr(`nexaas ${name}: ${error.message}\n`);
-    return error.exitCode;
+  if (cause instanceof CommandError || cause instanceof StoreError) {
+    line(cause.message);
+    return 1;
   }
-  // Unknown errors keep their stack and cause: they are bugs to report.
-  stderr(`nexaas ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  if (error instanceof Error && error.cause) stderr(`caused by: ${String(error.cause)}\n`);
+  if (cause instanceof GitError) {
+    // SourceError (a GitError) says what to do; a plain one ends with git's own stderr,
+    // which may go on with a whole usage text: its first line says what failed.
+    line(cause.message.split("\n", 1)[0] ?? "");
+    return 1;
+  }
+  // controller.ts loads the whole runtime, so it is not imported up front: only a loaded
+  // controller.ts throws ControllerLockedError, and then this import costs nothing.
+  const controller = await import("../controller/controller.js").catch(() => undefined);
+  if (controller && cause instanceof controller.ControllerLockedError) {
+    line(cause.message);
+    return 1;
+  }
+  stderr(`nexaas ${name}: ${[...doing, "unexpected error"].join(": ")}\n${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+  if (cause instanceof Error && cause.cause) stderr(`caused by: ${String(cause.cause)}\n`);
   return 1;
 }
 
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+/** node:util parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code for an unknown flag or a missing value. */
+function isParseArgsError(error: unknown): error is TypeError {
+  return error instanceof TypeError && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS");
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { CurrentObject } from "../controller/reconcile/object-state.js";
 import { defineCommand } from "./support/command.js";
-import { CommandError, UsageError } from "./support/errors.js";
+import { UsageError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
 
@@ -42,15 +42,10 @@ changes, with --detailed-exitcode).`,
     if (!formats.includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const { revisionState, asCurrent } = await import("../controller/reconcile/revision-state.js");
     const { plan } = await import("../controller/reconcile/plan.js");
-    const { GitError } = await import("../controller/source/git.js");
     const dir = ctx.common.workspace;
     const now = new Date();
-    const gitFailure = (error: unknown): never => {
-      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-      throw error;
-    };
 
-    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now).catch(gitFailure);
+    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now);
     if (!head.ok) {
       ctx.stderr(formatDiagnostics("text", head.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
       ctx.stderr(`nexaas plan: the head revision ${head.commit.slice(0, 12)} is invalid; apply would change nothing.\n`);
@@ -59,7 +54,7 @@ changes, with --detailed-exitcode).`,
     let base: { revision: string | null; current: CurrentObject[] };
     const baseRev = ctx.values.base;
     if (baseRev !== undefined) {
-      const state = await revisionState(dir, baseRev, now).catch(gitFailure);
+      const state = await revisionState(dir, baseRev, now);
       base = { revision: state.commit, current: asCurrent(state.objects, state.commit) };
     } else if (existsSync(ctx.common.db)) {
       const db = await openStore(ctx.common.db, { create: false });

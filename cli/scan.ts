@@ -3,9 +3,9 @@ import type { Diagnostic } from "../controller/definitions/diagnostic.js";
 import type { Finding } from "../controller/contribute/finding.js";
 import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
-import { GitError } from "../controller/source/git.js";
 import { defineCommand } from "./support/command.js";
-import { CommandError, UsageError } from "./support/errors.js";
+import { during, UsageError } from "./support/errors.js";
+import { requireFolder } from "./support/require-folder.js";
 
 const formats = ["text", "json", "sarif"] as const;
 type ScanFormat = (typeof formats)[number];
@@ -57,16 +57,16 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
       return rel === "" ? "." : rel;
     });
+    await requireFolder(workspace, "workspace");
     const { inPaths, scanSource } = await import("../controller/contribute/scan-source.js");
     let source: FileSource;
     let only = paths;
+    const gitRead = ctx.values.staged ? "--staged reads the git index" : undefined;
     if (ctx.values.staged) {
       const { GitSource } = await import("../controller/source/git-source.js");
       const { stagedChanges } = await import("../controller/source/git.js");
       source = GitSource.index(workspace);
-      const changed = await stagedChanges(workspace).catch((error: unknown) => {
-        throw new CommandError(`--staged reads the git index: ${(error as Error).message}`, "git", { cause: error });
-      });
+      const changed = await stagedChanges(workspace).catch(during(gitRead));
       only = changed.filter((file) => inPaths(file, paths));
       if (only.length === 0) {
         ctx.stdout(await render(format as ScanFormat, [], [], workspace));
@@ -81,11 +81,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     const environmentValues = environmentSecrets(workspace, ctx.env);
     // What a commit adds is scanned whatever its path: a forced `git add .env` must not slip through.
     const includeIgnored = ctx.values.staged === true;
-    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch((error: unknown) => {
-      if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
-      throw error;
-    });
+    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch(during(gitRead));
     const { credentialKinds } = await import("../controller/contribute/finding.js");
     const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
     // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.

@@ -73,7 +73,7 @@ token): start refuses to run without one.`,
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
     const db = await openStore(ctx.common.db, { create: true });
-    const { Controller, ControllerLockedError } = await import("../controller/controller.js");
+    const { Controller } = await import("../controller/controller.js");
     const positive = (name: string, fallback: number): number => {
       const n = Number(ctx.env[name] ?? fallback);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}=${ctx.env[name] ?? ""}: a positive number`);
@@ -124,7 +124,6 @@ token): start refuses to run without one.`,
       await controller.start();
     } catch (error) {
       db.close();
-      if (error instanceof ControllerLockedError) throw new CommandError(error.message, "locked");
       throw error;
     }
     log.info({ address: controller.address }, "status API listening");
