@@ -3,10 +3,10 @@ import type { CurrentObject } from "../controller/reconcile/object-state.js";
 import { defineCommand } from "./support/command.js";
 import { UsageError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";
+import { isOneOf } from "./support/one-of.js";
 import { openStore } from "./support/open-store.js";
 
 const formats = ["text", "markdown", "json"] as const;
-type PlanFormat = (typeof formats)[number];
 
 export const command = defineCommand({
   summary: "what a revision would change: objects, diffs, fire times, risks",
@@ -38,8 +38,8 @@ changes, with --detailed-exitcode).`,
     "detailed-exitcode": { type: "boolean" },
   },
   async run(ctx) {
-    const format = (ctx.common.json ? "json" : (ctx.values.format ?? "text")) as PlanFormat;
-    if (!formats.includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
+    if (!isOneOf(formats, format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const { revisionState, asCurrent } = await import("../controller/reconcile/revision-state.js");
     const { plan } = await import("../controller/reconcile/plan.js");
     const dir = ctx.common.workspace;

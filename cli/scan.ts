@@ -5,6 +5,7 @@ import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
 import { defineCommand } from "./support/command.js";
 import { during, UsageError } from "./support/errors.js";
+import { isOneOf } from "./support/one-of.js";
 import { requireFolder } from "./support/require-folder.js";
 
 const formats = ["text", "json", "sarif"] as const;
@@ -50,7 +51,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
   },
   async run(ctx) {
     const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
-    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
+    if (!isOneOf(formats, format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const workspace = ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
       const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
@@ -69,7 +70,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       const changed = await stagedChanges(workspace).catch(during(gitRead));
       only = changed.filter((file) => inPaths(file, paths));
       if (only.length === 0) {
-        ctx.stdout(await render(format as ScanFormat, [], [], workspace));
+        ctx.stdout(await render(format, [], [], workspace));
         return 0;
       }
     } else {
@@ -86,7 +87,7 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
     // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.
     if (format !== "json") for (const s of result.skipped) ctx.stderr(`skipped ${s.file}: ${skipReasons[s.reason]}\n`);
-    ctx.stdout(await render(format as ScanFormat, findings, result.skipped, workspace));
+    ctx.stdout(await render(format, findings, result.skipped, workspace));
     return findings.length > 0 ? 1 : 0;
   },
 });

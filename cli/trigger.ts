@@ -23,7 +23,7 @@ Exit codes: 0 queued, 1 no such event or no database, 2 usage error (bad JSON).`
       try {
         payload = JSON.parse(raw);
       } catch (error) {
-        throw new UsageError(`--payload is not JSON: ${(error as Error).message}`);
+        throw new UsageError(`--payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     const db = await openStore(ctx.common.db, { create: false, write: true });

@@ -1,5 +1,6 @@
 import { defineCommand } from "./support/command.js";
 import { UsageError } from "./support/errors.js";
+import { isOneOf } from "./support/one-of.js";
 import { openStore } from "./support/open-store.js";
 
 const groupings = ["model", "agent", "event"] as const;
@@ -17,7 +18,7 @@ Exit codes: 0 success, 1 no database, 2 usage error.`,
   options: { since: { type: "string" }, by: { type: "string" } },
   async run(ctx) {
     const by = ctx.values.by ?? "model";
-    if (!(groupings as readonly string[]).includes(by)) throw new UsageError(`--by ${by}: use model, agent or event`);
+    if (!isOneOf(groupings, by)) throw new UsageError(`--by ${by}: use model, agent or event`);
     const sinceText = ctx.values.since;
     const since = sinceText === undefined ? new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z") : new Date(sinceText);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${sinceText}: not a date (e.g. 2026-11-01)`);
