@@ -1,12 +1,22 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand, type CommandContext, type OptionSpec } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
-  summary: "run the controller: reconcile, schedule and run the workspace's events",
+const options = {
+  poll: { type: "string" },
+  "drift-check": { type: "string" },
+  port: { type: "string", short: "p" },
+  worktree: { type: "boolean" },
+  remote: { type: "string" },
+  branch: { type: "string" },
+  "remote-path": { type: "string" },
+} as const satisfies OptionSpec;
+
+export const command = defineCommand({
+  summary: "run the controller: reconcile, schedule, run, serve the status API",
   help: `Usage: nexaas start [--port 8400] [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
                     [--workspace DIR] [--db PATH]
 
@@ -37,19 +47,11 @@ The read-only status API listens on --port (else PORT, else 8400) on HOST
 (default 127.0.0.1; 0.0.0.0 in the container image). It needs API_KEY (a bearer
 token): start refuses to run without one.`,
   readsEnvFile: true,
-  options: {
-    poll: { type: "string" },
-    "drift-check": { type: "string" },
-    port: { type: "string", short: "p" },
-    worktree: { type: "boolean" },
-    remote: { type: "string" },
-    branch: { type: "string" },
-    "remote-path": { type: "string" },
-  },
+  options,
   async run(ctx) {
     const { parseDuration } = await import("../controller/definitions/duration.js");
-    const duration = (flag: string, fallback: string): number => {
-      const raw = (ctx.values[flag] as string | undefined) ?? fallback;
+    const duration = (flag: "poll" | "drift-check", fallback: string): number => {
+      const raw = ctx.values[flag] ?? fallback;
       if (raw === "0") return 0;
       const ms = parseDuration(/^\d+$/.test(raw) ? Number(raw) : raw);
       if (ms === undefined) throw new UsageError(`--${flag} ${raw}: not a duration (e.g. 30s, 5m)`);
@@ -67,11 +69,11 @@ token): start refuses to run without one.`,
         "no-api-key",
       );
     }
-    const portText = (ctx.values.port as string | undefined) ?? ctx.env.PORT ?? "8400";
+    const portText = ctx.values.port ?? ctx.env.PORT ?? "8400";
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
     const db = await openStore(ctx.common.db, { create: true });
-    const { Controller, ControllerLockedError } = await import("../controller/controller.js");
+    const { Controller } = await import("../controller/controller.js");
     const positive = (name: string, fallback: number): number => {
       const n = Number(ctx.env[name] ?? fallback);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}=${ctx.env[name] ?? ""}: a positive number`);
@@ -122,7 +124,6 @@ token): start refuses to run without one.`,
       await controller.start();
     } catch (error) {
       db.close();
-      if (error instanceof ControllerLockedError) throw new CommandError(error.message, "locked");
       throw error;
     }
     log.info({ address: controller.address }, "status API listening");
@@ -141,11 +142,11 @@ token): start refuses to run without one.`,
     log.info("controller stopped");
     return 0;
   },
-};
+});
 
-async function loopSource(values: CommandContext["values"], db: string): Promise<LoopSource> {
-  const remote = values.remote as string | undefined;
-  const branch = values.branch as string | undefined;
+async function loopSource(values: CommandContext<typeof options>["values"], db: string): Promise<LoopSource> {
+  const remote = values.remote;
+  const branch = values.branch;
   if (values.worktree && remote !== undefined) throw new UsageError("--worktree and --remote exclude each other");
   if (values.worktree) return { kind: "worktree" };
   if (remote === undefined) {
@@ -155,6 +156,6 @@ async function loopSource(values: CommandContext["values"], db: string): Promise
   if (branch === undefined) throw new UsageError("--remote needs --branch");
   // One clone per remote and branch, beside the database, kept between runs.
   const cacheDir = join(dirname(db), "source", createHash("sha256").update(`${remote}\n${branch}`).digest("hex").slice(0, 16));
-  const workspacePath = values["remote-path"] as string | undefined;
+  const workspacePath = values["remote-path"];
   return { kind: "remote", url: remote, branch, cacheDir, ...(workspacePath !== undefined ? { workspacePath } : {}) };
 }

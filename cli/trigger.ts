@@ -1,8 +1,8 @@
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "queue a run of an event now",
   help: `Usage: nexaas trigger ID [--payload JSON] [--force] [--db PATH]
 
@@ -24,12 +24,12 @@ Exit codes: 0 queued, 1 skipped by the policy, no such event or no database,
     const [id] = ctx.positionals;
     if (id === undefined) throw new UsageError("which event? nexaas trigger ID");
     let payload: unknown = null;
-    const raw = ctx.values.payload as string | undefined;
+    const raw = ctx.values.payload;
     if (raw !== undefined) {
       try {
         payload = JSON.parse(raw);
       } catch (error) {
-        throw new UsageError(`--payload is not JSON: ${(error as Error).message}`);
+        throw new UsageError(`--payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     const db = await openStore(ctx.common.db, { create: false, write: true });
@@ -51,4 +51,4 @@ Exit codes: 0 queued, 1 skipped by the policy, no such event or no database,
       db.close();
     }
   },
-};
+});
