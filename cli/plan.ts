@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { CurrentObject } from "../controller/reconcile/object-state.js";
+import type { CurrentObject } from "../controller/definitions/object-state.js";
 import type { Command } from "./command.js";
 import { CommandError, UsageError } from "./errors.js";
 import { formatDiagnostics } from "./format/index.js";

@@ -6,7 +6,7 @@ import { recordApplied } from "../store/sync-status.js";
 import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../store/write-event.js";
 import { deleteObject, upsertObject } from "../store/write-object.js";
 import type { Condition } from "../definitions/schema-types.js";
-import { type ObjectState, objectKey } from "./object-state.js";
+import { type ObjectState, objectKey } from "../definitions/object-state.js";
 import type { Plan } from "./plan.js";
 
 export interface ApplyInput {
