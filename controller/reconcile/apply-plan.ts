@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { nextFireTime } from "../scheduler/next-fire-time.js";
+import { nextFireTime } from "../definitions/next-fire-time.js";
 import { cancelQueuedJobs } from "../store/cancel-queued-jobs.js";
 import { readEventRuntime } from "../store/read-event-runtime.js";
 import { recordApplied } from "../store/sync-status.js";
