@@ -3,7 +3,8 @@ import { recordUsage } from "../store/record-usage.js";
 import { spendToday } from "../store/spend-today.js";
 import { ExecutionError, type ExecutionContext } from "../workers/executor.js";
 import { createModelClient, modelError } from "./client.js";
-import { cost, priceTableDate, type TokenCounts } from "./cost.js";
+import type { TokenCounts } from "../definitions/token-counts.js";
+import { cost, priceTableDate } from "./cost.js";
 import type { ModelSettings } from "./model-settings.js";
 
 /**
