@@ -5,7 +5,7 @@ import { ExecutionError, type ExecutionContext } from "../workers/executor.js";
 import { createModelClient, modelError } from "./client.js";
 import type { TokenCounts } from "../definitions/token-counts.js";
 import { cost, priceTableDate } from "./cost.js";
-import type { ModelSettings } from "./model-settings.js";
+import type { ModelSettings } from "../workers/model-settings.js";
 
 /**
  * One Messages API call for a run: budget first, then the request (streamed,

@@ -1,6 +1,6 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { callModel } from "../../llm/call-model.js";
-import { modelSettings } from "../../llm/model-settings.js";
+import { modelSettings } from "../model-settings.js";
 import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
 import { isRecord } from "../../store/parse-spec.js";
 import { ExecutionError, type Executor } from "../executor.js";

@@ -1,5 +1,5 @@
 import { callModel } from "../../llm/call-model.js";
-import { modelSettings } from "../../llm/model-settings.js";
+import { modelSettings } from "../model-settings.js";
 import { readDefinition } from "../../store/read-definition.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
