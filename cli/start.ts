@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
-import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
+import type { LoopSource } from "../controller/source/watch-source.js";
 import type { Command, CommandContext } from "./command.js";
 import { CommandError, UsageError } from "./errors.js";
 import { openStore } from "./open-store.js";
