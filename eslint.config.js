@@ -10,9 +10,10 @@ const root = fileURLToPath(new URL(".", import.meta.url));
  * SPEC §1 "Which folder may import which": each stage imports only the ones
  * listed before it (type-only imports too: a type is part of the contract).
  * The files at controller/ top level other than controller.ts (clock.ts, log.ts,
- * package-root.ts) are shared leaves: any stage may import them, and they import
- * no stage. They are process-wide plumbing (time, logging, where the package
- * lives), not a step of the pipeline, so they get no place in the order.
+ * package-root.ts, error-message.ts) are shared leaves: any stage may import them,
+ * and they import no stage. They are process-wide plumbing (time, logging, where
+ * the package lives, what an error says), not a step of the pipeline, so they get
+ * no place in the order.
  */
 const stages = [
   ...["source", "definitions", "store", "reconcile", "queue", "scheduler", "llm", "agents", "workers", "notify", "api", "contribute"].map((name) => ({ name: `${name}/`, path: `controller/${name}` })),
@@ -28,7 +29,7 @@ const stageZones = stages.slice(0, -1).map((stage, i) => ({
 const leafZone = {
   target: "controller/!(controller).ts",
   from: stages.map((s) => s.path),
-  message: "clock.ts, log.ts and package-root.ts are shared leaves: they import no stage (SPEC §1).",
+  message: "the files at controller/ top level (clock.ts, log.ts, ...) are shared leaves: they import no stage (SPEC §1).",
 };
 // Stricter than the order, as SPEC §1 says: llm/ returns usage and the caller records it.
 const llmZone = { target: "controller/llm", from: ["controller/store"], message: "llm/ never imports the store: it returns usage, and the caller records it (SPEC §1)." };
