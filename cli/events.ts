@@ -24,7 +24,7 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { listEvents, lastRuns } = await import("../controller/store/list-events.js");
-      const { nextFireTimes } = await import("../controller/scheduler/next-fire-time.js");
+      const { nextFireTimes } = await import("../controller/definitions/next-fire-time.js");
       const now = new Date();
       const [id] = ctx.positionals;
       const events = listEvents(db, now, {

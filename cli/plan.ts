@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { CurrentObject } from "../controller/reconcile/object-state.js";
+import type { CurrentObject } from "../controller/definitions/object-state.js";
 import { defineCommand } from "./support/command.js";
 import { UsageError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
-import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
+import type { LoopSource } from "../controller/source/watch-source.js";
 import { defineCommand, type CommandContext, type OptionSpec } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { openStore } from "./support/open-store.js";

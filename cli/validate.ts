@@ -55,7 +55,9 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
     const validating =
       framework !== undefined
-        ? import("../controller/definitions/validate-framework.js").then(({ validateFramework }) => validateFramework(workspace, paths))
+        ? Promise.all([import("../controller/definitions/validate-framework.js"), import("../controller/contribute/scan-framework.js")]).then(([{ validateFramework }, { scanFramework }]) =>
+            validateFramework(workspace, scanFramework, paths),
+          )
         : validateWorkspace({ dir: workspace, tree, paths });
     // git's message names its command, not the flag that ran it.
     const gitRead = tree.from === "index" ? "--staged reads the git index" : tree.from === "revision" ? `--revision ${tree.revision} reads git objects` : undefined;

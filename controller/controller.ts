@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
-import { type LoopSource, ReconcileLoop } from "./reconcile/reconcile-loop.js";
+import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { acquireLock, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
@@ -62,10 +63,9 @@ export class Controller {
     private readonly options: ControllerOptions,
   ) {
     this.clock = options.clock ?? systemClock;
+    // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
     this.loop = new ReconcileLoop(db, {
-      dir: options.dir,
-      ...(options.source ? { source: options.source } : {}),
-      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      source: watchSource(options.source ?? { kind: "git" }, { dir: options.dir, pollMs: options.pollMs }),
       ...(options.driftCheckMs !== undefined ? { driftCheckMs: options.driftCheckMs } : {}),
       frameworkDir: options.frameworkDir,
       now: () => this.clock.now(),

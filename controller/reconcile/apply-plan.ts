@@ -1,12 +1,12 @@
 import type { Database } from "better-sqlite3";
-import { nextFireTime } from "../scheduler/next-fire-time.js";
+import { nextFireTime } from "../definitions/next-fire-time.js";
 import { cancelQueuedJobs } from "../store/cancel-queued-jobs.js";
 import { readEventRuntime } from "../store/read-event-runtime.js";
 import { recordApplied } from "../store/sync-status.js";
 import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../store/write-event.js";
 import { deleteObject, upsertObject } from "../store/write-object.js";
 import type { Condition } from "../definitions/schema-types.js";
-import { type ObjectState, objectKey } from "./object-state.js";
+import { type ObjectState, objectKey } from "../definitions/object-state.js";
 import type { Plan } from "./plan.js";
 
 export interface ApplyInput {

@@ -1,8 +1,8 @@
 import type { Definition, Definitions } from "../definitions/model.js";
 import { flowEventName, resolveEvent, withZone } from "../definitions/resolved-event.js";
 import { workspaceDefaults } from "../definitions/schema-types.js";
-import { objectDigest } from "./canonical-json.js";
-import type { ObjectKind, ObjectState } from "./object-state.js";
+import { objectDigest } from "../definitions/canonical-json.js";
+import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 
 /**
  * definitions -> the objects a revision wants in the store. Pure. The workspace

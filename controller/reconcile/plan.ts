@@ -1,10 +1,10 @@
 import type { Layer } from "../definitions/model.js";
 import type { Condition } from "../definitions/schema-types.js";
-import { conditionTimezone, nextFireTimes } from "../scheduler/next-fire-time.js";
+import { conditionTimezone, nextFireTimes } from "../definitions/next-fire-time.js";
 import { deepEqual, diffSpecs, isPlainObject } from "./field-changes.js";
 import type { FieldChange, TextDiff, TextFileOf } from "./field-changes.js";
-import { objectKey, objectKinds } from "./object-state.js";
-import type { CurrentObject, ObjectKind, ObjectState } from "./object-state.js";
+import { objectKey, objectKinds } from "../definitions/object-state.js";
+import type { CurrentObject, ObjectKind, ObjectState } from "../definitions/object-state.js";
 import { riskFlags, webhookHosts } from "./risk-flags.js";
 import type { Risk } from "./risk-flags.js";
 

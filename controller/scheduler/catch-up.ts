@@ -1,6 +1,6 @@
 import { parseDuration } from "../definitions/duration.js";
 import { type Condition, policyDefaults } from "../definitions/schema-types.js";
-import { nextFireTime } from "./next-fire-time.js";
+import { nextFireTime } from "../definitions/next-fire-time.js";
 
 export interface Slot {
   at: Date;

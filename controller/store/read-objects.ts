@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
-import { objectDigest } from "../reconcile/canonical-json.js";
-import { type CurrentObject, objectKinds } from "../reconcile/object-state.js";
+import { objectDigest } from "../definitions/canonical-json.js";
+import { type CurrentObject, objectKinds } from "../definitions/object-state.js";
 import { type DefinitionRow, definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
 import { parseSpec } from "./parse-spec.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { nextFireTimes } from "../../scheduler/next-fire-time.js";
+import { nextFireTimes } from "../../definitions/next-fire-time.js";
 import type { EventStatus } from "../../store/event-status.js";
 import { lastRuns } from "../../store/last-runs.js";
 import { type EventSummary, listEvents } from "../../store/list-events.js";

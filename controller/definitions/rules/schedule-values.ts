@@ -4,8 +4,8 @@ import type { ValuePath } from "../parsed-file.js";
 import type { Condition, Trigger } from "../schema-types.js";
 import { finding, type Rule } from "./rule.js";
 import { parseDuration } from "../duration.js";
-import { nextFireTime } from "../../scheduler/next-fire-time.js";
-import { isTimeZone } from "../../scheduler/time-zone.js";
+import { nextFireTime } from "../next-fire-time.js";
+import { isTimeZone } from "../time-zone.js";
 
 /**
  * Conditions are judged when a revision is validated, never at fire time

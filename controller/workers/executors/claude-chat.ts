@@ -1,6 +1,6 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { callModel } from "../../llm/call-model.js";
-import { modelSettings } from "../../llm/model-settings.js";
+import { modelCallForRun } from "../model-call.js";
+import { modelSettings } from "../model-settings.js";
 import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
 import { isRecord } from "../../store/parse-spec.js";
 import { ExecutionError, type Executor } from "../executor.js";
@@ -20,7 +20,7 @@ export const claudeChat: Executor = async (ctx) => {
   }
   const settings = modelSettings(ctx.db, agent, ctx.defaultAgent, "claude_chat");
   const history = session ? readChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent)) : [];
-  const reply = await callModel(ctx, settings, [...history, ...turn]);
+  const reply = await modelCallForRun(ctx, settings, [...history, ...turn]);
   if (session) {
     appendChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent), ctx.runId, [...turn, { role: "assistant", content: reply }], ctx.clock.now());
   }

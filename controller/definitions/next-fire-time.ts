@@ -1,6 +1,6 @@
 import { CronExpressionParser } from "cron-parser";
-import { parseDuration } from "../definitions/duration.js";
-import type { AfterAnotherFlow, Condition } from "../definitions/schema-types.js";
+import { parseDuration } from "./duration.js";
+import type { AfterAnotherFlow, Condition } from "./schema-types.js";
 import { isTimeZone } from "./time-zone.js";
 
 /**

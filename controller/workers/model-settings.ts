@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
-import { ExecutionError } from "../workers/executor.js";
+import { ExecutionError } from "./executor.js";
 
 /** What one model call of an action needs from the applied definitions. */
 export interface ModelSettings {
