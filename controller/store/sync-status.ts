@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { Diagnostic } from "../definitions/diagnostic.js";
+import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 
@@ -31,9 +31,8 @@ export function getSyncStatus(db: Database): SyncStatus {
     last_attempted_revision: row.last_attempted_revision,
     last_attempted_at: row.last_attempted_at,
     last_result: row.last_result,
-    // Both written by this module as JSON of these types.
-    errors: JSON.parse(row.errors),
-    drift: JSON.parse(row.drift),
+    errors: parseList(row.errors).filter(isDiagnostic),
+    drift: parseList(row.drift).filter((d) => typeof d === "string"),
   };
 }
 
@@ -81,4 +80,10 @@ export function recordFailed(db: Database, input: { revision: string | null; at:
        last_result = 'error', errors = @errors
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) });
+}
+
+/** A JSON list this module wrote; anything else reads as empty. */
+function parseList(text: string): unknown[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value : [];
 }

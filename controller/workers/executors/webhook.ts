@@ -61,7 +61,7 @@ export const webhookExecutor: Executor = async (ctx) => {
 async function readCapped(response: Response): Promise<string> {
   if (!response.body) return "";
   const buffer = new CappedBuffer("head");
-  for await (const chunk of response.body) buffer.push(Buffer.from(chunk));
+  for await (const chunk of response.body) buffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   return buffer.text();
 }
 
