@@ -62,8 +62,9 @@ function checkCondition(
       try {
         nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
-        const cause = (error as Error).cause;
-        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${cause instanceof Error ? cause.message : (error as Error).message}`)];
+        const cause = error instanceof Error ? error.cause : undefined;
+        const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${message}`)];
       }
       return [];
     }
