@@ -53,5 +53,5 @@ export function modelError(error: unknown, env: NodeJS.ProcessEnv, signal?: Abor
     const detail = error.apiMessage ?? error.message;
     return new ExecutionError(mask(`model call failed (${parts.join(", ")}): ${detail}`), "model-error");
   }
-  return new ExecutionError(mask(`model call failed: ${(error as Error).message ?? String(error)}`), "model-error");
+  return new ExecutionError(mask(`model call failed: ${error instanceof Error ? error.message : String(error)}`), "model-error");
 }

@@ -72,7 +72,7 @@ function computeCronTimes(expr: string, timezone: string, after: Date, count: nu
   try {
     parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
   } catch (err) {
-    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   // DST gaps and repeats are resolved as cron-parser does: a skipped local time
   // fires an hour later, a repeated one fires once.
