@@ -1,4 +1,5 @@
 import { parse, type ASTNode } from "@marcbachmann/cel-js";
+import { errorMessage } from "../../error-message.js";
 import type { Diagnostic } from "../diagnostic.js";
 import { actionSites, finding, type Rule } from "./rule.js";
 
@@ -19,8 +20,7 @@ export const flowWhen: Rule = ({ defs }) => {
     try {
       ast = parse(when).ast;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      out.push(at(`when: not a valid CEL expression: ${message.split("\n", 1)[0]}`));
+      out.push(at(`when: not a valid CEL expression: ${errorMessage(error).split("\n", 1)[0]}`));
       continue;
     }
     const earlier = new Set(site.steps.slice(0, site.stepIndex).map((s) => s.id));

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../error-message.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { Definition } from "../model.js";
 import type { ValuePath } from "../parsed-file.js";
@@ -63,7 +64,7 @@ function checkCondition(
         nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
         const cause = error instanceof Error ? error.cause : undefined;
-        const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+        const message = cause instanceof Error ? cause.message : errorMessage(error);
         return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${message}`)];
       }
       return [];
