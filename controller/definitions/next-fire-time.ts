@@ -2,6 +2,7 @@ import { CronExpressionParser } from "cron-parser";
 import { parseDuration } from "./duration.js";
 import type { AfterAnotherFlow, Condition } from "./schema-types.js";
 import { isTimeZone } from "./time-zone.js";
+import { errorMessage } from "../error-message.js";
 
 /**
  * When a condition fires next, strictly after `after`. Pure: the caller passes
@@ -72,7 +73,7 @@ function computeCronTimes(expr: string, timezone: string, after: Date, count: nu
   try {
     parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
   } catch (err) {
-    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${errorMessage(err)}`, { cause: err });
   }
   // DST gaps and repeats are resolved as cron-parser does: a skipped local time
   // fires an hour later, a repeated one fires once.

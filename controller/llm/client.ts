@@ -1,4 +1,5 @@
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import { errorMessage } from "../error-message.js";
 import { ModelError } from "./model-error.js";
 
 /** How many times the SDK retries a 408/409/429/5xx/529 answer (its own backoff, honouring retry-after). */
@@ -53,5 +54,5 @@ export function modelError(error: unknown, env: NodeJS.ProcessEnv, signal?: Abor
     const detail = error.apiMessage ?? error.message;
     return new ModelError(mask(`model call failed (${parts.join(", ")}): ${detail}`), "model-error");
   }
-  return new ModelError(mask(`model call failed: ${(error as Error).message ?? String(error)}`), "model-error");
+  return new ModelError(mask(`model call failed: ${errorMessage(error)}`), "model-error");
 }
