@@ -60,6 +60,29 @@ export default tseslint.config(
     },
   },
   {
+    // Type-checked rules where a mistake is silent at run time: a promise nobody
+    // awaits (an unhandled rejection, a timer firing into a closed database), a
+    // promise where a callback's boolean is expected, and \`any\` flowing in
+    // unchecked (JSON.parse, untyped rows) where a type guard belongs.
+    files: ["controller/**/*.ts", "cli/**/*.ts", "test/**/*.ts"],
+    languageOptions: { parserOptions: { project: "./tsconfig.test.json", tsconfigRootDir: root } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-unsafe-assignment": "error",
+      "@typescript-eslint/no-unsafe-member-access": "error",
+      "@typescript-eslint/no-unsafe-call": "error",
+      "@typescript-eslint/no-unsafe-return": "error",
+      "@typescript-eslint/no-unsafe-argument": "error",
+    },
+  },
+  {
+    // vitest's asymmetric matchers (expect.any, expect.stringContaining) are typed
+    // \`any\` by design, so a test's expected object holds them without a cast.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-unsafe-assignment": "off" },
+  },
+  {
     // Generated from schemas/ by scripts/generate-types.mjs.
     files: ["controller/definitions/schema-types.ts"],
     rules: { "@typescript-eslint/no-empty-object-type": "off" },

@@ -61,7 +61,10 @@ export const webhookExecutor: Executor = async (ctx) => {
 async function readCapped(response: Response): Promise<string> {
   if (!response.body) return "";
   const buffer = new CappedBuffer("head");
-  for await (const chunk of response.body) buffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  for await (const chunk of response.body) {
+    // A fetch body streams bytes; the DOM typings leave the chunk untyped.
+    if (chunk instanceof Uint8Array) buffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
   return buffer.text();
 }
 
