@@ -1,7 +1,9 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
+import type { Message, MessageParam, Usage } from "@anthropic-ai/sdk/resources/messages";
 import type { TokenCounts } from "../definitions/token-counts.js";
 import { modelError } from "./client.js";
+import type { ModelUsage } from "./model-error.js";
 import { cost, priceTableDate } from "./cost.js";
 
 /** One Messages API request. */
@@ -14,13 +16,8 @@ export interface ModelRequest {
 }
 
 /** The reply's text and what it cost; the caller records the usage (llm/ writes nothing). */
-export interface ModelReply {
+export interface ModelReply extends ModelUsage {
   text: string;
-  usage: TokenCounts;
-  /** USD, priced under the model id asked for; null when the price table has no such model (never a guessed 0). */
-  costUsd: number | null;
-  /** The date of the price table when priced, else null. */
-  priceTableDate: string | null;
 }
 
 /**
@@ -29,28 +26,32 @@ export interface ModelReply {
  * the key masked (`env` holds it). Returns the reply text with its exact usage.
  */
 export async function callModel(client: Anthropic, request: ModelRequest, options: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<ModelReply> {
-  let message;
+  let message: Message;
+  let stream: MessageStream | undefined;
   try {
-    const stream = client.messages.stream(
+    stream = client.messages.stream(
       { model: request.model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}), messages: request.messages },
       options.signal ? { signal: options.signal } : {},
     );
     message = await stream.finalMessage();
   } catch (error) {
-    throw modelError(error, options.env, options.signal);
+    const failure = modelError(error, options.env, options.signal);
+    // What message_start and message_delta had reported before the cut: billed, so counted.
+    const partial = stream?.currentMessage?.usage;
+    if (partial) failure.spent = priced(request.model, partial);
+    throw failure;
   }
+  return { text: message.content.map((block) => (block.type === "text" ? block.text : "")).join(""), ...priced(request.model, message.usage) };
+}
+
+/** Token counts as the API reports them, priced under the id the workspace asked for (the table's keys), not a snapshot id the API may answer with. */
+function priced(model: string, reported: Usage): ModelUsage {
   const usage: TokenCounts = {
-    input_tokens: message.usage.input_tokens,
-    output_tokens: message.usage.output_tokens,
-    cache_creation_input_tokens: message.usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: message.usage.cache_read_input_tokens ?? 0,
+    input_tokens: reported.input_tokens,
+    output_tokens: reported.output_tokens,
+    cache_creation_input_tokens: reported.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: reported.cache_read_input_tokens ?? 0,
   };
-  // Priced under the id the workspace asked for (the table's keys), not a snapshot id the API may answer with.
-  const costUsd = cost(request.model, usage);
-  return {
-    text: message.content.map((block) => (block.type === "text" ? block.text : "")).join(""),
-    usage,
-    costUsd,
-    priceTableDate: costUsd === null ? null : priceTableDate,
-  };
+  const costUsd = cost(model, usage);
+  return { usage, costUsd, priceTableDate: costUsd === null ? null : priceTableDate };
 }

@@ -1,7 +1,7 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { callModel } from "../llm/call-model.js";
 import { createModelClient } from "../llm/client.js";
-import { ModelError } from "../llm/model-error.js";
+import { ModelError, type ModelUsage } from "../llm/model-error.js";
 import { recordUsage } from "../store/record-usage.js";
 import { spendToday } from "../store/spend-today.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
@@ -26,24 +26,23 @@ export async function modelCallForRun(ctx: ExecutionContext, settings: ModelSett
       }
     }
     const reply = await callModel(client, { model: settings.model, maxTokens: settings.maxTokens, system: settings.system, messages }, { env: ctx.env, signal: ctx.signal });
-    if (reply.costUsd === null) {
-      ctx.log.warn({ model: settings.model, runId: ctx.runId, eventId: ctx.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
-    }
-    recordUsage(
-      ctx.db,
-      {
-        runId: ctx.runId,
-        eventId: ctx.eventId,
-        agent: settings.agent,
-        model: settings.model,
-        ...reply.usage,
-        costUsd: reply.costUsd,
-        priceTableDate: reply.priceTableDate,
-      },
-      ctx.clock.now(),
-    );
+    record(ctx, settings, reply);
     return reply.text;
   } catch (error) {
-    throw error instanceof ModelError ? new ExecutionError(error.message, error.code, { cause: error }) : error;
+    if (!(error instanceof ModelError)) throw error;
+    // A call cut off by the attempt's timeout (or failing midway) was still billed for what it used.
+    if (error.spent) record(ctx, settings, error.spent);
+    throw new ExecutionError(error.message, error.code, { cause: error });
   }
+}
+
+function record(ctx: ExecutionContext, settings: ModelSettings, spent: ModelUsage): void {
+  if (spent.costUsd === null) {
+    ctx.log.warn({ model: settings.model, runId: ctx.runId, eventId: ctx.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
+  }
+  recordUsage(
+    ctx.db,
+    { runId: ctx.runId, eventId: ctx.eventId, agent: settings.agent, model: settings.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate },
+    ctx.clock.now(),
+  );
 }
