@@ -25,6 +25,8 @@ export interface RunJobOptions {
   log: Logger;
   /** Aborted at shutdown after the grace period: the attempt stops and its job is released. */
   shutdown: AbortSignal;
+  /** Called once the action is under way (its executor was called). */
+  onStarted?: () => void;
 }
 
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
@@ -79,8 +81,10 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
     if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = renderTemplates(ctx.action, templateScope(ctx));
+    const action = executor(ctx);
+    o.onStarted?.();
     const result = await Promise.race([
-      executor(ctx),
+      action,
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);

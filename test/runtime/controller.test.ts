@@ -97,6 +97,26 @@ describe("the controller runs events at their time", () => {
   });
 });
 
+describe("a due run starts at once", () => {
+  it("claims every due run before any of them starts, so no claim waits for another run's spawn", async () => {
+    const tick = "condition: {type: interval, expr: 1m}\naction: {type: script, command: \"true\"}\n";
+    const { db, clock, controller } = await controllerFor({ "events/a.yaml": tick, "events/b.yaml": tick, "events/c.yaml": tick });
+    const order: string[] = [];
+    controller.pool.on("claimed", (job) => order.push(`claimed ${job.eventId}`));
+    controller.pool.on("started", (job) => order.push(`started ${job.eventId}`));
+    const allFinished = new Promise<void>((resolve) => {
+      let left = 3;
+      controller.pool.on("finished", () => --left === 0 && resolve());
+    });
+    clock.advance(60_000);
+    await allFinished;
+    expect(order.slice(0, 3)).toEqual(["claimed a", "claimed b", "claimed c"]);
+    expect(order.slice(3).sort()).toEqual(["started a", "started b", "started c"]);
+    // Claimed within the scheduler's own wake: each run started at its slot, to the millisecond.
+    expect(db.prepare("SELECT DISTINCT scheduled_for, started_at FROM event_runs").all()).toEqual([{ scheduled_for: "2026-11-23T10:01:00.000Z", started_at: "2026-11-23T10:01:00.000Z" }]);
+  });
+});
+
 describe("once events and shutdown", () => {
   it("a once event runs at its time, then is expired", async () => {
     const { db, clock, controller } = await controllerFor({ "events/reminder.yaml": "condition: {type: once, expr: \"2026-11-23T10:05:00Z\"}\naction: {type: script, command: echo reminded}\n" });
