@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Database } from "better-sqlite3";
+import { type Clock, systemClock } from "../clock.js";
 import { RemoteMirror } from "../source/remote-mirror.js";
 import { recordFailed } from "../store/sync-status.js";
 import { RevisionWatcher } from "../source/revision-watcher.js";
@@ -29,6 +30,8 @@ export interface ReconcileLoopOptions {
   driftCheckMs?: number;
   frameworkDir?: string | null;
   now?: () => Date;
+  /** Runs the drift check's timer. */
+  clock?: Clock;
 }
 
 export interface ReconcileLoopEvents {
@@ -51,7 +54,7 @@ interface Watching {
  */
 export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   private watching: Watching | undefined;
-  private driftTimer: NodeJS.Timeout | undefined;
+  private driftTimer: unknown;
   private running: Promise<void> | undefined;
   private pending: { revision: string; force: boolean } | undefined;
   private dir: string;
@@ -72,7 +75,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     this.watching = await this.watch();
     const every = this.options.driftCheckMs ?? 0;
     if (every > 0) {
-      this.driftTimer = setInterval(() => {
+      this.driftTimer = (this.options.clock ?? systemClock).setInterval(() => {
         const current = this.watching?.current();
         if (current) this.request(current, true);
       }, every);
@@ -82,7 +85,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
 
   /** Stops watching; a reconcile in progress finishes (its transaction is never cut). */
   async stop(): Promise<void> {
-    clearInterval(this.driftTimer);
+    (this.options.clock ?? systemClock).clearInterval(this.driftTimer);
     this.driftTimer = undefined;
     const watching = this.watching;
     this.watching = undefined;

@@ -54,9 +54,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
 
   const timeoutMs = parseDuration(policy.timeout ?? "10m") ?? defaultTimeoutMs;
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout ?? "10m"}`, "timeout")), timeoutMs);
+  const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout ?? "10m"}`, "timeout")), timeoutMs);
   const signal = AbortSignal.any([timeout.signal, o.shutdown]);
-  const beat = setInterval(() => {
+  const beat = o.clock.setInterval(() => {
     if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
   }, Math.max(1000, Math.floor(o.leaseMs / 3)));
 
@@ -104,8 +104,8 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     followFlow(spec.action, false, o, job);
     return { status: "failed", error: message, paused };
   } finally {
-    clearTimeout(timer);
-    clearInterval(beat);
+    o.clock.clearTimeout(timer);
+    o.clock.clearInterval(beat);
   }
 }
 

@@ -31,6 +31,8 @@ export interface WorkerPoolEvents {
   /** The job's action is under way: its executor was called (a script's process is spawned). */
   started: [ClaimedJob];
   finished: [{ job: ClaimedJob; outcome: JobOutcome }];
+  /** `stop` began: no more claims; the running jobs have `graceMs` (on the pool's clock) before they are aborted. */
+  stopping: [{ running: number; graceMs: number }];
   error: [Error];
 }
 
@@ -44,7 +46,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly running = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private stopping = false;
   private started = false;
   private readonly clock: Clock;
@@ -78,23 +80,33 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.started && !this.stopping) this.fill();
   }
 
+  /** Stops claiming; running jobs get `graceMs` to finish (0: none), then are aborted and their leases released. */
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     const all = Promise.all(this.running);
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<"timeout">((resolve) => (graceTimer = setTimeout(() => resolve("timeout"), graceMs)));
-    const result = await Promise.race([all.then(() => "done" as const), grace]);
-    clearTimeout(graceTimer);
-    if (result === "timeout") {
+    this.emit("stopping", { running: this.running.size, graceMs });
+    if (!(await this.settlesWithin(all, graceMs))) {
       this.shutdown.abort(new Error("controller stopping"));
       await all;
     }
     releaseJobs(this.db, this.workerId, this.clock.now());
   }
 
+  /** Whether `all` settles within `graceMs` of the pool's clock. */
+  private async settlesWithin(all: Promise<unknown>, graceMs: number): Promise<boolean> {
+    if (graceMs <= 0) return false;
+    let timer: unknown;
+    const grace = new Promise<false>((resolve) => (timer = this.clock.setTimeout(() => resolve(false), graceMs)));
+    try {
+      return await Promise.race([all.then(() => true), grace]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
   private fill(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     let claimed: ClaimedJob[] = [];
     try {
       claimed = this.claimReady.immediate();
@@ -102,7 +114,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
     for (const job of claimed) this.launch(job);
-    if (!this.stopping) this.timer = setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+    if (!this.stopping) this.timer = this.clock.setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
   }
 
   /**
