@@ -52,7 +52,7 @@ export class Controller {
   readonly loop: ReconcileLoop;
   readonly scheduler: Scheduler;
   readonly pool: WorkerPool;
-  private lockTimer: NodeJS.Timeout | undefined;
+  private lockTimer: unknown;
   private server: FastifyInstance | undefined;
   /** Where the API listens, once started (port 0 picks a free one). */
   address: string | undefined;
@@ -69,6 +69,7 @@ export class Controller {
       ...(options.driftCheckMs !== undefined ? { driftCheckMs: options.driftCheckMs } : {}),
       frameworkDir: options.frameworkDir,
       now: () => this.clock.now(),
+      clock: this.clock,
     });
     this.scheduler = new Scheduler(db, { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
     this.pool = new WorkerPool(db, {
@@ -94,7 +95,7 @@ export class Controller {
       const h = lock.holder;
       throw new ControllerLockedError(`another controller owns this database: pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}; stop it first (or wait ${Math.round((3 * leaseMs) / 1000)}s after it died)`);
     }
-    this.lockTimer = setInterval(() => {
+    this.lockTimer = this.clock.setInterval(() => {
       if (!refreshLock(this.db, this.owner, this.clock.now())) this.options.log.error("lost the controller lock to another process");
     }, Math.max(1000, Math.floor(leaseMs / 2)));
     // The server is built first, so its metrics see the first reconcile; it listens last.
@@ -124,7 +125,7 @@ export class Controller {
     await this.loop.stop();
     this.scheduler.stop();
     await this.pool.stop(graceMs);
-    clearInterval(this.lockTimer);
+    this.clock.clearInterval(this.lockTimer);
     releaseLock(this.db, this.owner);
   }
 }

@@ -1,4 +1,4 @@
-import { CronExpressionParser } from "cron-parser";
+import { type CronExpression, CronExpressionParser } from "cron-parser";
 import { parseDuration } from "./duration.js";
 import type { AfterAnotherFlow, Condition } from "./schema-types.js";
 import { isTimeZone } from "./time-zone.js";
@@ -66,14 +66,29 @@ function cronTimes(expr: string, timezone: string, after: Date, count: number): 
   return times.map((t) => new Date(t));
 }
 
+/**
+ * Parsed cron expressions, by expression and zone. Parsing costs ~0.3 ms (luxon
+ * builds the zone and every field), stepping from a new start ~20 µs; the
+ * scheduler asks for each due cron event's next time on the critical path of
+ * its runs. An expression is stateful (its current date), so each use resets it.
+ */
+const parsedCron = new Map<string, CronExpression>();
+
 function computeCronTimes(expr: string, timezone: string, after: Date, count: number): Date[] {
-  // cron-parser only notices a bad zone on the first next(), with an opaque message.
-  if (!isTimeZone(timezone)) throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
-  let parsed;
-  try {
-    parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
-  } catch (err) {
-    throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${errorMessage(err)}`, { cause: err });
+  const key = `${expr}\u0000${timezone}`;
+  let parsed = parsedCron.get(key);
+  if (parsed) {
+    parsed.reset(after);
+  } else {
+    // cron-parser only notices a bad zone on the first next(), with an opaque message.
+    if (!isTimeZone(timezone)) throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
+    try {
+      parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
+    } catch (err) {
+      throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${errorMessage(err)}`, { cause: err });
+    }
+    if (parsedCron.size >= cronCacheLimit) parsedCron.clear();
+    parsedCron.set(key, parsed);
   }
   // DST gaps and repeats are resolved as cron-parser does: a skipped local time
   // fires an hour later, a repeated one fires once.

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Database } from "better-sqlite3";
+import { type Clock, systemClock } from "../clock.js";
 import type { WatchedSource } from "../source/watch-source.js";
 import { recordFailed } from "../store/sync-status.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
@@ -18,6 +19,8 @@ export interface ReconcileLoopOptions {
   driftCheckMs?: number;
   frameworkDir?: string | null;
   now?: () => Date;
+  /** Runs the drift check's timer. */
+  clock?: Clock;
 }
 
 export interface ReconcileLoopEvents {
@@ -34,7 +37,7 @@ export interface ReconcileLoopEvents {
  */
 export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   private watching: WatchedSource | undefined;
-  private driftTimer: NodeJS.Timeout | undefined;
+  private driftTimer: unknown;
   private running: Promise<void> | undefined;
   private pending: { revision: string; force: boolean } | undefined;
   private readonly source: WatchedSource;
@@ -61,7 +64,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     this.watching = this.source;
     const every = this.options.driftCheckMs ?? 0;
     if (every > 0) {
-      this.driftTimer = setInterval(() => {
+      this.driftTimer = (this.options.clock ?? systemClock).setInterval(() => {
         const current = this.watching?.current();
         if (current) this.request(current, true);
       }, every);
@@ -71,7 +74,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
 
   /** Stops watching; a reconcile in progress finishes (its transaction is never cut). */
   async stop(): Promise<void> {
-    clearInterval(this.driftTimer);
+    (this.options.clock ?? systemClock).clearInterval(this.driftTimer);
     this.driftTimer = undefined;
     const watching = this.watching;
     this.watching = undefined;

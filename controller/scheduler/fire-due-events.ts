@@ -13,12 +13,17 @@ export interface Fired {
 }
 
 /**
- * Turns every due slot into a queued run, in one transaction per event, and
- * moves the event's next fire time on. The run's key is (event, slot), so a
- * second scheduler, a restart or a clock stepping back finds the slot taken
- * and fires nothing twice.
+ * Turns every due slot into a queued run and moves the event's next fire time
+ * on, all in one transaction: the events due at one time cost one commit, so
+ * the last of them is not queued (and claimed) later than the first. The run's
+ * key is (event, slot), so a second scheduler, a restart or a clock stepping
+ * back finds the slot taken and fires nothing twice.
  */
 export function fireDueEvents(db: Database, now: Date): Fired[] {
+  return db.transaction(fireAll)(db, now);
+}
+
+function fireAll(db: Database, now: Date): Fired[] {
   const fired: Fired[] = [];
   const zone = workspaceTimezone(db);
   for (const event of dueEvents(db, now)) {

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from "../clock.js";
+
 /**
  * Runs an async task once per burst of signals. The delay counts from the
  * first signal of a burst, not the last, so a steady stream of signals cannot
@@ -8,7 +10,7 @@
  * `error`), because a rejection here would have no one to go to.
  */
 export class DebouncedTask {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private chain: Promise<void> = Promise.resolve();
   /** A run is on the chain but has not started: it will see every change so far. */
   private queued = false;
@@ -17,11 +19,12 @@ export class DebouncedTask {
   constructor(
     private readonly task: () => Promise<void>,
     private readonly delayMs: number,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   signal(): void {
-    if (this.stopped || this.timer || this.queued) return;
-    this.timer = setTimeout(() => {
+    if (this.stopped || this.timer !== undefined || this.queued) return;
+    this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       void this.enqueue();
     }, this.delayMs);
@@ -29,7 +32,7 @@ export class DebouncedTask {
 
   /** Runs the task without waiting for the delay; resolves when that run is over. */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     return this.enqueue();
   }
@@ -37,7 +40,7 @@ export class DebouncedTask {
   /** No run starts after this; resolves once the current one is over. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     // A rejected run was already reported to whoever awaited it.
     await this.chain.catch(() => undefined);

@@ -25,6 +25,8 @@ export interface RunJobOptions {
   log: Logger;
   /** Aborted at shutdown after the grace period: the attempt stops and its job is released. */
   shutdown: AbortSignal;
+  /** Called once the action is under way (its executor was called). */
+  onStarted?: () => void;
 }
 
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
@@ -53,9 +55,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
   const policy = spec.policy;
   const timeoutMs = parseDuration(policy.timeout) ?? defaultTimeoutMs;
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
+  const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
   const signal = AbortSignal.any([timeout.signal, o.shutdown]);
-  const beat = setInterval(() => {
+  const beat = o.clock.setInterval(() => {
     if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
   }, Math.max(1000, Math.floor(o.leaseMs / 3)));
 
@@ -80,8 +82,10 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
     if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, templateScope(ctx)), type: ctx.action.type };
+    const action = executor(ctx);
+    o.onStarted?.();
     const result = await Promise.race([
-      executor(ctx),
+      action,
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
@@ -101,8 +105,8 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     followFlow(spec.action, false, o, job);
     return { status: "failed", error: message, paused };
   } finally {
-    clearTimeout(timer);
-    clearInterval(beat);
+    o.clock.clearTimeout(timer);
+    o.clock.clearInterval(beat);
   }
 }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
-import type { Database } from "better-sqlite3";
+import type { Database, Transaction } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
@@ -26,7 +26,13 @@ export interface WorkerPoolOptions {
 }
 
 export interface WorkerPoolEvents {
+  /** A worker took a job: its run is running from now on (started_at). */
+  claimed: [ClaimedJob];
+  /** The job's action is under way: its executor was called (a script's process is spawned). */
+  started: [ClaimedJob];
   finished: [{ job: ClaimedJob; outcome: JobOutcome }];
+  /** `stop` began: no more claims; the running jobs have `graceMs` (on the pool's clock) before they are aborted. */
+  stopping: [{ running: number; graceMs: number }];
   error: [Error];
 }
 
@@ -40,10 +46,11 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly running = new Set<Promise<void>>();
   private readonly shutdown = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
   private stopping = false;
   private started = false;
   private readonly clock: Clock;
+  private readonly claimReady: Transaction<() => ClaimedJob[]>;
 
   constructor(
     private readonly db: Database,
@@ -51,6 +58,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    this.claimReady = db.transaction(() => this.claimReadyJobs());
   }
 
   get size(): number {
@@ -72,39 +80,73 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     if (this.started && !this.stopping) this.fill();
   }
 
+  /** Stops claiming; running jobs get `graceMs` to finish (0: none), then are aborted and their leases released. */
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     const all = Promise.all(this.running);
-    let graceTimer: NodeJS.Timeout | undefined;
-    const grace = new Promise<"timeout">((resolve) => (graceTimer = setTimeout(() => resolve("timeout"), graceMs)));
-    const result = await Promise.race([all.then(() => "done" as const), grace]);
-    clearTimeout(graceTimer);
-    if (result === "timeout") {
+    this.emit("stopping", { running: this.running.size, graceMs });
+    if (!(await this.settlesWithin(all, graceMs))) {
       this.shutdown.abort(new Error("controller stopping"));
       await all;
     }
     releaseJobs(this.db, this.workerId, this.clock.now());
   }
 
-  private fill(): void {
-    clearTimeout(this.timer);
+  /** Whether `all` settles within `graceMs` of the pool's clock. */
+  private async settlesWithin(all: Promise<unknown>, graceMs: number): Promise<boolean> {
+    if (graceMs <= 0) return false;
+    let timer: unknown;
+    const grace = new Promise<false>((resolve) => (timer = this.clock.setTimeout(() => resolve(false), graceMs)));
     try {
-      const recovered = recoverExpiredLeases(this.db, this.clock.now());
-      for (const eventId of recovered.failedEvents) this.countLostRun(eventId);
-      while (!this.stopping && this.running.size < this.size) {
-        const job = claimJob(this.db, this.workerId, this.clock.now(), this.leaseMs);
-        if (!job) break;
-        const task: Promise<void> = this.run(job).finally(() => {
-          this.running.delete(task);
-          this.poke();
-        });
-        this.running.add(task);
-      }
+      return await Promise.race([all.then(() => true), grace]);
+    } finally {
+      this.clock.clearTimeout(timer);
+    }
+  }
+
+  private fill(): void {
+    this.clock.clearTimeout(this.timer);
+    let claimed: ClaimedJob[] = [];
+    try {
+      claimed = this.claimReady.immediate();
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
-    if (!this.stopping) this.timer = setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+    for (const job of claimed) this.launch(job);
+    if (!this.stopping) this.timer = this.clock.setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+  }
+
+  /**
+   * Takes back lapsed leases, then claims a job for every free worker, in one
+   * transaction: a due second's runs cost one commit, not one each.
+   */
+  private claimReadyJobs(): ClaimedJob[] {
+    const recovered = recoverExpiredLeases(this.db, this.clock.now());
+    for (const eventId of recovered.failedEvents) this.countLostRun(eventId);
+    const claimed: ClaimedJob[] = [];
+    while (!this.stopping && this.running.size + claimed.length < this.size) {
+      const job = claimJob(this.db, this.workerId, this.clock.now(), this.leaseMs);
+      if (!job) break;
+      claimed.push(job);
+    }
+    return claimed;
+  }
+
+  /**
+   * Every ready job is claimed before any of them starts: a start is synchronous
+   * work (a script's spawn forks and execs, several ms) that must not hold back
+   * the next claim. Each start runs on a later turn of the event loop.
+   */
+  private launch(job: ClaimedJob): void {
+    this.emit("claimed", job);
+    const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.run(job))
+      .finally(() => {
+        this.running.delete(task);
+        this.poke();
+      });
+    this.running.add(task);
   }
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
@@ -126,6 +168,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         workspaceDir: this.options.workspaceDir,
         log: this.options.log,
         shutdown: this.shutdown.signal,
+        onStarted: () => this.emit("started", job),
       });
       this.emit("finished", { job, outcome });
     } catch (error) {

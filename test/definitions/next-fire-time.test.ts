@@ -40,6 +40,15 @@ describe("nextFireTime", () => {
     ]);
   });
 
+  it("gives the same times from any start, earlier or later, once the expression is parsed (it is kept and reset)", () => {
+    const cron = { type: "cron", expr: "30 2 * * *", timezone: "Europe/Paris" } as const;
+    const starts = ["2026-10-23T12:00:00.123Z", "2026-03-27T12:00:00.456Z", "2026-10-23T12:00:00.789Z"].map((d) => new Date(d));
+    const [later, earlier, laterAgain] = starts.map((after) => iso(nextFireTimes(cron, after, "UTC", 2)));
+    expect(earlier).toEqual(["2026-03-28T01:30:00.000Z", "2026-03-29T01:30:00.000Z"]);
+    expect(later).toEqual(["2026-10-24T00:30:00.000Z", "2026-10-25T00:30:00.000Z"]);
+    expect(laterAgain).toEqual(later);
+  });
+
   it("reads 6-field cron with seconds first", () => {
     const cron = { type: "cron", expr: "*/20 * * * * *" } as const;
     expect(iso(nextFireTimes(cron, new Date("2026-11-23T08:59:59.500Z"), "UTC", 3))).toEqual([

@@ -143,7 +143,7 @@ describe("claude_chat executor", () => {
     const api = await fakeApi([{ status: 529, retryAfterMs: 5000 }]);
     const controller = new AbortController();
     const pending = failure(claudeChat(context(db, { type: "claude_chat", prompt: "hi" }, { api, signal: controller.signal })));
-    await new Promise((r) => setTimeout(r, 100));
+    await api.received(1); // answered 529 with retry-after 5 s: the SDK is waiting to retry
     controller.abort();
     expect((await pending).code).toBe("timeout");
   });

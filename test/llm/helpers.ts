@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach } from "vitest";
-import { systemClock, type Clock } from "../../controller/clock.js";
+import type { Clock } from "../../controller/clock.js";
 import { createLogger } from "../../controller/log.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import type { ObjectKind } from "../../controller/definitions/object-state.js";
@@ -11,6 +11,7 @@ import { closeDatabase, openDatabase } from "../../controller/store/open-databas
 import { upsertObject } from "../../controller/store/write-object.js";
 import { ExecutionError, type ExecutionContext } from "../../controller/workers/executor.js";
 import { startFakeAnthropic, type FakeAnthropic, type FakeReply } from "../support/fake-anthropic.js";
+import { FakeClock } from "../support/fake-clock.js";
 
 export const apiKey = "sk-ant-test-0123456789abcdef-secret";
 
@@ -62,7 +63,7 @@ export function context(db: Database, action: ExecutionContext["action"], option
     signal: options.signal ?? new AbortController().signal,
     env: options.env ?? { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: options.api?.url, NEXAAS_MODEL_MAX_RETRIES: "2" },
     workspaceDir: tmpdir(),
-    clock: options.clock ?? systemClock,
+    clock: options.clock ?? new FakeClock(Date.parse("2026-11-23T09:00:30.000Z")),
     log: createLogger({ LOG_LEVEL: "silent" }),
   };
 }

@@ -31,18 +31,18 @@ async function controllerFor(tree: Tree, options: { leaseMs?: number; db?: strin
   const clock = new FakeClock(t0);
   const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH, ...options.env }, log: silent, clock, frameworkDir: null, leaseMs: options.leaseMs ?? 60_000 });
   await controller.start();
+  // No grace at the end of a test: a script still running is killed at once.
   cleanup.push(() => {
     db.close();
-  }, () => controller.stop(1000));
+  }, () => controller.stop(0));
   return { ws, db, clock, controller, path };
 }
 
+// The pool's events say when a run was claimed, started and finished: tests wait for
+// them and move the fake clock by hand, never sleeping (a missing event fails at the test timeout).
 type Finished = WorkerPoolEvents["finished"][0];
-const finished = (c: Controller) =>
-  Promise.race([
-    once(c.pool, "finished").then(([f]) => f as Finished),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no run finished in time")), 8000).unref()),
-  ]);
+const finished = (c: Controller): Promise<Finished> => once(c.pool, "finished").then(([f]) => f as Finished);
+const started = (c: Controller): Promise<unknown> => once(c.pool, "started");
 const runs = (db: Database) => db.prepare("SELECT event_id, status, attempt, scheduled_for, output, error, trigger FROM event_runs ORDER BY id").all() as Record<string, unknown>[];
 
 describe("the controller runs events at their time", () => {
@@ -59,14 +59,13 @@ describe("the controller runs events at their time", () => {
 
   it("retries with backoff, then pauses the event after its failures, with the reason", async () => {
     const { db, clock, controller } = await controllerFor({
-      "events/broken.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: exit 3}\npolicy: {retries: 1, backoff: [10s], pause_after_failures: 1}\n",
+      "events/broken.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: exit 3}\npolicy: {retries: 1, backoff: [10s], pause_after_failures: 1}\n",
     });
     let done = finished(controller);
-    clock.advance(3_600_000);
+    clock.advance(60_000);
     expect((await done).outcome.status).toBe("retry");
     done = finished(controller);
-    clock.advance(12_000); // past the backoff (10s ± 10%)
-    controller.pool.poke();
+    clock.advance(12_000); // past the backoff (10s ± 10%): the pool's next poll claims the retry
     const last = await done;
     expect(last.outcome).toMatchObject({ status: "failed", paused: true });
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 2 })]);
@@ -84,16 +83,35 @@ describe("the controller runs events at their time", () => {
   });
 
   it("retries a job whose worker died (its lease lapsed) and finishes it", async () => {
-    const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo survived}\n" }, { leaseMs: 5_000 });
+    const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo survived}\n" }, { leaseMs: 5_000 });
     controller.scheduler.stop(); // fire by hand so a dead worker can claim first
-    fireDueEvents(db, new Date(t0 + 3_600_000));
-    const stolen = claimJob(db, "worker-that-dies", new Date(t0 + 3_600_000), 5_000);
+    fireDueEvents(db, new Date(t0 + 60_000));
+    const stolen = claimJob(db, "worker-that-dies", new Date(t0 + 60_000), 5_000);
     expect(stolen).toBeDefined();
     const done = finished(controller);
-    clock.advance(3_600_000 + 6_000); // the dead worker's lease has lapsed
-    controller.pool.poke();
+    clock.advance(60_000 + 6_000); // the dead worker's lease lapses; the pool's poll takes the job back
     expect((await done).outcome.status).toBe("success");
     expect(runs(db)).toEqual([expect.objectContaining({ status: "success", attempt: 2 })]);
+  });
+});
+
+describe("a due run starts at once", () => {
+  it("claims every due run before any of them starts, so no claim waits for another run's spawn", async () => {
+    const tick = "condition: {type: interval, expr: 1m}\naction: {type: script, command: \"true\"}\n";
+    const { db, clock, controller } = await controllerFor({ "events/a.yaml": tick, "events/b.yaml": tick, "events/c.yaml": tick });
+    const order: string[] = [];
+    controller.pool.on("claimed", (job) => order.push(`claimed ${job.eventId}`));
+    controller.pool.on("started", (job) => order.push(`started ${job.eventId}`));
+    const allFinished = new Promise<void>((resolve) => {
+      let left = 3;
+      controller.pool.on("finished", () => --left === 0 && resolve());
+    });
+    clock.advance(60_000);
+    await allFinished;
+    expect(order.slice(0, 3)).toEqual(["claimed a", "claimed b", "claimed c"]);
+    expect(order.slice(3).sort()).toEqual(["started a", "started b", "started c"]);
+    // Claimed within the scheduler's own wake: each run started at its slot, to the millisecond.
+    expect(db.prepare("SELECT DISTINCT scheduled_for, started_at FROM event_runs").all()).toEqual([{ scheduled_for: "2026-11-23T10:01:00.000Z", started_at: "2026-11-23T10:01:00.000Z" }]);
   });
 });
 
@@ -105,23 +123,28 @@ describe("once events and shutdown", () => {
     expect((await done).outcome.status).toBe("success");
     const { listEvents } = await import("../../controller/store/list-events.js");
     expect(listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
-    clock.advance(24 * 3_600_000);
+    clock.advance(3_600_000);
     expect(runs(db)).toHaveLength(1);
   });
 
   it("on stop, a job still running after the grace period is released, to be retried at the next start", async () => {
     const { db, clock, controller } = await controllerFor({ "events/slow.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 20}\n" });
+    const running = started(controller);
     clock.advance(60_000);
-    await new Promise((r) => setTimeout(r, 200)); // the job is claimed and its process started
+    await running; // the job is claimed and its process started
     expect(db.prepare("SELECT status FROM job_queue").all()).toEqual([{ status: "running" }]);
-    await controller.stop(100);
+    const stopping = once(controller.pool, "stopping");
+    const stopped = controller.stop(100);
+    await stopping;
+    clock.advance(100); // the grace period runs out
+    await stopped;
     expect(db.prepare("SELECT status, attempts FROM job_queue").all()).toEqual([{ status: "queued", attempts: 0 }]);
     expect(runs(db)[0]).toMatchObject({ status: "queued" });
   });
 });
 
 describe("overlap: a due run while the last is still running", () => {
-  const slow = (overlap: string) => `condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 2}\npolicy: {overlap: ${overlap}}\n`;
+  const slow = (overlap: string) => `condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 30}\npolicy: {overlap: ${overlap}}\n`;
   const statuses = (db: Database) => runs(db).map((r) => r.status);
 
   it("skip drops the new slot; queue keeps it waiting; allow runs both", async () => {
@@ -130,11 +153,12 @@ describe("overlap: a due run while the last is still running", () => {
       ["queue", ["running", "queued"]],
       ["allow", ["running", "running"]],
     ] as const) {
-      const { db, clock } = await controllerFor({ "events/slow.yaml": slow(overlap) });
+      const { db, clock, controller } = await controllerFor({ "events/slow.yaml": slow(overlap) });
+      const running = started(controller);
       clock.advance(60_000);
-      await new Promise((r) => setTimeout(r, 150));
+      await running;
+      // The scheduler fires and the pool claims within advance(): the state is there at once.
       clock.advance(60_000);
-      await new Promise((r) => setTimeout(r, 150));
       expect(statuses(db), overlap).toEqual(expected);
     }
   });
@@ -159,14 +183,13 @@ describe("flows with a trigger of their own", () => {
 describe("a worker lost on the last attempt", () => {
   it("counts as a failed run toward pause_after_failures", async () => {
     const { db, clock, controller } = await controllerFor(
-      { "events/fragile.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hi}\npolicy: {retries: 0, pause_after_failures: 1}\n" },
+      { "events/fragile.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo hi}\npolicy: {retries: 0, pause_after_failures: 1}\n" },
       { leaseMs: 5_000 },
     );
     controller.scheduler.stop();
-    fireDueEvents(db, new Date(t0 + 3_600_000));
-    expect(claimJob(db, "worker-that-dies", new Date(t0 + 3_600_000), 5_000)).toBeDefined();
-    clock.advance(3_600_000 + 6_000);
-    controller.pool.poke();
+    fireDueEvents(db, new Date(t0 + 60_000));
+    expect(claimJob(db, "worker-that-dies", new Date(t0 + 60_000), 5_000)).toBeDefined();
+    clock.advance(60_000 + 6_000); // the pool's poll finds the lapsed lease
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringContaining("lost its lease") })]);
     expect(db.prepare("SELECT paused, consecutive_failures FROM events WHERE name = 'fragile'").get()).toEqual({ paused: 1, consecutive_failures: 1 });
   });
@@ -176,11 +199,11 @@ describe("the controller's API", () => {
   it("serves on its port with auth, and reports the first reconcile in /metrics", async () => {
     const ws = gitWorkspace({ ...baseWorkspace, "events/ping.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo pong}\n" });
     const db = openDatabase(join(tempDir(), "n.db"));
-    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: {}, log: silent, frameworkDir: null, api: { apiKey: "k", port: 0, host: "127.0.0.1", logger: false } });
+    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: {}, log: silent, clock: new FakeClock(t0), frameworkDir: null, api: { apiKey: "k", port: 0, host: "127.0.0.1", logger: false } });
     await controller.start();
     cleanup.push(() => {
       db.close();
-    }, () => controller.stop(1000));
+    }, () => controller.stop(0));
     const health = await fetch(`${controller.address}/api/health`);
     expect(await health.json()).toMatchObject({ status: "ok", last_result: "applied" });
     const metrics = await (await fetch(`${controller.address}/metrics`, { headers: { authorization: "Bearer k" } })).text();

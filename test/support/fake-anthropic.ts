@@ -36,6 +36,8 @@ export interface FakeAnthropic {
   requests: FakeRequest[];
   /** Queues more replies. */
   push(...replies: FakeReply[]): void;
+  /** Resolves once `count` requests have arrived (at once if they have), so a test waits for a request instead of sleeping. */
+  received(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ const errorTypes: Record<number, string> = {
 export async function startFakeAnthropic(options: { replies?: FakeReply[] } = {}): Promise<FakeAnthropic> {
   const queue: FakeReply[] = [...(options.replies ?? [])];
   const requests: FakeRequest[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
   let count = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -75,6 +78,10 @@ export async function startFakeAnthropic(options: { replies?: FakeReply[] } = {}
       }
       const path = req.url ?? "";
       requests.push({ method: req.method ?? "", path, headers, body, requestId });
+      for (const w of waiting.filter((w) => requests.length >= w.count)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
       res.setHeader("request-id", requestId);
       if (req.method !== "POST" || !path.startsWith("/v1/messages")) {
         return sendError(res, { status: 404, message: `no route ${req.method ?? ""} ${path}` });
@@ -106,6 +113,7 @@ export async function startFakeAnthropic(options: { replies?: FakeReply[] } = {}
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     push: (...replies) => void queue.push(...replies),
+    received: (n) => (requests.length >= n ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count: n, resolve }))),
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();

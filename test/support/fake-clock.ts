@@ -1,8 +1,15 @@
 import type { Clock } from "../../controller/clock.js";
 
-/** A clock moved by hand: timers fire, in order, only when `advance` passes their time. */
+interface Timer {
+  at: number;
+  fn: () => void;
+  /** Set for an interval: it is re-armed this much later each time it fires. */
+  every?: number;
+}
+
+/** A clock moved by hand: timers and intervals fire, in order, only when `advance` passes their time. */
 export class FakeClock implements Clock {
-  private timers = new Map<number, { at: number; fn: () => void }>();
+  private timers = new Map<number, Timer>();
   private nextId = 1;
 
   constructor(private current: number) {}
@@ -12,24 +19,34 @@ export class FakeClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.current + ms, fn });
-    return id;
+    return this.arm({ at: this.current + Math.max(0, ms), fn });
   }
 
   clearTimeout(handle: unknown): void {
     this.timers.delete(handle as number);
   }
 
-  /** Moves time forward by `ms`, firing every timer due on the way. */
+  setInterval(fn: () => void, ms: number): unknown {
+    // As Node does, an interval is at least 1 ms, so `advance` always ends.
+    const every = Math.max(1, ms);
+    return this.arm({ at: this.current + every, fn, every });
+  }
+
+  clearInterval(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  /** Moves time forward by `ms`, firing every timer due on the way (an interval as often as it falls due). */
   advance(ms: number): void {
     const end = this.current + ms;
     for (;;) {
-      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      const due = this.earliest(end);
       if (!due) break;
-      this.timers.delete(due[0]);
-      this.current = Math.max(this.current, due[1].at);
-      due[1].fn();
+      const [id, timer] = due;
+      this.current = Math.max(this.current, timer.at);
+      if (timer.every === undefined) this.timers.delete(id);
+      else timer.at += timer.every;
+      timer.fn();
     }
     this.current = end;
   }
@@ -41,5 +58,18 @@ export class FakeClock implements Clock {
 
   get pending(): number {
     return this.timers.size;
+  }
+
+  private arm(timer: Timer): number {
+    const id = this.nextId++;
+    this.timers.set(id, timer);
+    return id;
+  }
+
+  /** The timer due first at or before `end` (the first armed among equals), if any. */
+  private earliest(end: number): [number, Timer] | undefined {
+    let first: [number, Timer] | undefined;
+    for (const entry of this.timers) if (entry[1].at <= end && (!first || entry[1].at < first[1].at)) first = entry;
+    return first;
   }
 }
