@@ -13,12 +13,13 @@ const options = {
   remote: { type: "string" },
   branch: { type: "string" },
   "remote-path": { type: "string" },
+  standby: { type: "boolean" },
 } as const satisfies OptionSpec;
 
 export const command = defineCommand({
   summary: "run the controller: reconcile, schedule, run, serve the status API",
   help: `Usage: nexaas start [--port 8400] [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
-                    [--workspace DIR] [--db PATH]
+                    [--standby] [--workspace DIR] [--db PATH]
 
 Runs the controller in the foreground until SIGINT or SIGTERM. It reconciles
 the workspace's HEAD into the database, then every new commit at once
@@ -39,7 +40,14 @@ systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
 
 It schedules every event at its due time and runs it on WORKER_POOL_SIZE
 workers (default 3) with leases (NEXAAS_LEASE_SECONDS, default 60).
-One controller owns a database at a time: a second one refuses to start.
+One controller owns a database at a time: a second one refuses to start,
+naming the owner; with --standby it waits, and takes over within one lease
+of the owner's end (at once when the owner's pid is gone on this host).
+A controller that finds another took its lock stops at once (exit 1): its
+writes are fenced, so it cannot change a job after losing the lock.
+A store fault that may pass (disk full, a busy or read-only file, an I/O
+error) is logged, shown by /api/health as 503, and retried until it clears;
+a corrupt, deleted or replaced database file stops the controller (exit 1).
 SIGTERM or SIGINT: no new runs; running ones get 30s, then are released to be
 retried at the next start.
 
@@ -85,6 +93,7 @@ token): start refuses to run without one.`,
       pollMs,
       driftCheckMs,
       workers: Math.floor(positive("WORKER_POOL_SIZE", 3)),
+      standby: ctx.values.standby === true,
       leaseMs: positive("NEXAAS_LEASE_SECONDS", 60) * 1000,
       tickMs: positive("ENGINE_TICK_SECONDS", 30) * 1000,
       env: ctx.env,
@@ -119,28 +128,43 @@ token): start refuses to run without one.`,
     });
     controller.pool.on("error", (error) => log.error({ err: error }, "worker failed"));
 
+    controller.on("waiting", ({ holder }) => log.info({ holder }, "standing by: another controller owns the database"));
+
     log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     try {
       await controller.start();
     } catch (error) {
       db.close();
+      if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+        throw new CommandError(`port ${port} on ${ctx.env.HOST ?? "127.0.0.1"} is already in use: stop what listens there, or pass --port (PORT)`, "port-in-use", { cause: error });
+      }
       throw error;
     }
     log.info({ address: controller.address }, "status API listening");
-    await new Promise<void>((resolve) => {
+    const code = await new Promise<number>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
-        resolve();
+        resolve(0);
       };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
+      // It stopped by itself (a fatal store fault, or another controller took over): its last line is logged.
+      controller.once("halted", () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve(1);
+      });
     });
     await controller.stop(30_000);
-    db.close();
-    log.info("controller stopped");
-    return 0;
+    try {
+      db.close();
+    } catch {
+      // A file gone bad may refuse even to close.
+    }
+    log.info(code === 0 ? "controller stopped" : "controller halted");
+    return code;
   },
 });
 

@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { checkFence } from "../store/controller-lock.js";
 
 /**
  * `body` as a transaction, begun IMMEDIATE: the write lock is taken (or waited
@@ -13,7 +14,11 @@ export function immediate<A extends unknown[], R>(body: (db: Database, ...args: 
   return (db, ...args) => {
     let run = transactions.get(db);
     if (!run) {
-      const transaction = db.transaction((...inner: A) => body(db, ...inner));
+      // Fenced: a controller that lost the lock changes no job and queues no run.
+      const transaction = db.transaction((...inner: A) => {
+        checkFence(db);
+        return body(db, ...inner);
+      });
       run = (...inner: A) => transaction.immediate(...inner);
       transactions.set(db, run);
     }

@@ -27,6 +27,8 @@ export interface RunJobOptions {
   shutdown: AbortSignal;
   /** Called once the action is under way (its executor was called). */
   onStarted?: () => void;
+  /** A script of this attempt started its own process group (recorded, so an orphan can be killed before a retry). */
+  onProcess?: (group: number) => void;
 }
 
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
@@ -78,6 +80,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       workspaceDir: o.workspaceDir,
       clock: o.clock,
       log: o.log,
+      ...(o.onProcess ? { onProcess: o.onProcess } : {}),
     };
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.

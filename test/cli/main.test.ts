@@ -93,7 +93,7 @@ describe("one error mapping, in main.ts", () => {
     const ws = gitWorkspace(baseWorkspace);
     const path = join(tempDir(), "n.db");
     const db = openDatabase(path);
-    expect(acquireLock(db, "other", new Date(), 180_000)).toEqual({ ok: true });
+    expect(acquireLock(db, "other", new Date(), 180_000)).toMatchObject({ ok: true });
     try {
       let stderr = "";
       const code = await main(["start", "--db", path, "--port", "0"], {

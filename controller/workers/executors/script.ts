@@ -26,6 +26,8 @@ export const scriptExecutor: Executor = async (ctx) => {
   const timeoutMs = actionTimeout(ctx.action.timeout);
 
   const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // detached: the shell leads a group of its own, whose id is its pid.
+  if (child.pid !== undefined) ctx.onProcess?.(child.pid);
   const stdout = new CappedBuffer("head");
   const stderr = new CappedBuffer("tail");
   child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
