@@ -17,6 +17,7 @@ const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller",
 const { openDatabase } = await load("store/open-database.js");
 const { reconcile } = await load("reconcile/reconcile.js");
 const { ReconcileLoop } = await load("reconcile/reconcile-loop.js");
+const { watchSource } = await load("source/watch-source.js");
 // The phases of one reconcile, timed one by one to show where the time goes.
 const { resolveRevision } = await load("source/resolve-revision.js");
 const { GitSource } = await load("source/git-source.js");
@@ -283,7 +284,7 @@ async function watcherLatency(dir, eventFile, iterations) {
   git(dir, ["add", "-A"]);
   git(dir, ["commit", "-q", "-m", "workspace"]);
   const db = openDatabase(join(dbDir, `watch-${++dbCount}.db`));
-  const loop = new ReconcileLoop(db, { dir, pollMs: 0, driftCheckMs: 0 });
+  const loop = new ReconcileLoop(db, { source: watchSource({ kind: "git" }, { dir, pollMs: 0 }), driftCheckMs: 0 });
   const next = arrivals(loop);
   const samples = { fromStart: [], fromReturn: [], git: [], watcher: [], reconcile: [] };
   try {

@@ -1,10 +1,9 @@
 import type { ReconcileResult } from "../controller/reconcile/reconcile.js";
-import type { Command } from "./command.js";
-import { CommandError } from "./errors.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "reconcile one revision into the database, once, and exit",
   help: `Usage: nexaas apply [--revision REV] [--force] [--workspace DIR] [--db PATH] [--json]
 
@@ -26,20 +25,15 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
   async run(ctx) {
     const { reconcile } = await import("../controller/reconcile/reconcile.js");
     const { resolveRevision } = await import("../controller/source/resolve-revision.js");
-    const { GitError } = await import("../controller/source/git.js");
-    const gitFailure = (error: unknown): never => {
-      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-      throw error;
-    };
-    const revision = (ctx.values.revision as string | undefined) ?? "HEAD";
+    const revision = ctx.values.revision ?? "HEAD";
     // A typo in --workspace or --revision fails here, before a database is created.
-    await resolveRevision(ctx.common.workspace, revision).catch(gitFailure);
+    await resolveRevision(ctx.common.workspace, revision);
     const db = await openStore(ctx.common.db, { create: true });
     try {
       const result = await reconcile(db, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(async (error: unknown) => {
         const { recordFailed } = await import("../controller/store/sync-status.js");
         recordFailed(db, { revision: null, at: new Date(), message: error instanceof Error ? error.message : String(error) });
-        return gitFailure(error);
+        throw error;
       });
       const short = result.revision.slice(0, 12);
       if (ctx.common.json) {
@@ -61,7 +55,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
       db.close();
     }
   },
-};
+});
 
 function toJson(result: ReconcileResult) {
   if (result.result === "unchanged") return { result: result.result, revision: result.revision };

@@ -1,9 +1,9 @@
 import { join, resolve } from "node:path";
 import type { Contribution } from "../controller/contribute/contribute.js";
-import type { Command } from "./command.js";
-import { CommandError } from "./errors.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError } from "./support/errors.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "write a sanitized patch of contributable changes to exports/",
   help: `Usage: nexaas contribute [--base REV] [--out DIR] [--json] [--workspace DIR]
 
@@ -60,16 +60,12 @@ after sanitizing, or a git error, 2 usage error.`,
   async run(ctx) {
     const { prepareContribution } = await import("../controller/contribute/contribute.js");
     const { packageRoot } = await import("../controller/package-root.js");
-    const { GitError } = await import("../controller/source/git.js");
     const workspace = ctx.common.workspace;
     const { environmentSecrets } = await import("../controller/contribute/env-values.js");
     const result = await prepareContribution(workspace, {
-      base: ctx.values.base as string | undefined,
+      base: ctx.values.base,
       environmentValues: environmentSecrets(workspace, ctx.env),
       frameworkDir: join(packageRoot, "framework"),
-    }).catch((error: unknown) => {
-      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-      throw error;
     });
     const { base, head } = result.range;
     switch (result.status) {
@@ -86,7 +82,7 @@ after sanitizing, or a git error, 2 usage error.`,
         return 0;
       case "ready": {
         const { writeExport } = await import("../controller/contribute/write-export.js");
-        const out = resolve(ctx.cwd, (ctx.values.out as string | undefined) ?? join(workspace, "exports"));
+        const out = resolve(ctx.cwd, ctx.values.out ?? join(workspace, "exports"));
         const patchPath = await writeExport(out, new Date(), result.patch, (p) => reportOf(result, p));
         ctx.stdout(ctx.common.json ? JSON.stringify(reportOf(result, patchPath), null, 2) + "\n" : summary(result, patchPath));
         if (result.upstreamErrors.length > 0) {
@@ -98,7 +94,7 @@ after sanitizing, or a git error, 2 usage error.`,
       }
     }
   },
-};
+});
 
 /** The report (SPEC §10 `contribute`): where things were replaced and with what, never the values. */
 function reportOf(result: Exclude<Contribution, { status: "unsafe" }>, patch: string | null): Record<string, unknown> {

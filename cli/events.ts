@@ -1,9 +1,9 @@
 import type { EventSummary } from "../controller/store/list-events.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "list events, or show one with its next fire times and last runs",
   help: `Usage: nexaas events [ID] [--status active|paused|disabled|expired] [--agent NAME] [--json]
 
@@ -17,14 +17,14 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
     agent: { type: "string" },
   },
   async run(ctx) {
-    const status = ctx.values.status as string | undefined;
+    const status = ctx.values.status;
     if (status !== undefined && !["active", "paused", "disabled", "expired"].includes(status)) {
       throw new UsageError(`--status ${status}: use active, paused, disabled or expired`);
     }
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { listEvents, lastRuns } = await import("../controller/store/list-events.js");
-      const { nextFireTimes } = await import("../controller/scheduler/next-fire-time.js");
+      const { nextFireTimes } = await import("../controller/definitions/next-fire-time.js");
       const now = new Date();
       const [id] = ctx.positionals;
       const events = listEvents(db, now, {
@@ -51,7 +51,7 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});
 
 type EventRow = EventSummary;
 

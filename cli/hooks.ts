@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { installHooks, type HookInstall, type InstalledHook } from "./install-hooks.js";
+import { join } from "node:path";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { describeHooks } from "./support/describe-hooks.js";
+import { installHooks, type HookInstall } from "./support/install-hooks.js";
 
 const help = `Usage: nexaas hooks install [--force] [--workspace DIR]
 
@@ -16,12 +17,12 @@ A hook that nexaas did not install is left alone and the command fails, unless
 Options:
       --force  replace hooks that nexaas did not install (kept as <hook>.backup)`;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "hooks install: install the git hooks into the workspace",
   help,
   maxPositionals: 1,
   options: { force: { type: "boolean" } },
-  async run(ctx: CommandContext): Promise<number> {
+  async run(ctx) {
     const [sub, ...extra] = ctx.positionals;
     if (sub === undefined) throw new UsageError("missing subcommand: nexaas hooks install");
     if (sub !== "install") throw new UsageError(`unknown subcommand "${sub}" (the one subcommand is install)`);
@@ -35,29 +36,7 @@ export const command: Command = {
     ctx.stdout(ctx.common.json ? JSON.stringify(toJson(result), null, 2) + "\n" : describeHooks(result, ctx.cwd));
     return 0;
   },
-};
-
-export function describeHooks(result: HookInstall, cwd: string): string {
-  const show = (path: string): string => {
-    const rel = relative(cwd, path);
-    return rel.startsWith("..") || rel === "" ? path : rel;
-  };
-  const line = (h: InstalledHook): string => {
-    switch (h.status) {
-      case "created":
-        return `installed ${h.name} hook: ${show(h.path)}`;
-      case "updated":
-        return `updated ${h.name} hook: ${show(h.path)}`;
-      case "unchanged":
-        return `${h.name} hook already up to date: ${show(h.path)}`;
-      case "replaced":
-        return `installed ${h.name} hook: ${show(h.path)} (the previous hook is kept as ${show(h.backup ?? "")})`;
-      case "skipped":
-        return `left ${h.name} hook alone: ${show(h.path)} was not installed by nexaas (use \`nexaas hooks install --force\`)`;
-    }
-  };
-  return result.hooks.map(line).join("\n") + "\n";
-}
+});
 
 const toJson = (r: HookInstall): object => ({
   repo_root: r.repoRoot,

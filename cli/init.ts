@@ -4,11 +4,11 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { simpleGit } from "simple-git";
 import { packageRoot } from "../controller/package-root.js";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { freshWorkspaceFiles, gitignoreLines, workspaceName } from "./fresh-workspace.js";
-import { describeHooks } from "./hooks.js";
-import { installHooks, type HookInstall } from "./install-hooks.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { freshWorkspaceFiles, gitignoreLines, workspaceName } from "./support/fresh-workspace.js";
+import { describeHooks } from "./support/describe-hooks.js";
+import { installHooks, type HookInstall } from "./support/install-hooks.js";
 
 const help = `Usage: nexaas init [DIR] [--example]
 
@@ -21,12 +21,12 @@ and installs the pre-commit and pre-push hooks. Nothing is committed.
 Options:
       --example  copy the example workspace instead of a minimal one`;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "create a workspace (fresh or --example), git init, .env, hooks",
   help,
   maxPositionals: 1,
   options: { example: { type: "boolean" } },
-  async run(ctx: CommandContext): Promise<number> {
+  async run(ctx) {
     if (ctx.positionals.length > 1) throw new UsageError(`expected at most one DIR, got ${ctx.positionals.length}`);
     const dirArg = ctx.positionals[0];
     const dir = dirArg !== undefined ? resolve(ctx.cwd, dirArg) : ctx.common.workspace;
@@ -52,7 +52,7 @@ export const command: Command = {
     ctx.stdout(ctx.common.json ? JSON.stringify(toJson(summary), null, 2) + "\n" : describe(summary, ctx.cwd));
     return 0;
   },
-};
+});
 
 function checkTarget(dir: string): void {
   let isDir: boolean;

@@ -1,62 +1,38 @@
-import { isAbsolute, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import type { Command, CommandContext, OptionSpec } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { loadEnvFile } from "./load-env-file.js";
+import { GitError } from "../controller/source/git.js";
+import { StoreError } from "../controller/store/store-error.js";
+import type { RunnableCommand } from "./support/command.js";
+import { CommandError, DuringError, UsageError } from "./support/errors.js";
 
-/** Commands load lazily so `nexaas validate` pays only for what it uses. */
-const commands: Record<string, () => Promise<{ command: Command }>> = {
-  init: () => import("./init.js"),
-  validate: () => import("./validate.js"),
-  hooks: () => import("./hooks.js"),
-  plan: () => import("./plan.js"),
-  apply: () => import("./apply.js"),
-  status: () => import("./status.js"),
-  events: () => import("./events.js"),
-  start: () => import("./start.js"),
-  pause: () => import("./pause.js"),
-  resume: () => import("./resume.js"),
-  runs: () => import("./runs.js"),
-  usage: () => import("./usage.js"),
-  trigger: () => import("./trigger.js"),
-  scan: () => import("./scan.js"),
-  contribute: () => import("./contribute.js"),
-};
+/**
+ * Commands load lazily so `nexaas validate` pays only for what it uses. The summaries
+ * live in the command files; only the top-level help loads them all.
+ */
+const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
+  ["init", () => import("./init.js")],
+  ["validate", () => import("./validate.js")],
+  ["hooks", () => import("./hooks.js")],
+  ["plan", () => import("./plan.js")],
+  ["apply", () => import("./apply.js")],
+  ["status", () => import("./status.js")],
+  ["events", () => import("./events.js")],
+  ["start", () => import("./start.js")],
+  ["pause", () => import("./pause.js")],
+  ["resume", () => import("./resume.js")],
+  ["runs", () => import("./runs.js")],
+  ["usage", () => import("./usage.js")],
+  ["trigger", () => import("./trigger.js")],
+  ["scan", () => import("./scan.js")],
+  ["contribute", () => import("./contribute.js")],
+]);
 
-/** One-line summaries, kept here so `--help` loads no command module. */
-const summaries: Record<string, string> = {
-  init: "create a workspace (fresh or --example), git init, .env, hooks",
-  validate: "check every file of the workspace; every error in one pass",
-  hooks: "hooks install: install the git hooks into the workspace",
-  plan: "show what a revision would change (objects, diffs, fire times, risks)",
-  apply: "reconcile one revision into the database, once",
-  status: "what is live: applied and attempted revision, errors, counts, spend",
-  events: "list events, or show one with next fire times and last runs",
-  start: "run the controller: reconcile, schedule, run, serve the status API",
-  pause: "pause an event (kept across reconciles until resumed)",
-  resume: "resume a paused event",
-  runs: "list runs, or show one with output and error",
-  usage: "tokens and cost, by model, agent or event",
-  trigger: "queue a run of an event now",
-  scan: "find secrets and identity data (what contribute would replace)",
-  contribute: "write a sanitized patch of contributable changes to exports/",
-};
-
-const commonOptions: OptionSpec = {
-  workspace: { type: "string", short: "w" },
-  db: { type: "string" },
-  json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-};
-
-const topHelp = `nexaas — GitOps controller for AI automations
+async function topHelp(): Promise<string> {
+  const lines = await Promise.all([...commands].map(async ([name, load]) => `  ${name.padEnd(11)} ${(await load()).command.summary}`));
+  return `nexaas — GitOps controller for AI automations
 
 Usage: nexaas <command> [options]
 
 Commands:
-${Object.entries(summaries)
-  .map(([name, summary]) => `  ${name.padEnd(10)} ${summary}`)
-  .join("\n")}
+${lines.join("\n")}
 
 Options every command takes:
   -w, --workspace DIR  the workspace (default: current directory)
@@ -65,6 +41,7 @@ Options every command takes:
   -h, --help           help for a command: nexaas <command> --help
 
 Exit codes: 0 success, 1 failure or findings, 2 usage error.`;
+}
 
 export interface MainIO {
   stdout?: (text: string) => void;
@@ -80,7 +57,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    stdout(topHelp + "\n");
+    stdout((await topHelp()) + "\n");
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-V") {
@@ -88,64 +65,62 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     stdout(readPackageVersion() + "\n");
     return 0;
   }
-  const load = commands[name];
+  const load = commands.get(name);
   if (!load) {
-    stderr(`nexaas: unknown command "${name}"\n\n${topHelp}\n`);
+    stderr(`nexaas: unknown command "${name}"\n\n${await topHelp()}\n`);
     return 2;
   }
   const { command } = await load();
   try {
-    const parsed = parseArgs({
-      args: rest,
-      options: { ...commonOptions, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-    const values = parsed.values as CommandContext["values"];
-    if (values.help) {
-      stdout(`${command.help.trim()}\n`);
-      return 0;
-    }
-    const max = command.maxPositionals ?? 0;
-    if (parsed.positionals.length > max) {
-      throw new UsageError(`unexpected argument${parsed.positionals.length - max > 1 ? "s" : ""}: ${parsed.positionals.slice(max).join(" ")}`);
-    }
-    const workspace = resolve(cwd, typeof values.workspace === "string" ? values.workspace : ".");
-    if (command.readsEnvFile) loadEnvFile(workspace, env);
-    const dbFlag = typeof values.db === "string" ? values.db : env.DATABASE_PATH;
-    const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
-    return await command.run({
-      common: { workspace, db, json: values.json === true },
-      values,
-      positionals: parsed.positionals,
-      stdout,
-      stderr,
-      env,
-      cwd,
-    });
+    return await command.run(rest, { stdout, stderr, env, cwd });
   } catch (error) {
     // With --detailed-exitcode, 2 means "changes": a usage error must not look like one.
     const usageExit = rest.includes("--detailed-exitcode") ? 1 : 2;
-    return reportError(error, name, command, stderr, usageExit);
+    return await reportError(error, name, command, stderr, usageExit);
   }
 }
 
-function reportError(error: unknown, name: string, command: Command, stderr: (t: string) => void, usageExit: number): number {
-  if (error instanceof UsageError || isParseArgsError(error)) {
-    stderr(`nexaas ${name}: ${(error as Error).message}\n\n${command.help.trim()}\n`);
+/**
+ * The one place errors become output and exit codes: a known error is one line on
+ * stderr (a usage error adds the command's help); an unknown one is a bug, printed
+ * with its stack and cause.
+ */
+export async function reportError(error: unknown, name: string, command: RunnableCommand, stderr: (t: string) => void, usageExit: number): Promise<number> {
+  const doing: string[] = [];
+  let cause = error;
+  while (cause instanceof DuringError) {
+    doing.push(cause.message);
+    cause = cause.cause;
+  }
+  const line = (message: string) => stderr(`nexaas ${name}: ${[...doing, message].join(": ")}\n`);
+  if (cause instanceof UsageError || isParseArgsError(cause)) {
+    line(cause.message);
+    stderr(`\n${command.help.trim()}\n`);
     return usageExit;
   }
-  if (error instanceof CommandError) {
-    stderr(`nexaas ${name}: ${error.message}\n`);
-    return error.exitCode;
+  if (cause instanceof CommandError || cause instanceof StoreError) {
+    line(cause.message);
+    return 1;
   }
-  // Unknown errors keep their stack and cause: they are bugs to report.
-  stderr(`nexaas ${name}: unexpected error\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  if (error instanceof Error && error.cause) stderr(`caused by: ${String(error.cause)}\n`);
+  if (cause instanceof GitError) {
+    // SourceError (a GitError) says what to do; a plain one ends with git's own stderr,
+    // which may go on with a whole usage text: its first line says what failed.
+    line(cause.message.split("\n", 1)[0] ?? "");
+    return 1;
+  }
+  // controller.ts loads the whole runtime, so it is not imported up front: only a loaded
+  // controller.ts throws ControllerLockedError, and then this import costs nothing.
+  const controller = await import("../controller/controller.js").catch(() => undefined);
+  if (controller && cause instanceof controller.ControllerLockedError) {
+    line(cause.message);
+    return 1;
+  }
+  stderr(`nexaas ${name}: ${[...doing, "unexpected error"].join(": ")}\n${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`);
+  if (cause instanceof Error && cause.cause) stderr(`caused by: ${String(cause.cause)}\n`);
   return 1;
 }
 
-function isParseArgsError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+/** node:util parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code for an unknown flag or a missing value. */
+function isParseArgsError(error: unknown): error is TypeError {
+  return error instanceof TypeError && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS");
 }

@@ -1,8 +1,8 @@
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "pause an event (kept across reconciles until resumed)",
   help: `Usage: nexaas pause ID [--reason TEXT] [--db PATH]
 
@@ -18,7 +18,7 @@ Exit codes: 0 paused, 1 no such event or no database, 2 usage error.`,
     const db = await openStore(ctx.common.db, { create: false, write: true });
     try {
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
-      const reason = (ctx.values.reason as string | undefined) ?? "paused by hand";
+      const reason = ctx.values.reason ?? "paused by hand";
       if (!setEventPause(db, id, { paused: true, reason, at: new Date() })) throw new CommandError(`no event "${id}" in the database`, "not-found");
       ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "paused", paused_reason: reason }) + "\n" : `paused ${id}: ${reason}\n`);
       return 0;
@@ -26,4 +26,4 @@ Exit codes: 0 paused, 1 no such event or no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});

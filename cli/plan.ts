@@ -1,15 +1,15 @@
 import { existsSync } from "node:fs";
-import type { CurrentObject } from "../controller/reconcile/object-state.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import type { CurrentObject } from "../controller/definitions/object-state.js";
+import { defineCommand } from "./support/command.js";
+import { UsageError } from "./support/errors.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { isOneOf } from "./support/one-of.js";
+import { openStore } from "./support/open-store.js";
 
 const formats = ["text", "markdown", "json"] as const;
-type PlanFormat = (typeof formats)[number];
 
-export const command: Command = {
-  summary: "show what a revision would change: objects, field and prompt diffs, fire times, risks",
+export const command = defineCommand({
+  summary: "what a revision would change: objects, diffs, fire times, risks",
   help: `Usage: nexaas plan [--base REV] [--head REV] [--format text|markdown|json] [--detailed-exitcode]
 
 Compares two states of the workspace and prints what applying the head would
@@ -38,28 +38,23 @@ changes, with --detailed-exitcode).`,
     "detailed-exitcode": { type: "boolean" },
   },
   async run(ctx) {
-    const format = (ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text")) as PlanFormat;
-    if (!formats.includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
+    if (!isOneOf(formats, format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const { revisionState, asCurrent } = await import("../controller/reconcile/revision-state.js");
     const { plan } = await import("../controller/reconcile/plan.js");
-    const { GitError } = await import("../controller/source/git.js");
     const dir = ctx.common.workspace;
     const now = new Date();
-    const gitFailure = (error: unknown): never => {
-      if (error instanceof GitError) throw new CommandError(error.message, "git", { cause: error });
-      throw error;
-    };
 
-    const head = await revisionState(dir, (ctx.values.head as string | undefined) ?? "HEAD", now).catch(gitFailure);
+    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now);
     if (!head.ok) {
       ctx.stderr(formatDiagnostics("text", head.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
       ctx.stderr(`nexaas plan: the head revision ${head.commit.slice(0, 12)} is invalid; apply would change nothing.\n`);
       return 1;
     }
     let base: { revision: string | null; current: CurrentObject[] };
-    const baseRev = ctx.values.base as string | undefined;
+    const baseRev = ctx.values.base;
     if (baseRev !== undefined) {
-      const state = await revisionState(dir, baseRev, now).catch(gitFailure);
+      const state = await revisionState(dir, baseRev, now);
       base = { revision: state.commit, current: asCurrent(state.objects, state.commit) };
     } else if (existsSync(ctx.common.db)) {
       const db = await openStore(ctx.common.db, { create: false });
@@ -88,4 +83,4 @@ changes, with --detailed-exitcode).`,
     if (ctx.values["detailed-exitcode"]) return result.changes.length > 0 ? 2 : 0;
     return 0;
   },
-};
+});

@@ -1,8 +1,8 @@
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "resume a paused event (and clear its failure count)",
   help: `Usage: nexaas resume ID [--db PATH]
 
@@ -25,4 +25,4 @@ Exit codes: 0 resumed, 1 no such event or no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});

@@ -1,10 +1,11 @@
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { isOneOf } from "./support/one-of.js";
+import { openStore } from "./support/open-store.js";
 
 const statuses = ["queued", "running", "success", "failed", "cancelled"] as const;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "list runs, or show one with its output and error",
   help: `Usage: nexaas runs [RUN] [--event ID] [--status STATUS] [--limit N] [--json]
 
@@ -15,9 +16,9 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
   maxPositionals: 1,
   options: { event: { type: "string" }, status: { type: "string" }, limit: { type: "string" } },
   async run(ctx) {
-    const status = ctx.values.status as string | undefined;
-    if (status !== undefined && !(statuses as readonly string[]).includes(status)) throw new UsageError(`--status ${status}: use ${statuses.join(", ")}`);
-    const limit = Number((ctx.values.limit as string | undefined) ?? 20);
+    const status = ctx.values.status;
+    if (status !== undefined && !isOneOf(statuses, status)) throw new UsageError(`--status ${status}: use ${statuses.join(", ")}`);
+    const limit = Number(ctx.values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const [runArg] = ctx.positionals;
     const db = await openStore(ctx.common.db, { create: false });
@@ -37,7 +38,7 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
       }
       const runs = listRuns(db, {
         ...(typeof ctx.values.event === "string" ? { eventId: ctx.values.event } : {}),
-        ...(status !== undefined ? { status: status as (typeof statuses)[number] } : {}),
+        ...(status !== undefined ? { status } : {}),
         limit,
       });
       if (ctx.common.json) ctx.stdout(JSON.stringify(runs, null, 2) + "\n");
@@ -48,4 +49,4 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});

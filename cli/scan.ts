@@ -3,14 +3,15 @@ import type { Diagnostic } from "../controller/definitions/diagnostic.js";
 import type { Finding } from "../controller/contribute/finding.js";
 import type { ScanResult } from "../controller/contribute/scan-source.js";
 import type { FileSource } from "../controller/source/file-source.js";
-import { GitError } from "../controller/source/git.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
+import { defineCommand } from "./support/command.js";
+import { during, UsageError } from "./support/errors.js";
+import { isOneOf } from "./support/one-of.js";
+import { requireFolder } from "./support/require-folder.js";
 
 const formats = ["text", "json", "sarif"] as const;
 type ScanFormat = (typeof formats)[number];
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "find secrets and identity data (what contribute would replace)",
   help: `Usage: nexaas scan [PATHS...] [--staged] [--secrets] [--upstream] [--format text|json|sarif] [--workspace DIR]
 
@@ -49,27 +50,27 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     format: { type: "string", short: "f" },
   },
   async run(ctx) {
-    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
-    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
+    if (!isOneOf(formats, format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
     const workspace = ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
       const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the workspace ${workspace}`);
       return rel === "" ? "." : rel;
     });
+    await requireFolder(workspace, "workspace");
     const { inPaths, scanSource } = await import("../controller/contribute/scan-source.js");
     let source: FileSource;
     let only = paths;
+    const gitRead = ctx.values.staged ? "--staged reads the git index" : undefined;
     if (ctx.values.staged) {
       const { GitSource } = await import("../controller/source/git-source.js");
       const { stagedChanges } = await import("../controller/source/git.js");
       source = GitSource.index(workspace);
-      const changed = await stagedChanges(workspace).catch((error: unknown) => {
-        throw new CommandError(`--staged reads the git index: ${(error as Error).message}`, "git", { cause: error });
-      });
+      const changed = await stagedChanges(workspace).catch(during(gitRead));
       only = changed.filter((file) => inPaths(file, paths));
       if (only.length === 0) {
-        ctx.stdout(await render(format as ScanFormat, [], [], workspace));
+        ctx.stdout(await render(format, [], [], workspace));
         return 0;
       }
     } else {
@@ -81,19 +82,15 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
     const environmentValues = environmentSecrets(workspace, ctx.env);
     // What a commit adds is scanned whatever its path: a forced `git add .env` must not slip through.
     const includeIgnored = ctx.values.staged === true;
-    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch((error: unknown) => {
-      if (error instanceof GitError) throw new CommandError(`--staged reads the git index: ${error.message}`, "git", { cause: error });
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no workspace at ${workspace}`, "not-found", { cause: error });
-      throw error;
-    });
+    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch(during(gitRead));
     const { credentialKinds } = await import("../controller/contribute/finding.js");
     const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
     // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.
     if (format !== "json") for (const s of result.skipped) ctx.stderr(`skipped ${s.file}: ${skipReasons[s.reason]}\n`);
-    ctx.stdout(await render(format as ScanFormat, findings, result.skipped, workspace));
+    ctx.stdout(await render(format, findings, result.skipped, workspace));
     return findings.length > 0 ? 1 : 0;
   },
-};
+});
 
 const skipReasons: Record<ScanResult["skipped"][number]["reason"], string> = { binary: "binary", "too-large": "too large (> 1 MiB)" };
 
@@ -115,7 +112,7 @@ async function render(format: ScanFormat, findings: Finding[], skipped: ScanResu
         `\n${findings.length} finding${findings.length === 1 ? "" : "s"}\n`
       );
     case "sarif": {
-      const { formatSarif } = await import("./format/sarif.js");
+      const { formatSarif } = await import("./support/format/sarif.js");
       const { readPackageVersion } = await import("../controller/package-root.js");
       const diagnostics: Diagnostic[] = findings.map((f) => ({
         file: f.file,

@@ -1,14 +1,25 @@
 import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
-import type { LoopSource } from "../controller/reconcile/reconcile-loop.js";
-import type { Command, CommandContext } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import type { LoopSource } from "../controller/source/watch-source.js";
+import { defineCommand, type CommandContext, type OptionSpec } from "./support/command.js";
+import { CommandError, UsageError } from "./support/errors.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
-  summary: "run the controller: reconcile, schedule and run the workspace's events",
+const options = {
+  poll: { type: "string" },
+  "drift-check": { type: "string" },
+  port: { type: "string", short: "p" },
+  worktree: { type: "boolean" },
+  remote: { type: "string" },
+  branch: { type: "string" },
+  "remote-path": { type: "string" },
+  standby: { type: "boolean" },
+} as const satisfies OptionSpec;
+
+export const command = defineCommand({
+  summary: "run the controller: reconcile, schedule, run, serve the status API",
   help: `Usage: nexaas start [--port 8400] [--poll DUR] [--drift-check DUR] [--worktree | --remote URL --branch B [--remote-path P]]
-                    [--workspace DIR] [--db PATH]
+                    [--standby] [--workspace DIR] [--db PATH]
 
 Runs the controller in the foreground until SIGINT or SIGTERM. It reconciles
 the workspace's HEAD into the database, then every new commit at once
@@ -29,7 +40,14 @@ systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
 
 It schedules every event at its due time and runs it on WORKER_POOL_SIZE
 workers (default 3) with leases (NEXAAS_LEASE_SECONDS, default 60).
-One controller owns a database at a time: a second one refuses to start.
+One controller owns a database at a time: a second one refuses to start,
+naming the owner; with --standby it waits, and takes over within one lease
+of the owner's end (at once when the owner's pid is gone on this host).
+A controller that finds another took its lock stops at once (exit 1): its
+writes are fenced, so it cannot change a job after losing the lock.
+A store fault that may pass (disk full, a busy or read-only file, an I/O
+error) is logged, shown by /api/health as 503, and retried until it clears;
+a corrupt, deleted or replaced database file stops the controller (exit 1).
 SIGTERM or SIGINT: no new runs; running ones get 30s, then are released to be
 retried at the next start.
 
@@ -37,19 +55,11 @@ The read-only status API listens on --port (else PORT, else 8400) on HOST
 (default 127.0.0.1; 0.0.0.0 in the container image). It needs API_KEY (a bearer
 token): start refuses to run without one.`,
   readsEnvFile: true,
-  options: {
-    poll: { type: "string" },
-    "drift-check": { type: "string" },
-    port: { type: "string", short: "p" },
-    worktree: { type: "boolean" },
-    remote: { type: "string" },
-    branch: { type: "string" },
-    "remote-path": { type: "string" },
-  },
+  options,
   async run(ctx) {
     const { parseDuration } = await import("../controller/definitions/duration.js");
-    const duration = (flag: string, fallback: string): number => {
-      const raw = (ctx.values[flag] as string | undefined) ?? fallback;
+    const duration = (flag: "poll" | "drift-check", fallback: string): number => {
+      const raw = ctx.values[flag] ?? fallback;
       if (raw === "0") return 0;
       const ms = parseDuration(/^\d+$/.test(raw) ? Number(raw) : raw);
       if (ms === undefined) throw new UsageError(`--${flag} ${raw}: not a duration (e.g. 30s, 5m)`);
@@ -67,11 +77,11 @@ token): start refuses to run without one.`,
         "no-api-key",
       );
     }
-    const portText = (ctx.values.port as string | undefined) ?? ctx.env.PORT ?? "8400";
+    const portText = ctx.values.port ?? ctx.env.PORT ?? "8400";
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
     const db = await openStore(ctx.common.db, { create: true });
-    const { Controller, ControllerLockedError } = await import("../controller/controller.js");
+    const { Controller } = await import("../controller/controller.js");
     const positive = (name: string, fallback: number): number => {
       const n = Number(ctx.env[name] ?? fallback);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}=${ctx.env[name] ?? ""}: a positive number`);
@@ -83,6 +93,7 @@ token): start refuses to run without one.`,
       pollMs,
       driftCheckMs,
       workers: Math.floor(positive("WORKER_POOL_SIZE", 3)),
+      standby: ctx.values.standby === true,
       leaseMs: positive("NEXAAS_LEASE_SECONDS", 60) * 1000,
       tickMs: positive("ENGINE_TICK_SECONDS", 30) * 1000,
       env: ctx.env,
@@ -117,35 +128,49 @@ token): start refuses to run without one.`,
     });
     controller.pool.on("error", (error) => log.error({ err: error }, "worker failed"));
 
+    controller.on("waiting", ({ holder }) => log.info({ holder }, "standing by: another controller owns the database"));
+
     log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     try {
       await controller.start();
     } catch (error) {
       db.close();
-      if (error instanceof ControllerLockedError) throw new CommandError(error.message, "locked");
+      if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
+        throw new CommandError(`port ${port} on ${ctx.env.HOST ?? "127.0.0.1"} is already in use: stop what listens there, or pass --port (PORT)`, "port-in-use", { cause: error });
+      }
       throw error;
     }
     log.info({ address: controller.address }, "status API listening");
-    await new Promise<void>((resolve) => {
+    const code = await new Promise<number>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
-        resolve();
+        resolve(0);
       };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
+      // It stopped by itself (a fatal store fault, or another controller took over): its last line is logged.
+      controller.once("halted", () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve(1);
+      });
     });
     await controller.stop(30_000);
-    db.close();
-    log.info("controller stopped");
-    return 0;
+    try {
+      db.close();
+    } catch {
+      // A file gone bad may refuse even to close.
+    }
+    log.info(code === 0 ? "controller stopped" : "controller halted");
+    return code;
   },
-};
+});
 
-async function loopSource(values: CommandContext["values"], db: string): Promise<LoopSource> {
-  const remote = values.remote as string | undefined;
-  const branch = values.branch as string | undefined;
+async function loopSource(values: CommandContext<typeof options>["values"], db: string): Promise<LoopSource> {
+  const remote = values.remote;
+  const branch = values.branch;
   if (values.worktree && remote !== undefined) throw new UsageError("--worktree and --remote exclude each other");
   if (values.worktree) return { kind: "worktree" };
   if (remote === undefined) {
@@ -155,6 +180,6 @@ async function loopSource(values: CommandContext["values"], db: string): Promise
   if (branch === undefined) throw new UsageError("--remote needs --branch");
   // One clone per remote and branch, beside the database, kept between runs.
   const cacheDir = join(dirname(db), "source", createHash("sha256").update(`${remote}\n${branch}`).digest("hex").slice(0, 16));
-  const workspacePath = values["remote-path"] as string | undefined;
+  const workspacePath = values["remote-path"];
   return { kind: "remote", url: remote, branch, cacheDir, ...(workspacePath !== undefined ? { workspacePath } : {}) };
 }

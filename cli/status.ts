@@ -1,9 +1,9 @@
-import type { Command } from "./command.js";
-import { formatDiagnostics } from "./format/index.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { formatDiagnostics } from "./support/format/index.js";
+import { openStore } from "./support/open-store.js";
 
-export const command: Command = {
-  summary: "what is live: applied and attempted revision, errors, events, queue, today's spend",
+export const command = defineCommand({
+  summary: "what is live: revisions, errors, events, queue, today's spend",
   help: `Usage: nexaas status [--workspace DIR] [--db PATH] [--json]
 
 Shows the last applied revision (what is live), the last attempted one and,
@@ -40,4 +40,4 @@ Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
       db.close();
     }
   },
-};
+});

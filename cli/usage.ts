@@ -1,11 +1,12 @@
-import type { Command } from "./command.js";
-import { UsageError } from "./errors.js";
-import { openStore } from "./open-store.js";
+import { defineCommand } from "./support/command.js";
+import { UsageError } from "./support/errors.js";
+import { isOneOf } from "./support/one-of.js";
+import { openStore } from "./support/open-store.js";
 
 const groupings = ["model", "agent", "event"] as const;
 
-export const command: Command = {
-  summary: "tokens and cost of model calls, in total and by model, agent or event",
+export const command = defineCommand({
+  summary: "tokens and cost of model calls, by model, agent or event",
   help: `Usage: nexaas usage [--since DATE] [--by model|agent|event] [--json]
 
 Sums every model call's input, output, cache-write and cache-read tokens and
@@ -16,9 +17,9 @@ date-time (default: today, UTC).
 Exit codes: 0 success, 1 no database, 2 usage error.`,
   options: { since: { type: "string" }, by: { type: "string" } },
   async run(ctx) {
-    const by = (ctx.values.by as string | undefined) ?? "model";
-    if (!(groupings as readonly string[]).includes(by)) throw new UsageError(`--by ${by}: use model, agent or event`);
-    const sinceText = ctx.values.since as string | undefined;
+    const by = ctx.values.by ?? "model";
+    if (!isOneOf(groupings, by)) throw new UsageError(`--by ${by}: use model, agent or event`);
+    const sinceText = ctx.values.since;
     const since = sinceText === undefined ? new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z") : new Date(sinceText);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${sinceText}: not a date (e.g. 2026-11-01)`);
     const db = await openStore(ctx.common.db, { create: false });
@@ -42,4 +43,4 @@ Exit codes: 0 success, 1 no database, 2 usage error.`,
       db.close();
     }
   },
-};
+});

@@ -1,12 +1,11 @@
-import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
-import { GitError } from "../controller/source/git.js";
-import type { Command } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
-import { formatDiagnostics, isOutputFormat, outputFormats } from "./format/index.js";
+import { defineCommand } from "./support/command.js";
+import { during, UsageError } from "./support/errors.js";
+import { formatDiagnostics, isOutputFormat, outputFormats } from "./support/format/index.js";
+import { requireFolder } from "./support/require-folder.js";
 
-export const command: Command = {
+export const command = defineCommand({
   summary: "check every file of the workspace; every error in one pass",
   help: `Usage: nexaas validate [PATHS...] [--staged | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
        nexaas validate --framework DIR [PATHS...] [--format ...]
@@ -40,32 +39,29 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     framework: { type: "string" },
   },
   async run(ctx) {
-    const format = ctx.common.json ? "json" : ((ctx.values.format as string | undefined) ?? "text");
+    const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
     if (!isOutputFormat(format)) throw new UsageError(`unknown format "${format}" (use ${outputFormats.join(", ")})`);
-    const framework = ctx.values.framework as string | undefined;
+    const framework = ctx.values.framework;
     const workspace = framework !== undefined ? resolve(ctx.cwd, framework) : ctx.common.workspace;
     const paths = ctx.positionals.map((p) => {
       const rel = relative(workspace, resolve(ctx.cwd, p)).split("\\").join("/");
       if (rel.startsWith("..") || isAbsolute(rel)) throw new UsageError(`${p} is outside the ${framework !== undefined ? "framework" : "workspace"} ${workspace}`);
       return rel === "" ? "." : rel;
     });
-    const revision = ctx.values.revision as string | undefined;
+    const revision = ctx.values.revision;
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
     if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
-    if (framework !== undefined) await assertFolder(workspace);
+    await requireFolder(workspace, framework !== undefined ? "framework" : "workspace");
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
     const validating =
       framework !== undefined
-        ? import("../controller/definitions/validate-framework.js").then(({ validateFramework }) => validateFramework(workspace, paths))
+        ? Promise.all([import("../controller/definitions/validate-framework.js"), import("../controller/contribute/scan-framework.js")]).then(([{ validateFramework }, { scanFramework }]) =>
+            validateFramework(workspace, scanFramework, paths),
+          )
         : validateWorkspace({ dir: workspace, tree, paths });
-    const result = await validating.catch((error: unknown) => {
-      if (error instanceof GitError) {
-        const what = tree.from === "index" ? "--staged reads the git index" : `--revision ${revision ?? ""} reads git objects`;
-        throw new CommandError(`${what}: ${error.message}`, "git", { cause: error });
-      }
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new CommandError(`no ${framework !== undefined ? "framework" : "workspace"} at ${workspace}`, "not-found", { cause: error });
-      throw error;
-    });
+    // git's message names its command, not the flag that ran it.
+    const gitRead = tree.from === "index" ? "--staged reads the git index" : tree.from === "revision" ? `--revision ${tree.revision} reads git objects` : undefined;
+    const result = await validating.catch(during(gitRead));
     const needsRepoPath = format === "sarif" || format === "github";
     const workspaceFromRepoRoot = needsRepoPath ? await (await import("../controller/source/git.js")).repoPrefix(workspace) : "";
     const { readPackageVersion } = await import("../controller/package-root.js");
@@ -78,10 +74,4 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     );
     return result.ok ? 0 : 1;
   },
-};
-
-/** A file given to --framework is a wrong argument, not a missing framework (which the caller reports as such). */
-async function assertFolder(dir: string): Promise<void> {
-  const stats = await stat(dir).catch(() => undefined);
-  if (stats !== undefined && !stats.isDirectory()) throw new UsageError(`--framework takes a folder: ${dir} is not one`);
-}
+});

@@ -17,8 +17,14 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => new Date(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout | undefined),
+  // The handle is the timer's primitive id, which Node's clearTimeout takes as well as
+  // the Timeout itself; a number is checked on the way back instead of asserted.
+  setTimeout: (fn, ms) => setTimeout(fn, ms)[Symbol.toPrimitive](),
+  clearTimeout: (handle) => {
+    if (typeof handle === "number") clearTimeout(handle);
+  },
+  setInterval: (fn, ms) => setInterval(fn, ms)[Symbol.toPrimitive](),
+  clearInterval: (handle) => {
+    if (typeof handle === "number") clearInterval(handle);
+  },
 };

@@ -1,11 +1,17 @@
 import type { Database } from "better-sqlite3";
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
-import { type LoopSource, ReconcileLoop } from "./reconcile/reconcile-loop.js";
+import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
-import { acquireLock, refreshLock, releaseLock } from "./store/controller-lock.js";
+import { type LoopSource, watchSource } from "./source/watch-source.js";
+import { errorMessage } from "./error-message.js";
+import { expireOrphanedLeases } from "./queue/process-groups.js";
+import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
+import { type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
+import { StoreHealth } from "./store/store-health.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
 import { scriptExecutor } from "./workers/executors/script.js";
@@ -31,6 +37,19 @@ export interface ControllerOptions {
   frameworkDir?: string | null;
   /** The status API; omitted in tests that only need the runtime. */
   api?: { apiKey: string; port: number; host: string; logger?: boolean | object };
+  /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
+  standby?: boolean;
+  standbyPollMs?: number;
+}
+
+export interface ControllerEvents {
+  /** The controller stopped by itself: the store cannot be trusted (fatal) or another controller took the lock. The CLI exits non-zero. */
+  halted: [{ reason: "fatal" | "lock-lost"; message: string }];
+  /** A transient store fault began (or changed code); it is retried, and `recovered` follows when a write goes through. */
+  "store-fault": [StoreFault];
+  recovered: [];
+  /** Standing by: another controller owns the database. */
+  waiting: [{ holder: string }];
 }
 
 export class ControllerLockedError extends Error {}
@@ -45,27 +64,39 @@ export function defaultExecutors(): Record<string, Executor> {
 /**
  * The whole controller: source -> reconcile -> scheduler -> queue -> workers,
  * with one owner per database. Symmetric start/stop, so a test can run it.
+ *
+ * Unattended, it survives its store: a transient fault (disk full, a busy or
+ * read-only file, an I/O error) is reported (log, /api/health 503, metrics)
+ * and retried by every part on its own timer until it clears; a fatal one
+ * (a corrupt file, the file deleted or replaced) stops it cleanly. Its writes
+ * are fenced by the lock's token: once another controller took over, it
+ * changes nothing and stops its scheduler and workers at once.
  */
-export class Controller {
+export class Controller extends EventEmitter<ControllerEvents> {
   readonly owner = `controller-${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly loop: ReconcileLoop;
   readonly scheduler: Scheduler;
   readonly pool: WorkerPool;
+  readonly health = new StoreHealth();
   private lockTimer: unknown;
   private server: FastifyInstance | undefined;
   /** Where the API listens, once started (port 0 picks a free one). */
   address: string | undefined;
   private readonly clock: Clock;
+  private fence: Fence | undefined;
+  private file: FileIdentity | undefined;
+  private halted = false;
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
     private readonly options: ControllerOptions,
   ) {
+    super();
     this.clock = options.clock ?? systemClock;
+    // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
     this.loop = new ReconcileLoop(db, {
-      dir: options.dir,
-      ...(options.source ? { source: options.source } : {}),
-      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      source: watchSource(options.source ?? { kind: "git" }, { dir: options.dir, pollMs: options.pollMs }),
       ...(options.driftCheckMs !== undefined ? { driftCheckMs: options.driftCheckMs } : {}),
       frameworkDir: options.frameworkDir,
       now: () => this.clock.now(),
@@ -74,7 +105,7 @@ export class Controller {
     this.scheduler = new Scheduler(db, { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
     this.pool = new WorkerPool(db, {
       size: options.workers ?? 3,
-      leaseMs: options.leaseMs ?? 60_000,
+      leaseMs: this.leaseMs,
       executors: defaultExecutors(),
       env: options.env,
       workspaceDir: options.dir,
@@ -85,47 +116,140 @@ export class Controller {
       if (r.result === "applied") this.scheduler.poke();
     });
     this.scheduler.on("fired", () => this.pool.poke());
+    // Every part reports its failures; the store's are judged here, once.
+    for (const part of [this.loop, this.scheduler, this.pool]) part.on("error", (error) => this.onError(error));
+    this.pool.on("finished", () => this.wrote());
+    this.scheduler.on("fired", () => this.wrote());
   }
 
-  /** Takes the database (or throws ControllerLockedError), reconciles HEAD, then schedules and works. */
+  private get leaseMs(): number {
+    return this.options.leaseMs ?? 60_000;
+  }
+
+  /** Takes the database (or throws ControllerLockedError; with `standby`, waits for it), reconciles HEAD, then schedules and works. */
   async start(): Promise<void> {
-    const leaseMs = this.options.leaseMs ?? 60_000;
-    const lock = acquireLock(this.db, this.owner, this.clock.now(), 3 * leaseMs);
-    if (!lock.ok) {
+    this.file = fileIdentity(this.db.name);
+    this.fence = await this.acquire();
+    fenceWrites(this.db, this.fence);
+    try {
+      // Jobs still marked running were a dead owner's: recovered (and their scripts killed) at the first claim.
+      const orphans = expireOrphanedLeases(this.db);
+      if (orphans > 0) this.options.log.warn({ jobs: orphans }, "jobs left running by a controller that died: retried now");
+      this.lockTimer = this.clock.setInterval(() => this.heartbeat(), Math.max(1000, Math.floor(this.leaseMs / 3)));
+      // The server is built first, so its metrics see the first reconcile; it listens last.
+      const api = this.options.api;
+      if (api) {
+        const { buildServer } = await import("./api/build-server.js");
+        this.server = await buildServer({
+          db: this.db,
+          apiKey: api.apiKey,
+          env: this.options.env,
+          clock: this.clock,
+          storeHealth: this.health,
+          ...(api.logger !== undefined ? { logger: api.logger } : {}),
+          onRunQueued: () => this.pool.poke(),
+          subscribeReconciles: (listener) => this.loop.on("reconciled", (r) => listener(r.result, r.durationMs / 1000)),
+        });
+      }
+      await this.loop.start();
+      this.scheduler.start();
+      this.pool.start();
+      if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
+    } catch (error) {
+      // A start that fails (a taken port, no repository) leaves nothing behind: no timer, no lock.
+      await this.stop(0);
+      throw error;
+    }
+  }
+
+  private async acquire(): Promise<Fence> {
+    for (;;) {
+      const lock = acquireLock(this.db, this.owner, this.clock.now(), this.leaseMs);
+      if (lock.ok) return { owner: this.owner, token: lock.token };
       const h = lock.holder;
-      throw new ControllerLockedError(`another controller owns this database: pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}; stop it first (or wait ${Math.round((3 * leaseMs) / 1000)}s after it died)`);
+      const holder = `pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}`;
+      if (!this.options.standby) {
+        throw new ControllerLockedError(
+          `another controller owns this database: ${holder}; stop it first, wait ${Math.round(this.leaseMs / 1000)}s after it died, or start this one with --standby to take over when it ends`,
+        );
+      }
+      this.emit("waiting", { holder });
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.options.standbyPollMs ?? 1000));
+      if (this.stopped) throw new ControllerLockedError("stopped while standing by");
     }
-    this.lockTimer = this.clock.setInterval(() => {
-      if (!refreshLock(this.db, this.owner, this.clock.now())) this.options.log.error("lost the controller lock to another process");
-    }, Math.max(1000, Math.floor(leaseMs / 2)));
-    // The server is built first, so its metrics see the first reconcile; it listens last.
-    const api = this.options.api;
-    if (api) {
-      const { buildServer } = await import("./api/build-server.js");
-      this.server = await buildServer({
-        db: this.db,
-        apiKey: api.apiKey,
-        env: this.options.env,
-        clock: this.clock,
-        ...(api.logger !== undefined ? { logger: api.logger } : {}),
-        onRunQueued: () => this.pool.poke(),
-        subscribeReconciles: (listener) => this.loop.on("reconciled", (r) => listener(r.result, r.durationMs / 1000)),
-      });
+  }
+
+  /** The lock's heartbeat, and the store's pulse: the file is still ours, a write goes through, the lock is ours. */
+  private heartbeat(): void {
+    if (this.halted || !this.fence) return;
+    const gone = this.file ? fileFault(this.db.name, this.file) : undefined;
+    if (gone) return this.onFault(gone);
+    try {
+      if (refreshLock(this.db, this.fence, this.clock.now())) this.wrote();
+      else this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write");
+    } catch (error) {
+      this.onError(error);
     }
-    await this.loop.start();
-    this.scheduler.start();
-    this.pool.start();
-    if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
+  }
+
+  private onError(error: Error | unknown): void {
+    const fault = storeFault(error);
+    if (fault) this.onFault(fault);
+  }
+
+  private onFault(fault: StoreFault): void {
+    if (this.halted) return;
+    if (fault.kind === "lock-lost") return this.halt("lock-lost", fault.message);
+    if (fault.kind === "fatal") return this.halt("fatal", `the database cannot be used any more (${fault.code}): ${fault.message}`);
+    if (this.health.report(fault, this.clock.now())) {
+      this.options.log.error({ code: fault.code, err: fault.message }, "store write failed: retrying until it clears (no new runs start meanwhile)");
+      this.emit("store-fault", fault);
+    }
+  }
+
+  /** A write went through: a transient fault is over. */
+  private wrote(): void {
+    if (this.health.fault && this.health.fault.kind === "transient" && this.health.recovered()) {
+      this.options.log.info("store writable again: resuming");
+      this.emit("recovered");
+      this.scheduler.poke();
+      this.pool.poke();
+    }
+  }
+
+  /**
+   * Stops by itself, at once: no new runs, running attempts aborted (their
+   * scripts killed). After a fatal fault the jobs are released and the lock too,
+   * where the file still allows; after losing the lock nothing is written.
+   */
+  private halt(reason: "fatal" | "lock-lost", message: string): void {
+    if (this.halted) return;
+    this.halted = true;
+    this.options.log.error({ reason }, message);
+    this.scheduler.stop();
+    this.clock.clearInterval(this.lockTimer);
+    void this.stop(0).then(
+      () => this.emit("halted", { reason, message }),
+      (error: unknown) => this.emit("halted", { reason, message: `${message}; stopping failed too: ${errorMessage(error)}` }),
+    );
   }
 
   /** SIGTERM: stop claiming and scheduling, let running jobs finish within `graceMs`, release the rest and the lock. */
   async stop(graceMs = 30_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clock.clearInterval(this.lockTimer);
     await this.server?.close();
     this.server = undefined;
     await this.loop.stop();
     this.scheduler.stop();
     await this.pool.stop(graceMs);
-    this.clock.clearInterval(this.lockTimer);
-    releaseLock(this.db, this.owner);
+    if (!this.fence) return;
+    try {
+      releaseLock(this.db, this.fence);
+    } catch (error) {
+      // The file refuses even this: the lock's heartbeat stops, and it is taken over after one lease.
+      this.options.log.error({ err: errorMessage(error) }, "could not release the controller lock");
+    }
   }
 }

@@ -17,5 +17,7 @@ export const packageRoot: string = (() => {
 })();
 
 export function readPackageVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as { version: string }).version;
+  const manifest: unknown = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
+  if (manifest && typeof manifest === "object" && "version" in manifest && typeof manifest.version === "string") return manifest.version;
+  throw new Error(`nexaas: ${join(packageRoot, "package.json")} has no version`);
 }

@@ -52,7 +52,27 @@ export async function generateTypes() {
       },
     },
   });
-  return ts;
+  return ts + generateDefaults(loaded, JSON.parse(readFileSync(join(schemaDir, "common.schema.json"), "utf8")));
+}
+
+// The defaults the schemas declare, as typed constants: definitions/ applies them
+// once (resolve-event.ts), so no consumer writes `?? 2` of its own.
+const defaultTables = [
+  ["policyDefaults", "RunPolicy", (files, common) => common.$defs.policy],
+  ["eventDefaults", "EventFile", (files) => files.event],
+  ["workspaceDefaults", "NexaasFile", (files) => files.nexaas],
+];
+
+function generateDefaults(files, common) {
+  let out = "\n// Defaults declared in the schemas (`default`), typed by the schema's own types.\n";
+  for (const [constant, type, pick] of defaultTables) {
+    const schema = pick(files, common);
+    const defaults = Object.entries(schema.properties ?? {}).filter(([, p]) => "default" in p);
+    const keys = defaults.map(([k]) => JSON.stringify(k)).join(" | ");
+    const body = defaults.map(([k, p]) => `  ${k}: ${JSON.stringify(p.default)},`).join("\n");
+    out += `export const ${constant}: Required<Pick<${type}, ${keys}>> = {\n${body}\n};\n`;
+  }
+  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
 import { timingSafeEqual, createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
+import { StoreHealth } from "../store/store-health.js";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
 
@@ -17,6 +18,8 @@ export interface ServerDeps {
   onRunQueued?: (runId: number) => void;
   /** Tells the metrics each reconcile's result and duration (the database keeps only the last). */
   subscribeReconciles?: (listener: (result: string, seconds: number) => void) => void;
+  /** The controller's view of its store: /api/health answers 503 while a fault lasts. */
+  storeHealth?: StoreHealth;
 }
 
 declare module "fastify" {
@@ -25,6 +28,7 @@ declare module "fastify" {
       clock: Clock;
       onRunQueued: (runId: number) => void;
       subscribeReconciles: (listener: (result: string, seconds: number) => void) => void;
+      storeHealth: StoreHealth;
     };
   }
 }
@@ -44,6 +48,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     db: deps.db,
     env: deps.env,
     clock: deps.clock ?? systemClock,
+    storeHealth: deps.storeHealth ?? new StoreHealth(),
     onRunQueued: deps.onRunQueued ?? (() => {}),
     subscribeReconciles: deps.subscribeReconciles ?? (() => {}),
   });

@@ -202,14 +202,14 @@ export function metricsRegistry(db: Database, now: () => Date): Registry {
     help: "Events paused (after failures or by hand).",
     registers,
     collect() {
-      this.set(prepared(db, "SELECT count(*) FROM events WHERE paused = 1").pluck().get() as number);
+      this.set(prepared<[], number>(db, "SELECT count(*) FROM events WHERE paused = 1").pluck().get() ?? 0);
     },
   });
 
   return registry;
 }
 
-const rows = <T>(db: Database, sql: string): T[] => prepared(db, sql).all() as T[];
+const rows = <T>(db: Database, sql: string): T[] => prepared<[], T>(db, sql).all();
 
 interface SqlHistogramOptions {
   name: string;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { enqueueRun } from "../queue/enqueue-run.js";
-import { readWebhookEvent } from "../store/webhook-event.js";
+import { queueRun } from "../queue/queue-run.js";
+import { readEvent } from "../store/read-event.js";
 import { rememberWebhookId } from "../store/webhook-ids.js";
 
 /** Largest body accepted (413 above). */
@@ -10,6 +10,7 @@ export const webhookBodyLimit = 256 * 1024;
 export const webhookToleranceMs = 5 * 60_000;
 
 const replySchema = {
+  200: { type: "object", properties: { skipped: { type: "string" }, event_id: { type: "string" } } },
   202: {
     type: "object",
     properties: { run_id: { type: "integer" }, event_id: { type: "string" }, status: { type: "string" } },
@@ -27,7 +28,9 @@ const fail = (reply: FastifyReply, code: number, error: string, message: string)
  * secret read from the environment variable the event names. The body (JSON, or
  * else text) becomes the run's trigger payload.
  *
- * Codes: 202 queued; 401 missing or bad signature headers, bad signature, stale
+ * Codes: 202 queued; 200 with `{skipped: reason}` when the policy drops the run
+ * (`overlap: skip` while a run is waiting or running), so the sender does not
+ * retry, while its id still counts against replays; 401 missing or bad signature headers, bad signature, stale
  * timestamp; 404 unknown or non-webhook event; 409 paused or disabled event, or
  * a replayed webhook id; 413 body over 256 KiB; 500 secret not set.
  */
@@ -51,7 +54,7 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { db, env, clock, onRunQueued } = app.deps;
       const name = request.params.event;
-      const event = readWebhookEvent(db, name);
+      const event = readEvent(db, name);
       if (!event || event.spec.condition.type !== "webhook") return fail(reply, 404, "not_found", `no webhook event ${name}`);
 
       const key = signingKey(event.spec.condition.secret, env);
@@ -74,30 +77,19 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
       if (event.paused) return fail(reply, 409, "paused", `event ${name} is paused`);
       if (!event.enabled) return fail(reply, 409, "disabled", `event ${name} is disabled`);
 
-      const policy = event.spec.policy ?? {};
       const payload = parsePayload(raw);
-      const queued = db.transaction(() => {
+      // Replays are checked first; a delivery the policy skips still uses up its id.
+      const decision = db.transaction(() => {
         if (!rememberWebhookId(db, name, id, now)) return "replayed" as const;
-        return enqueueRun(
-          db,
-          {
-            eventId: name,
-            scheduledFor: now,
-            trigger: "webhook",
-            runAt: now,
-            priority: policy.priority ?? 5,
-            maxAttempts: (policy.retries ?? 2) + 1,
-            concurrencyKey: policy.concurrency_key ?? (policy.overlap === "queue" ? `event:${name}` : null),
-            payload,
-            revision: event.revision,
-          },
-          now,
-        );
+        return queueRun(db, { event, trigger: "webhook", scheduledFor: now, payload }, now);
       }).immediate();
-      if (queued === "replayed") return fail(reply, 409, "replayed", `webhook-id ${id} was already received for ${name}`);
-      if (!queued) return fail(reply, 500, "internal_error", "the run was not queued");
-      onRunQueued(queued.runId);
-      return reply.code(202).send({ run_id: queued.runId, event_id: name, status: "queued" });
+      if (decision === "replayed") return fail(reply, 409, "replayed", `webhook-id ${id} was already received for ${name}`);
+      if ("skipped" in decision) {
+        request.log.info({ event: name, reason: decision.skipped }, "webhook run skipped");
+        return reply.code(200).send({ skipped: decision.skipped, event_id: name });
+      }
+      onRunQueued(decision.queued.runId);
+      return reply.code(202).send({ run_id: decision.queued.runId, event_id: name, status: "queued" });
     },
   );
 }
@@ -138,7 +130,8 @@ function parsePayload(raw: Buffer): unknown {
   if (raw.length === 0) return null;
   const text = raw.toString("utf8");
   try {
-    return JSON.parse(text) as unknown;
+    const value: unknown = JSON.parse(text);
+    return value;
   } catch {
     return text;
   }

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { Diagnostic } from "../definitions/diagnostic.js";
 import { validateFramework } from "../definitions/validate-framework.js";
 import type { PatchFile } from "./build-patch.js";
+import { scanFramework } from "./scan-framework.js";
 
 /**
  * What the product's own check (`validate --framework`) would say once the patch is
@@ -22,7 +23,7 @@ export async function checkUpstream(frameworkDir: string, files: readonly PatchF
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, f.post);
     }
-    const result = await validateFramework(framework, changed);
+    const result = await validateFramework(framework, scanFramework, changed);
     return result.diagnostics.filter((d) => d.severity === "error").map((d) => ({ ...d, file: `framework/${d.file}` }));
   } finally {
     rmSync(root, { recursive: true, force: true });

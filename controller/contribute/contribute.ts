@@ -155,7 +155,7 @@ async function readPreImage(frameworkDir: string, path: string): Promise<{ pre: 
     // git records only the owner's executable bit.
     return { pre, preMode: stats.mode & 0o100 ? "100755" : "100644" };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
     if (code === "ENOENT" || code === "ENOTDIR") return { pre: null };
     if (code === "EISDIR") return { skip: "the product has a folder at this path" };
     throw error;

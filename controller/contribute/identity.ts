@@ -26,11 +26,13 @@ export async function readIdentity(source: FileSource): Promise<Identity> {
   } catch {
     return emptyIdentity;
   }
-  const identity = (doc as { identity?: unknown } | null)?.identity;
+  const identity = doc && typeof doc === "object" && "identity" in doc ? doc.identity : undefined;
   if (!identity || typeof identity !== "object") return emptyIdentity;
-  const list = (key: keyof Identity): string[] => {
-    const value = (identity as Record<string, unknown>)[key];
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : [];
+  const list = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : [];
+  return {
+    company_names: list("company_names" in identity ? identity.company_names : undefined),
+    domains: list("domains" in identity ? identity.domains : undefined),
+    people: list("people" in identity ? identity.people : undefined),
   };
-  return { company_names: list("company_names"), domains: list("domains"), people: list("people") };
 }

@@ -18,7 +18,7 @@ export async function writeExport(out: string, now: Date, patch: string, report:
       // "wx" fails when the file exists, so two runs cannot race onto one name.
       await writeFile(`${base}.patch`, patch, { flag: "wx" });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+      if (error instanceof Error && "code" in error && error.code === "EEXIST") continue;
       throw error;
     }
     try {
@@ -26,7 +26,7 @@ export async function writeExport(out: string, now: Date, patch: string, report:
     } catch (error) {
       // A stray report of that name: give up this name rather than pair the patch with it.
       await rm(`${base}.patch`, { force: true });
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+      if (error instanceof Error && "code" in error && error.code === "EEXIST") continue;
       throw error;
     }
     return `${base}.patch`;

@@ -1,10 +1,14 @@
-import type { ErrorObject } from "ajv";
+import type { DefinedError, ErrorObject } from "ajv";
 import type { Diagnostic } from "./diagnostic.js";
 import type { ParsedFile, ValuePath } from "./parsed-file.js";
+import type { SchemaFiles } from "./schema-types.js";
 import * as validators from "./generated/validators.js";
 
 /** The file kinds that have a schema in schemas/ (file name without .schema.json). */
-export type SchemaKind = "nexaas" | "agent" | "skill" | "event" | "flow" | "mcp-server" | "registry" | "followups" | "checks";
+export type SchemaKind = keyof SchemaFiles;
+
+/** What a file of that kind holds once it matches its schema: the type generated from the same schema. */
+export type SchemaValue<K extends SchemaKind> = Required<SchemaFiles>[K];
 
 const byKind: Record<SchemaKind, validators.CompiledValidator> = {
   nexaas: validators.nexaas,
@@ -22,8 +26,12 @@ const NAME_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";
 const conditionTypes = ["cron", "interval", "once", "webhook"];
 const actionTypes = ["claude_chat", "skill", "script", "webhook", "flow"];
 
-/** Whether a value matches its kind's schema (no diagnostics: the fast path of check-yaml-file.ts). */
-export function matchesSchema(kind: SchemaKind, value: unknown): boolean {
+/**
+ * Whether a value matches its kind's schema (no diagnostics: the fast path of
+ * check-yaml-file.ts). The validator and the type are generated from the same
+ * schema, so a match is a value of that type.
+ */
+export function matchesSchema<K extends SchemaKind>(kind: K, value: unknown): value is SchemaValue<K> {
   return byKind[kind](value);
 }
 
@@ -45,7 +53,6 @@ function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {
   const path = pointerToPath(error.instancePath);
   const where = label(path);
   const prefix = where ? `${where}: ` : "";
-  const params = error.params as Record<string, unknown>;
   const at = (p: ValuePath, key = false) => ({ file: parsed.file, ...parsed.at(p, { key }) });
   const diag = (p: ValuePath, rule: string, message: string, key = false): Diagnostic => ({
     ...at(p, key),
@@ -53,30 +60,32 @@ function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {
     severity: "error",
     message,
   });
-  switch (error.keyword) {
-    case "required":
-      return diag(path, "schema", `${prefix}missing required field "${String(params.missingProperty)}"`);
-    case "additionalProperties": {
-      const field = String(params.additionalProperty);
-      const hint = field === "temperature" ? " (agents have no temperature: the current Messages API rejects it)" : "";
-      return diag([...path, field], "schema", `${prefix}unknown field "${field}"${hint}`, true);
-    }
-    case "discriminator": {
-      const tag = String(params.tag);
-      if (params.error === "mapping") {
-        const allowed = tag === "action" || path.at(-1) === "action" ? actionTypes : path.at(-1) === "trigger" ? [...conditionTypes, "after"] : conditionTypes;
-        return diag([...path, tag], "schema", `${prefix}${tag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(params.tagValue)}`);
-      }
-      return diag(path, "schema", `${prefix}"${tag}" must be a string`);
-    }
-    case "enum":
-      return diag(path, "schema", `${prefix}must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
-    case "pattern":
-    case "maxLength":
-      return patternDiagnostic(error, path, prefix, diag);
-    default:
-      return diag(path, "schema", `${prefix}${error.message ?? error.keyword}`);
+  if (hasKeyword(error, "required")) {
+    return diag(path, "schema", `${prefix}missing required field "${error.params.missingProperty}"`);
   }
+  if (hasKeyword(error, "additionalProperties")) {
+    const field = error.params.additionalProperty;
+    const hint = field === "temperature" ? " (agents have no temperature: the current Messages API rejects it)" : "";
+    return diag([...path, field], "schema", `${prefix}unknown field "${field}"${hint}`, true);
+  }
+  if (hasKeyword(error, "discriminator")) {
+    const { tag, tagValue } = error.params;
+    if (error.params.error === "mapping") {
+      const allowed = tag === "action" || path.at(-1) === "action" ? actionTypes : path.at(-1) === "trigger" ? [...conditionTypes, "after"] : conditionTypes;
+      return diag([...path, tag], "schema", `${prefix}${tag} must be one of ${allowed.join(", ")}; got ${JSON.stringify(tagValue)}`);
+    }
+    return diag(path, "schema", `${prefix}"${tag}" must be a string`);
+  }
+  if (hasKeyword(error, "enum")) {
+    return diag(path, "schema", `${prefix}must be one of ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`);
+  }
+  if (error.keyword === "pattern" || error.keyword === "maxLength") return patternDiagnostic(error, path, prefix, diag);
+  return diag(path, "schema", `${prefix}${error.message ?? error.keyword}`);
+}
+
+/** ajv types the params of each of its own keywords (DefinedError); the keyword says which. */
+function hasKeyword<K extends DefinedError["keyword"]>(error: ErrorObject, keyword: K): error is Extract<DefinedError, { keyword: K }> {
+  return error.keyword === keyword;
 }
 
 function patternDiagnostic(
@@ -85,7 +94,7 @@ function patternDiagnostic(
   prefix: string,
   diag: (p: ValuePath, rule: string, message: string) => Diagnostic,
 ): Diagnostic {
-  const pattern = String((error.params as { pattern?: unknown }).pattern ?? "");
+  const pattern = hasKeyword(error, "pattern") ? error.params.pattern : "";
   const isName = pattern === NAME_PATTERN || error.schemaPath.includes("/name/") || error.schemaPath.endsWith("/name/maxLength");
   if (isName) {
     return diag(path, "name-pattern", `${prefix}not a valid name: use lower-case letters, digits and single hyphens (${NAME_PATTERN}), at most 64 characters`);

@@ -1,15 +1,15 @@
 import jsYaml from "js-yaml";
-import { type SchemaKind, checkSchema, matchesSchema } from "./check-schema.js";
+import { type SchemaKind, type SchemaValue, checkSchema, matchesSchema } from "./check-schema.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { parseYaml } from "./parse-yaml.js";
 import type { ParsedFile } from "./parsed-file.js";
 
-export interface CheckedYaml {
+export interface CheckedYaml<T = unknown> {
   /** The value, when the file parsed and matched its schema. */
-  value?: unknown;
+  value?: T;
   diagnostics: Diagnostic[];
   /** With positions (`at`), parsed on demand for a valid file. */
-  parsed?: ParsedFile;
+  parsed?: ParsedFile<T>;
 }
 
 /**
@@ -26,15 +26,16 @@ export interface CheckedYaml {
  * js-yaml has no alias-expansion limit — takes the `yaml` path, which reports
  * every problem with its line and column.
  */
-export function checkYamlFile(file: string, text: string, kind: SchemaKind, lineOffset = 0): CheckedYaml {
+export function checkYamlFile<K extends SchemaKind>(file: string, text: string, kind: K, lineOffset = 0): CheckedYaml<SchemaValue<K>> {
   if (!mayHaveAnchor.test(text)) {
     const value = fastValue(text);
     if (value !== undefined && matchesSchema(kind, value)) return { value, diagnostics: [], parsed: lazyParsedFile(file, text, value, lineOffset) };
   }
   const { parsed, diagnostics } = parseYaml(file, text, lineOffset);
   if (!parsed) return { diagnostics };
-  const errors = checkSchema(kind, parsed);
-  return errors.length > 0 ? { diagnostics: [...diagnostics, ...errors] } : { value: parsed.value, diagnostics, parsed };
+  const value = parsed.value;
+  if (matchesSchema(kind, value)) return { value, diagnostics, parsed: { ...parsed, value } };
+  return { diagnostics: [...diagnostics, ...checkSchema(kind, parsed)] };
 }
 
 /**
@@ -57,7 +58,7 @@ function fastValue(text: string): unknown {
  * A ParsedFile whose positions are parsed on first use: only the few files a
  * rule reports on ever need them.
  */
-export function lazyParsedFile(file: string, text: string, value: unknown, lineOffset = 0): ParsedFile {
+export function lazyParsedFile<T>(file: string, text: string, value: T, lineOffset = 0): ParsedFile<T> {
   let located: ParsedFile | undefined;
   return {
     file,

@@ -10,6 +10,20 @@ export interface Diagnostic {
   message: string;
 }
 
+/** Whether a value read back (stored JSON) is a diagnostic. */
+export function isDiagnostic(value: unknown): value is Diagnostic {
+  if (typeof value !== "object" || value === null) return false;
+  const d: Partial<Record<keyof Diagnostic, unknown>> = value;
+  return (
+    typeof d.file === "string" &&
+    typeof d.line === "number" &&
+    typeof d.column === "number" &&
+    typeof d.rule === "string" &&
+    (d.severity === "error" || d.severity === "warning") &&
+    typeof d.message === "string"
+  );
+}
+
 export const isError = (d: Diagnostic): boolean => d.severity === "error";
 
 /** Sort by file, then line and column, so output is stable across runs. */

@@ -4,8 +4,8 @@ import type { ParsedFile } from "./parsed-file.js";
 import type { ChecksFile, FollowupsFile } from "./schema-types.js";
 
 /** memory/followups.yaml items become `once` events that ask an agent at `due`. */
-export function followupEvents(parsed: ParsedFile, layer: Layer): EventDefinition[] {
-  const spec = parsed.value as FollowupsFile;
+export function followupEvents(parsed: ParsedFile<FollowupsFile>, layer: Layer): EventDefinition[] {
+  const spec = parsed.value;
   return spec.followups.map((item, i) => ({
     kind: "event",
     name: item.id,
@@ -26,8 +26,8 @@ export function followupEvents(parsed: ParsedFile, layer: Layer): EventDefinitio
 }
 
 /** memory/checks.yaml items become `interval` events running a prompt or a skill. */
-export function checkEvents(parsed: ParsedFile, layer: Layer, diagnostics: Diagnostic[]): EventDefinition[] {
-  const spec = parsed.value as ChecksFile;
+export function checkEvents(parsed: ParsedFile<ChecksFile>, layer: Layer, diagnostics: Diagnostic[]): EventDefinition[] {
+  const spec = parsed.value;
   const events: EventDefinition[] = [];
   spec.checks.forEach((item, i) => {
     if ((item.prompt === undefined) === (item.skill === undefined)) {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "./diagnostic.js";
-import type { Definition, DefinitionKind, Definitions, McpServerDefinition } from "./model.js";
+import type { Definition, DefinitionKind, Definitions } from "./model.js";
 import type { ParsedLayer } from "./parse-layer.js";
 import { finding } from "./rules/rule.js";
 
@@ -31,14 +31,28 @@ export function mergeLayers(framework: ParsedLayer, workspace: ParsedLayer): { d
     mcpCatalog: new Map(),
     registries: new Map(),
   };
-  const mapOf = (kind: DefinitionKind, layer: "framework" | "workspace"): Map<string, Definition> =>
-    (kind === "agent" ? defs.agents
-      : kind === "skill" ? defs.skills
-      : kind === "event" ? defs.events
-      : kind === "flow" ? defs.flows
-      : kind === "registry" ? defs.registries
-      : layer === "framework" ? defs.mcpCatalog
-      : defs.mcpServers) as Map<string, Definition>;
+  const add = (def: Definition): void => {
+    switch (def.kind) {
+      case "agent":
+        defs.agents.set(def.name, def);
+        break;
+      case "skill":
+        defs.skills.set(def.name, def);
+        break;
+      case "event":
+        defs.events.set(def.name, def);
+        break;
+      case "flow":
+        defs.flows.set(def.name, def);
+        break;
+      case "registry":
+        defs.registries.set(def.name, def);
+        break;
+      case "mcp-server":
+        (def.layer === "framework" ? defs.mcpCatalog : defs.mcpServers).set(def.name, def);
+        break;
+    }
+  };
 
   for (const layer of [framework, workspace]) {
     const seen = new Map<string, Definition>();
@@ -55,7 +69,7 @@ export function mergeLayers(framework: ParsedLayer, workspace: ParsedLayer): { d
         continue;
       }
       seen.set(key, def);
-      mapOf(def.kind, def.layer).set(def.name, def);
+      add(def);
     }
   }
 
@@ -64,7 +78,7 @@ export function mergeLayers(framework: ParsedLayer, workspace: ParsedLayer): { d
   enabled.forEach((name, i) => {
     const entry = defs.mcpCatalog.get(name);
     if (defs.mcpServers.has(name)) return;
-    if (entry) defs.mcpServers.set(name, entry as McpServerDefinition);
+    if (entry) defs.mcpServers.set(name, entry);
     else if (defs.manifest) {
       const known = [...defs.mcpCatalog.keys()].join(", ") || "none";
       diagnostics.push({
@@ -81,7 +95,7 @@ export function mergeLayers(framework: ParsedLayer, workspace: ParsedLayer): { d
 
 function idPath(def: Definition): (string | number)[] {
   if (def.kind === "event" && def.origin !== "events") return ["id"];
-  const value = def.source.value as Record<string, unknown> | null;
+  const value = def.source.value;
   if (value && typeof value === "object" && ("id" in value || "name" in value)) return ["id" in value ? "id" : "name"];
   return [];
 }
@@ -96,7 +110,8 @@ function nameProblems(def: Definition): Diagnostic[] {
     return out;
   }
   const fileName = fileNameOf(def);
-  const declared = (def.source.value as { name?: unknown } | null)?.name;
+  const value = def.source.value;
+  const declared = value && typeof value === "object" && "name" in value ? value.name : undefined;
   if (fileName !== undefined && def.kind !== "event" && def.kind !== "flow" && typeof declared === "string" && declared !== fileName) {
     const message =
       def.kind === "skill" && def.format === "markdown"

@@ -1,22 +1,13 @@
-import type { SchemaKind } from "./check-schema.js";
+import type { SchemaKind, SchemaValue } from "./check-schema.js";
 import { checkYamlFile } from "./check-yaml-file.js";
 import type { Diagnostic } from "./diagnostic.js";
-import type {
-  AgentDefinition,
-  Definition,
-  EventDefinition,
-  FlowDefinition,
-  Layer,
-  McpServerDefinition,
-  RegistryDefinition,
-  SkillDefinition,
-} from "./model.js";
+import type { AgentDefinition, Definition, EventDefinition, Layer, SkillDefinition } from "./model.js";
 import { checkEvents, followupEvents } from "./memory-shorthands.js";
 import { splitFrontMatter } from "./parse-markdown.js";
 import { parseMarkdownSkill } from "./parse-skill.js";
 import type { ParsedFile } from "./parsed-file.js";
 import type { LayerFile } from "./read-layer-files.js";
-import type { AgentFile, EventFile, NexaasFile, SkillFile } from "./schema-types.js";
+import type { NexaasFile } from "./schema-types.js";
 
 export interface ParsedLayer {
   manifest?: { spec: NexaasFile; source: ParsedFile };
@@ -35,7 +26,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
 
-  const yamlOf = (f: LayerFile, kind: SchemaKind): ParsedFile | undefined => {
+  const yamlOf = <K extends SchemaKind>(f: LayerFile, kind: K): ParsedFile<SchemaValue<K>> | undefined => {
     const result = checkYamlFile(display(f.path), f.text, kind);
     out.diagnostics.push(...result.diagnostics);
     return result.parsed;
@@ -47,7 +38,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
     switch (r.role) {
       case "manifest": {
         const parsed = yamlOf(f, "nexaas");
-        if (parsed) out.manifest = { spec: parsed.value as NexaasFile, source: parsed };
+        if (parsed) out.manifest = { spec: parsed.value, source: parsed };
         break;
       }
       case "agent-config": {
@@ -70,7 +61,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
         const agent: AgentDefinition = {
           kind: "agent",
           ...base(r.name, f, parsed),
-          config: parsed.value as AgentFile,
+          config: parsed.value,
           prompt: prompt.text,
           promptFile: display(promptPath),
         };
@@ -91,7 +82,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
         const checked = checkYamlFile(display(f.path), fm.yaml.text, "skill", fm.yaml.lineOffset);
         out.diagnostics.push(...checked.diagnostics);
         if (!checked.parsed) break;
-        const spec = checked.parsed.value as SkillFile;
+        const spec = checked.parsed.value;
         const skill: SkillDefinition = {
           kind: "skill",
           ...base(r.name, f, checked.parsed),
@@ -106,7 +97,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
       case "event": {
         const parsed = yamlOf(f, "event");
         if (!parsed) break;
-        const spec = parsed.value as EventFile;
+        const spec = parsed.value;
         const event: EventDefinition = { kind: "event", ...base(spec.id ?? r.name, f, parsed), spec, origin: "events", itemPath: [] };
         out.definitions.push(event);
         break;
@@ -114,16 +105,18 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
       case "flow": {
         const parsed = yamlOf(f, "flow");
         if (!parsed) break;
-        const spec = parsed.value as FlowDefinition["spec"];
+        const spec = parsed.value;
         out.definitions.push({ kind: "flow", ...base(spec.id ?? r.name, f, parsed), spec });
         break;
       }
-      case "mcp-server":
+      case "mcp-server": {
+        const parsed = yamlOf(f, "mcp-server");
+        if (parsed) out.definitions.push({ kind: "mcp-server", ...base(r.name, f, parsed), spec: parsed.value });
+        break;
+      }
       case "registry": {
-        const parsed = yamlOf(f, r.role === "registry" ? "registry" : "mcp-server");
-        if (!parsed) break;
-        const spec = parsed.value;
-        out.definitions.push({ kind: r.role, ...base(r.name, f, parsed), spec } as McpServerDefinition | RegistryDefinition);
+        const parsed = yamlOf(f, "registry");
+        if (parsed) out.definitions.push({ kind: "registry", ...base(r.name, f, parsed), spec: parsed.value });
         break;
       }
       case "followups": {

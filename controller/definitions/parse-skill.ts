@@ -23,10 +23,11 @@ export function parseMarkdownSkill(
     problem(parsed.name.line, "skill-format", "the line after the heading must describe the skill in one sentence");
     return undefined;
   }
+  const { name: heading, description } = parsed;
   const source: ParsedFile = {
     file,
-    value: { name: parsed.name.text, description: parsed.description.text },
-    at: (path) => ({ line: path[0] === "description" ? parsed.description!.line : parsed.name!.line, column: path[0] === "name" ? 3 : 1 }),
+    value: { name: heading.text, description: description.text },
+    at: (path) => ({ line: path[0] === "description" ? description.line : heading.line, column: path[0] === "name" ? 3 : 1 }),
   };
   return {
     kind: "skill",
@@ -35,7 +36,7 @@ export function parseMarkdownSkill(
     file,
     source,
     format: "markdown",
-    description: parsed.description.text,
+    description: description.text,
     instructions: parsed.instructions,
   };
 }

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { Diagnostic } from "./diagnostic.js";
 import { type ParsedFile, type Position, type ValuePath, positionOfOffset, startOfFile } from "./parsed-file.js";
 
@@ -81,7 +81,7 @@ function offsetOf(doc: Document, path: ValuePath, wantKey: boolean): number | un
 }
 
 function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null | undefined)?.range?.[0];
+  return isNode(node) ? node.range?.[0] : undefined;
 }
 
 /** The parser's message in this product's words where its own would mislead. */

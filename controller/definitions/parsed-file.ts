@@ -11,10 +11,10 @@ export interface Position {
  * value to a line and column in the text, so every diagnostic points at the
  * node that caused it.
  */
-export interface ParsedFile {
+export interface ParsedFile<T = unknown> {
   /** Path relative to the workspace root. */
   file: string;
-  value: unknown;
+  value: T;
   /** Where the value at `path` starts; `key: true` points at the mapping key instead. */
   at(path: ValuePath, options?: { key?: boolean }): Position;
 }

@@ -730,6 +730,7 @@ export interface FlowFile {
    * @minItems 1
    */
   steps: [Step, ...Step[]];
+  policy?: RunPolicy;
 }
 export interface AfterAnotherFlow {
   /**
@@ -881,3 +882,21 @@ export interface SkillFile {
     [k: string]: string;
   };
 }
+
+// Defaults declared in the schemas (`default`), typed by the schema's own types.
+export const policyDefaults: Required<Pick<RunPolicy, "retries" | "backoff" | "timeout" | "overlap" | "catchup" | "catchup_window" | "pause_after_failures" | "priority">> = {
+  retries: 2,
+  backoff: ["30s","5m"],
+  timeout: "10m",
+  overlap: "skip",
+  catchup: "once",
+  catchup_window: "1h",
+  pause_after_failures: 3,
+  priority: 5,
+};
+export const eventDefaults: Required<Pick<EventFile, "enabled">> = {
+  enabled: true,
+};
+export const workspaceDefaults: Required<Pick<NexaasFile, "timezone">> = {
+  timezone: "UTC",
+};

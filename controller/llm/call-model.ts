@@ -1,60 +1,57 @@
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { recordUsage } from "../store/record-usage.js";
-import { spendToday } from "../store/spend-today.js";
-import { ExecutionError, type ExecutionContext } from "../workers/executor.js";
-import { createModelClient, modelError } from "./client.js";
-import { cost, priceTableDate, type TokenCounts } from "./cost.js";
-import type { ModelSettings } from "./model-settings.js";
+import type Anthropic from "@anthropic-ai/sdk";
+import type { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
+import type { Message, MessageParam, Usage } from "@anthropic-ai/sdk/resources/messages";
+import type { TokenCounts } from "../definitions/token-counts.js";
+import { modelError } from "./client.js";
+import type { ModelUsage } from "./model-error.js";
+import { cost, priceTableDate } from "./cost.js";
+
+/** One Messages API request. */
+export interface ModelRequest {
+  model: string;
+  maxTokens: number;
+  /** Sent as `system` when not empty. */
+  system: string;
+  messages: MessageParam[];
+}
+
+/** The reply's text and what it cost; the caller records the usage (llm/ writes nothing). */
+export interface ModelReply extends ModelUsage {
+  text: string;
+}
 
 /**
- * One Messages API call for a run: budget first, then the request (streamed,
- * so a large max_tokens never hits the SDK's non-streaming limit; cancelled by
- * the attempt's signal), then the exact usage recorded. Returns the reply text.
+ * One Messages API call: streamed, so a large max_tokens never hits the SDK's
+ * non-streaming limit, and cancelled by `signal`. Failures are ModelErrors with
+ * the key masked (`env` holds it). Returns the reply text with its exact usage.
  */
-export async function callModel(ctx: ExecutionContext, settings: ModelSettings, messages: MessageParam[]): Promise<string> {
-  const client = createModelClient(ctx.env);
-  if (settings.dailyBudgetUsd !== undefined) {
-    const spent = spendToday(ctx.db, ctx.clock.now());
-    if (spent >= settings.dailyBudgetUsd) {
-      throw new ExecutionError(
-        `daily budget reached: $${spent.toFixed(4)} spent today (UTC) of budget.daily_usd $${settings.dailyBudgetUsd}; claude actions resume tomorrow or when the budget is raised`,
-        "budget",
-      );
-    }
-  }
-  let message;
+export async function callModel(client: Anthropic, request: ModelRequest, options: { env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<ModelReply> {
+  let message: Message;
+  let stream: MessageStream | undefined;
   try {
-    const stream = client.messages.stream(
-      { model: settings.model, max_tokens: settings.maxTokens, ...(settings.system ? { system: settings.system } : {}), messages },
-      { signal: ctx.signal },
+    stream = client.messages.stream(
+      { model: request.model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}), messages: request.messages },
+      options.signal ? { signal: options.signal } : {},
     );
     message = await stream.finalMessage();
   } catch (error) {
-    throw modelError(error, ctx.env, ctx.signal);
+    const failure = modelError(error, options.env, options.signal);
+    // What message_start and message_delta had reported before the cut: billed, so counted.
+    const partial = stream?.currentMessage?.usage;
+    if (partial) failure.spent = priced(request.model, partial);
+    throw failure;
   }
+  return { text: message.content.map((block) => (block.type === "text" ? block.text : "")).join(""), ...priced(request.model, message.usage) };
+}
+
+/** Token counts as the API reports them, priced under the id the workspace asked for (the table's keys), not a snapshot id the API may answer with. */
+function priced(model: string, reported: Usage): ModelUsage {
   const usage: TokenCounts = {
-    input_tokens: message.usage.input_tokens,
-    output_tokens: message.usage.output_tokens,
-    cache_creation_input_tokens: message.usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: message.usage.cache_read_input_tokens ?? 0,
+    input_tokens: reported.input_tokens,
+    output_tokens: reported.output_tokens,
+    cache_creation_input_tokens: reported.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: reported.cache_read_input_tokens ?? 0,
   };
-  // Priced and recorded under the id the workspace asked for (the table's keys), not a snapshot id the API may answer with.
-  const costUsd = cost(settings.model, usage);
-  if (costUsd === null) {
-    ctx.log.warn({ model: settings.model, runId: ctx.runId, eventId: ctx.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
-  }
-  recordUsage(
-    ctx.db,
-    {
-      runId: ctx.runId,
-      eventId: ctx.eventId,
-      agent: settings.agent,
-      model: settings.model,
-      ...usage,
-      costUsd,
-      priceTableDate: costUsd === null ? null : priceTableDate,
-    },
-    ctx.clock.now(),
-  );
-  return message.content.map((block) => (block.type === "text" ? block.text : "")).join("");
+  const costUsd = cost(model, usage);
+  return { usage, costUsd, priceTableDate: costUsd === null ? null : priceTableDate };
 }

@@ -1,5 +1,6 @@
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import { ExecutionError } from "../workers/executor.js";
+import { errorMessage } from "../error-message.js";
+import { ModelError } from "./model-error.js";
 
 /** How many times the SDK retries a 408/409/429/5xx/529 answer (its own backoff, honouring retry-after). */
 export const maxRetriesVariable = "NEXAAS_MODEL_MAX_RETRIES";
@@ -13,7 +14,7 @@ const defaultMaxRetries = 2;
 export function createModelClient(env: NodeJS.ProcessEnv): Anthropic {
   const apiKey = env.ANTHROPIC_API_KEY;
   if (!apiKey) {
-    throw new ExecutionError("ANTHROPIC_API_KEY is not set: claude_chat and skill actions need it in the controller's environment (or .env)", "no-api-key");
+    throw new ModelError("ANTHROPIC_API_KEY is not set: claude_chat and skill actions need it in the controller's environment (or .env)", "no-api-key");
   }
   return new Anthropic({
     apiKey,
@@ -32,17 +33,17 @@ function maxRetries(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * An SDK failure as a run error: status, error type and request id (what
+ * An SDK failure as a ModelError: status, error type and request id (what
  * support asks for), with the key masked should any text echo it.
  */
-export function modelError(error: unknown, env: NodeJS.ProcessEnv, signal?: AbortSignal): ExecutionError {
-  if (error instanceof ExecutionError) return error;
+export function modelError(error: unknown, env: NodeJS.ProcessEnv, signal?: AbortSignal): ModelError {
+  if (error instanceof ModelError) return error;
   const mask = (text: string): string => {
     const key = env.ANTHROPIC_API_KEY;
     return key ? text.split(key).join("[redacted]") : text;
   };
   if (error instanceof APIUserAbortError || signal?.aborted) {
-    return new ExecutionError("model call aborted (timeout or shutdown)", "timeout");
+    return new ModelError("model call aborted (timeout or shutdown)", "timeout");
   }
   if (error instanceof APIError) {
     const parts = [
@@ -51,7 +52,7 @@ export function modelError(error: unknown, env: NodeJS.ProcessEnv, signal?: Abor
       error.requestID ? `request id ${error.requestID}` : undefined,
     ].filter((p): p is string => typeof p === "string");
     const detail = error.apiMessage ?? error.message;
-    return new ExecutionError(mask(`model call failed (${parts.join(", ")}): ${detail}`), "model-error");
+    return new ModelError(mask(`model call failed (${parts.join(", ")}): ${detail}`), "model-error");
   }
-  return new ExecutionError(mask(`model call failed: ${(error as Error).message ?? String(error)}`), "model-error");
+  return new ModelError(mask(`model call failed: ${errorMessage(error)}`), "model-error");
 }

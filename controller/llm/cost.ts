@@ -1,12 +1,5 @@
+import type { TokenCounts } from "../definitions/token-counts.js";
 import prices from "./prices.json" with { type: "json" };
-
-/** The four token counts of one model call, as the Messages API reports them. */
-export interface TokenCounts {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_read_input_tokens: number;
-}
 
 interface ModelPrice {
   input: number;

@@ -47,17 +47,20 @@ export const startRunSql = `
  * running. Undefined when nothing is ready.
  */
 export function claimJob(db: Database, workerId: string, now: Date, leaseMs: number): ClaimedJob | undefined {
-  return immediate(db, claim)(workerId, isoTime(now), isoTime(new Date(now.getTime() + leaseMs)));
+  return claimImmediate(db, workerId, isoTime(now), isoTime(new Date(now.getTime() + leaseMs)));
 }
 
 function claim(db: Database, worker: string, now: string, expires: string): ClaimedJob | undefined {
-  const job = prepared(db, claimJobSql).get({ worker, now, expires }) as
-    | { id: number; run_id: number; event_id: string; attempts: number; max_attempts: number }
-    | undefined;
+  const job = prepared<{ worker: string; now: string; expires: string }, { id: number; run_id: number; event_id: string; attempts: number; max_attempts: number }>(
+    db,
+    claimJobSql,
+  ).get({ worker, now, expires });
   if (!job) return undefined;
-  const run = prepared(db, startRunSql).get({ run_id: job.run_id, attempt: job.attempts, now }) as
-    | { scheduled_for: string; trigger: RunTrigger; payload: string | null }
-    | undefined;
+  const run = prepared<{ run_id: number; attempt: number; now: string }, { scheduled_for: string; trigger: RunTrigger; payload: string | null }>(db, startRunSql).get({
+    run_id: job.run_id,
+    attempt: job.attempts,
+    now,
+  });
   // The job references its run (a foreign key), so the run is there.
   if (!run) throw new Error(`job ${job.id} has no run ${job.run_id}`);
   return {
@@ -66,8 +69,10 @@ function claim(db: Database, worker: string, now: string, expires: string): Clai
     eventId: job.event_id,
     attempt: job.attempts,
     maxAttempts: job.max_attempts,
-    payload: run.payload === null ? null : (JSON.parse(run.payload) as unknown),
+    payload: run.payload === null ? null : JSON.parse(run.payload),
     scheduledFor: run.scheduled_for,
     trigger: run.trigger,
   };
 }
+
+const claimImmediate = immediate(claim);

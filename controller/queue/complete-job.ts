@@ -25,12 +25,14 @@ export interface JobSuccess {
  * dropped, and the job runs again or has failed (at least once, never lost).
  */
 export function completeJob(db: Database, jobId: number, workerId: string, now: Date, result: JobSuccess): boolean {
-  return immediate(db, complete)(jobId, workerId, isoTime(now), result);
+  return completeImmediate(db, jobId, workerId, isoTime(now), result);
 }
 
 function complete(db: Database, id: number, worker: string, now: string, result: JobSuccess): boolean {
-  const runId = prepared(db, completeJobSql).pluck().get({ id, worker, now }) as number | undefined;
+  const runId = prepared<{ id: number; worker: string; now: string }, number>(db, completeJobSql).pluck().get({ id, worker, now });
   if (runId === undefined) return false;
   prepared(db, finishRunSuccessSql).run({ run_id: runId, now, duration_ms: Math.round(result.durationMs), output: result.output });
   return true;
 }
+
+const completeImmediate = immediate(complete);

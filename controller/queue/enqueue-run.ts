@@ -42,7 +42,7 @@ export const insertJobSql = `
  * fired it, returns undefined and queues nothing.
  */
 export function enqueueRun(db: Database, input: EnqueueRunInput, now: Date): { runId: number; jobId: number } | undefined {
-  return immediate(db, insert)(input, isoTime(now));
+  return insertImmediate(db, input, isoTime(now));
 }
 
 function insert(db: Database, input: EnqueueRunInput, now: string): { runId: number; jobId: number } | undefined {
@@ -67,3 +67,5 @@ function insert(db: Database, input: EnqueueRunInput, now: string): { runId: num
   });
   return { runId, jobId: Number(job.lastInsertRowid) };
 }
+
+const insertImmediate = immediate(insert);

@@ -53,7 +53,7 @@ export const jitter = 0.1;
  * queued with the error; otherwise job and run fail.
  */
 export function failJob(db: Database, jobId: number, workerId: string, now: Date, failure: JobFailure): FailOutcome {
-  return immediate(db, fail)(jobId, workerId, now, failure);
+  return failImmediate(db, jobId, workerId, now, failure);
 }
 
 /** The delay before the retry that follows attempt `attempt` (1-based). */
@@ -63,7 +63,7 @@ export function retryDelayMs(backoffMs: readonly number[], attempt: number, rand
 }
 
 function fail(db: Database, id: number, worker: string, now: Date, failure: JobFailure): FailOutcome {
-  const job = prepared(db, heldJobSql).get({ id, worker }) as { run_id: number; attempts: number; max_attempts: number } | undefined;
+  const job = prepared<{ id: number; worker: string }, { run_id: number; attempts: number; max_attempts: number }>(db, heldJobSql).get({ id, worker });
   if (!job) return { final: false, leaseLost: true };
   const at = isoTime(now);
   const run = { run_id: job.run_id, duration_ms: Math.round(failure.durationMs), error: failure.error };
@@ -77,3 +77,5 @@ function fail(db: Database, id: number, worker: string, now: Date, failure: JobF
   prepared(db, finishRunFailedSql).run({ ...run, now: at });
   return { final: true };
 }
+
+const failImmediate = immediate(fail);

@@ -16,7 +16,7 @@ const readySql = "SELECT count(*) FROM job_queue WHERE status = 'queued' AND run
 
 export function queueDepth(db: Database, now: Date): QueueDepth {
   const depth: QueueDepth = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0, ready: 0 };
-  for (const row of prepared(db, countsSql).all() as { status: JobStatus; n: number }[]) depth[row.status] = row.n;
-  depth.ready = prepared(db, readySql).pluck().get(isoTime(now)) as number;
+  for (const row of prepared<[], { status: JobStatus; n: number }>(db, countsSql).all()) depth[row.status] = row.n;
+  depth.ready = prepared<[string], number>(db, readySql).pluck().get(isoTime(now)) ?? 0;
   return depth;
 }

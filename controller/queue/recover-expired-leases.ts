@@ -11,9 +11,10 @@ export const recoverJobsSql = `
   UPDATE job_queue
   SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
       run_at = CASE WHEN attempts < max_attempts THEN @now ELSE run_at END,
-      lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
+      lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now,
+      process_group = NULL, process_host = NULL
   WHERE status = 'running' AND lease_expires_at < @now
-  RETURNING run_id, event_id, status`;
+  RETURNING run_id, event_id, status, process_group, process_host`;
 
 export const requeueRunSql = `UPDATE event_runs SET status = 'queued', error = @error WHERE id = @run_id`;
 export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at = @now, error = @error WHERE id = @run_id`;
@@ -24,12 +25,28 @@ export const failRunSql = `UPDATE event_runs SET status = 'failed', finished_at 
  * else failed with the reason. Either way the job is accounted for: at least
  * once, never lost.
  */
-export function recoverExpiredLeases(db: Database, now: Date): { retried: number; failed: number; failedEvents: string[] } {
-  return immediate(db, recover)(isoTime(now));
+export interface Recovered {
+  retried: number;
+  failed: number;
+  failedEvents: string[];
+  /** The script process groups the lost attempts had started, by host: an orphan may still run. */
+  processGroups: { group: number; host: string }[];
 }
 
-function recover(db: Database, now: string): { retried: number; failed: number; failedEvents: string[] } {
-  const jobs = prepared(db, recoverJobsSql).all({ now, error: lostLeaseError }) as { run_id: number; event_id: string; status: "queued" | "failed" }[];
+export function recoverExpiredLeases(db: Database, now: Date): Recovered {
+  return recoverImmediate(db, isoTime(now));
+}
+
+interface RecoveredRow {
+  run_id: number;
+  event_id: string;
+  status: "queued" | "failed";
+  process_group: number | null;
+  process_host: string | null;
+}
+
+function recover(db: Database, now: string): Recovered {
+  const jobs = prepared<{ now: string; error: string }, RecoveredRow>(db, recoverJobsSql).all({ now, error: lostLeaseError });
   let retried = 0;
   for (const job of jobs) {
     if (job.status === "queued") {
@@ -40,5 +57,8 @@ function recover(db: Database, now: string): { retried: number; failed: number; 
     }
   }
   // The failed ones end their runs for good: the caller counts them toward pause_after_failures.
-  return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id) };
+  const processGroups = jobs.flatMap((j) => (j.process_group !== null && j.process_host !== null ? [{ group: j.process_group, host: j.process_host }] : []));
+  return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id), processGroups };
 }
+
+const recoverImmediate = immediate(recover);

@@ -20,11 +20,13 @@ export const unstartRunSql = `
  * runs them. Returns how many were released.
  */
 export function releaseJobs(db: Database, workerId: string, now: Date): number {
-  return immediate(db, release)(workerId, isoTime(now));
+  return releaseImmediate(db, workerId, isoTime(now));
 }
 
 function release(db: Database, worker: string, now: string): number {
-  const runIds = prepared(db, releaseJobsSql).pluck().all({ worker, now }) as number[];
+  const runIds = prepared<{ worker: string; now: string }, number>(db, releaseJobsSql).pluck().all({ worker, now });
   for (const run_id of runIds) prepared(db, unstartRunSql).run({ run_id });
   return runIds.length;
 }
+
+const releaseImmediate = immediate(release);

@@ -1,13 +1,12 @@
 import type { Database } from "better-sqlite3";
-import { nextFireTime } from "../scheduler/next-fire-time.js";
+import { nextFireTime } from "../definitions/next-fire-time.js";
 import { cancelQueuedJobs } from "../store/cancel-queued-jobs.js";
 import { readEventRuntime } from "../store/read-event-runtime.js";
 import { recordApplied } from "../store/sync-status.js";
 import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../store/write-event.js";
 import { deleteObject, upsertObject } from "../store/write-object.js";
-import type { Condition } from "../definitions/schema-types.js";
-import { type ObjectState, objectKey } from "./object-state.js";
-import type { Plan } from "./plan.js";
+import { type ObjectState, objectKey } from "../definitions/object-state.js";
+import { isCondition, type Plan } from "./plan.js";
 
 export interface ApplyInput {
   plan: Plan;
@@ -70,7 +69,8 @@ export function applyPlan(db: Database, input: ApplyInput): ApplyResult {
   return result;
 }
 
-/** A new or changed condition fires next from now: no slot skipped, none fired twice. */
+/** A new or changed condition fires next from now: no slot skipped, none fired twice. A flow's `after` never fires by the clock. */
 function firstFire(event: ObjectState, now: Date, defaultTimezone: string): Date | null {
-  return nextFireTime(event.spec.condition as Condition, now, defaultTimezone);
+  const condition = event.spec.condition;
+  return isCondition(condition) ? nextFireTime(condition, now, defaultTimezone) : null;
 }

@@ -1,6 +1,9 @@
 import type { Definition, Definitions } from "../definitions/model.js";
-import { objectDigest } from "./canonical-json.js";
-import type { ObjectKind, ObjectState } from "./object-state.js";
+import { flowEventName, resolveEvent, withZone } from "../definitions/resolved-event.js";
+import { workspaceDefaults } from "../definitions/schema-types.js";
+import { objectDigest } from "../definitions/canonical-json.js";
+import { isPlainObject } from "./field-changes.js";
+import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 
 /**
  * definitions -> the objects a revision wants in the store. Pure. The workspace
@@ -10,7 +13,8 @@ import type { ObjectKind, ObjectState } from "./object-state.js";
 export function desiredState(defs: Definitions): ObjectState[] {
   const out: ObjectState[] = [];
   const push = (kind: ObjectKind, def: Pick<Definition, "name" | "layer" | "file">, spec: Record<string, unknown>) => {
-    const clean = JSON.parse(JSON.stringify(spec)) as Record<string, unknown>; // drop undefined, copy
+    const copy: unknown = JSON.parse(JSON.stringify(spec)); // drop undefined, copy
+    const clean = isPlainObject(copy) ? copy : {};
     out.push({ kind, name: def.name, layer: def.layer, file: def.file, spec: clean, digest: objectDigest(def.layer, clean) });
   };
   if (defs.manifest) {
@@ -23,27 +27,28 @@ export function desiredState(defs: Definitions): ObjectState[] {
   }
   for (const m of defs.mcpServers.values()) push("mcp_server", m, { ...m.spec });
   for (const r of defs.registries.values()) push("registry", r, { ...r.spec });
-  // A cron condition without a time zone runs in the workspace's: storing the zone it
-  // resolves to makes a change of nexaas.yaml's timezone a visible, applied change
-  // of every event it moves (a fresh next fire time), not a silent one.
-  const zone = defs.manifest?.spec.timezone ?? "UTC";
-  const withZone = <T extends { type: string; timezone?: string }>(c: T): T => (c.type === "cron" && c.timezone === undefined ? { ...c, timezone: zone } : c);
-  for (const f of defs.flows.values()) push("flow", f, { ...f.spec, ...(f.spec.trigger ? { trigger: withZone(f.spec.trigger) } : {}) });
-  for (const e of defs.events.values()) push("event", e, { ...e.spec, condition: withZone(e.spec.condition), origin: e.origin });
+  // Events are stored resolved (defaults applied, the cron zone filled in), so a plan
+  // shows the values that will run and every reader gets them without defaults of its own.
+  const workspace = { timezone: defs.manifest?.spec.timezone };
+  const zone = workspace.timezone ?? workspaceDefaults.timezone;
+  for (const f of defs.flows.values()) push("flow", f, { ...f.spec, ...(f.spec.trigger ? { trigger: withZone(f.spec.trigger, zone) } : {}) });
+  for (const e of defs.events.values()) push("event", e, { ...resolveEvent(e.spec, workspace, e.origin) });
   // A flow with its own trigger is scheduled as an event named "flow:<id>" (a name no
   // event file can take): the scheduler, queue and runs treat it like any other.
   for (const f of defs.flows.values()) {
     if (!f.spec.trigger) continue;
-    push("event", { ...f, name: flowEventName(f.name) }, {
-      description: `Trigger of flow ${f.name}`,
-      ...(f.spec.agent ? { agent: f.spec.agent } : {}),
-      condition: withZone(f.spec.trigger),
-      action: { type: "flow", flow: f.name },
-      origin: "flows",
-    });
+    const event = resolveEvent(
+      {
+        description: `Trigger of flow ${f.name}`,
+        ...(f.spec.agent ? { agent: f.spec.agent } : {}),
+        condition: f.spec.trigger,
+        action: { type: "flow", flow: f.name },
+        ...(f.spec.policy ? { policy: f.spec.policy } : {}),
+      },
+      workspace,
+      "flows",
+    );
+    push("event", { ...f, name: flowEventName(f.name) }, { ...event });
   }
   return out;
 }
-
-/** The event that carries a flow's own trigger. */
-export const flowEventName = (flow: string): string => `flow:${flow}`;

@@ -51,19 +51,21 @@ interface WalkContext {
 function walk(ctx: WalkContext, path: string, before: Side, after: Side): void {
   if (before !== absent && after !== absent && deepEqual(before, after)) return;
   if (isMultiline(before) || isMultiline(after)) return textChange(ctx, path, before, after);
-  if (isContainer(before, isPlainObject) && isContainer(after, isPlainObject)) {
-    const b = before === absent ? {} : (before as Record<string, unknown>);
-    const a = after === absent ? {} : (after as Record<string, unknown>);
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  const beforeObject = objectOrAbsent(before);
+  const afterObject = objectOrAbsent(after);
+  if (beforeObject && afterObject) {
+    const keys = [...new Set([...Object.keys(afterObject), ...Object.keys(beforeObject)])];
     if (keys.length > 0) {
-      for (const key of keys) walk(ctx, joinKey(path, key), key in b ? b[key] : absent, key in a ? a[key] : absent);
+      for (const key of keys) walk(ctx, joinKey(path, key), key in beforeObject ? beforeObject[key] : absent, key in afterObject ? afterObject[key] : absent);
       return;
     }
   }
-  if (isContainer(before, Array.isArray) && isContainer(after, Array.isArray) && (hasStructure(before) || hasStructure(after))) {
-    const b = before === absent ? [] : (before as unknown[]);
-    const a = after === absent ? [] : (after as unknown[]);
-    for (let i = 0; i < Math.max(a.length, b.length); i++) walk(ctx, `${path}[${i}]`, i < b.length ? b[i] : absent, i < a.length ? a[i] : absent);
+  const beforeArray = arrayOrAbsent(before);
+  const afterArray = arrayOrAbsent(after);
+  if (beforeArray && afterArray && (hasStructure(before) || hasStructure(after))) {
+    for (let i = 0; i < Math.max(afterArray.length, beforeArray.length); i++) {
+      walk(ctx, `${path}[${i}]`, i < beforeArray.length ? beforeArray[i] : absent, i < afterArray.length ? afterArray[i] : absent);
+    }
     return;
   }
   const change: FieldChange = { path };
@@ -101,7 +103,11 @@ const withNewline = (text: string): string => (text === "" || text.endsWith("\n"
 
 const isMultiline = (value: Side): boolean => typeof value === "string" && value.includes("\n");
 
-const isContainer = (value: Side, test: (v: unknown) => boolean): boolean => value === absent || test(value);
+/** An object side, or an empty one for a side where the field is absent; undefined for anything else. */
+const objectOrAbsent = (value: Side): Record<string, unknown> | undefined => (value === absent ? {} : isPlainObject(value) ? value : undefined);
+
+/** An array side, or an empty one for a side where the field is absent; undefined for anything else. */
+const arrayOrAbsent = (value: Side): readonly unknown[] | undefined => (value === absent ? [] : Array.isArray(value) ? value : undefined);
 
 function hasStructure(value: Side): boolean {
   return Array.isArray(value) && value.some((v) => (v !== null && typeof v === "object") || isMultiline(v));

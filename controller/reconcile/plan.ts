@@ -1,10 +1,10 @@
 import type { Layer } from "../definitions/model.js";
 import type { Condition } from "../definitions/schema-types.js";
-import { conditionTimezone, nextFireTimes } from "../scheduler/next-fire-time.js";
+import { conditionTimezone, nextFireTimes } from "../definitions/next-fire-time.js";
 import { deepEqual, diffSpecs, isPlainObject } from "./field-changes.js";
 import type { FieldChange, TextDiff, TextFileOf } from "./field-changes.js";
-import { objectKey, objectKinds } from "./object-state.js";
-import type { CurrentObject, ObjectKind, ObjectState } from "./object-state.js";
+import { objectKey, objectKinds } from "../definitions/object-state.js";
+import type { CurrentObject, ObjectKind, ObjectState } from "../definitions/object-state.js";
 import { riskFlags, webhookHosts } from "./risk-flags.js";
 import type { Risk } from "./risk-flags.js";
 
@@ -136,8 +136,23 @@ function eventFireTimes(condition: Condition, spec: Record<string, unknown>, con
   return Number.isNaN(expires) ? times : times.filter((t) => t.getTime() < expires);
 }
 
-function isCondition(value: unknown): value is Condition {
-  return isPlainObject(value) && typeof value.type === "string";
+/**
+ * What each condition the clock fires must hold, by type. Keyed by the schema's
+ * own types, so a condition type added to the schema does not compile until it
+ * is added here.
+ */
+const conditionFields: { [T in Condition["type"]]: (condition: Record<string, unknown>) => boolean } = {
+  cron: (c) => typeof c.expr === "string" && (c.timezone === undefined || typeof c.timezone === "string"),
+  interval: (c) => typeof c.expr === "string" || typeof c.expr === "number",
+  once: (c) => typeof c.expr === "string",
+  webhook: (c) => typeof c.secret === "string",
+};
+
+/** Whether a spec's `condition` is one the clock fires (a flow's `after` is not: that flow's end queues it). */
+export function isCondition(value: unknown): value is Condition {
+  if (!isPlainObject(value)) return false;
+  for (const [type, holds] of Object.entries(conditionFields)) if (value.type === type) return holds(value);
+  return false;
 }
 
 /**

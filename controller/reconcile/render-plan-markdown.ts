@@ -1,4 +1,4 @@
-import { objectKinds } from "./object-state.js";
+import { objectKinds } from "../definitions/object-state.js";
 import type { Change, Plan } from "./plan.js";
 import { countOps, formatFireTime, formatValue, isTextField, opSymbol, shortRevision, summaryLine } from "./plan-format.js";
 

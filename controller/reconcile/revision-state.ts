@@ -2,7 +2,7 @@ import type { Diagnostic } from "../definitions/diagnostic.js";
 import { validateWorkspace } from "../definitions/validate-workspace.js";
 import { resolveRevision } from "../source/resolve-revision.js";
 import { desiredState } from "./desired-state.js";
-import type { CurrentObject, ObjectState } from "./object-state.js";
+import type { CurrentObject, ObjectState } from "../definitions/object-state.js";
 
 export interface RevisionState {
   commit: string;

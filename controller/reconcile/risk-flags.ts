@@ -1,4 +1,4 @@
-import type { ObjectKind } from "./object-state.js";
+import type { ObjectKind } from "../definitions/object-state.js";
 import { deepEqual, isPlainObject } from "./field-changes.js";
 
 export type RiskCode = "script-command" | "webhook-host" | "mcp-server" | "model-change" | "frequent-event";

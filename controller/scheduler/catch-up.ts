@@ -1,6 +1,6 @@
 import { parseDuration } from "../definitions/duration.js";
-import type { Condition } from "../definitions/schema-types.js";
-import { nextFireTime } from "./next-fire-time.js";
+import { type Condition, policyDefaults } from "../definitions/schema-types.js";
+import { nextFireTime } from "../definitions/next-fire-time.js";
 
 export interface Slot {
   at: Date;
@@ -50,6 +50,7 @@ export function slotsToFire(input: SlotsInput): { slots: Slot[]; next: Date | nu
   return { slots, next: next && live(next) ? next : null };
 }
 
-export function windowMs(policy: { catchup_window?: string | number } | undefined): number {
-  return parseDuration(policy?.catchup_window ?? "1h") ?? 3_600_000;
+export function windowMs(policy: { catchup_window: string | number }): number {
+  // Validation accepted the duration; the schema's default stands in for a row mangled out of band.
+  return parseDuration(policy.catchup_window) ?? parseDuration(policyDefaults.catchup_window) ?? 0;
 }

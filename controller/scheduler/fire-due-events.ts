@@ -1,8 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { parseDuration } from "../definitions/duration.js";
-import type { Condition, EventFile } from "../definitions/schema-types.js";
-import { enqueueRun } from "../queue/enqueue-run.js";
-import { advanceEvent, dueEvents, hasActiveRun } from "../store/due-events.js";
+import { queueRun } from "../queue/queue-run.js";
+import { advanceEvent, dueEvents } from "../store/due-events.js";
 import { workspaceTimezone } from "../store/workspace-timezone.js";
 import { type Slot, slotsToFire, windowMs } from "./catch-up.js";
 
@@ -29,39 +28,24 @@ function fireAll(db: Database, now: Date): Fired[] {
   const zone = workspaceTimezone(db);
   for (const event of dueEvents(db, now)) {
     db.transaction(() => {
-      const spec = event.spec as unknown as EventFile;
-      const policy = spec.policy ?? {};
+      const { condition, policy } = event.spec;
+      // An `after` trigger is never due by time; such a row has no next fire time to clear.
+      if (condition.type === "after") return advanceEvent(db, event.name, null, null, now);
       const expires = policy.expires_at ? new Date(policy.expires_at) : undefined;
       const { slots, next } = slotsToFire({
-        condition: spec.condition as Condition,
+        condition,
         due: new Date(event.next_fire_at),
         now,
-        timezone: (spec.condition.type === "cron" ? spec.condition.timezone : undefined) ?? zone,
-        catchup: policy.catchup ?? "once",
+        timezone: (condition.type === "cron" ? condition.timezone : undefined) ?? zone,
+        catchup: policy.catchup,
         catchupWindowMs: windowMs(policy),
         ...(expires ? { expiresAt: expires } : {}),
       });
-      const overlap = policy.overlap ?? "skip";
       let last: Date | null = null;
       for (const slot of slots) {
-        // skip: a due run while the last is still waiting or running is dropped.
-        if (overlap === "skip" && hasActiveRun(db, event.name)) continue;
-        const queued = enqueueRun(
-          db,
-          {
-            eventId: event.name,
-            scheduledFor: slot.at,
-            trigger: slot.trigger,
-            runAt: now,
-            priority: policy.priority ?? 5,
-            maxAttempts: (policy.retries ?? 2) + 1,
-            // queue: runs of one event wait for each other; allow: they may overlap.
-            concurrencyKey: policy.concurrency_key ?? (overlap === "queue" ? `event:${event.name}` : null),
-          },
-          now,
-        );
-        if (queued) {
-          fired.push({ eventId: event.name, scheduledFor: slot.at, trigger: slot.trigger, runId: queued.runId });
+        const decision = queueRun(db, { event, trigger: slot.trigger, scheduledFor: slot.at }, now);
+        if ("queued" in decision) {
+          fired.push({ eventId: event.name, scheduledFor: slot.at, trigger: slot.trigger, runId: decision.queued.runId });
           last = slot.at;
         }
       }

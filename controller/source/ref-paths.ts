@@ -40,6 +40,11 @@ export async function refPaths(dir: string): Promise<RefPaths> {
   };
 }
 
+/** The watched path chokidar's raw event `details` carry (`{ watchedPath }` from its fs.watch handler). */
+export function watchedPathOf(details: unknown): string | undefined {
+  return details && typeof details === "object" && "watchedPath" in details && typeof details.watchedPath === "string" ? details.watchedPath : undefined;
+}
+
 /**
  * The path a raw fs.watch event is about: a folder's watcher names the child,
  * a file's watcher names the file itself.

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type FSWatcher, watch } from "chokidar";
 import { DebouncedTask } from "./debounced-task.js";
-import { rawEventPath, refPaths } from "./ref-paths.js";
+import { rawEventPath, refPaths, watchedPathOf } from "./ref-paths.js";
 import { type Revision, resolveRevision } from "./resolve-revision.js";
 
 export interface RevisionWatcherOptions {
@@ -83,7 +83,7 @@ export class RevisionWatcher extends EventEmitter<RevisionWatcherEvents> {
       // chokidar drops a second `change` of one file within 50 ms; raw events are
       // not throttled, so two quick commits are both seen.
       watcher.on("raw", (_event, evPath, details) => {
-        const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath;
+        const watchedPath = watchedPathOf(details);
         if (watchedPath && refs.isRef(rawEventPath(watchedPath, evPath))) signal();
       });
       watcher.on("error", (error) => this.emitError(session, error));

@@ -3,7 +3,7 @@ import { isAbsolute, relative, sep } from "node:path";
 import { type FSWatcher, watch } from "chokidar";
 import { DebouncedTask } from "./debounced-task.js";
 import { isIgnoredPath } from "./file-source.js";
-import { rawEventPath } from "./ref-paths.js";
+import { rawEventPath, watchedPathOf } from "./ref-paths.js";
 
 export interface WorktreeWatcherOptions {
   /** The workspace folder. */
@@ -61,7 +61,7 @@ export class WorktreeWatcher extends EventEmitter<WorktreeWatcherEvents> {
       // chokidar drops a second `change` of one file within 50 ms; raw events are
       // not throttled, so the last write of a quick series is seen.
       watcher.on("raw", (_event, evPath, details) => {
-        const watchedPath = (details as { watchedPath?: string } | undefined)?.watchedPath;
+        const watchedPath = watchedPathOf(details);
         if (watchedPath && inWorkspace(rawEventPath(watchedPath, evPath))) signal();
       });
       watcher.on("error", (error) => {

@@ -15,7 +15,10 @@ export function chatSessionId(db: Database, key: string, owner: { agent: string 
     `INSERT INTO chat_sessions (session_key, agent, event_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (session_key) DO NOTHING`,
   ).run(key, owner.agent, owner.eventId, at, at);
-  return (prepared(db, "SELECT id FROM chat_sessions WHERE session_key = ?").get(key) as { id: number }).id;
+  const id = prepared<[string], number>(db, "SELECT id FROM chat_sessions WHERE session_key = ?").pluck().get(key);
+  // Inserted above, in this call, if it was not there.
+  if (id === undefined) throw new Error(`chat session ${key} was not created`);
+  return id;
 }
 
 /** Appends messages in order and touches the session. */
@@ -30,5 +33,5 @@ export function appendChatMessages(db: Database, sessionId: number, runId: numbe
 
 /** The conversation so far, oldest first. */
 export function readChatMessages(db: Database, sessionId: number): ChatMessage[] {
-  return prepared(db, "SELECT role, content FROM chat_messages WHERE session_id = ? ORDER BY id").all(sessionId) as ChatMessage[];
+  return prepared<[number], ChatMessage>(db, "SELECT role, content FROM chat_messages WHERE session_id = ? ORDER BY id").all(sessionId);
 }

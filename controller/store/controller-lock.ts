@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { hostname } from "node:os";
 import { prepared } from "./prepared.js";
+import { StoreError } from "./store-error.js";
 import { isoTime } from "./time.js";
 
 export interface LockHolder {
@@ -10,32 +11,84 @@ export interface LockHolder {
   heartbeat_at: string;
 }
 
+/** This controller's hold on the database: its name and the fencing token of this acquisition. */
+export interface Fence {
+  owner: string;
+  token: number;
+}
+
+/** Whether a process of this host still exists (EPERM: it does, and is someone else's). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !(error instanceof Error && "code" in error && error.code === "ESRCH");
+  }
+}
+
 /**
- * Takes the database for this controller, unless another live one holds it
- * (its heartbeat younger than `staleMs`). Atomic: two controllers starting at
- * once cannot both win.
+ * Takes the database for this controller, unless another live one holds it.
+ * The holder is gone when its heartbeat is older than one lease, or at once
+ * when it ran on this host and its pid no longer exists (a crash needs no
+ * wait). Each acquisition gets a new fencing token. Atomic: two controllers
+ * starting at once cannot both win.
  */
-export function acquireLock(db: Database, owner: string, now: Date, staleMs: number): { ok: true } | { ok: false; holder: LockHolder } {
+export function acquireLock(
+  db: Database,
+  owner: string,
+  now: Date,
+  leaseMs: number,
+  alive: (pid: number) => boolean = processAlive,
+): { ok: true; token: number } | { ok: false; holder: LockHolder } {
+  const host = hostname();
   return db
     .transaction(() => {
-      const holder = prepared(db, "SELECT owner, pid, host, heartbeat_at FROM controller_lock WHERE id = 1").get() as LockHolder | undefined;
-      if (holder && holder.owner !== owner && now.getTime() - Date.parse(holder.heartbeat_at) < staleMs) return { ok: false as const, holder };
+      const holder = prepared<[], LockHolder>(db, "SELECT owner, pid, host, heartbeat_at FROM controller_lock WHERE id = 1").get();
+      const live = holder && holder.owner !== owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs && !(holder.host === host && !alive(holder.pid));
+      if (holder && live) return { ok: false as const, holder };
+      const token = prepared<[], number>(db, "UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token").pluck().get() ?? 0;
       const at = isoTime(now);
       prepared(
         db,
-        `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
-      ).run(owner, process.pid, hostname(), at, at);
-      return { ok: true as const };
+        `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
+           acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`,
+      ).run(owner, process.pid, host, at, at, token);
+      return { ok: true as const, token };
     })
     .immediate();
 }
 
-/** Keeps the lock alive; false when another controller took it over. */
-export function refreshLock(db: Database, owner: string, now: Date): boolean {
-  return prepared(db, "UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ?").run(isoTime(now), owner).changes > 0;
+/**
+ * Keeps the lock alive; false when another controller took it over. A lease
+ * that ran out while the store was failing is taken back here if no one else
+ * took it meanwhile: the token is still ours.
+ */
+export function refreshLock(db: Database, fence: Fence, now: Date): boolean {
+  return prepared(db, "UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ? AND token = ?").run(isoTime(now), fence.owner, fence.token).changes > 0;
 }
 
-export function releaseLock(db: Database, owner: string): void {
-  prepared(db, "DELETE FROM controller_lock WHERE id = 1 AND owner = ?").run(owner);
+export function releaseLock(db: Database, fence: Fence): void {
+  prepared(db, "DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?").run(fence.owner, fence.token);
+}
+
+const fences = new WeakMap<Database, Fence>();
+
+/** From now on, every fenced write on `db` first checks that this fence still holds the lock. */
+export function fenceWrites(db: Database, fence: Fence): void {
+  fences.set(db, fence);
+}
+
+/**
+ * Inside a write transaction: throws a StoreError "lock-lost" when this
+ * connection's controller no longer holds the lock, so the transaction rolls
+ * back and nothing changes. A connection with no fence (the CLI) is not a
+ * controller and passes.
+ */
+export function checkFence(db: Database): void {
+  const fence = fences.get(db);
+  if (!fence) return;
+  const held = prepared<[string, number]>(db, "SELECT 1 FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?").get(fence.owner, fence.token);
+  if (held === undefined) throw new StoreError("this controller lost the database's lock to another controller: it changes nothing more", "lock-lost");
 }

@@ -35,6 +35,5 @@ export function hasMigrationsTable(db: Database): boolean {
 /** The newest migration recorded in `db`; 0 for a new database. Reads only. */
 export function databaseMigration(db: Database): number {
   if (!hasMigrationsTable(db)) return 0;
-  const row = db.prepare("SELECT max(id) AS id FROM migrations").get() as { id: number | null };
-  return row.id ?? 0;
+  return db.prepare<[], number | null>("SELECT max(id) FROM migrations").pluck().get() ?? 0;
 }

@@ -1,4 +1,4 @@
-import type { ObjectKind } from "../reconcile/object-state.js";
+import type { ObjectKind } from "../definitions/object-state.js";
 
 /** Where each kind of definition lives. Events have runtime columns too (write-event.ts). */
 export const definitionTables = {

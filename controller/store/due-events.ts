@@ -1,11 +1,14 @@
 import type { Database } from "better-sqlite3";
+import type { ResolvedEvent } from "../definitions/resolved-event.js";
+import { decodeSpec } from "./decode-spec.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 
 export interface DueEvent {
   name: string;
-  spec: Record<string, unknown>;
+  spec: ResolvedEvent;
   next_fire_at: string;
+  revision: string;
 }
 
 /**
@@ -14,20 +17,24 @@ export interface DueEvent {
  * so no year ever leaves four digits).
  */
 export function dueEvents(db: Database, now: Date): DueEvent[] {
-  const rows = prepared(
+  const rows = prepared<[string], { name: string; spec: string; next_fire_at: string; revision: string }>(
     db,
-    `SELECT name, spec, next_fire_at FROM events
+    `SELECT name, spec, next_fire_at, revision FROM events
       WHERE enabled = 1 AND paused = 0 AND next_fire_at IS NOT NULL AND next_fire_at <= ?
       ORDER BY next_fire_at, name`,
-  ).all(isoTime(now)) as { name: string; spec: string; next_fire_at: string }[];
-  return rows.map((r) => ({ name: r.name, spec: JSON.parse(r.spec) as Record<string, unknown>, next_fire_at: r.next_fire_at }));
+  ).all(isoTime(now));
+  const due: DueEvent[] = [];
+  for (const row of rows) {
+    // A row mangled out of band cannot fire; the next apply puts it back.
+    const spec = decodeSpec("event", row.spec);
+    if (spec) due.push({ ...row, spec });
+  }
+  return due;
 }
 
 /** The earliest next fire time of any event that can fire, for the scheduler's timer. */
 export function nextDueAt(db: Database): Date | undefined {
-  const row = prepared(db, "SELECT min(next_fire_at) AS at FROM events WHERE enabled = 1 AND paused = 0 AND next_fire_at IS NOT NULL").get() as
-    | { at: string | null }
-    | undefined;
+  const row = prepared<[], { at: string | null }>(db, "SELECT min(next_fire_at) AS at FROM events WHERE enabled = 1 AND paused = 0 AND next_fire_at IS NOT NULL").get();
   return row?.at ? new Date(row.at) : undefined;
 }
 
@@ -44,5 +51,5 @@ export function advanceEvent(db: Database, name: string, next: Date | null, fire
 /** Whether the event has a run waiting or running (for `overlap: skip`). */
 export function hasActiveRun(db: Database, eventId: string): boolean {
   // Answered from the partial index event_runs_active, not the event's whole history.
-  return prepared(db, "SELECT 1 FROM event_runs WHERE event_id = ? AND status IN ('queued', 'running') LIMIT 1").get(eventId) !== undefined;
+  return prepared<[string]>(db, "SELECT 1 FROM event_runs WHERE event_id = ? AND status IN ('queued', 'running') LIMIT 1").get(eventId) !== undefined;
 }

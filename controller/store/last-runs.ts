@@ -17,9 +17,9 @@ export interface RunSummary {
 
 /** The newest `limit` runs of an event, newest first; runs of deleted events are history and still listed. */
 export function lastRuns(db: Database, eventId: string, limit: number): RunSummary[] {
-  return prepared(
+  return prepared<[string, number], RunSummary>(
     db,
     `SELECT id, event_id, status, attempt, scheduled_for, started_at, finished_at, duration_ms, output, error
      FROM event_runs WHERE event_id = ? ORDER BY id DESC LIMIT ?`,
-  ).all(eventId, limit) as RunSummary[];
+  ).all(eventId, limit);
 }

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
-import type { Condition } from "../definitions/schema-types.js";
+import type { EventCondition } from "../definitions/resolved-event.js";
+import { decodeSpec } from "./decode-spec.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
 import { prepared } from "./prepared.js";
 import { workspaceTimezone } from "./workspace-timezone.js";
@@ -22,7 +23,7 @@ export interface EventSummary {
    * condition carries the time zone it resolved to), for computing fire times.
    * null if the stored spec has none.
    */
-  condition_spec: Condition | null;
+  condition_spec: EventCondition | null;
   next_fire_at: string | null;
   consecutive_failures: number;
   paused_reason: string | null;
@@ -64,7 +65,11 @@ const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_
 /** The events, by id; `status` is computed at `now`, so it is filtered here rather than in SQL. */
 export function listEvents(db: Database, now: Date, filter: EventFilter = {}): EventSummary[] {
   // Iterated, not loaded whole: a page of a 10,000-event store reads one page of rows.
-  const rows = prepared(db, selectSql).iterate({ id: filter.id ?? null, agent: filter.agent ?? null, after: filter.after ?? null }) as IterableIterator<Row>;
+  const rows = prepared<{ id: string | null; agent: string | null; after: string | null }, Row>(db, selectSql).iterate({
+    id: filter.id ?? null,
+    agent: filter.agent ?? null,
+    after: filter.after ?? null,
+  });
   const defaultTimezone = workspaceTimezone(db);
   const out: EventSummary[] = [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
@@ -73,16 +78,12 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
       rows.return?.(); // close the statement's cursor
       break;
     }
-    const spec = JSON.parse(row.spec) as {
-      description?: unknown;
-      condition?: unknown;
-      policy?: { expires_at?: unknown };
-    };
-    const status = eventStatus({ ...row, expires_at: spec.policy?.expires_at }, now);
+    // A row mangled out of band still lists, with what its columns say.
+    const spec = decodeSpec("event", row.spec);
+    const status = eventStatus({ ...row, expires_at: spec?.policy.expires_at }, now);
     if (filter.status !== undefined && status !== filter.status) continue;
-    const conditionSpec = storedCondition(spec.condition);
-    const condition: { type?: unknown; expr?: unknown; timezone?: unknown } = conditionSpec ?? {};
-    const type = typeof condition.type === "string" ? condition.type : "";
+    const conditionSpec = spec?.condition ?? null;
+    const type = conditionSpec?.type ?? row.condition_type;
     out.push({
       id: row.name,
       status,
@@ -90,24 +91,18 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
       layer: row.layer,
       condition: {
         type,
-        expr: typeof condition.expr === "string" || typeof condition.expr === "number" ? condition.expr : null,
-        timezone: type === "cron" ? (typeof condition.timezone === "string" ? condition.timezone : defaultTimezone) : null,
+        expr: conditionSpec && "expr" in conditionSpec ? conditionSpec.expr : null,
+        timezone: conditionSpec?.type === "cron" ? (conditionSpec.timezone ?? defaultTimezone) : null,
       },
       condition_spec: conditionSpec,
       next_fire_at: row.next_fire_at,
       consecutive_failures: row.consecutive_failures,
       paused_reason: row.paused_reason,
-      description: typeof spec.description === "string" ? spec.description : null,
+      description: spec?.description ?? null,
       enabled: row.enabled !== 0,
       origin: row.origin,
       file: row.file,
     });
   }
   return out;
-}
-
-/** The stored condition object; its content is trusted as the applier validated it (any other edit is drift, put back on the next apply). */
-function storedCondition(value: unknown): Condition | null {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-  return value as Condition;
 }

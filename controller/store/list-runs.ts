@@ -14,14 +14,14 @@ export interface RunFilter {
 
 /** Runs newest first, filtered; history of deleted events included. */
 export function listRuns(db: Database, filter: RunFilter): (RunSummary & { trigger: string })[] {
-  return prepared(
+  return prepared<{ event: string | null; status: string | null; before: number | null; limit: number }, RunSummary & { trigger: string }>(
     db,
     `SELECT ${columns} FROM event_runs
       WHERE (@event IS NULL OR event_id = @event) AND (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
       ORDER BY id DESC LIMIT @limit`,
-  ).all({ event: filter.eventId ?? null, status: filter.status ?? null, before: filter.before ?? null, limit: filter.limit }) as (RunSummary & { trigger: string })[];
+  ).all({ event: filter.eventId ?? null, status: filter.status ?? null, before: filter.before ?? null, limit: filter.limit });
 }
 
 export function readRun(db: Database, id: number): (RunSummary & { trigger: string; payload: string | null }) | undefined {
-  return prepared(db, `SELECT ${columns}, payload FROM event_runs WHERE id = ?`).get(id) as (RunSummary & { trigger: string; payload: string | null }) | undefined;
+  return prepared<[number], RunSummary & { trigger: string; payload: string | null }>(db, `SELECT ${columns}, payload FROM event_runs WHERE id = ?`).get(id);
 }

@@ -34,7 +34,7 @@ export function migrate(db: Database): number[] {
       try {
         db.exec(sql);
       } catch (error) {
-        throw new StoreError(`migration ${migration.name} failed on ${db.name}: ${(error as Error).message}`, "bad-migration", { cause: error });
+        throw new StoreError(`migration ${migration.name} failed on ${db.name}: ${error instanceof Error ? error.message : String(error)}`, "bad-migration", { cause: error });
       }
       applied.push(migration.id);
     }).immediate();

@@ -71,7 +71,7 @@ function prepare(db: Database, path: string, setup: () => void): Database {
     return db;
   } catch (error) {
     db.close();
-    if ((error as { code?: unknown }).code === "SQLITE_NOTADB") {
+    if (error instanceof Error && "code" in error && error.code === "SQLITE_NOTADB") {
       throw new StoreError(`${path} is not a SQLite database: pass --db with another path, or move the file away`, "not-a-database", { cause: error });
     }
     throw error;

@@ -2,9 +2,14 @@
 export function parseSpec(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isRecord(value)) return value;
   } catch {
     // fall through
   }
   return {};
+}
+
+/** A JSON object (not an array, not null): its keys are strings, its values anything. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

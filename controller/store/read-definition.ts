@@ -1,14 +1,16 @@
 import type { Database } from "better-sqlite3";
-import type { ObjectKind } from "../reconcile/object-state.js";
+import type { DefinitionSpecs } from "../definitions/definition-specs.js";
 import { definitionTables } from "./definition-tables.js";
+import { decodeSpec } from "./decode-spec.js";
 import { prepared } from "./prepared.js";
 
 /**
- * One applied definition's spec, by kind and name (what an executor needs at
- * run time: the agent's prompt and model, a skill, a flow, a registry).
- * Undefined when it is not (or no longer) applied.
+ * One applied definition, by kind and name, typed by its kind (what an executor
+ * needs at run time: the agent's prompt and model, a skill, a flow, a registry;
+ * an event with every default resolved). Undefined when it is not (or no longer)
+ * applied, or its row was mangled out of band.
  */
-export function readDefinition(db: Database, kind: ObjectKind, name: string): Record<string, unknown> | undefined {
-  const row = prepared(db, `SELECT spec FROM ${definitionTables[kind]} WHERE name = ?`).get(name) as { spec: string } | undefined;
-  return row ? (JSON.parse(row.spec) as Record<string, unknown>) : undefined;
+export function readDefinition<K extends keyof DefinitionSpecs>(db: Database, kind: K, name: string): DefinitionSpecs[K] | undefined {
+  const row = prepared<[string], { spec: string }>(db, `SELECT spec FROM ${definitionTables[kind]} WHERE name = ?`).get(name);
+  return row ? decodeSpec(kind, row.spec) : undefined;
 }

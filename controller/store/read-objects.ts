@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
-import { objectDigest } from "../reconcile/canonical-json.js";
-import { type CurrentObject, objectKinds } from "../reconcile/object-state.js";
+import { objectDigest } from "../definitions/canonical-json.js";
+import { type CurrentObject, objectKinds } from "../definitions/object-state.js";
 import { type DefinitionRow, definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
 import { parseSpec } from "./parse-spec.js";
@@ -14,7 +14,7 @@ export function readObjects(db: Database): CurrentObject[] {
   const out: CurrentObject[] = [];
   for (const kind of objectKinds) {
     const sql = `SELECT name, layer, revision, digest, file, spec FROM ${definitionTables[kind]} ORDER BY name`;
-    for (const row of prepared(db, sql).all() as DefinitionRow[]) {
+    for (const row of prepared<[], DefinitionRow>(db, sql).all()) {
       const spec = parseSpec(row.spec);
       out.push({
         kind,

@@ -18,10 +18,10 @@ export function recordRunOutcome(
     prepared(db, "UPDATE events SET consecutive_failures = 0, last_run_at = ?, last_run_status = 'success', updated_at = ? WHERE name = ?").run(at, at, eventId);
     return false;
   }
-  const row = prepared(
+  const row = prepared<[string, string, string], { consecutive_failures: number; paused: number }>(
     db,
     "UPDATE events SET consecutive_failures = consecutive_failures + 1, last_run_at = ?, last_run_status = 'failed', updated_at = ? WHERE name = ? RETURNING consecutive_failures, paused",
-  ).get(at, at, eventId) as { consecutive_failures: number; paused: number } | undefined;
+  ).get(at, at, eventId);
   if (!row || row.paused || outcome.pauseAfter <= 0 || row.consecutive_failures < outcome.pauseAfter) return false;
   const reason = `paused after ${row.consecutive_failures} failed runs in a row; last error: ${(outcome.error ?? "unknown").slice(0, 300)}`;
   setEventPause(db, eventId, { paused: true, reason, at: outcome.at });

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { TokenCounts } from "../llm/cost.js";
+import type { TokenCounts } from "../definitions/token-counts.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 

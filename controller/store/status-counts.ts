@@ -11,24 +11,20 @@ export interface StatusCounts {
 
 export function statusCounts(db: Database, now: Date): StatusCounts {
   const events: Record<EventStatus, number> = { active: 0, paused: 0, disabled: 0, expired: 0 };
-  const eventRows = prepared(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at, condition_type, next_fire_at, last_fired_at FROM events").all() as {
-    enabled: number;
-    paused: number;
-    expires_at: unknown;
-    condition_type: string;
-    next_fire_at: string | null;
-    last_fired_at: string | null;
-  }[];
+  const eventRows = prepared<
+    [],
+    { enabled: number; paused: number; expires_at: unknown; condition_type: string; next_fire_at: string | null; last_fired_at: string | null }
+  >(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at, condition_type, next_fire_at, last_fired_at FROM events").all();
   for (const row of eventRows) events[eventStatus(row, now)]++;
 
   // Two counts, each answered by its partial index alone (finished jobs are in neither).
-  const count = (status: string) => (prepared(db, `SELECT count(*) AS n FROM job_queue WHERE status = '${status}'`).get() as { n: number }).n;
+  const count = (status: string) => prepared<[], number>(db, `SELECT count(*) FROM job_queue WHERE status = '${status}'`).pluck().get() ?? 0;
   const queue = { queued: count("queued"), running: count("running") };
 
   // total() ignores NULL costs (unknown model price) and is 0.0 when there are no rows.
   // Times are ISO UTC text, so "since midnight UTC" is a string comparison on the index.
   const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
-  const spend = prepared(db, "SELECT total(cost_usd) FROM token_usage WHERE created_at >= ?").pluck().get(midnight) as number;
+  const spend = prepared<[string], number>(db, "SELECT total(cost_usd) FROM token_usage WHERE created_at >= ?").pluck().get(midnight) ?? 0;
   // Rounded to a millionth of a dollar so summed floats print as people expect (0.3, not 0.30000000000000004).
   return { events, queue, spend_today_usd: Math.round(spend * 1e6) / 1e6 };
 }

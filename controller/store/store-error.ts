@@ -10,7 +10,9 @@ export type StoreErrorCode =
   | "not-a-database"
   /** A read-only open of a path where there is no file. */
   | "no-database"
-  | "bad-migration";
+  | "bad-migration"
+  /** A controller whose lock another took over (fencing): its writes are refused. */
+  | "lock-lost";
 
 /** A database the controller cannot use as it is; the message says what to do. */
 export class StoreError extends Error {

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import type { Diagnostic } from "../definitions/diagnostic.js";
+import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 
@@ -22,7 +22,7 @@ export interface SyncStatus {
 type Row = Omit<SyncStatus, "errors" | "drift"> & { errors: string; drift: string };
 
 export function getSyncStatus(db: Database): SyncStatus {
-  const row = prepared(db, "SELECT * FROM sync_status WHERE id = 1").get() as Row | undefined;
+  const row = prepared<[], Row>(db, "SELECT * FROM sync_status WHERE id = 1").get();
   if (!row) throw new Error("sync_status has no row: the store's first migration did not run");
   return {
     last_applied_revision: row.last_applied_revision,
@@ -31,8 +31,8 @@ export function getSyncStatus(db: Database): SyncStatus {
     last_attempted_revision: row.last_attempted_revision,
     last_attempted_at: row.last_attempted_at,
     last_result: row.last_result,
-    errors: JSON.parse(row.errors) as Diagnostic[],
-    drift: JSON.parse(row.drift) as string[],
+    errors: parseList(row.errors).filter(isDiagnostic),
+    drift: parseList(row.drift).filter((d) => typeof d === "string"),
   };
 }
 
@@ -80,4 +80,10 @@ export function recordFailed(db: Database, input: { revision: string | null; at:
        last_result = 'error', errors = @errors
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) });
+}
+
+/** A JSON list this module wrote; anything else reads as empty. */
+function parseList(text: string): unknown[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value : [];
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
-import { canonicalJson } from "../reconcile/canonical-json.js";
-import type { ObjectState } from "../reconcile/object-state.js";
+import { canonicalJson } from "../definitions/canonical-json.js";
+import type { ObjectState } from "../definitions/object-state.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
-import { canonicalJson } from "../reconcile/canonical-json.js";
-import type { ObjectKind, ObjectState } from "../reconcile/object-state.js";
+import { canonicalJson } from "../definitions/canonical-json.js";
+import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 import { definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";

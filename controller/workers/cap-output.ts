@@ -51,8 +51,7 @@ export class CappedBuffer {
     }
     this.chunks.push(chunk);
     this.kept += chunk.length;
-    while (this.kept > this.maxBytes && this.chunks.length > 0) {
-      const first = this.chunks[0] as Buffer;
+    for (let first = this.chunks[0]; first !== undefined && this.kept > this.maxBytes; first = this.chunks[0]) {
       const excess = this.kept - this.maxBytes;
       if (first.length <= excess) {
         this.chunks.shift();

@@ -30,6 +30,8 @@ export interface ExecutionContext {
   workspaceDir: string;
   clock: Clock;
   log: Logger;
+  /** Called with the process group a script starts (its own, `detached`), so the worker can record it. */
+  onProcess?: (group: number) => void;
 }
 
 export interface ExecutionResult {

@@ -1,27 +1,25 @@
 import type { Database } from "better-sqlite3";
-import { enqueueRun } from "../queue/enqueue-run.js";
-import { flowEventName } from "../reconcile/desired-state.js";
+import { flowEventName } from "../definitions/resolved-event.js";
+import { queueRun } from "../queue/queue-run.js";
 import { flowsAfter } from "../store/flows-after.js";
-import { readDefinition } from "../store/read-definition.js";
+import { readEvent } from "../store/read-event.js";
 
 /**
  * A run of flow `flow` ended for good: queue the flows that follow it
- * (`trigger: {type: after, flow, on}`) when the outcome matches.
- * Returns the names queued.
+ * (`trigger: {type: after, flow, on}`) when the outcome matches, through the
+ * one queuing decision, so their policy (overlap, concurrency key) holds as for
+ * any other trigger. Returns the names queued and the ones the policy skipped.
  */
-export function queueFlowsAfter(db: Database, flow: string, success: boolean, now: Date, payload: unknown): string[] {
+export function queueFlowsAfter(db: Database, flow: string, success: boolean, now: Date, payload: unknown): { queued: string[]; skipped: { flow: string; reason: string }[] } {
   const queued: string[] = [];
+  const skipped: { flow: string; reason: string }[] = [];
   for (const next of flowsAfter(db, flow)) {
     if (next.on === "success" ? !success : next.on === "failure" ? success : false) continue;
-    const eventId = flowEventName(next.name);
-    const spec = readDefinition(db, "event", eventId) as { policy?: { priority?: number; retries?: number } } | undefined;
-    if (!spec) continue;
-    const run = enqueueRun(
-      db,
-      { eventId, scheduledFor: now, trigger: "flow", runAt: now, priority: spec.policy?.priority ?? 5, maxAttempts: (spec.policy?.retries ?? 2) + 1, payload },
-      now,
-    );
-    if (run) queued.push(next.name);
+    const event = readEvent(db, flowEventName(next.name));
+    if (!event) continue;
+    const decision = queueRun(db, { event, trigger: "flow", scheduledFor: now, payload }, now);
+    if ("queued" in decision) queued.push(next.name);
+    else skipped.push({ flow: next.name, reason: decision.skipped });
   }
-  return queued;
+  return { queued, skipped };
 }

@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import { parseDuration } from "../definitions/duration.js";
-import type { EventFile } from "../definitions/schema-types.js";
+import { policyDefaults } from "../definitions/schema-types.js";
 import type { Logger } from "../log.js";
 import { completeJob } from "../queue/complete-job.js";
 import { failJob } from "../queue/fail-job.js";
@@ -12,7 +12,7 @@ import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { queueFlowsAfter } from "./queue-flows-after.js";
-import { renderTemplates, templateScope } from "./templates.js";
+import { renderFields, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
   db: Database;
@@ -27,11 +27,14 @@ export interface RunJobOptions {
   shutdown: AbortSignal;
   /** Called once the action is under way (its executor was called). */
   onStarted?: () => void;
+  /** A script of this attempt started its own process group (recorded, so an orphan can be killed before a retry). */
+  onProcess?: (group: number) => void;
 }
 
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
 
-const defaultTimeoutMs = 10 * 60_000;
+// Validation accepted the timeout; this stands in only for a row mangled out of band.
+const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
 
 /** Failures that the same attempt again would meet again. */
 const permanent = new Set(["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"]);
@@ -43,8 +46,7 @@ const permanent = new Set(["no-api-key", "missing-secret", "invalid-action", "un
  */
 export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
   const started = o.clock.now();
-  const spec = readDefinition(o.db, "event", job.eventId) as (EventFile & Record<string, unknown>) | undefined;
-  const policy = spec?.policy ?? {};
+  const spec = readDefinition(o.db, "event", job.eventId);
   const elapsed = () => o.clock.now().getTime() - started.getTime();
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
@@ -52,9 +54,10 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     return { status: "failed", error };
   }
 
-  const timeoutMs = parseDuration(policy.timeout ?? "10m") ?? defaultTimeoutMs;
+  const policy = spec.policy;
+  const timeoutMs = parseDuration(policy.timeout) ?? defaultTimeoutMs;
   const timeout = new AbortController();
-  const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout ?? "10m"}`, "timeout")), timeoutMs);
+  const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
   const signal = AbortSignal.any([timeout.signal, o.shutdown]);
   const beat = o.clock.setInterval(() => {
     if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
@@ -68,7 +71,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       runId: job.runId,
       eventId: job.eventId,
       attempt: job.attempt,
-      action: spec.action as unknown as Record<string, unknown> & { type: string },
+      action: { ...spec.action },
       ...(spec.agent !== undefined ? { defaultAgent: spec.agent } : {}),
       payload: job.payload ?? null,
       scheduledFor: job.scheduledFor,
@@ -77,10 +80,11 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       workspaceDir: o.workspaceDir,
       clock: o.clock,
       log: o.log,
+      ...(o.onProcess ? { onProcess: o.onProcess } : {}),
     };
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
-    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = renderTemplates(ctx.action, templateScope(ctx));
+    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, templateScope(ctx)), type: ctx.action.type };
     const action = executor(ctx);
     o.onStarted?.();
     const result = await Promise.race([
@@ -89,18 +93,18 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
     completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(result.output), durationMs: elapsed() });
-    recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3 });
+    recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures });
     followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
     const message = error instanceof Error ? error.message : String(error);
-    const backoffMs = (policy.backoff ?? ["30s", "5m"]).map((d) => parseDuration(d) ?? 30_000);
+    const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
     // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
     const retryable = !(error instanceof ExecutionError && permanent.has(error.code));
     const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
     if (!final) return { status: "retry", error: message };
-    const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures ?? 3, error: message });
+    const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures, error: message });
     followFlow(spec.action, false, o, job);
     return { status: "failed", error: message, paused };
   } finally {
@@ -112,6 +116,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
 /** A named flow ended for good: the flows that follow it (`trigger: {type: after}`) are queued. */
 function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): void {
   if (action.type !== "flow" || typeof action.flow !== "string") return;
-  const queued = queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
+  const { queued, skipped } = queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
+  for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
 }

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
+import { isRecord } from "../store/parse-spec.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
 import { secretValue } from "./secrets.js";
 
@@ -67,14 +68,24 @@ export function renderString(text: string, scope: TemplateScope, secrets?: { env
   );
 }
 
+type Secrets = { env: NodeJS.ProcessEnv; used: Set<string> };
+
 /** `value` with every string in it rendered (keys stay as written). */
-export function renderTemplates<T>(value: T, scope: TemplateScope, secrets?: { env: NodeJS.ProcessEnv; used: Set<string> }): T {
-  if (typeof value === "string") return renderString(value, scope, secrets) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => renderTemplates(v, scope, secrets)) as T;
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplates(v, scope, secrets)])) as T;
-  }
+export function renderTemplates(value: unknown, scope: TemplateScope, secrets?: Secrets): unknown {
+  if (typeof value === "string") return renderString(value, scope, secrets);
+  if (Array.isArray(value)) return value.map((v: unknown) => renderTemplates(v, scope, secrets));
+  if (isRecord(value)) return renderFields(value, scope, secrets);
   return value;
+}
+
+/** An action's (or a step's) fields, each rendered. */
+export function renderFields(fields: Record<string, unknown>, scope: TemplateScope, secrets?: Secrets): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, renderTemplates(v, scope, secrets)]));
+}
+
+/** Header values and the like: strings in, strings out. */
+export function renderStrings(map: Record<string, string>, scope: TemplateScope, secrets?: Secrets): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, renderString(v, scope, secrets)]));
 }
 
 /** The text one `{{expr}}` stands for. Validation has checked the names; what is still unknown here fails the step. */
@@ -91,7 +102,7 @@ export function templateValue(expr: string, scope: TemplateScope): string {
     }
     case "trigger": {
       if (second !== "payload") throw unknown(expr, "use trigger.payload or trigger.payload.<key>");
-      return asText(rest.reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), scope.payload));
+      return asText(rest.reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), scope.payload));
     }
     case "event":
       if (rest.length === 0 && second === "id") return scope.eventId;
@@ -100,8 +111,8 @@ export function templateValue(expr: string, scope: TemplateScope): string {
       throw unknown(expr, "use event.id, event.description or event.scheduled_for");
     case "date":
       if (rest.length === 0 && second !== undefined) {
-        const value = dateValues(scope.now)[second as keyof ReturnType<typeof dateValues>];
-        if (value !== undefined) return value;
+        const dates = dateValues(scope.now);
+        if (second === "today" || second === "yesterday" || second === "now") return dates[second];
       }
       throw unknown(expr, "use date.today, date.yesterday or date.now");
     case "registries": {

@@ -7,6 +7,7 @@ import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
 import { lostLeaseError, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
+import { killOrphanedGroups, recordProcessGroup } from "../queue/process-groups.js";
 import { releaseJobs } from "../queue/release-jobs.js";
 import type { Executor } from "./executor.js";
 import { type JobOutcome, runJob } from "./run-job.js";
@@ -90,7 +91,12 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       this.shutdown.abort(new Error("controller stopping"));
       await all;
     }
-    releaseJobs(this.db, this.workerId, this.clock.now());
+    try {
+      releaseJobs(this.db, this.workerId, this.clock.now());
+    } catch (error) {
+      // A store that fails, or a lock another controller took: their leases run out and they are retried.
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   /** Whether `all` settles within `graceMs` of the pool's clock. */
@@ -123,6 +129,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
    */
   private claimReadyJobs(): ClaimedJob[] {
     const recovered = recoverExpiredLeases(this.db, this.clock.now());
+    // An attempt whose worker died may have left its script running: it goes before the retry starts.
+    killOrphanedGroups(recovered.processGroups);
     for (const eventId of recovered.failedEvents) this.countLostRun(eventId);
     const claimed: ClaimedJob[] = [];
     while (!this.stopping && this.running.size + claimed.length < this.size) {
@@ -151,9 +159,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
   private countLostRun(eventId: string): void {
-    const spec = readDefinition(this.db, "event", eventId) as { policy?: { pause_after_failures?: number } } | undefined;
+    const spec = readDefinition(this.db, "event", eventId);
     if (!spec) return;
-    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy?.pause_after_failures ?? 3, error: lostLeaseError });
+    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
   }
 
   private async run(job: ClaimedJob): Promise<void> {
@@ -169,6 +177,14 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         log: this.options.log,
         shutdown: this.shutdown.signal,
         onStarted: () => this.emit("started", job),
+        onProcess: (group) => {
+          try {
+            recordProcessGroup(this.db, job.jobId, this.workerId, group);
+          } catch (error) {
+            // Not recorded: only an orphan's cleanup is lost; the script itself is supervised as ever.
+            this.emit("error", error instanceof Error ? error : new Error(String(error)));
+          }
+        },
       });
       this.emit("finished", { job, outcome });
     } catch (error) {

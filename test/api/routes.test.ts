@@ -11,12 +11,16 @@ const get = async (url: string) => {
   const response = await app.inject({ url, headers: auth });
   return { status: response.statusCode, body: response.json() as unknown };
 };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked by value
-const json = async (url: string, status = 200): Promise<any> => {
+/** The answer's JSON body, typed by the caller (the response schemas are the API's contract). */
+const json = async <T = unknown>(url: string, status = 200): Promise<T> => {
   const answer = await get(url);
   expect(answer.status, `${url}: ${JSON.stringify(answer.body)}`).toBe(status);
-  return answer.body;
+  return answer.body as T;
 };
+
+type ErrorBody = { error: string; message: string };
+type RunPage = { runs: { id: number }[]; next_before: number | null };
+type EventDetail = { next_fire_times: string[]; last_runs: { id: number }[] };
 
 function insertRun(eventId: string, status: string, scheduledFor: string): number {
   const info = db
@@ -58,7 +62,7 @@ afterAll(async () => close());
 
 describe("GET /api/status", () => {
   it("answers the SPEC §10 status shape", async () => {
-    const status = await json("/api/status");
+    const status = await json<{ last_applied_revision: string; last_attempted_revision: string }>("/api/status");
     expect(status).toMatchObject({
       last_result: "applied",
       last_applied_at: "2026-11-23T08:00:00.000Z",
@@ -76,7 +80,7 @@ describe("GET /api/status", () => {
 
 describe("agents and skills", () => {
   it("lists agents without their prompts and shows one with it", async () => {
-    const agents = await json("/api/agents");
+    const agents = await json<{ name: string }[]>("/api/agents");
     expect(agents.map((a: { name: string }) => a.name)).toEqual(["helper", "writer"]);
     expect(agents[1]).toEqual({
       name: "writer",
@@ -99,7 +103,7 @@ describe("agents and skills", () => {
 
 describe("GET /api/events", () => {
   it("lists every event with its computed status", async () => {
-    const events = await json("/api/events");
+    const events = await json<{ id: string; status: string }[]>("/api/events");
     expect(events.map((e: { id: string; status: string }) => `${e.id}:${e.status}`)).toEqual(["daily:active", "flow:fetch:active", "off:disabled", "tick:active"]);
     expect(events[0]).toMatchObject({
       agent: "writer",
@@ -112,22 +116,22 @@ describe("GET /api/events", () => {
   });
 
   it("filters by status and by agent, and refuses an unknown status with 400", async () => {
-    expect((await json("/api/events?status=disabled")).map((e: { id: string }) => e.id)).toEqual(["off"]);
+    expect((await json<{ id: string }[]>("/api/events?status=disabled")).map((e: { id: string }) => e.id)).toEqual(["off"]);
     expect((await json("/api/events?status=paused"))).toEqual([]);
-    expect((await json("/api/events?agent=writer")).map((e: { id: string }) => e.id)).toEqual(["daily"]);
+    expect((await json<{ id: string }[]>("/api/events?agent=writer")).map((e: { id: string }) => e.id)).toEqual(["daily"]);
     expect((await json("/api/events?agent=writer&status=disabled"))).toEqual([]);
     const bad = await json("/api/events?status=sleeping", 400);
     expect(bad).toEqual({ error: "bad_request", message: expect.stringMatching(/status must be one of active, paused, disabled, expired/) as unknown });
   });
 
   it("shows one event with its next five fire times and its last ten runs", async () => {
-    const daily = await json("/api/events/daily");
+    const daily = await json<EventDetail>("/api/events/daily");
     expect(daily.next_fire_times).toEqual(["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"].map((d) => `${d}T08:00:00.000Z`));
     expect(daily.last_runs.map((r: { id: number }) => r.id)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3]);
     expect(daily.last_runs[0]).toMatchObject({ event_id: "daily", status: "success", attempt: 1, duration_ms: 1200, output: "ok", error: null });
-    expect((await json("/api/events/tick")).next_fire_times).toEqual(["09", "10", "11", "12", "13"].map((h) => `2026-11-23T${h}:00:00.000Z`));
+    expect((await json<EventDetail>("/api/events/tick")).next_fire_times).toEqual(["09", "10", "11", "12", "13"].map((h) => `2026-11-23T${h}:00:00.000Z`));
     // A disabled event fires never.
-    expect((await json("/api/events/off")).next_fire_times).toEqual([]);
+    expect((await json<EventDetail>("/api/events/off")).next_fire_times).toEqual([]);
   });
 });
 
@@ -135,32 +139,32 @@ describe("GET /api/runs", () => {
   const ids = (page: { runs: { id: number }[] }) => page.runs.map((r) => r.id);
 
   it("pages newest first with next_before as the cursor", async () => {
-    const first = await json("/api/runs?limit=6");
+    const first = await json<RunPage>("/api/runs?limit=6");
     expect(ids(first)).toEqual([15, 14, 13, 12, 11, 10]);
     expect(first.next_before).toBe(10);
-    const second = await json(`/api/runs?limit=6&before=${first.next_before}`);
+    const second = await json<RunPage>(`/api/runs?limit=6&before=${String(first.next_before)}`);
     expect(ids(second)).toEqual([9, 8, 7, 6, 5, 4]);
-    const last = await json(`/api/runs?limit=6&before=${second.next_before}`);
+    const last = await json<RunPage>(`/api/runs?limit=6&before=${String(second.next_before)}`);
     expect(ids(last)).toEqual([3, 2, 1]);
     expect(last.next_before).toBeNull();
-    const all = await json("/api/runs");
+    const all = await json<RunPage>("/api/runs");
     expect(all.runs).toHaveLength(15);
     expect(all.next_before).toBeNull();
     expect(all.runs[0]).toMatchObject({ id: 15, event_id: "tick", status: "queued", trigger: "schedule", scheduled_for: "2026-11-23T09:00:00.000Z" });
   });
 
   it("filters by event and status", async () => {
-    expect(ids(await json("/api/runs?event=tick"))).toEqual([15, 14, 13]);
-    expect(ids(await json("/api/runs?status=failed"))).toEqual([13]);
-    expect(ids(await json("/api/runs?event=daily&status=failed"))).toEqual([]);
-    expect(ids(await json("/api/runs?event=daily&limit=2&before=5"))).toEqual([4, 3]);
+    expect(ids(await json<RunPage>("/api/runs?event=tick"))).toEqual([15, 14, 13]);
+    expect(ids(await json<RunPage>("/api/runs?status=failed"))).toEqual([13]);
+    expect(ids(await json<RunPage>("/api/runs?event=daily&status=failed"))).toEqual([]);
+    expect(ids(await json<RunPage>("/api/runs?event=daily&limit=2&before=5"))).toEqual([4, 3]);
   });
 
   it("refuses a bad status, limit or cursor with 400", async () => {
     for (const query of ["status=done", "limit=0", "limit=501", "limit=ten", "before=-1"]) {
-      expect((await json(`/api/runs?${query}`, 400)).error).toBe("bad_request");
+      expect((await json<ErrorBody>(`/api/runs?${query}`, 400)).error).toBe("bad_request");
     }
-    expect(ids(await json("/api/runs?limit=500"))).toHaveLength(15);
+    expect(ids(await json<RunPage>("/api/runs?limit=500"))).toHaveLength(15);
   });
 
   it("shows one run with its payload", async () => {
@@ -187,12 +191,12 @@ describe("queue, usage, flows, registries", () => {
       by_event: [{ event: "daily", cost_usd: 0.3 }, { event: "tick" }],
       by_day: [{ day: "2026-11-23", cost_usd: 0.3 }],
     });
-    const window = await json("/api/usage?since=2026-11-22T00:00:00.000Z&until=2026-11-23T09:00:00.000Z");
+    const window = await json<{ total: unknown; by_day: { day: string }[] }>("/api/usage?since=2026-11-22T00:00:00.000Z&until=2026-11-23T09:00:00.000Z");
     expect(window.total).toMatchObject({ cost_usd: 5.1, input_tokens: 200 });
     expect(window.by_day.map((d: { day: string }) => d.day)).toEqual(["2026-11-22", "2026-11-23"]);
-    expect((await json("/api/usage?since=2026-11-22")).total.cost_usd).toBe(5.3);
-    expect((await json("/api/usage?since=yesterday", 400)).message).toMatch(/since must be an ISO 8601/);
-    expect((await json("/api/usage?since=2026-11-23&until=2026-11-22", 400)).message).toMatch(/until must not be before since/);
+    expect((await json<{ total: { cost_usd: number } }>("/api/usage?since=2026-11-22")).total.cost_usd).toBe(5.3);
+    expect((await json<ErrorBody>("/api/usage?since=yesterday", 400)).message).toMatch(/since must be an ISO 8601/);
+    expect((await json<ErrorBody>("/api/usage?since=2026-11-23&until=2026-11-22", 400)).message).toMatch(/until must not be before since/);
   });
 
   it("lists flows with their trigger and step ids", async () => {

@@ -21,8 +21,9 @@ const t0 = Date.parse("2026-11-23T10:00:00.000Z");
 const secret = `whsec_${Buffer.from("a signing key of thirty-two bytes").toString("base64")}`;
 const workspace = {
   ...baseWorkspace,
-  "events/deploy.yaml": 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo deployed}\n',
-  "events/plain.yaml": 'condition: {type: webhook, secret: "${PLAIN_SECRET}"}\naction: {type: script, command: echo plain}\n',
+  // These deliveries are about signatures: each is queued, whatever runs are waiting (overlap: allow).
+  "events/deploy.yaml": 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo deployed}\npolicy: {overlap: allow}\n',
+  "events/plain.yaml": 'condition: {type: webhook, secret: "${PLAIN_SECRET}"}\naction: {type: script, command: echo plain}\npolicy: {overlap: allow}\n',
   "events/nokey.yaml": 'condition: {type: webhook, secret: "${NOT_SET_SECRET}"}\naction: {type: script, command: echo nokey}\n',
   "events/off.yaml": 'enabled: false\ncondition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo off}\n',
   "events/hourly.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hourly}\n",

@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import type { Log } from "sarif";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
-import { formatDiagnostics, type FormatContext } from "../../cli/format/index.js";
+import { formatDiagnostics, type FormatContext } from "../../cli/support/format/index.js";
 
 const diagnostics: Diagnostic[] = [
   { file: "events/daily digest.yaml", line: 4, column: 9, rule: "cron-expression", severity: "error", message: 'invalid cron "0 9 * *"' },
@@ -62,7 +62,7 @@ describe("json format", () => {
   });
 
   it("is ok with warnings only", () => {
-    expect(JSON.parse(formatDiagnostics("json", diagnostics.slice(2), ctx())).ok).toBe(true);
+    expect(JSON.parse(formatDiagnostics("json", diagnostics.slice(2), ctx()))).toMatchObject({ ok: true });
     expect(JSON.parse(formatDiagnostics("json", [], ctx()))).toEqual({ ok: true, diagnostics: [] });
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HOOK_MARKER } from "../../cli/install-hooks.js";
+import { HOOK_MARKER } from "../../cli/support/install-hooks.js";
 import { packageRoot } from "../../controller/package-root.js";
 import { cli, git, isolateGit, tempDir } from "./helpers.js";
 

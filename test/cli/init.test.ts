@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
-import { HOOK_MARKER } from "../../cli/install-hooks.js";
+import { HOOK_MARKER } from "../../cli/support/install-hooks.js";
 import { cli, git, gitResult, isolateGit, listFiles, tempDir } from "./helpers.js";
 
 beforeAll(isolateGit);

@@ -16,10 +16,10 @@ describe("leases", () => {
     claimJob(db, "w1", t0, lease);
     expect(heartbeatJob(db, jobId, "w1", after(8_000), lease)).toBe(true);
     expect(jobRow(db, jobId).lease_expires_at).toBe(after(18_000).toISOString());
-    expect(recoverExpiredLeases(db, after(15_000))).toEqual({ retried: 0, failed: 0, failedEvents: [] }); // extended: still w1's
+    expect(recoverExpiredLeases(db, after(15_000))).toEqual({ retried: 0, failed: 0, failedEvents: [], processGroups: [] }); // extended: still w1's
     expect(heartbeatJob(db, jobId, "w2", after(9_000), lease)).toBe(false); // not w2's to extend
 
-    expect(recoverExpiredLeases(db, after(18_001))).toEqual({ retried: 1, failed: 0, failedEvents: [] });
+    expect(recoverExpiredLeases(db, after(18_001))).toEqual({ retried: 1, failed: 0, failedEvents: [], processGroups: [] });
     expect(heartbeatJob(db, jobId, "w1", after(18_002), lease)).toBe(false);
     expect(completeJob(db, jobId, "w1", after(18_003), { output: "late", durationMs: 0 })).toBe(false);
   });
@@ -28,14 +28,14 @@ describe("leases", () => {
     const { db } = freshDb();
     const { jobId, runId } = enqueue(db, "crashy", { maxAttempts: 2, runAt: after(-60_000) });
     claimJob(db, "w1", t0, lease);
-    expect(recoverExpiredLeases(db, after(lease))).toEqual({ retried: 0, failed: 0, failedEvents: [] }); // expires_at < now, strictly
-    expect(recoverExpiredLeases(db, after(lease + 1))).toEqual({ retried: 1, failed: 0, failedEvents: [] });
+    expect(recoverExpiredLeases(db, after(lease))).toEqual({ retried: 0, failed: 0, failedEvents: [], processGroups: [] }); // expires_at < now, strictly
+    expect(recoverExpiredLeases(db, after(lease + 1))).toEqual({ retried: 1, failed: 0, failedEvents: [], processGroups: [] });
     expect(jobRow(db, jobId)).toMatchObject({ status: "queued", attempts: 1, run_at: after(lease + 1).toISOString(), lease_owner: null, last_error: lostLeaseError });
     expect(runRow(db, runId)).toMatchObject({ status: "queued", error: lostLeaseError });
 
     expect(claimJob(db, "w2", after(lease + 1), lease)?.attempt).toBe(2);
     const end = after(2 * lease + 2);
-    expect(recoverExpiredLeases(db, end)).toEqual({ retried: 0, failed: 1, failedEvents: ["crashy"] });
+    expect(recoverExpiredLeases(db, end)).toEqual({ retried: 0, failed: 1, failedEvents: ["crashy"], processGroups: [] });
     expect(jobRow(db, jobId)).toMatchObject({ status: "failed", attempts: 2 });
     expect(runRow(db, runId)).toMatchObject({ status: "failed", attempt: 2, error: lostLeaseError, finished_at: end.toISOString() });
     expect(claimJob(db, "w3", after(86_400_000), lease)).toBeUndefined();

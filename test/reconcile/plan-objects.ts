@@ -1,6 +1,6 @@
 import type { Layer } from "../../controller/definitions/model.js";
-import { objectDigest } from "../../controller/reconcile/canonical-json.js";
-import type { CurrentObject, ObjectKind, ObjectState } from "../../controller/reconcile/object-state.js";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
+import type { CurrentObject, ObjectKind, ObjectState } from "../../controller/definitions/object-state.js";
 
 const defaultFile: Record<ObjectKind, (name: string) => string> = {
   workspace: () => "nexaas.yaml",

@@ -11,7 +11,7 @@ const entryPoints = [
   "controller/reconcile/render-plan-text.ts",
   "controller/reconcile/render-plan-markdown.ts",
   "controller/reconcile/render-plan-json.ts",
-  "controller/scheduler/next-fire-time.ts",
+  "controller/definitions/next-fire-time.ts",
 ];
 
 const forbidden = /^(node:)?(fs|fs\/promises|child_process|net|http|https|worker_threads|sqlite)$|^better-sqlite3$|^simple-git$|^chokidar$/;

@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReconcileLoop, type ReconcileLoopEvents } from "../../controller/reconcile/reconcile-loop.js";
+import { type SourceListener, type WatchedSource, watchSource } from "../../controller/source/watch-source.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { getSyncStatus } from "../../controller/store/sync-status.js";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -36,7 +37,7 @@ function nextReconciled(loop: ReconcileLoop, timeoutMs = 5000): Promise<Reconcil
 async function startLoop() {
   const ws = gitWorkspace();
   const db = openDatabase(join(tempDir(), "nexaas.db"));
-  const loop = new ReconcileLoop(db, { dir: ws.dir, pollMs: 0, frameworkDir: null });
+  const loop = new ReconcileLoop(db, { source: watchSource({ kind: "git" }, { dir: ws.dir, pollMs: 0 }), frameworkDir: null });
   const first = nextReconciled(loop);
   await loop.start();
   disposeAfter(db, loop);
@@ -80,10 +81,36 @@ describe("the reconcile loop", () => {
 });
 
 describe("the reconcile loop's other sources", () => {
+  it("follows whatever source it is handed, and starts and stops it", async () => {
+    const ws = gitWorkspace();
+    const db = openDatabase(join(tempDir(), "nexaas.db"));
+    let listener: SourceListener | undefined;
+    let stopped = false;
+    const source: WatchedSource = {
+      dir: ws.dir,
+      reads: "git",
+      start: async (l) => {
+        listener = l;
+      },
+      stop: async () => {
+        stopped = true;
+      },
+      current: () => undefined,
+    };
+    const loop = new ReconcileLoop(db, { source, frameworkDir: null });
+    await loop.start();
+    disposeAfter(db, loop);
+    const next = nextReconciled(loop);
+    listener?.revision(ws.head());
+    expect(await next).toMatchObject({ result: "applied", revision: ws.head() });
+    await loop.stop();
+    expect(stopped).toBe(true);
+  });
+
   it("--worktree: reconciles uncommitted edits as they are saved", async () => {
     const ws = gitWorkspace();
     const db = openDatabase(join(tempDir(), "nexaas.db"));
-    const loop = new ReconcileLoop(db, { dir: ws.dir, source: { kind: "worktree" }, frameworkDir: null });
+    const loop = new ReconcileLoop(db, { source: watchSource({ kind: "worktree" }, { dir: ws.dir }), frameworkDir: null });
     const first = nextReconciled(loop);
     await loop.start();
     disposeAfter(db, loop);
@@ -102,7 +129,7 @@ describe("the reconcile loop's other sources", () => {
     git(ws.dir, "remote", "add", "origin", remote);
     const db = openDatabase(join(tempDir(), "nexaas.db"));
     const cacheDir = join(tempDir(), "mirror");
-    const loop = new ReconcileLoop(db, { dir: tempDir(), source: { kind: "remote", url: remote, branch: "main", cacheDir }, pollMs: 100, frameworkDir: null });
+    const loop = new ReconcileLoop(db, { source: watchSource({ kind: "remote", url: remote, branch: "main", cacheDir }, { dir: tempDir(), pollMs: 100 }), frameworkDir: null });
     const first = nextReconciled(loop);
     await loop.start();
     disposeAfter(db, loop);
@@ -118,7 +145,10 @@ describe("the reconcile loop's other sources", () => {
 describe("failures that are not invalid files", () => {
   it("are recorded in the status, not only logged", async () => {
     const db = openDatabase(join(tempDir(), "nexaas.db"));
-    const loop = new ReconcileLoop(db, { dir: tempDir(), source: { kind: "remote", url: join(tempDir(), "no-such-remote.git"), branch: "main", cacheDir: join(tempDir(), "m") }, pollMs: 60_000, frameworkDir: null });
+    const loop = new ReconcileLoop(db, {
+      source: watchSource({ kind: "remote", url: join(tempDir(), "no-such-remote.git"), branch: "main", cacheDir: join(tempDir(), "m") }, { dir: tempDir(), pollMs: 60_000 }),
+      frameworkDir: null,
+    });
     const errors: Error[] = [];
     loop.on("error", (e) => errors.push(e));
     await loop.start();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ObjectState } from "../../controller/reconcile/object-state.js";
+import type { ObjectState } from "../../controller/definitions/object-state.js";
 import { plan } from "../../controller/reconcile/plan.js";
 import type { Risk } from "../../controller/reconcile/plan.js";
 import { urlHost } from "../../controller/reconcile/risk-flags.js";

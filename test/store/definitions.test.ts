@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { objectKinds } from "../../controller/reconcile/object-state.js";
+import { objectKinds } from "../../controller/definitions/object-state.js";
 import { readObjects } from "../../controller/store/read-objects.js";
 import { insertEvent } from "../../controller/store/write-event.js";
 import { deleteObject, upsertObject } from "../../controller/store/write-object.js";

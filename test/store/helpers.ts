@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach } from "vitest";
-import { objectDigest } from "../../controller/reconcile/canonical-json.js";
-import type { ObjectKind, ObjectState } from "../../controller/reconcile/object-state.js";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
+import type { ObjectKind, ObjectState } from "../../controller/definitions/object-state.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
 
 const dirs: string[] = [];

@@ -8,6 +8,8 @@ export type FakeReply =
       model?: string;
       stop_reason?: string;
       usage?: Partial<{ input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
+      /** Streamed only: stop after the first half of the text and a message_delta with the usage so far, and never end (a call the client must abort). */
+      stall?: boolean;
     }
   | {
       /** 429 (rate_limit_error), 529 (overloaded_error), 500 (api_error), or any other status. */
@@ -101,7 +103,7 @@ export async function startFakeAnthropic(options: { replies?: FakeReply[] } = {}
           cache_read_input_tokens: reply.usage?.cache_read_input_tokens ?? 0,
         },
       };
-      if (body.stream === true) return sendStream(res, message);
+      if (body.stream === true) return sendStream(res, message, reply.stall === true);
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify(message));
     });
@@ -137,7 +139,7 @@ interface FakeMessage {
 }
 
 /** The Messages API's event sequence for one text block. */
-function sendStream(res: ServerResponse, message: FakeMessage): void {
+function sendStream(res: ServerResponse, message: FakeMessage, stall: boolean): void {
   res.setHeader("content-type", "text/event-stream");
   res.setHeader("cache-control", "no-cache");
   const send = (event: string, data: unknown): void => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -148,6 +150,11 @@ function sendStream(res: ServerResponse, message: FakeMessage): void {
   });
   send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
   const half = Math.ceil(text.length / 2);
+  if (stall) {
+    send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: text.slice(0, half) } });
+    send("message_delta", { type: "message_delta", delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
+    return; // the connection stays open until the client gives up
+  }
   for (const part of [text.slice(0, half), text.slice(half)]) {
     if (part) send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: part } });
   }

@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { systemClock } from "../../controller/clock.js";
-import { objectDigest } from "../../controller/reconcile/canonical-json.js";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../../controller/workers/executor.js";
 import { createFlowExecutor, FlowStepError } from "../../controller/workers/executors/flow.js";

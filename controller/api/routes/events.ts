@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import { nextFireTimes } from "../../scheduler/next-fire-time.js";
+import { nextFireTimes } from "../../definitions/next-fire-time.js";
 import type { EventStatus } from "../../store/event-status.js";
 import { lastRuns } from "../../store/last-runs.js";
 import { type EventSummary, listEvents } from "../../store/list-events.js";
 import { workspaceTimezone } from "../../store/workspace-timezone.js";
 import { runSchema } from "./runs.js";
-import { anyObject, badRequest, errorSchema, notFound, nullableString, queryValue } from "./schemas.js";
+import { anyObject, badRequest, errorSchema, isOneOf, notFound, nullableString, queryValue } from "./schemas.js";
 
 const statuses: readonly EventStatus[] = ["active", "paused", "disabled", "expired"];
 
@@ -50,7 +50,7 @@ export default async function events(app: FastifyInstance): Promise<void> {
   app.get("/api/events", { schema: { response: { 200: { type: "array", items: eventSchema }, 400: errorSchema } } }, async (request, reply) => {
     const status = queryValue(request.query, "status");
     const agent = queryValue(request.query, "agent");
-    if (status !== undefined && !statuses.includes(status as EventStatus)) {
+    if (status !== undefined && !isOneOf(statuses, status)) {
       return badRequest(reply, `status must be one of ${statuses.join(", ")}; got ${JSON.stringify(status)}`);
     }
     const limitText = queryValue(request.query, "limit");

@@ -8,10 +8,12 @@ const healthSchema = {
     database: { type: "string" },
     last_applied_revision: { type: ["string", "null"] },
     last_result: { type: ["string", "null"] },
+    reason: { type: "string" },
+    since: { type: "string" },
   },
 } as const;
 
-/** Liveness and readiness: the database answers, and what the last reconcile did. */
+/** Liveness and readiness: the database answers and takes writes, and what the last reconcile did. */
 export default async function health(app: FastifyInstance): Promise<void> {
   app.get(
     "/api/health",
@@ -19,6 +21,11 @@ export default async function health(app: FastifyInstance): Promise<void> {
       schema: { response: { 200: healthSchema, 503: healthSchema } },
     },
     async (_request, reply) => {
+      // A write fault the controller is riding out: reads may still work, but nothing runs.
+      const fault = app.deps.storeHealth.fault;
+      if (fault) {
+        return reply.code(503).send({ status: "degraded", database: fault.code, last_applied_revision: null, last_result: null, reason: fault.message, since: fault.since.toISOString() });
+      }
       try {
         const sync = getSyncStatus(app.deps.db);
         return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result };

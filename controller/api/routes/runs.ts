@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RunSummary } from "../../store/last-runs.js";
 import { listRuns, readRun } from "../../store/list-runs.js";
-import { badRequest, errorSchema, notFound, nullableNumber, nullableString, queryValue } from "./schemas.js";
+import { badRequest, errorSchema, isOneOf, notFound, nullableNumber, nullableString, queryValue } from "./schemas.js";
 
 const runStatuses: readonly RunSummary["status"][] = ["queued", "running", "success", "failed", "cancelled"];
 const defaultLimit = 50;
@@ -40,7 +40,7 @@ export default async function runs(app: FastifyInstance): Promise<void> {
   app.get("/api/runs", { schema: { response: { 200: runPageSchema, 400: errorSchema } } }, async (request, reply) => {
     const eventId = queryValue(request.query, "event");
     const status = queryValue(request.query, "status");
-    if (status !== undefined && !runStatuses.includes(status as RunSummary["status"])) {
+    if (status !== undefined && !isOneOf(runStatuses, status)) {
       return badRequest(reply, `status must be one of ${runStatuses.join(", ")}; got ${JSON.stringify(status)}`);
     }
     const limit = positiveInteger(queryValue(request.query, "limit"), "limit");
@@ -49,7 +49,7 @@ export default async function runs(app: FastifyInstance): Promise<void> {
     const before = positiveInteger(queryValue(request.query, "before"), "before");
     if (typeof before === "string") return badRequest(reply, before);
     const pageSize = limit ?? defaultLimit;
-    const page = listRuns(app.deps.db, { eventId, status: status as RunSummary["status"] | undefined, before, limit: pageSize });
+    const page = listRuns(app.deps.db, { eventId, status, before, limit: pageSize });
     // A full page may have more behind it; a short one is the end.
     const next_before = page.length === pageSize ? (page[page.length - 1]?.id ?? null) : null;
     return { runs: page, next_before };

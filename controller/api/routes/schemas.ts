@@ -28,10 +28,13 @@ export const diagnosticSchema = {
 export const notFound = (reply: FastifyReply, message: string) => reply.code(404).send({ error: "not_found", message });
 export const badRequest = (reply: FastifyReply, message: string) => reply.code(400).send({ error: "bad_request", message });
 
+/** Whether `value` is one of `values` (a query filter checked against its enum). */
+export const isOneOf = <T extends string>(values: readonly T[], value: string): value is T => values.some((v) => v === value);
+
 /** A query string value: fastify gives a string, or an array when the key repeats (the last one wins). */
 export function queryValue(query: unknown, key: string): string | undefined {
-  if (typeof query !== "object" || query === null) return undefined;
-  const value: unknown = (query as Record<string, unknown>)[key];
+  if (typeof query !== "object" || query === null || !(key in query)) return undefined;
+  const value: unknown = Reflect.get(query, key);
   const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
   return typeof last === "string" && last !== "" ? last : undefined;
 }

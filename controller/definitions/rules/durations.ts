@@ -15,12 +15,13 @@ export const durations: Rule = ({ defs }) => {
       out.push(finding(owner, path, "duration", `${label(path)}: "${value}" must be a duration above zero and at most 366d`));
     }
   };
-  for (const event of defs.events.values()) {
-    const policy = event.spec.policy;
+  // A flow's policy governs the runs of its own trigger, as an event's does.
+  for (const owner of [...defs.events.values(), ...defs.flows.values()]) {
+    const policy = owner.spec.policy;
     if (!policy) continue;
-    check(event, ["policy", "timeout"], policy.timeout);
-    check(event, ["policy", "catchup_window"], policy.catchup_window);
-    policy.backoff?.forEach((d, i) => check(event, ["policy", "backoff", i], d));
+    check(owner, ["policy", "timeout"], policy.timeout);
+    check(owner, ["policy", "catchup_window"], policy.catchup_window);
+    policy.backoff?.forEach((d, i) => check(owner, ["policy", "backoff", i], d));
   }
   for (const site of actionSites(defs)) {
     if (site.type === "script") check(site.owner, [...site.path, "timeout"], site.fields.timeout);

@@ -45,7 +45,7 @@ function checkReference(expr: string, site: ActionSite, defs: Definitions): stri
     case "steps": {
       if (!site.steps) return "steps.* is only available inside a flow";
       const ids = site.steps.map((s) => s.id);
-      const index = ids.indexOf(second);
+      const index = second === undefined ? -1 : ids.indexOf(second);
       if (second === undefined || index < 0) return `no step "${second ?? ""}" in this flow (steps: ${ids.join(", ")})`;
       if (index >= (site.stepIndex ?? 0)) return `step "${second}" does not run before this one`;
       if (third === undefined || !stepFields.has(third)) return `use steps.${second}.output, .status or .error`;

@@ -1,4 +1,5 @@
 import { parse, type ASTNode } from "@marcbachmann/cel-js";
+import { errorMessage } from "../../error-message.js";
 import type { Diagnostic } from "../diagnostic.js";
 import { actionSites, finding, type Rule } from "./rule.js";
 
@@ -19,11 +20,11 @@ export const flowWhen: Rule = ({ defs }) => {
     try {
       ast = parse(when).ast;
     } catch (error) {
-      out.push(at(`when: not a valid CEL expression: ${(error as Error).message.split("\n", 1)[0]}`));
+      out.push(at(`when: not a valid CEL expression: ${errorMessage(error).split("\n", 1)[0]}`));
       continue;
     }
-    const earlier = new Set(site.steps.slice(0, site.stepIndex).map((s) => String(s.id)));
-    const all = new Set(site.steps.map((s) => String(s.id)));
+    const earlier = new Set(site.steps.slice(0, site.stepIndex).map((s) => s.id));
+    const all = new Set(site.steps.map((s) => s.id));
     for (const problem of identifierProblems(ast, new Set(), earlier, all)) out.push(at(`when: ${problem}`));
   }
   return out;
@@ -31,49 +32,52 @@ export const flowWhen: Rule = ({ defs }) => {
 
 function identifierProblems(node: ASTNode, bound: Set<string>, earlier: Set<string>, all: Set<string>): string[] {
   const problems: string[] = [];
+  // ASTNode is a union on `op`: each case narrows `args` to that operator's operands.
   const visit = (n: ASTNode, scope: Set<string>): void => {
-    const op = n.op as string;
-    const args = n.args as unknown;
-    if (op === "id") {
-      const name = String(args);
-      if (!roots.has(name) && !scope.has(name)) problems.push(`unknown identifier "${name}": use steps, trigger, event or date`);
-      return;
-    }
-    if (op === "." || op === ".?") {
-      const [target, field] = args as [ASTNode, string];
-      if (target.op === "id" && target.args === "steps" && !scope.has("steps")) {
-        if (!all.has(field)) problems.push(`no step "${field}" in this flow`);
-        else if (!earlier.has(field)) problems.push(`step "${field}" does not run before this one`);
+    switch (n.op) {
+      case "id":
+        if (!roots.has(n.args) && !scope.has(n.args)) problems.push(`unknown identifier "${n.args}": use steps, trigger, event or date`);
+        return;
+      case ".":
+      case ".?": {
+        const [target, field] = n.args;
+        if (target.op === "id" && target.args === "steps" && !scope.has("steps")) {
+          if (!all.has(field)) problems.push(`no step "${field}" in this flow`);
+          else if (!earlier.has(field)) problems.push(`step "${field}" does not run before this one`);
+          return;
+        }
+        visit(target, scope);
         return;
       }
-      visit(target, scope);
-      return;
-    }
-    if (op === "rcall") {
-      const [name, target, callArgs] = args as [string, ASTNode, ASTNode[]];
-      visit(target, scope);
-      const first = callArgs[0];
-      if (macros.has(name) && first?.op === "id") {
-        const inner = new Set(scope).add(String(first.args));
-        callArgs.slice(1).forEach((a) => visit(a, inner));
-      } else callArgs.forEach((a) => visit(a, scope));
-      return;
-    }
-    if (op === "call") {
-      const [, callArgs] = args as [string, ASTNode[]];
-      callArgs.forEach((a) => visit(a, scope));
-      return;
-    }
-    if (op === "value") return;
-    if (op === "map") {
-      for (const [k, v] of args as [ASTNode, ASTNode][]) {
-        visit(k, scope);
-        visit(v, scope);
+      case "rcall": {
+        const [name, target, callArgs] = n.args;
+        visit(target, scope);
+        const first = callArgs[0];
+        if (macros.has(name) && first?.op === "id") {
+          const inner = new Set(scope).add(first.args);
+          callArgs.slice(1).forEach((a) => visit(a, inner));
+        } else callArgs.forEach((a) => visit(a, scope));
+        return;
       }
-      return;
+      case "call":
+        n.args[1].forEach((a) => visit(a, scope));
+        return;
+      case "value":
+        return;
+      case "map":
+        for (const [k, v] of n.args) {
+          visit(k, scope);
+          visit(v, scope);
+        }
+        return;
+      case "!_":
+      case "-_":
+        visit(n.args, scope);
+        return;
+      default:
+        // Lists, indexing, the ternary, && and ||, and binary operators: every operand is a node.
+        for (const a of n.args) visit(a, scope);
     }
-    if (Array.isArray(args)) for (const a of args) if (a && typeof a === "object" && "op" in a) visit(a as ASTNode, scope);
-    else if (args && typeof args === "object" && "op" in (args as object)) visit(args as unknown as ASTNode, scope);
   };
   visit(node, bound);
   return [...new Set(problems)];

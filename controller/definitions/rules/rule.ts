@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostic.js";
 import type { Definition, Definitions, EventDefinition } from "../model.js";
 import type { Position, ValuePath } from "../parsed-file.js";
+import type { Step } from "../schema-types.js";
 
 export interface RuleContext {
   defs: Definitions;
@@ -35,7 +36,7 @@ export function finding(
   severity: Diagnostic["severity"] = "error",
   options: { key?: boolean } = {},
 ): Diagnostic {
-  return { file: def.file, ...positionOf(def as Definition, path, options.key), rule, severity, message };
+  return { file: def.file, ...positionOf(def, path, options.key), rule, severity, message };
 }
 
 /** Every event and inline/flow step with the action fields it carries, and the path to them. */
@@ -44,33 +45,36 @@ export interface ActionSite {
   /** Path of the object holding the action's fields (event `action`, or a step). */
   path: ValuePath;
   type: string;
-  fields: Record<string, unknown>;
+  /** The action's or step's fields by name; a rule narrows the few it reads. */
+  fields: Readonly<Record<string, unknown>>;
   /** The event's or flow's default agent. */
   defaultAgent?: string;
   /** For steps: the flow (or inline list) they belong to, and their index. */
-  steps?: readonly Record<string, unknown>[];
+  steps?: readonly Step[];
   stepIndex?: number;
 }
 
 export function actionSites(defs: Definitions): ActionSite[] {
   const sites: ActionSite[] = [];
-  const addSteps = (owner: Definition, stepsPath: ValuePath, steps: readonly Record<string, unknown>[], defaultAgent?: string) => {
+  const addSteps = (owner: Definition, stepsPath: ValuePath, steps: readonly Step[], defaultAgent?: string) => {
     steps.forEach((step, i) => {
       const path = [...stepsPath, i];
-      const type = String(step.action);
-      sites.push({ owner, path, type, fields: step, defaultAgent, steps, stepIndex: i });
-      if (type === "flow" && Array.isArray(step.steps)) addSteps(owner, [...path, "steps"], step.steps as Record<string, unknown>[], defaultAgent);
+      sites.push({ owner, path, type: step.action, fields: fieldsOf(step), defaultAgent, steps, stepIndex: i });
+      if (step.action === "flow" && step.steps) addSteps(owner, [...path, "steps"], step.steps, defaultAgent);
     });
   };
   for (const event of defs.events.values()) {
-    const action = event.spec.action as unknown as Record<string, unknown>;
-    sites.push({ owner: event, path: ["action"], type: String(action.type), fields: action, defaultAgent: event.spec.agent });
-    if (action.type === "flow" && Array.isArray(action.steps)) {
-      addSteps(event, ["action", "steps"], action.steps as Record<string, unknown>[], event.spec.agent);
-    }
+    const action = event.spec.action;
+    sites.push({ owner: event, path: ["action"], type: action.type, fields: fieldsOf(action), defaultAgent: event.spec.agent });
+    if (action.type === "flow" && action.steps) addSteps(event, ["action", "steps"], action.steps, event.spec.agent);
   }
-  for (const flow of defs.flows.values()) {
-    addSteps(flow, ["steps"], flow.spec.steps as unknown as Record<string, unknown>[], flow.spec.agent);
-  }
+  for (const flow of defs.flows.values()) addSteps(flow, ["steps"], flow.spec.steps, flow.spec.agent);
   return sites;
 }
+
+/**
+ * The same object, seen as its fields by name. TypeScript does not widen an
+ * interface (the schema types) to a record, as an interface may gain members;
+ * it does widen the mapped type of its fields, and every value fits `unknown`.
+ */
+const fieldsOf = <T extends object>(value: T): { readonly [K in keyof T]: T[K] } => value;

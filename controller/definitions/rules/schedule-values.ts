@@ -1,11 +1,12 @@
+import { errorMessage } from "../../error-message.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { Definition } from "../model.js";
 import type { ValuePath } from "../parsed-file.js";
 import type { Condition, Trigger } from "../schema-types.js";
 import { finding, type Rule } from "./rule.js";
 import { parseDuration } from "../duration.js";
-import { nextFireTime } from "../../scheduler/next-fire-time.js";
-import { isTimeZone } from "../../scheduler/time-zone.js";
+import { nextFireTime } from "../next-fire-time.js";
+import { isTimeZone } from "../time-zone.js";
 
 /**
  * Conditions are judged when a revision is validated, never at fire time
@@ -62,8 +63,9 @@ function checkCondition(
       try {
         nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
-        const cause = (error as Error).cause;
-        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${cause instanceof Error ? cause.message : (error as Error).message}`)];
+        const cause = error instanceof Error ? error.cause : undefined;
+        const message = cause instanceof Error ? cause.message : errorMessage(error);
+        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${message}`)];
       }
       return [];
     }

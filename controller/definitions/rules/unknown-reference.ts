@@ -11,7 +11,7 @@ export const unknownReference: Rule = ({ defs }) => {
   const check = (owner: Definition | undefined, path: ValuePath, target: Target, name: unknown, file?: { file: string; source: Definition["source"] }) => {
     if (typeof name !== "string" || exists(defs, target, name)) return;
     const where = owner ?? file;
-    if (where) out.push(finding(where as Definition, path, "unknown-reference", missingMessage(defs, target, name)));
+    if (where) out.push(finding(where, path, "unknown-reference", missingMessage(defs, target, name)));
   };
 
   for (const agent of defs.agents.values()) {

@@ -1,7 +1,8 @@
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { callModel } from "../../llm/call-model.js";
-import { modelSettings } from "../../llm/model-settings.js";
+import { modelCallForRun } from "../model-call.js";
+import { modelSettings } from "../model-settings.js";
 import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
+import { isRecord } from "../../store/parse-spec.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
 /**
@@ -19,7 +20,7 @@ export const claudeChat: Executor = async (ctx) => {
   }
   const settings = modelSettings(ctx.db, agent, ctx.defaultAgent, "claude_chat");
   const history = session ? readChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent)) : [];
-  const reply = await callModel(ctx, settings, [...history, ...turn]);
+  const reply = await modelCallForRun(ctx, settings, [...history, ...turn]);
   if (session) {
     appendChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent), ctx.runId, [...turn, { role: "assistant", content: reply }], ctx.clock.now());
   }
@@ -39,7 +40,7 @@ function newMessages(prompt: unknown, messages: unknown): (ChatMessage & Message
     throw new ExecutionError("claude_chat: needs `prompt` (a string) or `messages` (a list of {role, content})", "invalid-action");
   }
   return messages.map((m: unknown, i) => {
-    const { role, content } = (typeof m === "object" && m !== null ? m : {}) as Record<string, unknown>;
+    const { role, content } = isRecord(m) ? m : {};
     if ((role !== "user" && role !== "assistant") || typeof content !== "string") {
       throw new ExecutionError(`claude_chat: messages[${i}] must be {role: user|assistant, content: string}`, "invalid-action");
     }

@@ -1,8 +1,10 @@
 import { evaluate } from "@marcbachmann/cel-js";
+import { errorMessage } from "../../error-message.js";
+import { isRecord } from "../../store/parse-spec.js";
 import { readDefinition } from "../../store/read-definition.js";
 import { capOutput, outputCapBytes } from "../cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
-import { dateValues, eventDescription, renderTemplates, stepContext, templateScope, type StepResult } from "../templates.js";
+import { dateValues, eventDescription, renderFields, stepContext, templateScope, type StepResult } from "../templates.js";
 
 /** One step as the run records it. */
 export interface StepSummary {
@@ -106,10 +108,10 @@ function flowSteps(ctx: ExecutionContext): Record<string, unknown>[] {
     if (!flow) throw new ExecutionError(`flow "${ctx.action.flow}" is not applied`, "unknown-flow");
     steps = flow.steps;
   }
-  if (!Array.isArray(steps) || !steps.every((s) => typeof s === "object" && s !== null && !Array.isArray(s))) {
-    throw new ExecutionError("flow: needs `flow` (a flow id) or a list of `steps`", "invalid-action");
-  }
-  return steps as Record<string, unknown>[];
+  if (!Array.isArray(steps) || steps.length === 0) throw new ExecutionError("flow: needs `flow` (a flow id) or a list of `steps`", "invalid-action");
+  const records = steps.filter(isRecord);
+  if (records.length !== steps.length) throw new ExecutionError("flow: every step must be a mapping of fields", "invalid-action");
+  return records;
 }
 
 function stepAction(step: Record<string, unknown>): Record<string, unknown> {
@@ -127,15 +129,15 @@ async function runStep(
   const executor = typeof type === "string" && Object.hasOwn(executors, type) ? executors[type] : undefined;
   if (!executor || typeof type !== "string") throw new ExecutionError(`no executor for action "${String(type)}"`, "invalid-action");
   const plain = stepContext(ctx, { ...fields, type }, payload, results);
-  const action = selfRendering.has(type) ? plain.action : { ...renderTemplates(fields, templateScope(plain)), type };
+  const action = selfRendering.has(type) ? plain.action : { ...renderFields(fields, templateScope(plain)), type };
   return executor(selfRendering.has(type) ? plain : stepContext(ctx, action, payload, results));
 }
 
 /** `when` over steps, trigger, event and date; anything but `true` skips; an evaluation error fails the step. */
 function whenHolds(when: string, scope: ReturnType<typeof templateScope>, ctx: ExecutionContext): boolean {
   const context = {
-    steps: JSON.parse(JSON.stringify(scope.steps)) as unknown,
-    trigger: { payload: JSON.parse(JSON.stringify(scope.payload ?? null)) as unknown },
+    steps: plainCopy(scope.steps),
+    trigger: { payload: plainCopy(scope.payload ?? null) },
     event: { id: ctx.eventId, description: eventDescription(scope), scheduled_for: ctx.scheduledFor },
     date: dateValues(scope.now),
   };
@@ -143,7 +145,13 @@ function whenHolds(when: string, scope: ReturnType<typeof templateScope>, ctx: E
   try {
     value = evaluate(when, context);
   } catch (error) {
-    throw new ExecutionError(`when "${when}": ${(error as Error).message.split("\n", 1)[0] ?? ""}`, "flow-when", { cause: error });
+    throw new ExecutionError(`when "${when}": ${errorMessage(error).split("\n", 1)[0] ?? ""}`, "flow-when", { cause: error });
   }
   return value === true;
+}
+
+/** A JSON copy: CEL sees plain data, never a prototype or a getter of ours. */
+function plainCopy(value: unknown): unknown {
+  const copy: unknown = JSON.parse(JSON.stringify(value));
+  return copy;
 }

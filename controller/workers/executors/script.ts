@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { errorMessage } from "../../error-message.js";
 import { parseDuration } from "../../definitions/duration.js";
 import { CappedBuffer } from "../cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
@@ -25,6 +26,8 @@ export const scriptExecutor: Executor = async (ctx) => {
   const timeoutMs = actionTimeout(ctx.action.timeout);
 
   const child = spawn("/bin/sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // detached: the shell leads a group of its own, whose id is its pid.
+  if (child.pid !== undefined) ctx.onProcess?.(child.pid);
   const stdout = new CappedBuffer("head");
   const stderr = new CappedBuffer("tail");
   child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -35,7 +38,8 @@ export const scriptExecutor: Executor = async (ctx) => {
   const killGroup = (): void => {
     if (child.pid === undefined || killTimer) return;
     if (!signalGroup(child.pid, "SIGTERM")) return;
-    killTimer = setTimeout(() => signalGroup(child.pid as number, "SIGKILL"), killGraceMs);
+    const pid = child.pid;
+    killTimer = setTimeout(() => signalGroup(pid, "SIGKILL"), killGraceMs);
     killTimer.unref();
   };
   const stop = (reason: string): void => {
@@ -68,7 +72,7 @@ export const scriptExecutor: Executor = async (ctx) => {
     return { output: stdout.text() };
   } catch (error) {
     if (error instanceof ExecutionError) throw error;
-    throw new ExecutionError(`script could not start: ${(error as Error).message}`, "spawn", { cause: error });
+    throw new ExecutionError(`script could not start: ${errorMessage(error)}`, "spawn", { cause: error });
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
     if (timer !== undefined) ctx.clock.clearTimeout(timer);

@@ -1,5 +1,5 @@
-import { callModel } from "../../llm/call-model.js";
-import { modelSettings } from "../../llm/model-settings.js";
+import { modelCallForRun } from "../model-call.js";
+import { modelSettings } from "../model-settings.js";
 import { readDefinition } from "../../store/read-definition.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
@@ -18,6 +18,6 @@ export const skillExecutor: Executor = async (ctx) => {
   const skillText = [`# Skill: ${skill}`, description, instructions].filter((part) => part !== "").join("\n\n");
   const system = settings.system.trim() === "" ? skillText : `${settings.system.trimEnd()}\n\n${skillText}`;
   const userText = input === undefined || input === null ? "" : typeof input === "string" ? input : JSON.stringify(input, null, 2);
-  const reply = await callModel(ctx, { ...settings, system }, [{ role: "user", content: userText === "" ? `Run the skill "${skill}".` : userText }]);
+  const reply = await modelCallForRun(ctx, { ...settings, system }, [{ role: "user", content: userText === "" ? `Run the skill "${skill}".` : userText }]);
   return { output: reply };
 };

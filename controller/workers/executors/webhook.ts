@@ -1,7 +1,8 @@
+import { errorMessage } from "../../error-message.js";
 import { capOutput, CappedBuffer } from "../cap-output.js";
 import { ExecutionError, type Executor } from "../executor.js";
 import { redact } from "../secrets.js";
-import { renderString, renderTemplates, templateScope } from "../templates.js";
+import { renderString, renderStrings, renderTemplates, templateScope } from "../templates.js";
 import { actionTimeout } from "./script.js";
 
 /**
@@ -20,7 +21,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   const scope = templateScope(ctx);
   const secrets = { env: ctx.env, used: new Set<string>() };
   const target = renderString(url, scope, secrets);
-  const sent = new Headers(renderTemplates(headers, scope, secrets));
+  const sent = new Headers(renderStrings(headers, scope, secrets));
   let payload: string | undefined;
   if (typeof body === "string") payload = renderString(body, scope, secrets);
   else if (body !== undefined && body !== null) {
@@ -49,8 +50,8 @@ export const webhookExecutor: Executor = async (ctx) => {
       throw new ExecutionError(`${where}: ${why}`, "timeout");
     }
     // fetch's messages (and their causes) can name the resolved URL or host.
-    const cause = (error as Error & { cause?: { message?: string } }).cause?.message;
-    throw new ExecutionError(clean(`${where} failed: ${(error as Error).message}${cause ? ` (${cause})` : ""}`), "http-error");
+    const cause = error instanceof Error && error.cause !== undefined ? errorMessage(error.cause) : undefined;
+    throw new ExecutionError(clean(`${where} failed: ${errorMessage(error)}${cause ? ` (${cause})` : ""}`), "http-error");
   } finally {
     if (timer !== undefined) ctx.clock.clearTimeout(timer);
   }
@@ -60,7 +61,10 @@ export const webhookExecutor: Executor = async (ctx) => {
 async function readCapped(response: Response): Promise<string> {
   if (!response.body) return "";
   const buffer = new CappedBuffer("head");
-  for await (const chunk of response.body) buffer.push(Buffer.from(chunk as Uint8Array));
+  for await (const chunk of response.body) {
+    // A fetch body streams bytes; the DOM typings leave the chunk untyped.
+    if (chunk instanceof Uint8Array) buffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
   return buffer.text();
 }
 

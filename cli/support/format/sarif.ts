@@ -1,5 +1,5 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 import { repoRelative } from "./repo-path.js";
 
 const SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";

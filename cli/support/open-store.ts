@@ -10,13 +10,7 @@ export async function openStore(path: string, options: { create: boolean; write?
   if (!options.create && !existsSync(path)) {
     throw new CommandError(`no database at ${path}: run \`nexaas apply\` (or start the controller) first, or pass --db`, "no-database");
   }
-  const { openDatabase } = await import("../controller/store/open-database.js");
-  const { StoreError } = await import("../controller/store/store-error.js");
-  try {
-    // Read-only commands never migrate or write: a wrong --db is refused, not converted.
-    return openDatabase(path, { readonly: !options.create && !options.write });
-  } catch (error) {
-    if (error instanceof StoreError) throw new CommandError(error.message, error.code, { cause: error });
-    throw error;
-  }
+  const { openDatabase } = await import("../../controller/store/open-database.js");
+  // Read-only commands never migrate or write: a wrong --db is refused (StoreError), not converted.
+  return openDatabase(path, { readonly: !options.create && !options.write });
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 import { repoRelative } from "./repo-path.js";
 import { summarize } from "./text.js";
 

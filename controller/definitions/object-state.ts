@@ -1,4 +1,4 @@
-import type { Layer } from "../definitions/model.js";
+import type { Layer } from "./model.js";
 
 /** The kinds of object a revision holds; each has its own table in the store. */
 export const objectKinds = ["workspace", "agent", "skill", "mcp_server", "registry", "flow", "event"] as const;

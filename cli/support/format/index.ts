@@ -1,14 +1,15 @@
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
 import { formatSarif } from "./sarif.js";
 import { formatText } from "./text.js";
+import { isOneOf } from "../one-of.js";
 
 export type OutputFormat = "text" | "json" | "sarif" | "github";
 
 export const outputFormats: readonly OutputFormat[] = ["text", "json", "sarif", "github"];
 
-export const isOutputFormat = (value: string): value is OutputFormat => (outputFormats as readonly string[]).includes(value);
+export const isOutputFormat = (value: string): value is OutputFormat => isOneOf(outputFormats, value);
 
 export interface FormatContext {
   /** The workspace relative to the git top level ("" if the same), for repo-relative paths in sarif and github. */

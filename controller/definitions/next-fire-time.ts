@@ -1,7 +1,8 @@
 import { type CronExpression, CronExpressionParser } from "cron-parser";
-import { parseDuration } from "../definitions/duration.js";
-import type { Condition } from "../definitions/schema-types.js";
+import { parseDuration } from "./duration.js";
+import type { AfterAnotherFlow, Condition } from "./schema-types.js";
 import { isTimeZone } from "./time-zone.js";
+import { errorMessage } from "../error-message.js";
 
 /**
  * When a condition fires next, strictly after `after`. Pure: the caller passes
@@ -12,12 +13,12 @@ import { isTimeZone } from "./time-zone.js";
  * zone, duration or date): a schedule is parsed when it is planned, never
  * silently skipped at fire time.
  */
-export function nextFireTime(condition: Condition, after: Date, defaultTimezone: string): Date | null {
+export function nextFireTime(condition: Condition | AfterAnotherFlow, after: Date, defaultTimezone: string): Date | null {
   return nextFireTimes(condition, after, defaultTimezone, 1)[0] ?? null;
 }
 
 /** The next `count` fire times after `after`, in order (fewer for `once` and webhooks). */
-export function nextFireTimes(condition: Condition, after: Date, defaultTimezone: string, count: number): Date[] {
+export function nextFireTimes(condition: Condition | AfterAnotherFlow, after: Date, defaultTimezone: string, count: number): Date[] {
   if (count <= 0) return [];
   switch (condition.type) {
     case "cron":
@@ -32,10 +33,10 @@ export function nextFireTimes(condition: Condition, after: Date, defaultTimezone
       if (Number.isNaN(at)) throw new Error(`invalid date-time ${JSON.stringify(condition.expr)}`);
       return at > after.getTime() ? [new Date(at)] : [];
     }
+    // Webhooks never fire by the clock, and neither does `after` (a flow's trigger
+    // on another flow): it fires when that flow ends.
     case "webhook":
-      return [];
-    default:
-      // `after` (a flow's trigger on another flow) fires when that flow ends, never by the clock.
+    case "after":
       return [];
   }
 }
@@ -84,7 +85,7 @@ function computeCronTimes(expr: string, timezone: string, after: Date, count: nu
     try {
       parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
     } catch (err) {
-      throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${(err as Error).message}`, { cause: err });
+      throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${errorMessage(err)}`, { cause: err });
     }
     if (parsedCron.size >= cronCacheLimit) parsedCron.clear();
     parsedCron.set(key, parsed);

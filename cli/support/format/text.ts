@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 
 // ANSI SGR codes; only used when the caller says the terminal takes colour.
 const red = (s: string): string => `\u001b[31m${s}\u001b[39m`;

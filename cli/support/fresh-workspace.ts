@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { packageRoot } from "../controller/package-root.js";
+import { packageRoot } from "../../controller/package-root.js";
 
 /** The `yaml-language-server` modeline that gives editors completion from the installed schemas. */
 export const schemaModeline = (kind: string): string =>

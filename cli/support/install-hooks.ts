@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync, realpathSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { simpleGit } from "simple-git";
-import { packageRoot } from "../controller/package-root.js";
+import { packageRoot } from "../../controller/package-root.js";
 import { CommandError } from "./errors.js";
 
 export type HookName = "pre-commit" | "pre-push";

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import type { Diagnostic } from "../../../controller/definitions/diagnostic.js";
 
 /** SPEC §10: `{ok, diagnostics: [...]}`; ok is false only when there is an error (warnings pass). */
 export function formatJson(diagnostics: Diagnostic[]): string {

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
-import { ExecutionError } from "../workers/executor.js";
+import { ExecutionError } from "./executor.js";
 
 /** What one model call of an action needs from the applied definitions. */
 export interface ModelSettings {
@@ -13,11 +13,7 @@ export interface ModelSettings {
   dailyBudgetUsd: number | undefined;
 }
 
-const record = (value: unknown): Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
-const positive = (value: unknown): number | undefined => (typeof value === "number" && value > 0 ? value : undefined);
-const nonNegative = (value: unknown): number | undefined => (typeof value === "number" && value >= 0 ? value : undefined);
 
 /**
  * The agent of an action (its own `agent`, else the event's, else
@@ -25,8 +21,8 @@ const nonNegative = (value: unknown): number | undefined => (typeof value === "n
  * workspace defaults filling what the agent leaves out.
  */
 export function modelSettings(db: Database, actionAgent: unknown, defaultAgent: string | undefined, label: string): ModelSettings {
-  const workspace = readDefinition(db, "workspace", "workspace") ?? {};
-  const defaults = record(workspace.defaults);
+  const workspace = readDefinition(db, "workspace", "workspace");
+  const defaults = workspace?.defaults ?? {};
   const name = text(actionAgent) ?? text(defaultAgent) ?? text(defaults.agent);
   if (!name) throw new ExecutionError(`${label}: no agent: set \`agent\` on the action or the event, or defaults.agent in nexaas.yaml`, "no-agent");
   const agent = readDefinition(db, "agent", name);
@@ -35,9 +31,9 @@ export function modelSettings(db: Database, actionAgent: unknown, defaultAgent: 
   if (!model) throw new ExecutionError(`${label}: agent "${name}" has no model and nexaas.yaml sets no defaults.model`, "no-model");
   return {
     agent: name,
-    system: typeof agent.prompt === "string" ? agent.prompt : "",
+    system: agent.prompt,
     model,
-    maxTokens: positive(agent.max_tokens) ?? positive(defaults.max_tokens) ?? 4096,
-    dailyBudgetUsd: nonNegative(record(workspace.budget).daily_usd),
+    maxTokens: agent.max_tokens ?? defaults.max_tokens ?? 4096,
+    dailyBudgetUsd: workspace?.budget?.daily_usd,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conditionTimezone, nextFireTime, nextFireTimes } from "../../controller/scheduler/next-fire-time.js";
+import { conditionTimezone, nextFireTime, nextFireTimes } from "../../controller/definitions/next-fire-time.js";
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 

@@ -1,0 +1,50 @@
+import type { Database } from "better-sqlite3";
+import { hostname } from "node:os";
+import { prepared } from "../store/prepared.js";
+import { immediate } from "./immediate.js";
+
+/**
+ * Records the process group a running job's script started, so that if this
+ * controller dies the next one can kill the orphan before the job is retried
+ * (a retry must not overlap the attempt it replaces).
+ */
+export function recordProcessGroup(db: Database, jobId: number, workerId: string, group: number): void {
+  recordImmediate(db, jobId, workerId, group);
+}
+
+function record(db: Database, jobId: number, workerId: string, group: number): void {
+  prepared(db, "UPDATE job_queue SET process_group = ?, process_host = ? WHERE id = ? AND status = 'running' AND lease_owner = ?").run(group, hostname(), jobId, workerId);
+}
+
+const recordImmediate = immediate(record);
+
+/**
+ * A controller that just took the database owns no running job: every job still
+ * marked running was a previous owner's, which died (it released its jobs
+ * otherwise). Their leases end now, so the first claim recovers them at once.
+ */
+export function expireOrphanedLeases(db: Database): number {
+  return expireImmediate(db);
+}
+
+function expire(db: Database): number {
+  return prepared(db, "UPDATE job_queue SET lease_expires_at = '0000-01-01T00:00:00.000Z' WHERE status = 'running'").run().changes;
+}
+
+const expireImmediate = immediate(expire);
+
+/** Kills what is left of a lost attempt's script on this host (a group on another host is not ours to reach). */
+export function killOrphanedGroups(groups: readonly { group: number; host: string }[]): number {
+  let killed = 0;
+  const here = hostname();
+  for (const { group, host } of groups) {
+    if (host !== here) continue;
+    try {
+      process.kill(-group, "SIGKILL");
+      killed++;
+    } catch {
+      // ESRCH: the group is gone already.
+    }
+  }
+  return killed;
+}

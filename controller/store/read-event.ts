@@ -1,0 +1,32 @@
+import type { Database } from "better-sqlite3";
+import type { ResolvedEvent } from "../definitions/resolved-event.js";
+import { decodeSpec } from "./decode-spec.js";
+import { prepared } from "./prepared.js";
+
+/** An applied event with the runtime state a trigger path looks at. */
+export interface StoredEvent {
+  name: string;
+  spec: ResolvedEvent;
+  enabled: boolean;
+  paused: boolean;
+  /** The revision that last wrote its definition. */
+  revision: string;
+}
+
+interface Row {
+  name: string;
+  spec: string;
+  enabled: number;
+  paused: number;
+  revision: string;
+}
+
+const sql = "SELECT name, spec, enabled, paused, revision FROM events WHERE name = ?";
+
+/** The applied event `name`, or undefined (not applied, or its row mangled out of band). */
+export function readEvent(db: Database, name: string): StoredEvent | undefined {
+  const row = prepared<[string], Row>(db, sql).get(name);
+  const spec = row ? decodeSpec("event", row.spec) : undefined;
+  if (!row || !spec) return undefined;
+  return { name: row.name, spec, enabled: row.enabled === 1, paused: row.paused === 1, revision: row.revision };
+}
