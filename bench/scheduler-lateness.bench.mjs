@@ -1,13 +1,19 @@
 // SPEC §7: a due run starts within 100 ms of its time (p99), where the seed's 30 s tick made
-// it up to 30 s late. A real controller (dist/, real clock, real SQLite, real git workspace)
-// runs 8 events that fire every second (6-field cron) for DURATION seconds; each run's
-// lateness is started_at - scheduled_for (claimed by a worker), and, for context, queued
-// (created_at) - scheduled_for, the scheduler's own part.
+// it up to 30 s late; issue 11 asks for under 5 ms. A real controller (dist/, real clock, real
+// SQLite, real git workspace) runs 8 events that fire every second (6-field cron) for DURATION
+// seconds. Per run, from its scheduled time:
+// - queued: created_at, when the scheduler's wake began firing the due events;
+// - claimed: started_at, when a worker took the job and its run became `running` (the goal);
+// - under way: the pool's `started` event, once the executor was called (for a script, its
+//   process is spawned). The 8 runs of a second are spawned one after the other on one thread,
+//   each spawn a fork and exec of a ~100 MB process, so the k-th starts k spawns after the first.
+// The floor: a bare setTimeout in the same process, aimed between the slots, whose lateness the
+// figures are divided by.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
-import { git, goal, repoRoot, stats, table, tempDir } from "./lib.mjs";
+import { git, goal, ratio, repoRoot, stats, table, tempDir } from "./lib.mjs";
 
 const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
 const { openDatabase, closeDatabase } = await load("store/open-database.js");
@@ -33,28 +39,53 @@ git(ws, ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "com
 const db = openDatabase(join(dir, "nexaas.db"));
 const silent = createLogger({ LOG_LEVEL: "silent" }, new Writable({ write: (_c, _e, cb) => cb() }));
 const controller = new Controller(db, { dir: ws, pollMs: 0, driftCheckMs: 0, workers: events, env: { PATH: process.env.PATH }, log: silent, frameworkDir: null });
+const wall = () => performance.timeOrigin + performance.now();
+const underWay = [];
+controller.pool.on("started", (job) => {
+  if (job.trigger === "schedule") underWay.push(wall() - Date.parse(job.scheduledFor));
+});
+// The floor: how late Node itself runs a timer in this process, aimed half a second after
+// each slot, when the loop is idle (aimed at the slot itself, it would queue behind the scheduler).
+const bare = [];
+let bareTimer;
+const aimBare = () => {
+  const due = Math.ceil((Date.now() + 1 - 500) / 1000) * 1000 + 500;
+  bareTimer = setTimeout(() => {
+    bare.push(wall() - due);
+    aimBare();
+  }, due - Date.now());
+};
 await controller.start();
+aimBare();
 await new Promise((r) => setTimeout(r, seconds * 1000));
+clearTimeout(bareTimer);
 await controller.stop(5000);
 
 const rows = db
   .prepare("SELECT scheduled_for, created_at, started_at FROM event_runs WHERE trigger = 'schedule' AND started_at IS NOT NULL")
   .all();
 closeDatabase(db);
+// Stored times have whole milliseconds; the in-process ones are fractional.
 const ms = (a, b) => Date.parse(a) - Date.parse(b);
-const start = stats(rows.map((r) => ms(r.started_at, r.scheduled_for)));
-const queued = stats(rows.map((r) => ms(r.created_at, r.scheduled_for)));
+const claimed = rows.map((r) => ms(r.started_at, r.scheduled_for));
+const queued = rows.map((r) => ms(r.created_at, r.scheduled_for));
 // p99 from the sorted samples (lib's stats gives median, p90 and max).
-const p = (s, q) => s.sorted[Math.min(s.sorted.length - 1, Math.floor(q * s.sorted.length))];
-const sortedStart = { sorted: rows.map((r) => ms(r.started_at, r.scheduled_for)).sort((a, b) => a - b) };
-const sortedQueued = { sorted: rows.map((r) => ms(r.created_at, r.scheduled_for)).sort((a, b) => a - b) };
+const p99 = (samples) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(0.99 * samples.length))];
+const floor = stats(bare);
+const row = (label, samples) => {
+  const s = stats(samples);
+  return [label, samples.length, s.median.toFixed(1), p99(samples).toFixed(1), s.max.toFixed(1), ratio(Math.max(s.median, 0.1), Math.max(floor.median, 0.1))];
+};
 console.log(`${rows.length} firings of ${events} events every second for ${seconds} s (real controller, real clock)`);
 table(
-  ["lateness", "firings", "p50 ms", "p99 ms", "max ms"],
+  ["lateness from the scheduled time", "runs", "p50 ms", "p99 ms", "max ms", "p50 x bare timer"],
   [
-    ["due -> started by a worker", rows.length, start.median.toFixed(1), p(sortedStart, 0.99).toFixed(1), start.max.toFixed(1)],
-    ["due -> queued by the scheduler", rows.length, queued.median.toFixed(1), p(sortedQueued, 0.99).toFixed(1), queued.max.toFixed(1)],
+    row("queued: the scheduler's wake", queued),
+    row("claimed: run running (started_at)", claimed),
+    row("under way: executor called, spawned", underWay),
+    row("bare setTimeout (the floor)", bare),
   ],
 );
-goal("due-to-start lateness p99", p(sortedStart, 0.99), 100, " ms");
+goal("due-to-started (claimed) lateness p99", p99(claimed), 5, " ms");
+goal("due-to-started (claimed) lateness p99, SPEC §7", p99(claimed), 100, " ms");
 if (rows.length < events * (seconds - 2)) throw new Error(`only ${rows.length} firings: the scheduler missed slots`);
