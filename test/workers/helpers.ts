@@ -11,6 +11,7 @@ import { systemClock } from "../../controller/clock.js";
 import { createLogger } from "../../controller/log.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
 import type { ExecutionContext } from "../../controller/workers/executor.js";
+import { SecretMask } from "../../controller/workers/secret-mask.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -47,6 +48,7 @@ export function context(action: ExecutionContext["action"], overrides: Partial<E
     workspaceDir: overrides.workspaceDir ?? tempDir(),
     clock: systemClock,
     log: createLogger({ LOG_LEVEL: "silent" }),
+    secrets: new SecretMask(),
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import { errorMessage } from "../../error-message.js";
 import { capOutput, CappedBuffer } from "../cap-output.js";
 import { ExecutionError, type Executor } from "../executor.js";
-import { redact } from "../secrets.js";
+import type { SecretMask } from "../secret-mask.js";
 import { renderString, renderStrings, renderTemplates, templateScope } from "../templates.js";
 import { actionTimeout } from "./script.js";
 
@@ -19,7 +19,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   const timeoutMs = actionTimeout(ctx.action.timeout);
 
   const scope = templateScope(ctx);
-  const secrets = { env: ctx.env, used: new Set<string>() };
+  const secrets = { env: ctx.env, used: ctx.secrets };
   const target = renderString(url, scope, secrets);
   const sent = new Headers(renderStrings(headers, scope, secrets));
   let payload: string | undefined;
@@ -31,14 +31,14 @@ export const webhookExecutor: Executor = async (ctx) => {
 
   const verb = method.toUpperCase();
   const where = `${verb} ${url}`; // as written: the resolved URL may hold a secret
-  const clean = (text: string): string => redact(text, secrets.used);
+  const clean = (text: string): string => ctx.secrets.mask(text);
   const controller = new AbortController();
   let timedOut = false;
   const timer = timeoutMs === undefined ? undefined : ctx.clock.setTimeout(() => ((timedOut = true), controller.abort()), timeoutMs);
   const signal = AbortSignal.any([ctx.signal, controller.signal]);
   try {
     const response = await fetch(target, { method: verb, headers: sent, body: payload, signal });
-    const text = clean(await readCapped(response));
+    const text = await readCapped(response, ctx.secrets);
     if (!response.ok) {
       throw new ExecutionError(`${where} answered ${response.status} ${response.statusText}${text ? `: ${capOutput(text, { maxBytes: 4096 })}` : ""}`, "http-status");
     }
@@ -58,14 +58,14 @@ export const webhookExecutor: Executor = async (ctx) => {
 };
 
 /** The answer's body, keeping at most the output cap in memory. */
-async function readCapped(response: Response): Promise<string> {
+async function readCapped(response: Response, mask: SecretMask): Promise<string> {
   if (!response.body) return "";
   const buffer = new CappedBuffer("head");
   for await (const chunk of response.body) {
     // A fetch body streams bytes; the DOM typings leave the chunk untyped.
     if (chunk instanceof Uint8Array) buffer.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
-  return buffer.text();
+  return buffer.text(mask);
 }
 
 function isStringMap(value: unknown): value is Record<string, string> {
