@@ -10,6 +10,7 @@ import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
+import { egressCodes } from "./egress.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { queueFlowsAfter } from "./queue-flows-after.js";
 import { SecretMask } from "./secret-mask.js";
@@ -38,7 +39,10 @@ export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; 
 const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
 
 /** Failures that the same attempt again would meet again. */
-const permanent = new Set(["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"]);
+const permanent = new Set<string>([
+  ...["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"],
+  ...egressCodes,
+]);
 
 /**
  * One attempt of one claimed job: look up the event, run its action with a
