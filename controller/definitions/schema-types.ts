@@ -767,7 +767,7 @@ export interface Followup {
   enabled?: boolean;
 }
 /**
- * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity and budget.
+ * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress and budget.
  */
 export interface NexaasFile {
   name: Name26;
@@ -782,6 +782,7 @@ export interface NexaasFile {
   defaults?: Defaults;
   mcp_servers?: Names3;
   identity?: Identity;
+  egress?: Egress;
   budget?: Budget;
 }
 export interface Defaults {
@@ -811,6 +812,19 @@ export interface Identity {
    * People's names, replaced by {{PERSON}}.
    */
   people?: string[];
+}
+/**
+ * Where webhook actions may connect. Private, loopback, link-local and cloud metadata addresses are refused (after DNS resolution) unless allowed here.
+ */
+export interface Egress {
+  /**
+   * Allow private (10/8, 172.16/12, 192.168/16, fc00::/7), loopback, link-local and shared addresses. Cloud metadata addresses stay refused unless a CIDR in allow names them.
+   */
+  allow_private?: boolean;
+  /**
+   * CIDR blocks (10.1.2.0/24, 127.0.0.1/32, fd00::/8) that may be reached though private, metadata or reserved.
+   */
+  allow?: string[];
 }
 export interface Budget {
   /**

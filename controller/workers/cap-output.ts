@@ -1,3 +1,5 @@
+import type { SecretMask } from "./secret-mask.js";
+
 /** What a run keeps of one output (stdout, a response body, a step's output). */
 export const outputCapBytes = 64 * 1024;
 
@@ -65,14 +67,24 @@ export class CappedBuffer {
     }
   }
 
-  /** The kept text, with the cut marker when anything was dropped (at most `maxBytes` in all). */
-  text(): string {
+  /**
+   * The kept text, with the cut marker when anything was dropped (at most `maxBytes` in all),
+   * masked by `mask` when given, a value split by the cut included (see SecretMask.maskCut).
+   */
+  text(mask?: SecretMask): string {
     const kept = Buffer.concat(this.chunks);
-    if (this.dropped === 0) return capOutput(kept.toString("utf8"), { maxBytes: this.maxBytes, keep: this.keep });
+    if (this.dropped === 0) {
+      const whole = kept.toString("utf8");
+      return capOutput(mask ? mask.mask(whole) : whole, { maxBytes: this.maxBytes, keep: this.keep });
+    }
     const total = kept.length + this.dropped;
     const room = Math.max(0, this.maxBytes - Buffer.byteLength(marker(total)));
     const cut = total - room;
-    if (this.keep === "tail") return `${marker(cut)}${trimPartial(kept.subarray(kept.length - room).toString("utf8"), "start")}`;
-    return `${trimPartial(kept.subarray(0, room).toString("utf8"), "end")}${marker(cut)}`;
+    if (this.keep === "tail") {
+      const part = trimPartial(kept.subarray(kept.length - room).toString("utf8"), "start");
+      return `${marker(cut)}${mask ? mask.maskCut(part, "start") : part}`;
+    }
+    const part = trimPartial(kept.subarray(0, room).toString("utf8"), "end");
+    return `${mask ? mask.maskCut(part, "end") : part}${marker(cut)}`;
   }
 }

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { SecretMask } from "./secret-mask.js";
 
 /**
  * What one attempt of one action gets. An executor reads the action's fields
@@ -26,6 +27,13 @@ export interface ExecutionContext {
   signal: AbortSignal;
   /** The controller's environment: where `${NAME}` values and ANTHROPIC_* come from. Never persisted. */
   env: NodeJS.ProcessEnv;
+  /**
+   * The secrets this attempt hands out: an executor adds each value it passes
+   * on (a script's `env`, a resolved `${NAME}`) and masks what it reports with
+   * it; the worker masks the run's output and error with it again before they
+   * are stored or logged. A flow's steps share their flow's.
+   */
+  secrets: SecretMask;
   /** The workspace folder (scripts run inside it). */
   workspaceDir: string;
   clock: Clock;

@@ -10,8 +10,10 @@ import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
+import { egressCodes } from "./egress.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { queueFlowsAfter } from "./queue-flows-after.js";
+import { SecretMask } from "./secret-mask.js";
 import { renderFields, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
@@ -37,7 +39,10 @@ export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; 
 const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
 
 /** Failures that the same attempt again would meet again. */
-const permanent = new Set(["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"]);
+const permanent = new Set<string>([
+  ...["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"],
+  ...egressCodes,
+]);
 
 /**
  * One attempt of one claimed job: look up the event, run its action with a
@@ -63,6 +68,8 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
   }, Math.max(1000, Math.floor(o.leaseMs / 3)));
 
+  // Filled by the executors with the secrets they hand out; nothing of the attempt is stored or returned (and so logged) unmasked.
+  const secrets = new SecretMask();
   try {
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
@@ -80,6 +87,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       workspaceDir: o.workspaceDir,
       clock: o.clock,
       log: o.log,
+      secrets,
       ...(o.onProcess ? { onProcess: o.onProcess } : {}),
     };
     // Script, webhook and flow render their own templates (a script through its environment,
@@ -92,13 +100,13 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
-    completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(result.output), durationMs: elapsed() });
+    completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
     recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures });
     followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
-    const message = error instanceof Error ? error.message : String(error);
+    const message = secrets.mask(error instanceof Error ? error.message : String(error));
     const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
     // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
     const retryable = !(error instanceof ExecutionError && permanent.has(error.code));

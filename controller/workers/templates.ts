@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
 import { isRecord } from "../store/parse-spec.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
-import { secretValue } from "./secrets.js";
+import { secretValue, type SecretSink } from "./secrets.js";
 
 /** What a flow keeps of one step for the steps after it. */
 export interface StepResult {
@@ -56,19 +56,20 @@ const reference = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** Templates and `${NAME}` in one pass, so neither is looked for in the other's values. */
 const referenceOrSecret = /\{\{\s*([^{}]*?)\s*\}\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** Where `${NAME}` values come from, and where each resolved value is recorded for masking. */
+type Secrets = { env: NodeJS.ProcessEnv; used: SecretSink };
+
 /**
  * `text` with every `{{...}}` replaced. With `secrets`, `${NAME}` is resolved
  * in the same pass: a template's value (a payload, a step's output) is never
  * scanned again, so it cannot name a variable and have it sent out.
  */
-export function renderString(text: string, scope: TemplateScope, secrets?: { env: NodeJS.ProcessEnv; used: Set<string> }): string {
+export function renderString(text: string, scope: TemplateScope, secrets?: Secrets): string {
   if (!secrets) return text.replace(reference, (_m, expr: string) => templateValue(expr, scope));
   return text.replace(referenceOrSecret, (_m, expr: string | undefined, name: string | undefined) =>
     expr !== undefined ? templateValue(expr, scope) : secretValue(name ?? "", secrets.env, secrets.used),
   );
 }
-
-type Secrets = { env: NodeJS.ProcessEnv; used: Set<string> };
 
 /** `value` with every string in it rendered (keys stay as written). */
 export function renderTemplates(value: unknown, scope: TemplateScope, secrets?: Secrets): unknown {

@@ -10,6 +10,7 @@ import type { ObjectKind } from "../../controller/definitions/object-state.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { ExecutionError, type ExecutionContext } from "../../controller/workers/executor.js";
+import { SecretMask } from "../../controller/workers/secret-mask.js";
 import { startFakeAnthropic, type FakeAnthropic, type FakeReply } from "../support/fake-anthropic.js";
 import { FakeClock } from "../support/fake-clock.js";
 
@@ -65,6 +66,7 @@ export function context(db: Database, action: ExecutionContext["action"], option
     workspaceDir: tmpdir(),
     clock: options.clock ?? new FakeClock(Date.parse("2026-11-23T09:00:30.000Z")),
     log: createLogger({ LOG_LEVEL: "silent" }),
+    secrets: new SecretMask(),
   };
 }
 

@@ -7,7 +7,7 @@ import { ExecutionError, type ExecutionContext, type Executor } from "../../cont
 import { createFlowExecutor, FlowStepError } from "../../controller/workers/executors/flow.js";
 import { scriptExecutor } from "../../controller/workers/executors/script.js";
 import { webhookExecutor } from "../../controller/workers/executors/webhook.js";
-import { context, freshDb, loopbackServer } from "./helpers.js";
+import { context, freshDb, loopbackContext, loopbackServer } from "./helpers.js";
 
 interface Summary {
   steps: { id: string; status: string; output: string; error?: string; attempts: number }[];
@@ -146,7 +146,7 @@ describe("flow executor", () => {
       { id: "draft", action: "note", reply: "leak ${TOKEN}?" },
       { id: "post", action: "webhook", url: server.url, headers: { authorization: "Bearer ${TOKEN}" }, body: { text: "{{steps.draft.output}}" } },
     ];
-    await flow(context({ type: "flow", steps }, { env: { TOKEN: "tok-123" } }));
+    await flow(loopbackContext({ type: "flow", steps }, { env: { TOKEN: "tok-123" } }));
     expect(server.requests[0]?.headers.authorization).toBe("Bearer tok-123");
     expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual({ text: "leak ${TOKEN}?" });
   });

@@ -9,8 +9,12 @@ import type { Database } from "better-sqlite3";
 import { afterEach } from "vitest";
 import { systemClock } from "../../controller/clock.js";
 import { createLogger } from "../../controller/log.js";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
+import type { Egress } from "../../controller/definitions/schema-types.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
+import { upsertObject } from "../../controller/store/write-object.js";
 import type { ExecutionContext } from "../../controller/workers/executor.js";
+import { SecretMask } from "../../controller/workers/secret-mask.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -32,6 +36,18 @@ export function freshDb(): Database {
   return db;
 }
 
+/** Applies a nexaas.yaml with this `egress` to `db`, as a reconcile would. */
+export function applyEgress(db: Database, egress: Egress): Database {
+  const spec = { name: "workers-test", egress };
+  upsertObject(db, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date());
+  return db;
+}
+
+/** A context whose workspace lets webhooks reach loopback, where these tests' servers listen. */
+export function loopbackContext(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
+  return context(action, { db: applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
+}
+
 /** A minimal context around one action: a real store, a temp workspace, the system clock, a silent logger. */
 export function context(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
   return {
@@ -47,6 +63,7 @@ export function context(action: ExecutionContext["action"], overrides: Partial<E
     workspaceDir: overrides.workspaceDir ?? tempDir(),
     clock: systemClock,
     log: createLogger({ LOG_LEVEL: "silent" }),
+    secrets: new SecretMask(),
     ...overrides,
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { systemClock } from "../../controller/clock.js";
 import { capOutput, CappedBuffer } from "../../controller/workers/cap-output.js";
 import { ExecutionError } from "../../controller/workers/executor.js";
-import { redact, resolveSecrets } from "../../controller/workers/secrets.js";
+import { resolveSecrets } from "../../controller/workers/secrets.js";
+import { SecretMask } from "../../controller/workers/secret-mask.js";
 import { renderString, stepContext, templateEnv, templateScope } from "../../controller/workers/templates.js";
 import { context } from "./helpers.js";
 
@@ -40,9 +41,9 @@ describe("templates", () => {
 
 describe("secrets", () => {
   it("resolves ${NAME} anywhere in a string and names a missing one without values", () => {
-    const used = new Set<string>();
-    expect(resolveSecrets("Bearer ${TOKEN} / ${USER_ID}", { TOKEN: "t0k", USER_ID: "u1" }, used)).toBe("Bearer t0k / u1");
-    expect(redact("echo t0k and u1", used)).toBe("echo *** and ***");
+    const used = new SecretMask();
+    expect(resolveSecrets("Bearer ${TOKEN} / ${USER_ID}", { TOKEN: "t0k-9f8e7d", USER_ID: "user-0042" }, used)).toBe("Bearer t0k-9f8e7d / user-0042");
+    expect(used.mask("echo t0k-9f8e7d and user-0042")).toBe("echo *** and ***");
     try {
       resolveSecrets("${TOKEN} ${MISSING}", { TOKEN: "t0k" });
       expect.unreachable();

@@ -1,11 +1,13 @@
 import { actionFields } from "./action-fields.js";
 import { durations } from "./durations.js";
+import { egressAllow } from "./egress-allow.js";
 import { flowTemplates } from "./flow-templates.js";
 import { flowWhen } from "./flow-when.js";
 import { missingAgent } from "./missing-agent.js";
 import { registryEntries } from "./registry-entries.js";
 import type { Rule } from "./rule.js";
 import { scheduleValues } from "./schedule-values.js";
+import { templateInOrigin } from "./template-in-origin.js";
 import { unknownReference } from "./unknown-reference.js";
 import { workspacePaths } from "./workspace-paths.js";
 
@@ -16,8 +18,10 @@ export const rules: readonly Rule[] = [
   scheduleValues,
   durations,
   flowTemplates,
+  templateInOrigin,
   flowWhen,
   workspacePaths,
   registryEntries,
   missingAgent,
+  egressAllow,
 ];

@@ -52,7 +52,9 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
     for (const [index, step] of steps.entries()) {
       const id = typeof step.id === "string" ? step.id : `step-${index + 1}`;
       const type = step.action;
-      const record = (result: StepResult, attempts: number): void => {
+      const record = (step: StepResult, attempts: number): void => {
+        // Masked with every secret a step of this flow handed out so far: the steps after it and the run see only this.
+        const result = { ...step, output: ctx.secrets.mask(step.output), error: ctx.secrets.mask(step.error) };
         results[id] = result;
         summary.push({ id, status: result.status, output: capOutput(result.output, { maxBytes: stepCap }), ...(result.error ? { error: result.error } : {}), attempts });
       };
@@ -90,7 +92,7 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
         record({ status: "success", output, error: "" }, attempts);
         continue;
       }
-      const message = failure instanceof Error ? failure.message : String(failure);
+      const message = ctx.secrets.mask(failure instanceof Error ? failure.message : String(failure));
       record({ status: "failed", output: "", error: message }, attempts);
       if (step.on_error !== "continue") {
         const tries = attempts > 1 ? ` after ${attempts} attempts` : "";

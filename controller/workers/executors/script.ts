@@ -17,6 +17,7 @@ export const killGraceMs = 2_000;
  * workspace, with a minimal environment. Flow values arrive as NEXAAS_*
  * variables, never spliced into the command. On timeout (or shutdown) the
  * whole group is killed, so a backgrounded child cannot outlive the run.
+ * The values of the listed `env` names are masked in its output and errors.
  */
 export const scriptExecutor: Executor = async (ctx) => {
   const { command } = ctx.action;
@@ -66,13 +67,13 @@ export const scriptExecutor: Executor = async (ctx) => {
     if (stopped !== undefined) throw new ExecutionError(`script stopped: ${stopped}; its process group was killed`, "timeout");
     if (code !== 0) {
       const why = code === null ? `was killed by ${signal ?? "a signal"}` : `exited with code ${code}`;
-      const tail = stderr.text().trim();
+      const tail = stderr.text(ctx.secrets).trim();
       throw new ExecutionError(`script ${why}${tail ? `; stderr:\n${tail}` : ""}`, "exit-code");
     }
-    return { output: stdout.text() };
+    return { output: stdout.text(ctx.secrets) };
   } catch (error) {
     if (error instanceof ExecutionError) throw error;
-    throw new ExecutionError(`script could not start: ${errorMessage(error)}`, "spawn", { cause: error });
+    throw new ExecutionError(ctx.secrets.mask(`script could not start: ${errorMessage(error)}`), "spawn", { cause: error });
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
     if (timer !== undefined) ctx.clock.clearTimeout(timer);
@@ -107,7 +108,13 @@ function scriptEnv(ctx: ExecutionContext): NodeJS.ProcessEnv {
   }
   // Names to pass through: one that is not set is simply absent, as in a shell,
   // so an optional setting (with a default in the script) needs no dummy value.
-  for (const name of listed) if (ctx.env[name] !== undefined) env[name] = ctx.env[name];
+  // Any of them may be a secret: its value is masked in whatever the run reports.
+  for (const name of listed) {
+    const value = ctx.env[name];
+    if (value === undefined) continue;
+    env[name] = value;
+    ctx.secrets.add(value);
+  }
   return { ...env, ...templateEnv(templateScope(ctx)) };
 }
 
