@@ -9,6 +9,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { errorMessage } from "./error-message.js";
 import { expireOrphanedLeases } from "./queue/process-groups.js";
+import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
@@ -40,6 +41,8 @@ export interface ControllerOptions {
   /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
   standby?: boolean;
   standbyPollMs?: number;
+  /** Retention's timer: between passes (default 10 minutes) and before the first (default 1 minute). */
+  retention?: { intervalMs?: number; firstPassMs?: number; batchSize?: number };
 }
 
 export interface ControllerEvents {
@@ -77,6 +80,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   readonly loop: ReconcileLoop;
   readonly scheduler: Scheduler;
   readonly pool: WorkerPool;
+  /** Deletes old runs and expired webhook ids, in small batches off the hot path. */
+  readonly retention: Retention;
   readonly health = new StoreHealth();
   private lockTimer: unknown;
   private server: FastifyInstance | undefined;
@@ -112,12 +117,16 @@ export class Controller extends EventEmitter<ControllerEvents> {
       log: options.log,
       clock: this.clock,
     });
+    this.retention = new Retention(db, { clock: this.clock, ...options.retention });
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") this.scheduler.poke();
     });
+    this.retention.on("pruned", (report) => {
+      if (report.expiredRuns + report.overCapRuns > 0) this.options.log.info(report, "retention: old runs deleted");
+    });
     this.scheduler.on("fired", () => this.pool.poke());
     // Every part reports its failures; the store's are judged here, once.
-    for (const part of [this.loop, this.scheduler, this.pool]) part.on("error", (error) => this.onError(error));
+    for (const part of [this.loop, this.scheduler, this.pool, this.retention]) part.on("error", (error) => this.onError(error));
     this.pool.on("finished", () => this.wrote());
     this.scheduler.on("fired", () => this.wrote());
   }
@@ -154,6 +163,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       await this.loop.start();
       this.scheduler.start();
       this.pool.start();
+      this.retention.start();
       if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
     } catch (error) {
       // A start that fails (a taken port, no repository) leaves nothing behind: no timer, no lock.
@@ -228,6 +238,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.options.log.error({ reason }, message);
     this.scheduler.stop();
     this.clock.clearInterval(this.lockTimer);
+    void this.retention.stop();
     void this.stop(0).then(
       () => this.emit("halted", { reason, message }),
       (error: unknown) => this.emit("halted", { reason, message: `${message}; stopping failed too: ${errorMessage(error)}` }),
@@ -243,6 +254,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.server = undefined;
     await this.loop.stop();
     this.scheduler.stop();
+    await this.retention.stop();
     await this.pool.stop(graceMs);
     if (!this.fence) return;
     try {
