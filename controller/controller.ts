@@ -4,11 +4,13 @@ import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
+import { ControllerMetrics } from "./api/metrics-registry.js";
 import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { errorMessage } from "./error-message.js";
 import { expireOrphanedLeases } from "./queue/process-groups.js";
+import { readEndedRun } from "./store/ended-run.js";
 import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
@@ -82,6 +84,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   readonly pool: WorkerPool;
   /** Deletes old runs and expired webhook ids, in small batches off the hot path. */
   readonly retention: Retention;
+  /** What /metrics serves: fed here as runs end and reconciles finish. */
+  readonly metrics: ControllerMetrics;
   readonly health = new StoreHealth();
   private lockTimer: unknown;
   private server: FastifyInstance | undefined;
@@ -118,9 +122,21 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
     });
     this.retention = new Retention(db, { clock: this.clock, ...options.retention });
+    this.metrics = new ControllerMetrics(db, () => this.clock.now());
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") this.scheduler.poke();
+      this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
     });
+    this.pool.on("finished", ({ job, outcome }) => {
+      if (outcome.status !== "success" && outcome.status !== "failed") return;
+      try {
+        const run = readEndedRun(db, job.runId);
+        if (run) this.metrics.runEnded(run);
+      } catch (error) {
+        this.onError(error);
+      }
+    });
+    this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
     this.retention.on("pruned", (report) => {
       if (report.expiredRuns + report.overCapRuns > 0) this.options.log.info(report, "retention: old runs deleted");
     });
@@ -157,7 +173,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
           storeHealth: this.health,
           ...(api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
-          subscribeReconciles: (listener) => this.loop.on("reconciled", (r) => listener(r.result, r.durationMs / 1000)),
+          metrics: this.metrics,
         });
       }
       await this.loop.start();
