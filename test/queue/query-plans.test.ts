@@ -15,9 +15,8 @@ function plan(db: Database, sql: string, params: Record<string, unknown> | unkno
 const indexEntries = (db: Database, index: string, where: string): number =>
   db.prepare(`SELECT count(*) FROM job_queue INDEXED BY ${index} WHERE ${where}`).pluck().get() as number;
 
-
 describe("the queue's indexes", () => {
-  it("picks a job with no key from job_queue_free, and each free key's first job from job_queue_keyed, one seek per key", () => {
+  it("picks a job with no key from job_queue_free, and each free key's first job from job_queue_keyed, one seek per key; in priority order past a backlog behind a busy key", () => {
     const { db } = freshDb();
     const detail = plan(db, claimJobSql, { worker: "w", now: t0.toISOString(), expires: t0.toISOString() });
     expect(detail).toMatch(/SCAN job_queue USING INDEX job_queue_free/);
@@ -26,6 +25,19 @@ describe("the queue's indexes", () => {
     expect(detail).toMatch(/SEARCH r USING COVERING INDEX job_queue_concurrency \(concurrency_key=\? AND status=\?\)/);
     expect(detail).toMatch(/SEARCH h USING COVERING INDEX job_queue_keyed \(concurrency_key=\?\)/);
     expect(tableScans(detail)).toEqual([]);
+
+    const { db: queue } = freshDb();
+    // 200 jobs wait behind one key; the first of them runs.
+    for (let i = 0; i < 200; i++) enqueue(queue, "backlog", { concurrencyKey: "event:backlog", priority: 1 });
+    expect(claimJob(queue, "w", t0, 60_000)?.eventId).toBe("backlog");
+    const later = enqueue(queue, "keyless-late", { priority: 7 });
+    const soon = enqueue(queue, "other-key", { concurrencyKey: "digest", priority: 3 });
+    const sameKey = enqueue(queue, "other-key-2", { concurrencyKey: "digest", priority: 2 });
+    const first = enqueue(queue, "keyless-first", { priority: 2, runAt: new Date(t0.getTime() - 1) });
+    expect([1, 2, 3].map(() => claimJob(queue, "w", t0, 60_000)?.jobId)).toEqual([first.jobId, sameKey.jobId, later.jobId]);
+    // digest runs now; the backlog's key is still busy: nothing else may start.
+    expect(claimJob(queue, "w", t0, 60_000)).toBeUndefined();
+    expect(queue.prepare("SELECT status FROM job_queue WHERE id = ?").pluck().get(soon.jobId)).toBe("queued");
   });
 
   it("holds queued jobs in job_queue_free or job_queue_keyed, running ones in job_queue_lease, keyed running ones in job_queue_concurrency", () => {
@@ -46,18 +58,4 @@ describe("the queue's indexes", () => {
     expect(indexEntries(db, "job_queue_concurrency", "status = 'running' AND concurrency_key IS NOT NULL")).toBe(0);
   });
 
-  it("claims past a backlog behind a busy key: the other keys' heads and keyless jobs, in priority order", () => {
-    const { db } = freshDb();
-    // 200 jobs wait behind one key; the first of them runs.
-    for (let i = 0; i < 200; i++) enqueue(db, "backlog", { concurrencyKey: "event:backlog", priority: 1 });
-    expect(claimJob(db, "w", t0, 60_000)?.eventId).toBe("backlog");
-    const later = enqueue(db, "keyless-late", { priority: 7 });
-    const soon = enqueue(db, "other-key", { concurrencyKey: "digest", priority: 3 });
-    const sameKey = enqueue(db, "other-key-2", { concurrencyKey: "digest", priority: 2 });
-    const first = enqueue(db, "keyless-first", { priority: 2, runAt: new Date(t0.getTime() - 1) });
-    expect([1, 2, 3].map(() => claimJob(db, "w", t0, 60_000)?.jobId)).toEqual([first.jobId, sameKey.jobId, later.jobId]);
-    // digest runs now; the backlog's key is still busy: nothing else may start.
-    expect(claimJob(db, "w", t0, 60_000)).toBeUndefined();
-    expect(db.prepare("SELECT status FROM job_queue WHERE id = ?").pluck().get(soon.jobId)).toBe("queued");
-  });
 });
