@@ -116,17 +116,26 @@ token): start refuses to run without one.`,
         log.error({ revision: r.revision, errors: errors.slice(0, 20), error_count: errors.length, ms }, "revision invalid: nothing applied, the last good revision stays live");
       } else log.debug({ revision: r.revision, ms }, "revision unchanged");
     });
-    controller.loop.on("error", (error) => log.error({ err: error }, "reconcile failed"));
+    // A store fault is judged and logged by the controller, once per fault; every part meets it
+    // again at each retry, which would be a line a second for as long as a disk stays full.
+    const { storeFault } = await import("../controller/store/store-fault.js");
+    const failed = (what: string) => (error: Error) => {
+      if (storeFault(error)) log.debug({ err: error }, what);
+      else log.error({ err: error }, what);
+    };
+    controller.loop.on("error", failed("reconcile failed"));
     controller.scheduler.on("fired", (fired) => {
       for (const f of fired) log.info({ event: f.eventId, run: f.runId, scheduled_for: f.scheduledFor.toISOString(), trigger: f.trigger }, "run queued");
     });
-    controller.scheduler.on("error", (error) => log.error({ err: error }, "scheduler failed"));
+    controller.scheduler.on("error", failed("scheduler failed"));
     controller.pool.on("finished", ({ job, outcome }) => {
       const fields = { event: job.eventId, run: job.runId, attempt: job.attempt, status: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
       if (outcome.status === "success") log.info(fields, "run finished");
+      // Not a failure: the controller stopped under it, and the next one retries it.
+      else if (outcome.status === "released") log.info(fields, "run released: the next controller retries it");
       else log.warn({ ...fields, paused: outcome.paused ?? false }, outcome.status === "retry" ? "run failed; will retry" : "run failed");
     });
-    controller.pool.on("error", (error) => log.error({ err: error }, "worker failed"));
+    controller.pool.on("error", failed("worker failed"));
 
     controller.on("waiting", ({ holder }) => log.info({ holder }, "standing by: another controller owns the database"));
 
@@ -141,6 +150,7 @@ token): start refuses to run without one.`,
       throw error;
     }
     log.info({ address: controller.address }, "status API listening");
+    let halted: { reason: string; message: string } | undefined;
     const code = await new Promise<number>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
@@ -151,7 +161,8 @@ token): start refuses to run without one.`,
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
       // It stopped by itself (a fatal store fault, or another controller took over): its last line is logged.
-      controller.once("halted", () => {
+      controller.once("halted", (why) => {
+        halted = why;
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
         resolve(1);
@@ -163,7 +174,9 @@ token): start refuses to run without one.`,
     } catch {
       // A file gone bad may refuse even to close.
     }
-    log.info(code === 0 ? "controller stopped" : "controller halted");
+    // The last line says why it ended: unattended, it is the one an operator reads first.
+    if (halted) log.error({ reason: halted.reason, exit_code: 1 }, `controller halted: ${halted.message}`);
+    else log.info("controller stopped");
     return code;
   },
 });

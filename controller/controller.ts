@@ -9,11 +9,11 @@ import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { errorMessage } from "./error-message.js";
-import { expireOrphanedLeases } from "./queue/process-groups.js";
+import { expireOrphanedLeases, killOrphanedGroups } from "./queue/process-groups.js";
 import { readEndedRun } from "./store/ended-run.js";
 import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
-import { type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
+import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
@@ -50,10 +50,10 @@ export interface ControllerOptions {
 export interface ControllerEvents {
   /** The controller stopped by itself: the store cannot be trusted (fatal) or another controller took the lock. The CLI exits non-zero. */
   halted: [{ reason: "fatal" | "lock-lost"; message: string }];
-  /** A transient store fault began (or changed code); it is retried, and `recovered` follows when a write goes through. */
+  /** A transient store fault began (or changed code): nothing new is scheduled until `recovered`, when a write goes through again. */
   "store-fault": [StoreFault];
   recovered: [];
-  /** Standing by: another controller owns the database. */
+  /** Standing by: another controller owns the database (once per owner, not at every look). */
   waiting: [{ holder: string }];
 }
 
@@ -71,11 +71,12 @@ export function defaultExecutors(): Record<string, Executor> {
  * with one owner per database. Symmetric start/stop, so a test can run it.
  *
  * Unattended, it survives its store: a transient fault (disk full, a busy or
- * read-only file, an I/O error) is reported (log, /api/health 503, metrics)
- * and retried by every part on its own timer until it clears; a fatal one
- * (a corrupt file, the file deleted or replaced) stops it cleanly. Its writes
- * are fenced by the lock's token: once another controller took over, it
- * changes nothing and stops its scheduler and workers at once.
+ * read-only file, an I/O error) is reported (log, /api/health 503, metrics),
+ * nothing new is scheduled meanwhile, and the lock's heartbeat probes the
+ * store until a write goes through; a fatal one (a corrupt file, the file
+ * deleted or replaced) stops it cleanly. Its writes are fenced by the lock's
+ * token: once another controller took over, it changes nothing and stops its
+ * scheduler and workers at once.
  */
 export class Controller extends EventEmitter<ControllerEvents> {
   readonly owner = `controller-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -96,6 +97,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private file: FileIdentity | undefined;
   private halted = false;
   private stopped = false;
+  /** The connection's busy_timeout (ms) while the store is healthy; shortened during a fault. */
+  private busyTimeoutMs: number;
 
   constructor(
     private readonly db: Database,
@@ -103,6 +106,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    const busyTimeout = Number(db.pragma("busy_timeout", { simple: true }));
+    this.busyTimeoutMs = Number.isFinite(busyTimeout) ? busyTimeout : 5000;
     // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
     this.loop = new ReconcileLoop(db, {
       source: watchSource(options.source ?? { kind: "git" }, { dir: options.dir, pollMs: options.pollMs }),
@@ -157,9 +162,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.fence = await this.acquire();
     fenceWrites(this.db, this.fence);
     try {
-      // Jobs still marked running were a dead owner's: recovered (and their scripts killed) at the first claim.
+      // Jobs still marked running were a dead owner's: their scripts are killed now, and the jobs
+      // recovered at the first claim, so a retry never overlaps the attempt it replaces.
       const orphans = expireOrphanedLeases(this.db);
-      if (orphans > 0) this.options.log.warn({ jobs: orphans }, "jobs left running by a controller that died: retried now");
+      const killed = killOrphanedGroups(orphans.groups);
+      if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
       this.lockTimer = this.clock.setInterval(() => this.heartbeat(), Math.max(1000, Math.floor(this.leaseMs / 3)));
       // The server is built first, so its metrics see the first reconcile; it listens last.
       const api = this.options.api;
@@ -189,6 +196,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   }
 
   private async acquire(): Promise<Fence> {
+    let waitingFor: string | undefined;
     for (;;) {
       const lock = acquireLock(this.db, this.owner, this.clock.now(), this.leaseMs);
       if (lock.ok) return { owner: this.owner, token: lock.token };
@@ -199,20 +207,31 @@ export class Controller extends EventEmitter<ControllerEvents> {
           `another controller owns this database: ${holder}; stop it first, wait ${Math.round(this.leaseMs / 1000)}s after it died, or start this one with --standby to take over when it ends`,
         );
       }
-      this.emit("waiting", { holder });
+      // A standby may wait for days: one line per owner, not one per look.
+      if (waitingFor !== h.owner) this.emit("waiting", { holder });
+      waitingFor = h.owner;
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.options.standbyPollMs ?? 1000));
       if (this.stopped) throw new ControllerLockedError("stopped while standing by");
     }
   }
 
-  /** The lock's heartbeat, and the store's pulse: the file is still ours, a write goes through, the lock is ours. */
+  /**
+   * The lock's heartbeat, and the store's pulse: the file is still the one
+   * opened, sound and writable, a write goes through, the lock is ours. It is
+   * also the probe that ends a transient fault.
+   */
   private heartbeat(): void {
     if (this.halted || !this.fence) return;
-    const gone = this.file ? fileFault(this.db.name, this.file) : undefined;
-    if (gone) return this.onFault(gone);
+    const file = this.file ? fileFault(this.db.name, this.file) : undefined;
+    if (file?.kind === "fatal") return this.onFault(file);
     try {
-      if (refreshLock(this.db, this.fence, this.clock.now())) this.wrote();
-      else this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write");
+      if (!refreshLock(this.db, this.fence, this.clock.now())) {
+        return this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write");
+      }
+      // A read-only file still takes the lock's heartbeat (through the open descriptor): the
+      // database stays this controller's while it holds back, so no standby takes it over meanwhile.
+      if (file) this.onFault(file);
+      else this.wrote(true);
     } catch (error) {
       this.onError(error);
     }
@@ -227,20 +246,40 @@ export class Controller extends EventEmitter<ControllerEvents> {
     if (this.halted) return;
     if (fault.kind === "lock-lost") return this.halt("lock-lost", fault.message);
     if (fault.kind === "fatal") return this.halt("fatal", `the database cannot be used any more (${fault.code}): ${fault.message}`);
-    if (this.health.report(fault, this.clock.now())) {
-      this.options.log.error({ code: fault.code, err: fault.message }, "store write failed: retrying until it clears (no new runs start meanwhile)");
-      this.emit("store-fault", fault);
-    }
+    // Held at every fault, not only a new one: a part started meanwhile (the scheduler, after a first reconcile that failed) stops again.
+    this.hold();
+    if (!this.health.report(fault, this.clock.now())) return;
+    this.options.log.error({ code: fault.code, err: fault.message }, "store fault: nothing new is scheduled until a write goes through again (checked at every heartbeat)");
+    this.emit("store-fault", fault);
   }
 
-  /** A write went through: a transient fault is over. */
-  private wrote(): void {
-    if (this.health.fault && this.health.fault.kind === "transient" && this.health.recovered()) {
-      this.options.log.info("store writable again: resuming");
-      this.emit("recovered");
-      this.scheduler.poke();
-      this.pool.poke();
-    }
+  /**
+   * While a transient fault lasts: the scheduler stops (it would retry its due
+   * slot at once, in a loop: a full disk spun it), and a write waits for the
+   * file's lock briefly instead of busy_timeout, as better-sqlite3 waits on the
+   * event loop: five seconds per attempt kept the API (health 503) from
+   * answering at all. The heartbeat probes every 1/3 lease.
+   */
+  private hold(): void {
+    this.scheduler.stop();
+    this.db.pragma("busy_timeout = 100");
+  }
+
+  /**
+   * A write went through: a transient fault that writes meet is over (a
+   * read-only file is over only when the pulse sees it writable again, as the
+   * open descriptor still writes meanwhile).
+   */
+  private wrote(pulse = false): void {
+    const fault = this.health.fault;
+    if (!fault || fault.kind !== "transient" || (!pulse && !endedByWrite(fault))) return;
+    this.health.recovered();
+    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    if (this.halted || this.stopped) return;
+    this.options.log.info({ code: fault.code }, "store writable again: resuming");
+    this.emit("recovered");
+    this.scheduler.start();
+    this.pool.poke();
   }
 
   /**
@@ -254,7 +293,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.options.log.error({ reason }, message);
     this.scheduler.stop();
     this.clock.clearInterval(this.lockTimer);
-    void this.retention.stop();
     void this.stop(0).then(
       () => this.emit("halted", { reason, message }),
       (error: unknown) => this.emit("halted", { reason, message: `${message}; stopping failed too: ${errorMessage(error)}` }),
@@ -266,12 +304,17 @@ export class Controller extends EventEmitter<ControllerEvents> {
     if (this.stopped) return;
     this.stopped = true;
     this.clock.clearInterval(this.lockTimer);
+    // The scheduler and the pool first, at once: after a halt (graceMs 0) the running attempts are
+    // aborted before any of their timers (a job's heartbeat) can try another write.
+    this.scheduler.stop();
+    const pool = this.pool.stop(graceMs);
+    // Retention stops at its next batch: nothing more is deleted after a halt.
+    const retention = this.retention.stop();
     await this.server?.close();
     this.server = undefined;
     await this.loop.stop();
-    this.scheduler.stop();
-    await this.retention.stop();
-    await this.pool.stop(graceMs);
+    await pool;
+    await retention;
     if (!this.fence) return;
     try {
       releaseLock(this.db, this.fence);

@@ -18,17 +18,30 @@ function record(db: Database, jobId: number, workerId: string, group: number): v
 
 const recordImmediate = immediate(record);
 
+/** The jobs a dead owner left running, and the script process groups they had started. */
+export interface Orphans {
+  jobs: number;
+  groups: { group: number; host: string }[];
+}
+
 /**
  * A controller that just took the database owns no running job: every job still
  * marked running was a previous owner's, which died (it released its jobs
- * otherwise). Their leases end now, so the first claim recovers them at once.
+ * otherwise). Their leases end now, so the first claim recovers them at once;
+ * the groups their scripts started are returned, for the caller to kill before
+ * that claim (the recovery's own RETURNING sees them already cleared).
  */
-export function expireOrphanedLeases(db: Database): number {
+export function expireOrphanedLeases(db: Database): Orphans {
   return expireImmediate(db);
 }
 
-function expire(db: Database): number {
-  return prepared(db, "UPDATE job_queue SET lease_expires_at = '0000-01-01T00:00:00.000Z' WHERE status = 'running'").run().changes;
+function expire(db: Database): Orphans {
+  const rows = prepared<[], { process_group: number | null; process_host: string | null }>(
+    db,
+    "UPDATE job_queue SET lease_expires_at = '0000-01-01T00:00:00.000Z' WHERE status = 'running' RETURNING process_group, process_host",
+  ).all();
+  const groups = rows.flatMap((r) => (r.process_group !== null && r.process_host !== null ? [{ group: r.process_group, host: r.process_host }] : []));
+  return { jobs: rows.length, groups };
 }
 
 const expireImmediate = immediate(expire);

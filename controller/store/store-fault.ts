@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from "node:fs";
 import { StoreError } from "./store-error.js";
 
 /**
@@ -41,13 +41,70 @@ export function fileIdentity(path: string): FileIdentity | undefined {
 }
 
 /**
- * A fatal fault when the database file was deleted or replaced since it was
- * opened: SQLite would go on writing to the unlinked inode, and everything
- * would be lost at stop.
+ * What the file itself says, looked at from outside SQLite (which keeps its
+ * descriptors and caches its pages, so it would notice none of this):
+ *   deleted or replaced since it was opened: fatal, as SQLite would go on
+ *     writing to the unlinked inode, and everything would be lost at stop;
+ *   its header no longer SQLite's (overwritten, truncated): fatal, as the
+ *     pages still cached would be written back over a file gone bad;
+ *   no longer writable (chmod, a read-only remount): transient; the open
+ *     descriptors could still write, but an operator who took the write
+ *     permission away wants no writes, and a restart would fail.
  */
 export function fileFault(path: string, opened: FileIdentity): StoreFault | undefined {
   const now = fileIdentity(path);
   if (!now) return { kind: "fatal", code: "file-deleted", message: `the database file ${path} was deleted while the controller ran` };
   if (now.dev !== opened.dev || now.ino !== opened.ino) return { kind: "fatal", code: "file-replaced", message: `the database file ${path} was replaced while the controller ran` };
+  const header = headerFault(path);
+  if (header) return { kind: "fatal", code: "file-corrupt", message: `the database file ${path} is corrupt: ${header}` };
+  for (const file of [path, `${path}-wal`]) {
+    const denied = notWritable(file);
+    if (denied) return { kind: "transient", code: "file-read-only", message: `the database file ${file} is not writable (${denied}): nothing new is scheduled until it is` };
+  }
   return undefined;
+}
+
+/** A fault that a write going through ends; the file's own state (read-only) is ended only by looking at the file again. */
+export function endedByWrite(fault: StoreFault): boolean {
+  return !fault.code.startsWith("file-");
+}
+
+const magic = Buffer.from("SQLite format 3\0", "latin1");
+
+/**
+ * What is wrong with the first 100 bytes (SQLite's database header), if
+ * anything: the bytes checked never change once the file exists, so a read
+ * racing a checkpoint cannot see them differ.
+ */
+function headerFault(path: string): string | undefined {
+  const header = Buffer.alloc(100);
+  let read: number;
+  try {
+    const fd = openSync(path, "r");
+    try {
+      read = readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined; // unreadable now: the next look (or SQLite itself) tells
+  }
+  if (read < 100) return `its header is cut short (${read} bytes)`;
+  if (!header.subarray(0, 16).equals(magic)) return "its header no longer starts with \"SQLite format 3\" (overwritten?)";
+  const pageSize = header.readUInt16BE(16);
+  const validPageSize = pageSize === 1 || (pageSize >= 512 && pageSize <= 32768 && (pageSize & (pageSize - 1)) === 0);
+  // Bytes 21-23 are fixed by the file format: 64, 32, 32.
+  if (!validPageSize || header[21] !== 64 || header[22] !== 32 || header[23] !== 32) return "its header holds values SQLite never writes (overwritten?)";
+  return undefined;
+}
+
+/** Why the file cannot be written, or undefined (also when it does not exist: a missing -wal is not a fault). */
+function notWritable(path: string): string | undefined {
+  try {
+    accessSync(path, constants.W_OK);
+    return undefined;
+  } catch (error) {
+    const code = error instanceof Error && "code" in error ? error.code : undefined;
+    return code === "EACCES" || code === "EPERM" || code === "EROFS" ? String(code) : undefined;
+  }
 }

@@ -7,7 +7,7 @@ import type { StoreFault } from "./store-fault.js";
  */
 export class StoreHealth {
   fault: (StoreFault & { since: Date }) | undefined;
-  /** Faults seen, by SQLite error code (or file-deleted, file-replaced, lock-lost). */
+  /** Faults seen, by SQLite error code (or file-deleted, file-replaced, file-corrupt, file-read-only, lock-lost). */
   readonly counts = new Map<string, number>();
 
   /** Records a fault; true when it is news (the store was healthy, or failed differently). */
