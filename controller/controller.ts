@@ -4,11 +4,14 @@ import { EventEmitter } from "node:events";
 import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
+import { ControllerMetrics } from "./api/metrics-registry.js";
 import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { errorMessage } from "./error-message.js";
 import { expireOrphanedLeases, killOrphanedGroups } from "./queue/process-groups.js";
+import { readEndedRun } from "./store/ended-run.js";
+import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
@@ -40,6 +43,8 @@ export interface ControllerOptions {
   /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
   standby?: boolean;
   standbyPollMs?: number;
+  /** Retention's timer: between passes (default 10 minutes) and before the first (default 1 minute). */
+  retention?: { intervalMs?: number; firstPassMs?: number; batchSize?: number };
 }
 
 export interface ControllerEvents {
@@ -78,6 +83,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
   readonly loop: ReconcileLoop;
   readonly scheduler: Scheduler;
   readonly pool: WorkerPool;
+  /** Deletes old runs and expired webhook ids, in small batches off the hot path. */
+  readonly retention: Retention;
+  /** What /metrics serves: fed here as runs end and reconciles finish. */
+  readonly metrics: ControllerMetrics;
   readonly health = new StoreHealth();
   private lockTimer: unknown;
   private server: FastifyInstance | undefined;
@@ -117,12 +126,28 @@ export class Controller extends EventEmitter<ControllerEvents> {
       log: options.log,
       clock: this.clock,
     });
+    this.retention = new Retention(db, { clock: this.clock, ...options.retention });
+    this.metrics = new ControllerMetrics(db, () => this.clock.now());
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") this.scheduler.poke();
+      this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
+    });
+    this.pool.on("finished", ({ job, outcome }) => {
+      if (outcome.status !== "success" && outcome.status !== "failed") return;
+      try {
+        const run = readEndedRun(db, job.runId);
+        if (run) this.metrics.runEnded(run);
+      } catch (error) {
+        this.onError(error);
+      }
+    });
+    this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
+    this.retention.on("pruned", (report) => {
+      if (report.expiredRuns + report.overCapRuns > 0) this.options.log.info(report, "retention: old runs deleted");
     });
     this.scheduler.on("fired", () => this.pool.poke());
     // Every part reports its failures; the store's are judged here, once.
-    for (const part of [this.loop, this.scheduler, this.pool]) part.on("error", (error) => this.onError(error));
+    for (const part of [this.loop, this.scheduler, this.pool, this.retention]) part.on("error", (error) => this.onError(error));
     this.pool.on("finished", () => this.wrote());
     this.scheduler.on("fired", () => this.wrote());
   }
@@ -155,12 +180,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
           storeHealth: this.health,
           ...(api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
-          subscribeReconciles: (listener) => this.loop.on("reconciled", (r) => listener(r.result, r.durationMs / 1000)),
+          metrics: this.metrics,
         });
       }
       await this.loop.start();
       this.scheduler.start();
       this.pool.start();
+      this.retention.start();
       if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
     } catch (error) {
       // A start that fails (a taken port, no repository) leaves nothing behind: no timer, no lock.
@@ -282,10 +308,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
     // aborted before any of their timers (a job's heartbeat) can try another write.
     this.scheduler.stop();
     const pool = this.pool.stop(graceMs);
+    // Retention stops at its next batch: nothing more is deleted after a halt.
+    const retention = this.retention.stop();
     await this.server?.close();
     this.server = undefined;
     await this.loop.stop();
     await pool;
+    await retention;
     if (!this.fence) return;
     try {
       releaseLock(this.db, this.fence);

@@ -61,6 +61,7 @@ const defaultTables = [
   ["policyDefaults", "RunPolicy", (files, common) => common.$defs.policy],
   ["eventDefaults", "EventFile", (files) => files.event],
   ["workspaceDefaults", "NexaasFile", (files) => files.nexaas],
+  ["retentionDefaults", "Retention", (files) => files.nexaas.properties.retention],
 ];
 
 function generateDefaults(files, common) {

@@ -3,6 +3,7 @@ import type { Database } from "better-sqlite3";
 import { StoreHealth } from "../store/store-health.js";
 import Fastify, { type FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
+import { ControllerMetrics } from "./metrics-registry.js";
 
 /** What the API reads from (it writes nothing but webhook runs). */
 export interface ServerDeps {
@@ -16,8 +17,12 @@ export interface ServerDeps {
   logger?: boolean | object;
   /** A webhook queued a run: the controller pokes its workers. */
   onRunQueued?: (runId: number) => void;
-  /** Tells the metrics each reconcile's result and duration (the database keeps only the last). */
-  subscribeReconciles?: (listener: (result: string, seconds: number) => void) => void;
+  /**
+   * What /metrics serves. The controller feeds it (runs as they end, reconciles);
+   * without one, the server makes its own, which reads the store's indexes and
+   * observes nothing.
+   */
+  metrics?: ControllerMetrics;
   /** The controller's view of its store: /api/health answers 503 while a fault lasts. */
   storeHealth?: StoreHealth;
 }
@@ -27,7 +32,7 @@ declare module "fastify" {
     deps: Required<Pick<ServerDeps, "db" | "env">> & {
       clock: Clock;
       onRunQueued: (runId: number) => void;
-      subscribeReconciles: (listener: (result: string, seconds: number) => void) => void;
+      metrics: ControllerMetrics;
       storeHealth: StoreHealth;
     };
   }
@@ -44,13 +49,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // The webhook receiver verifies signatures over the raw body; other routes take none.
     bodyLimit: 256 * 1024,
   });
+  const clock = deps.clock ?? systemClock;
   app.decorate("deps", {
     db: deps.db,
     env: deps.env,
-    clock: deps.clock ?? systemClock,
+    clock,
     storeHealth: deps.storeHealth ?? new StoreHealth(),
     onRunQueued: deps.onRunQueued ?? (() => {}),
-    subscribeReconciles: deps.subscribeReconciles ?? (() => {}),
+    metrics: deps.metrics ?? new ControllerMetrics(deps.db, () => clock.now()),
   });
   const expected = digest(deps.apiKey);
   app.addHook("onRequest", async (request, reply) => {

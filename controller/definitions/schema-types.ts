@@ -257,6 +257,10 @@ export type Name27 = string;
  */
 export type Names3 = Name2[];
 /**
+ * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
+ */
+export type Duration7 = string | number;
+/**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
 export type Name28 = string;
@@ -767,7 +771,7 @@ export interface Followup {
   enabled?: boolean;
 }
 /**
- * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress and budget.
+ * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress, budget and retention.
  */
 export interface NexaasFile {
   name: Name26;
@@ -784,6 +788,7 @@ export interface NexaasFile {
   identity?: Identity;
   egress?: Egress;
   budget?: Budget;
+  retention?: Retention;
 }
 export interface Defaults {
   /**
@@ -831,6 +836,16 @@ export interface Budget {
    * Claude actions fail with a clear reason once today's spend reaches this.
    */
   daily_usd?: number;
+}
+/**
+ * How much run history the controller keeps. Finished runs (success, failed, cancelled) older than `runs`, or beyond the newest `max_runs_per_event` of their event, are deleted with their jobs and chat messages; queued and running runs never are. Token usage (billing history) is kept.
+ */
+export interface Retention {
+  runs?: Duration7;
+  /**
+   * Finished runs kept per event, newest first; older ones are deleted even inside the window (default 1000).
+   */
+  max_runs_per_event?: number;
 }
 /**
  * registries/<name>.yaml: a small read-only data store that agents and flows read ({{registries.<name>}}).
@@ -913,4 +928,8 @@ export const eventDefaults: Required<Pick<EventFile, "enabled">> = {
 };
 export const workspaceDefaults: Required<Pick<NexaasFile, "timezone">> = {
   timezone: "UTC",
+};
+export const retentionDefaults: Required<Pick<Retention, "runs" | "max_runs_per_event">> = {
+  runs: "30d",
+  max_runs_per_event: 1000,
 };

@@ -20,20 +20,43 @@ export interface ClaimedJob {
 }
 
 // The pick and the take are one statement, so two workers (or two
-// connections) can never take one job. A job with a concurrency key waits
-// while any job of that key runs (job_queue_concurrency answers that from the
-// index). job_queue_ready walks queued jobs in priority, run_at order (rowid
-// last, as every index ends).
+// connections) can never take one job. The pick is the best (priority, run_at,
+// id) of two kinds of candidate, each found by a few index seeks however long
+// the queue is:
+//   - the first ready job with no concurrency key, from job_queue_free;
+//   - for each key with queued jobs (a skip-scan of job_queue_keyed: one seek
+//     per key) whose key has no running job (job_queue_concurrency), its first
+//     ready job.
+// Jobs waiting behind a busy key are never walked: with one index over every
+// queued job, a backlog behind one key cost each claim a walk over all of it.
 export const claimJobSql = `
   UPDATE job_queue
-  SET status = 'running', lease_owner = @worker, lease_expires_at = @expires, attempts = attempts + 1, updated_at = @now
+  SET status = 'running', lease_owner = @worker, lease_expires_at = @expires, attempts = attempts + 1, updated_at = @now,
+      process_group = NULL, process_host = NULL
   WHERE id = (
-    SELECT j.id FROM job_queue j
-    WHERE j.status = 'queued' AND j.run_at <= @now
-      AND (j.concurrency_key IS NULL
-           OR NOT EXISTS (SELECT 1 FROM job_queue r WHERE r.concurrency_key = j.concurrency_key AND r.status = 'running'))
-    ORDER BY j.priority, j.run_at, j.id
-    LIMIT 1)
+    WITH RECURSIVE
+      keys (key) AS (
+        SELECT min(concurrency_key) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL
+        UNION ALL
+        SELECT (SELECT min(concurrency_key) FROM job_queue WHERE status = 'queued' AND concurrency_key > keys.key)
+        FROM keys WHERE keys.key IS NOT NULL),
+      free_keys (key) AS (
+        SELECT key FROM keys
+        WHERE key IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM job_queue r WHERE r.concurrency_key = keys.key AND r.status = 'running')),
+      heads (id) AS (
+        SELECT (SELECT h.id FROM job_queue h
+                WHERE h.status = 'queued' AND h.concurrency_key = free_keys.key AND h.run_at <= @now
+                ORDER BY h.priority, h.run_at, h.id LIMIT 1)
+        FROM free_keys)
+    SELECT id FROM (
+      SELECT * FROM (
+        SELECT id, priority, run_at FROM job_queue
+        WHERE status = 'queued' AND concurrency_key IS NULL AND run_at <= @now
+        ORDER BY priority, run_at, id LIMIT 1)
+      UNION ALL
+      SELECT j.id, j.priority, j.run_at FROM heads JOIN job_queue j ON j.id = heads.id)
+    ORDER BY priority, run_at, id LIMIT 1)
   RETURNING id, run_id, event_id, attempts, max_attempts`;
 
 export const startRunSql = `

@@ -11,8 +11,7 @@ export const recoverJobsSql = `
   UPDATE job_queue
   SET status = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
       run_at = CASE WHEN attempts < max_attempts THEN @now ELSE run_at END,
-      lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now,
-      process_group = NULL, process_host = NULL
+      lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
   WHERE status = 'running' AND lease_expires_at < @now
   RETURNING run_id, event_id, status, process_group, process_host`;
 

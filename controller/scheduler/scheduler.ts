@@ -56,7 +56,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
-    const due = nextDueAt(this.db);
+    let due: Date | undefined;
+    try {
+      due = nextDueAt(this.db);
+    } catch (error) {
+      // A store that cannot answer: look again after the longest sleep.
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
     const max = this.options.maxSleepMs ?? 30_000;
     const wait = due ? Math.min(max, Math.max(0, due.getTime() - this.clock.now().getTime())) : max;
     this.timer = this.clock.setTimeout(() => this.wake(), wait);

@@ -17,9 +17,14 @@ export function statusCounts(db: Database, now: Date): StatusCounts {
   >(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at, condition_type, next_fire_at, last_fired_at FROM events").all();
   for (const row of eventRows) events[eventStatus(row, now)]++;
 
-  // Two counts, each answered by its partial index alone (finished jobs are in neither).
-  const count = (status: string) => prepared<[], number>(db, `SELECT count(*) FROM job_queue WHERE status = '${status}'`).pluck().get() ?? 0;
-  const queue = { queued: count("queued"), running: count("running") };
+  // Each count reads partial indexes alone (queued jobs are in job_queue_free or job_queue_keyed,
+  // running ones in job_queue_lease; finished jobs are in none).
+  const queue = prepared<[], { queued: number; running: number }>(
+    db,
+    `SELECT (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NULL)
+              + (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL) AS queued,
+            (SELECT count(*) FROM job_queue WHERE status = 'running') AS running`,
+  ).get() ?? { queued: 0, running: 0 };
 
   // total() ignores NULL costs (unknown model price) and is 0.0 when there are no rows.
   // Times are ISO UTC text, so "since midnight UTC" is a string comparison on the index.

@@ -31,6 +31,8 @@ export interface RunJobOptions {
   onStarted?: () => void;
   /** A script of this attempt started its own process group (recorded, so an orphan can be killed before a retry). */
   onProcess?: (group: number) => void;
+  /** A timer of the attempt (the heartbeat) failed: reported, never thrown where no one catches it. */
+  onError?: (error: Error) => void;
 }
 
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
@@ -65,7 +67,13 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
   const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
   const signal = AbortSignal.any([timeout.signal, o.shutdown]);
   const beat = o.clock.setInterval(() => {
-    if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
+    try {
+      if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
+    } catch (error) {
+      // A store fault (or a lock another controller took) is the controller's to judge; the attempt
+      // goes on, and its lease runs out if the fault outlasts it.
+      o.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
   }, Math.max(1000, Math.floor(o.leaseMs / 3)));
 
   // Filled by the executors with the secrets they hand out; nothing of the attempt is stored or returned (and so logged) unmasked.

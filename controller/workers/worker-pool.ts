@@ -32,6 +32,8 @@ export interface WorkerPoolEvents {
   /** The job's action is under way: its executor was called (a script's process is spawned). */
   started: [ClaimedJob];
   finished: [{ job: ClaimedJob; outcome: JobOutcome }];
+  /** A run failed for good because its worker lost the lease on its last attempt (crashed, hung, or a dead controller's). */
+  lost: [{ eventId: string }];
   /** `stop` began: no more claims; the running jobs have `graceMs` (on the pool's clock) before they are aborted. */
   stopping: [{ running: number; graceMs: number }];
   error: [Error];
@@ -159,6 +161,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
   private countLostRun(eventId: string): void {
+    this.emit("lost", { eventId });
     const spec = readDefinition(this.db, "event", eventId);
     if (!spec) return;
     recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
@@ -177,6 +180,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         log: this.options.log,
         shutdown: this.shutdown.signal,
         onStarted: () => this.emit("started", job),
+        onError: (error) => this.emit("error", error),
         onProcess: (group) => {
           try {
             recordProcessGroup(this.db, job.jobId, this.workerId, group);

@@ -3,10 +3,15 @@ import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../controller/api/build-server.js";
+import { ControllerMetrics } from "../../controller/api/metrics-registry.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
+import { readEndedRun } from "../../controller/store/ended-run.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { deleteRuns } from "../../controller/store/prune-runs.js";
+import { recordUsage } from "../../controller/store/record-usage.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { planOf, recordStatements, tableScans } from "../support/query-plans.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace } from "../support/tree.js";
 
@@ -26,39 +31,50 @@ async function server() {
     "events/deploy.yaml": 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo deployed}\n',
     "events/hourly.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hourly}\n",
   });
-  const db = openDatabase(join(tempDir(), "n.db"));
+  const path = join(tempDir(), "n.db");
+  const db = openDatabase(path);
   const applied = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
   expect(applied.result).toBe("applied");
-  const app = await buildServer({ db, apiKey: "k-123", env: {}, clock: new FakeClock(t0 + 3_600_000) });
+  const clock = new FakeClock(t0 + 3_600_000);
+  // As controller.ts does: one ControllerMetrics, fed as runs end, served by the API.
+  const metrics = new ControllerMetrics(db, () => clock.now());
+  const app = await buildServer({ db, apiKey: "k-123", env: {}, clock, metrics });
   cleanup.push(() => void db.close(), () => app.close());
-  return { db, app, revision: applied.revision };
+  return { db, app, metrics, path, revision: applied.revision };
 }
 
-/** Runs of `hourly`: two successes (2 s and 40 s, started 1 s and 20 s late), one failure, one queued. */
-function seed(db: Database): void {
+/**
+ * Runs of `hourly`: two successes (2 s and 40 s, started 1 s and 20 s late), one failure, one
+ * queued; one success of `deploy`. The ended ones are reported to `metrics` as the pool reports
+ * them to the controller; token usage is recorded as the workers record it.
+ */
+function seed(db: Database, metrics?: ControllerMetrics): number[] {
   const run = db.prepare(
     `INSERT INTO event_runs (event_id, scheduled_for, trigger, status, started_at, finished_at, duration_ms, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const job = db.prepare("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+  const ids: number[] = [];
   const add = (event: string, trigger: string, status: string, at: number, lateMs: number | null, durationMs: number | null) => {
     const started = lateMs === null ? null : iso(at + lateMs);
-    const id = run.run(event, iso(at), trigger, status, started, durationMs === null ? null : iso(at + (lateMs ?? 0) + durationMs), durationMs, iso(at)).lastInsertRowid;
+    const id = Number(run.run(event, iso(at), trigger, status, started, durationMs === null ? null : iso(at + (lateMs ?? 0) + durationMs), durationMs, iso(at)).lastInsertRowid);
     job.run(id, event, status, iso(at), iso(at), iso(at));
+    ids.push(id);
+    const ended = readEndedRun(db, id);
+    if (metrics && ended) metrics.runEnded(ended);
   };
   add("hourly", "schedule", "success", t0, 1_000, 2_000);
   add("hourly", "catchup", "success", t0 + 60_000, 20_000, 40_000);
   add("hourly", "schedule", "failed", t0 + 120_000, 500, 700);
   add("hourly", "schedule", "queued", t0 + 180_000, null, null);
   add("deploy", "webhook", "success", t0, 0, 100);
-  const usage = db.prepare(
-    `INSERT INTO token_usage (run_id, event_id, agent, model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, created_at)
-     VALUES (1, 'hourly', 'helper', ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  usage.run("claude-sonnet-4-5", 1000, 200, 50, 300, 0.0123, iso(t0));
-  usage.run("claude-sonnet-4-5", 500, 100, 0, 0, 0.0061, iso(t0));
-  usage.run("unpriced-model", 10, 5, 0, 0, null, iso(t0));
+  const usage = (model: string, input: number, output: number, cacheWrite: number, cacheRead: number, cost: number | null) =>
+    recordUsage(db, { runId: 1, eventId: "hourly", agent: "helper", model, input_tokens: input, output_tokens: output, cache_creation_input_tokens: cacheWrite, cache_read_input_tokens: cacheRead, costUsd: cost, priceTableDate: null }, new Date(t0));
+  usage("claude-sonnet-4-5", 1000, 200, 50, 300, 0.0123);
+  usage("claude-sonnet-4-5", 500, 100, 0, 0, 0.0061);
+  usage("unpriced-model", 10, 5, 0, 0, null);
   db.prepare("UPDATE events SET paused = 1 WHERE name = 'hourly'").run();
+  return ids;
 }
 
 /** The value of one sample line, by its full name and labels as printed. */
@@ -74,37 +90,38 @@ describe("GET /metrics", () => {
     expect((await app.inject({ url: "/metrics", headers: { authorization: "Bearer wrong" } })).statusCode).toBe(403);
   });
 
-  it("serves the Prometheus text format, read from the database at scrape time", async () => {
-    const { app, db, revision } = await server();
+  it("serves runs as they ended and what waits or runs now, in the Prometheus text format", async () => {
+    const { app, db, metrics, revision } = await server();
     const empty = await app.inject({ url: "/metrics", headers: auth });
     expect(empty.statusCode).toBe(200);
     expect(empty.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(sample(empty.body, 'nexaas_queue_jobs{state="queued"}')).toBe(0);
 
-    seed(db);
+    seed(db, metrics);
     const text = (await app.inject({ url: "/metrics", headers: auth })).body;
     for (const name of ["nexaas_runs", "nexaas_run_duration_seconds", "nexaas_schedule_lateness_seconds", "nexaas_queue_jobs", "nexaas_tokens_total", "nexaas_cost_usd_total", "nexaas_last_applied_revision_info", "nexaas_reconcile_last_result", "nexaas_paused_events"]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(sample(text, 'nexaas_runs{event="hourly",status="success"}')).toBe(2);
     expect(sample(text, 'nexaas_runs{event="hourly",status="failed"}')).toBe(1);
+    expect(sample(text, 'nexaas_runs{event="hourly",status="queued"}')).toBe(1);
     expect(sample(text, 'nexaas_runs{event="deploy",status="success"}')).toBe(1);
 
     expect(text).toContain("# TYPE nexaas_run_duration_seconds histogram");
-    expect(sample(text, 'nexaas_run_duration_seconds_bucket{event="hourly",le="1"}')).toBe(1);
-    expect(sample(text, 'nexaas_run_duration_seconds_bucket{event="hourly",le="2.5"}')).toBe(2);
-    expect(sample(text, 'nexaas_run_duration_seconds_bucket{event="hourly",le="30"}')).toBe(2);
-    expect(sample(text, 'nexaas_run_duration_seconds_bucket{event="hourly",le="60"}')).toBe(3);
-    expect(sample(text, 'nexaas_run_duration_seconds_bucket{event="hourly",le="+Inf"}')).toBe(3);
+    expect(sample(text, 'nexaas_run_duration_seconds_bucket{le="1",event="hourly"}')).toBe(1);
+    expect(sample(text, 'nexaas_run_duration_seconds_bucket{le="2.5",event="hourly"}')).toBe(2);
+    expect(sample(text, 'nexaas_run_duration_seconds_bucket{le="30",event="hourly"}')).toBe(2);
+    expect(sample(text, 'nexaas_run_duration_seconds_bucket{le="60",event="hourly"}')).toBe(3);
+    expect(sample(text, 'nexaas_run_duration_seconds_bucket{le="+Inf",event="hourly"}')).toBe(3);
     expect(sample(text, 'nexaas_run_duration_seconds_count{event="hourly"}')).toBe(3);
     expect(sample(text, 'nexaas_run_duration_seconds_sum{event="hourly"}')).toBeCloseTo(42.7);
 
     // Lateness: schedule runs started 1 s and 0.5 s late; the catch-up one 20 s; webhook runs are not scheduled.
     expect(sample(text, 'nexaas_schedule_lateness_seconds_count{trigger="schedule"}')).toBe(2);
-    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{trigger="schedule",le="0.5"}')).toBe(1);
+    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{le="0.5",trigger="schedule"}')).toBe(1);
     expect(sample(text, 'nexaas_schedule_lateness_seconds_sum{trigger="schedule"}')).toBeCloseTo(1.5);
-    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{trigger="catchup",le="15"}')).toBe(0);
-    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{trigger="catchup",le="30"}')).toBe(1);
+    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{le="15",trigger="catchup"}')).toBe(0);
+    expect(sample(text, 'nexaas_schedule_lateness_seconds_bucket{le="30",trigger="catchup"}')).toBe(1);
     expect(text).not.toContain('trigger="webhook"');
 
     expect(sample(text, 'nexaas_queue_jobs{state="queued"}')).toBe(1);
@@ -126,11 +143,45 @@ describe("GET /metrics", () => {
     expect(sample(text, 'nexaas_events{condition="webhook"}')).toBe(1);
     expect(sample(text, "nexaas_paused_events")).toBe(1);
 
-    // Scrapes are independent: a second one after more rows counts them, not twice the first.
+    // Scrapes are independent: a second one counts what changed, not twice the first.
     db.prepare("UPDATE events SET paused = 0").run();
     const again = (await app.inject({ url: "/metrics", headers: auth })).body;
     expect(sample(again, "nexaas_paused_events")).toBe(0);
     expect(sample(again, 'nexaas_runs{event="hourly",status="success"}')).toBe(2);
+  });
+
+  it("reads no history at scrape time: runs that ended before are not counted, and counts stay when retention deletes their rows", async () => {
+    const { app, db, path } = await server();
+    // History the metrics never saw end (another process, or before a restart): not replayed.
+    const ids = seed(db);
+    const before = (await app.inject({ url: "/metrics", headers: auth })).body;
+    expect(sample(before, 'nexaas_runs{event="hourly",status="success"}')).toBeUndefined();
+    expect(sample(before, 'nexaas_runs{event="hourly",status="queued"}')).toBe(1);
+
+    // A fresh connection prepares every statement anew: the scrape's statements each read an index or a small table.
+    const fresh = openDatabase(path);
+    cleanup.push(() => void fresh.close());
+    const statements = recordStatements(fresh);
+    const metrics = new ControllerMetrics(fresh, () => new Date(t0));
+    await metrics.scrape();
+    expect(statements.length).toBeGreaterThan(5);
+    for (const sql of statements) expect(tableScans(planOf(fresh, sql)), sql).toEqual([]);
+
+    // Runs observed as they ended keep counting after retention deleted their rows.
+    for (const id of ids) {
+      const ended = readEndedRun(fresh, id);
+      if (ended) metrics.runEnded(ended);
+    }
+    db.prepare("UPDATE job_queue SET status = 'cancelled' WHERE status = 'queued'").run();
+    db.prepare("UPDATE event_runs SET status = 'cancelled' WHERE status = 'queued'").run();
+    expect(deleteRuns(fresh, ids)).toBe(ids.length);
+    expect(db.prepare("SELECT count(*) FROM event_runs").pluck().get()).toBe(0);
+    const after = await metrics.scrape();
+    expect(sample(after, 'nexaas_runs{event="hourly",status="success"}')).toBe(2);
+    expect(sample(after, 'nexaas_run_duration_seconds_count{event="hourly"}')).toBe(3);
+    expect(sample(after, 'nexaas_runs{event="hourly",status="queued"}')).toBeUndefined();
+    // Token usage is billing history: kept, and its totals with it.
+    expect(sample(after, 'nexaas_model_calls_total{model="claude-sonnet-4-5"}')).toBe(2);
   });
 
   it("passes promtool check metrics (when promtool is installed)", async () => {
@@ -138,8 +189,9 @@ describe("GET /metrics", () => {
       console.warn("promtool not installed (Debian package prometheus): skipping the promtool check");
       return;
     }
-    const { app, db } = await server();
-    seed(db);
+    const { app, db, metrics } = await server();
+    seed(db, metrics);
+    metrics.reconciled("applied", 0.2);
     const text = (await app.inject({ url: "/metrics", headers: auth })).body;
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     expect(check.stderr + check.stdout).toBe("");

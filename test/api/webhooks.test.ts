@@ -4,11 +4,15 @@ import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../controller/api/build-server.js";
+import { claimJob } from "../../controller/queue/claim-job.js";
+import { enqueueRun } from "../../controller/queue/enqueue-run.js";
+import { pruneWebhookIds } from "../../controller/store/prune-runs.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
+import { planOf, recordStatements, tableScans } from "../support/query-plans.js";
 import { baseWorkspace } from "../support/tree.js";
 
 beforeAll(() => isolateGit());
@@ -133,10 +137,40 @@ describe("POST /hooks/:event", () => {
     expect((await post(app2, request)).statusCode).toBe(409);
     expect(runs(db2).filter((r) => r.event_id === "deploy")).toHaveLength(1);
 
-    // Ten minutes on, a fresh message prunes the old ids.
+    // Ten minutes on, the id is forgotten: the same id with a fresh timestamp is a new message.
+    // Nothing is deleted on the webhook's path; retention deletes expired ids in its own batches.
     clock.advance(11 * 60_000);
-    expect((await post(app2, signed("deploy", "{}", { at: t0 + 11 * 60_000 }))).statusCode).toBe(202);
-    expect(db2.prepare("SELECT webhook_id FROM webhook_ids").pluck().all()).toEqual([`msg_${sequence}`]);
+    const later = signed("deploy", '{"n": 2}', { id: "msg_replayed", at: t0 + 11 * 60_000 });
+    expect((await post(app2, later)).statusCode).toBe(202);
+    expect((await post(app2, later)).statusCode).toBe(409);
+    const ids = () => db2.prepare("SELECT webhook_id FROM webhook_ids WHERE event_id = 'deploy'").pluck().all();
+    expect(ids()).toEqual(["msg_replayed"]);
+    expect(db2.prepare("SELECT count(*) FROM webhook_ids").pluck().get()).toBe(2);
+    expect(pruneWebhookIds(db2, new Date(t0 + 60_000), 100)).toBe(1);
+    expect(db2.prepare("SELECT event_id FROM webhook_ids").pluck().all()).toEqual(["deploy"]);
+  });
+
+  it("takes a delivery through indexes alone, however long the queue: no statement scans a table or deletes, and the claim it prompts skips jobs behind a busy key", async () => {
+    const { path, db: seeding } = await server();
+    const now = new Date(t0);
+    // A backlog behind one busy key, as `overlap: queue` builds when deliveries outpace the runs.
+    for (let i = 0; i < 50; i++) enqueueRun(seeding, { eventId: "deploy", scheduledFor: now, trigger: "webhook", runAt: now, priority: 5, maxAttempts: 3, concurrencyKey: "event:deploy" }, now);
+    expect(claimJob(seeding, "busy-worker", now, 60_000)).toBeDefined();
+    // A fresh connection prepares every statement anew, so all that the delivery runs is recorded.
+    const db = openDatabase(path);
+    cleanup.push(() => void db.close());
+    const statements = recordStatements(db);
+    // The controller pokes its workers when a webhook queued a run: a claim follows each delivery.
+    const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => void claimJob(db, "w", now, 60_000) });
+    cleanup.push(() => app.close());
+    expect((await post(app, signed("deploy", "{}"))).statusCode).toBe(202);
+
+    expect(statements.length).toBeGreaterThan(3);
+    expect(statements.filter((sql) => /\bDELETE\b/i.test(sql))).toEqual([]);
+    for (const sql of statements) expect(tableScans(planOf(db, sql)), sql).toEqual([]);
+    const claim = statements.find((sql) => /UPDATE job_queue\s+SET status = 'running'/.test(sql));
+    expect(claim).toBeDefined();
+    expect(planOf(db, claim ?? "")).toMatch(/SEARCH h USING COVERING INDEX job_queue_keyed \(concurrency_key=\?\)/);
   });
 
   it("answers 404 for an unknown event and for one whose condition is not webhook", async () => {

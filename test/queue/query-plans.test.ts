@@ -2,10 +2,12 @@ import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { claimJob, claimJobSql } from "../../controller/queue/claim-job.js";
 import { completeJob } from "../../controller/queue/complete-job.js";
+import { tableScans } from "../support/query-plans.js";
 import { enqueue, freshDb, t0 } from "./helpers.js";
 
-function plan(db: Database, sql: string, params: Record<string, unknown>): string {
-  const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
+function plan(db: Database, sql: string, params: Record<string, unknown> | unknown[] = {}): string {
+  const statement = db.prepare(`EXPLAIN QUERY PLAN ${sql}`);
+  const rows = (Array.isArray(params) ? statement.all(...params) : statement.all(params)) as { detail: string }[];
   return rows.map((r) => r.detail).join("\n");
 }
 
@@ -14,20 +16,46 @@ const indexEntries = (db: Database, index: string, where: string): number =>
   db.prepare(`SELECT count(*) FROM job_queue INDEXED BY ${index} WHERE ${where}`).pluck().get() as number;
 
 describe("the queue's indexes", () => {
-  it("picks the next job from job_queue_ready in order, without sorting the queue", () => {
+  it("picks a job with no key from job_queue_free, and each free key's first job from job_queue_keyed, one seek per key; in priority order past a backlog behind a busy key", () => {
     const { db } = freshDb();
     const detail = plan(db, claimJobSql, { worker: "w", now: t0.toISOString(), expires: t0.toISOString() });
-    expect(detail).toMatch(/SEARCH j USING INDEX job_queue_ready/);
-    expect(detail).not.toMatch(/TEMP B-TREE/);
+    expect(detail).toMatch(/SCAN job_queue USING INDEX job_queue_free/);
+    // The walk over keys: a seek for the next key, then whether it runs, then its first ready job.
+    expect(detail).toMatch(/SEARCH job_queue USING COVERING INDEX job_queue_keyed \(concurrency_key>\?\)/);
+    expect(detail).toMatch(/SEARCH r USING COVERING INDEX job_queue_concurrency \(concurrency_key=\? AND status=\?\)/);
+    expect(detail).toMatch(/SEARCH h USING COVERING INDEX job_queue_keyed \(concurrency_key=\?\)/);
+    expect(tableScans(detail)).toEqual([]);
+
+    const { db: queue } = freshDb();
+    // 200 jobs wait behind one key; the first of them runs.
+    for (let i = 0; i < 200; i++) enqueue(queue, "backlog", { concurrencyKey: "event:backlog", priority: 1 });
+    expect(claimJob(queue, "w", t0, 60_000)?.eventId).toBe("backlog");
+    const later = enqueue(queue, "keyless-late", { priority: 7 });
+    const soon = enqueue(queue, "other-key", { concurrencyKey: "digest", priority: 3 });
+    const sameKey = enqueue(queue, "other-key-2", { concurrencyKey: "digest", priority: 2 });
+    const first = enqueue(queue, "keyless-first", { priority: 2, runAt: new Date(t0.getTime() - 1) });
+    expect([1, 2, 3].map(() => claimJob(queue, "w", t0, 60_000)?.jobId)).toEqual([first.jobId, sameKey.jobId, later.jobId]);
+    // digest runs now; the backlog's key is still busy: nothing else may start.
+    expect(claimJob(queue, "w", t0, 60_000)).toBeUndefined();
+    expect(queue.prepare("SELECT status FROM job_queue WHERE id = ?").pluck().get(soon.jobId)).toBe("queued");
   });
 
-  it("holds only queued jobs in job_queue_ready and only running ones in job_queue_lease", () => {
+  it("holds queued jobs in job_queue_free or job_queue_keyed, running ones in job_queue_lease, keyed running ones in job_queue_concurrency", () => {
     const { db } = freshDb();
     for (let i = 0; i < 3; i++) enqueue(db, `e${i}`);
-    const job = claimJob(db, "w", t0, 1_000)!;
-    expect(indexEntries(db, "job_queue_ready", "status = 'queued'")).toBe(2);
-    expect(indexEntries(db, "job_queue_lease", "status = 'running'")).toBe(1);
-    completeJob(db, job.jobId, "w", t0, { output: null, durationMs: 0 });
+    for (let i = 0; i < 2; i++) enqueue(db, "serial", { concurrencyKey: "event:serial", priority: 1 });
+    const keyed = claimJob(db, "w", t0, 1_000)!;
+    expect(keyed.eventId).toBe("serial");
+    const free = claimJob(db, "w", t0, 1_000)!;
+    expect(free.eventId).toBe("e0");
+    expect(indexEntries(db, "job_queue_free", "status = 'queued' AND concurrency_key IS NULL")).toBe(2);
+    expect(indexEntries(db, "job_queue_keyed", "status = 'queued' AND concurrency_key IS NOT NULL")).toBe(1);
+    expect(indexEntries(db, "job_queue_lease", "status = 'running'")).toBe(2);
+    expect(indexEntries(db, "job_queue_concurrency", "status = 'running' AND concurrency_key IS NOT NULL")).toBe(1);
+    completeJob(db, free.jobId, "w", t0, { output: null, durationMs: 0 });
+    completeJob(db, keyed.jobId, "w", t0, { output: null, durationMs: 0 });
     expect(indexEntries(db, "job_queue_lease", "status = 'running'")).toBe(0);
+    expect(indexEntries(db, "job_queue_concurrency", "status = 'running' AND concurrency_key IS NOT NULL")).toBe(0);
   });
+
 });

@@ -192,6 +192,8 @@ describe("a worker lost on the last attempt", () => {
     clock.advance(60_000 + 6_000); // the pool's poll finds the lapsed lease
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringContaining("lost its lease") })]);
     expect(db.prepare("SELECT paused, consecutive_failures FROM events WHERE name = 'fragile'").get()).toEqual({ paused: 1, consecutive_failures: 1 });
+    // The metrics count it as a failed run, though no worker of this pool finished it.
+    expect(await controller.metrics.scrape()).toMatch(/nexaas_runs\{event="fragile",status="failed"\} 1\n/);
   });
 });
 
@@ -209,6 +211,36 @@ describe("the controller's API", () => {
     const metrics = await (await fetch(`${controller.address}/metrics`, { headers: { authorization: "Bearer k" } })).text();
     expect(metrics).toMatch(/nexaas_reconcile_duration_seconds_count\{result="applied"\} 1/);
     expect((await fetch(`${controller.address}/api/events`)).status).toBe(401);
+  });
+});
+
+describe("the controller's metrics and retention", () => {
+  it("counts each run at /metrics as it ends (from the pool, not from the history), and prunes on its retention timer", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "events/ping.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo pong}\n" });
+    const db = openDatabase(join(tempDir(), "n.db"));
+    // History from before this controller: finished long ago, so retention deletes it, and never counted.
+    const old = new Date(t0 - 40 * 86_400_000).toISOString();
+    db.prepare("INSERT INTO event_runs (event_id, scheduled_for, status, finished_at, duration_ms, created_at) VALUES ('ping', ?, 'success', ?, 5, ?)").run(old, old, old);
+    const clock = new FakeClock(t0);
+    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH }, log: silent, clock, frameworkDir: null, api: { apiKey: "k", port: 0, host: "127.0.0.1", logger: false } });
+    await controller.start();
+    cleanup.push(() => {
+      db.close();
+    }, () => controller.stop(0));
+    const scrape = async () => (await fetch(`${controller.address}/metrics`, { headers: { authorization: "Bearer k" } })).text();
+    expect(await scrape()).not.toMatch(/nexaas_runs\{event="ping",status="success"\}/);
+
+    const done = finished(controller);
+    const pruned = once(controller.retention, "pruned");
+    clock.advance(60_000); // the first slot, and retention's first pass
+    expect((await done).outcome.status).toBe("success");
+    expect(await pruned).toEqual([expect.objectContaining({ expiredRuns: 1 })]);
+    const text = await scrape();
+    expect(text).toMatch(/nexaas_runs\{event="ping",status="success"\} 1\n/);
+    expect(text).toMatch(/nexaas_run_duration_seconds_count\{event="ping"\} 1\n/);
+    expect(text).toMatch(/nexaas_schedule_lateness_seconds_count\{trigger="schedule"\} 1\n/);
+    expect(text).toMatch(/nexaas_queue_jobs\{state="success"\} 1\n/);
+    expect(runs(db)).toEqual([expect.objectContaining({ event_id: "ping", status: "success", trigger: "schedule" })]);
   });
 });
 

@@ -21,9 +21,9 @@ describe("job queue indexes", () => {
     expect(detail).toMatch(/USING (COVERING )?INDEX job_queue_concurrency \(concurrency_key=\? AND status=\?\)/);
   });
 
-  it("leaves jobs without a concurrency key out of that index", () => {
+  it("holds only running jobs with a concurrency key in that index", () => {
     const { db } = freshDb();
     const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'job_queue_concurrency'").pluck().get();
-    expect(sql).toMatch(/WHERE concurrency_key IS NOT NULL$/);
+    expect(sql).toMatch(/WHERE status = 'running' AND concurrency_key IS NOT NULL$/);
   });
 });

@@ -23,6 +23,8 @@ export const durations: Rule = ({ defs }) => {
     check(owner, ["policy", "catchup_window"], policy.catchup_window);
     policy.backoff?.forEach((d, i) => check(owner, ["policy", "backoff", i], d));
   }
+  const manifest = defs.manifest;
+  if (manifest) check({ file: manifest.source.file, source: manifest.source }, ["retention", "runs"], manifest.spec.retention?.runs);
   for (const site of actionSites(defs)) {
     if (site.type === "script") check(site.owner, [...site.path, "timeout"], site.fields.timeout);
   }
