@@ -127,7 +127,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
     });
     this.retention = new Retention(db, { clock: this.clock, ...options.retention });
-    this.metrics = new ControllerMetrics(db, () => this.clock.now());
+    this.metrics = new ControllerMetrics(db, () => this.clock.now(), this.health);
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") this.scheduler.poke();
       this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);

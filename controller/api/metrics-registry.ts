@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { activeJobs } from "../queue/queue-depth.js";
 import type { EndedRun } from "../store/ended-run.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../store/metric-counts.js";
+import { StoreHealth } from "../store/store-health.js";
 import { getSyncStatus } from "../store/sync-status.js";
 
 /** Run durations, in seconds. */
@@ -37,8 +38,28 @@ export class ControllerMetrics {
   private readonly lateness: Histogram<"trigger">;
   private readonly reconciles: Histogram<"result">;
 
-  constructor(db: Database, now: () => Date) {
+  constructor(db: Database, now: () => Date, health: StoreHealth = new StoreHealth()) {
     const registers = [this.registry];
+
+    // The store's faults as the controller saw them (it retries transient ones until they clear).
+    new Counter({
+      name: "nexaas_store_errors_total",
+      help: "Store faults seen by the controller, by code (SQLITE_BUSY, SQLITE_FULL, SQLITE_IOERR..., file-deleted, lock-lost).",
+      labelNames: ["code"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [code, n] of health.counts) this.inc({ code }, n);
+      },
+    });
+    new Gauge({
+      name: "nexaas_store_healthy",
+      help: "1 while the store takes writes, 0 during a fault (what /api/health answers 503 for).",
+      registers,
+      collect() {
+        this.set(health.fault ? 0 : 1);
+      },
+    });
     // collect() runs with the metric as `this`; these read this object's observations.
     const ended = () => this.ended;
     const endedTotal = (status: EndedStatus) => this.endedTotal(status);

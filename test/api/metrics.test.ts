@@ -9,6 +9,7 @@ import { readEndedRun } from "../../controller/store/ended-run.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { deleteRuns } from "../../controller/store/prune-runs.js";
 import { recordUsage } from "../../controller/store/record-usage.js";
+import { StoreHealth } from "../../controller/store/store-health.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { planOf, recordStatements, tableScans } from "../support/query-plans.js";
@@ -203,5 +204,25 @@ describe("GET /metrics", () => {
     const b = await server();
     expect((await a.app.inject({ url: "/metrics", headers: auth })).statusCode).toBe(200);
     expect((await b.app.inject({ url: "/metrics", headers: auth })).statusCode).toBe(200);
+  });
+});
+
+describe("store faults in /metrics", () => {
+  it("counts the faults the controller saw by code, and shows whether the store takes writes", async () => {
+    const db = openDatabase(join(tempDir(), "n.db"));
+    const health = new StoreHealth();
+    const metrics = new ControllerMetrics(db, () => new Date(t0), health);
+    const scrape = () => metrics.registry.metrics();
+    expect(await scrape()).toContain("nexaas_store_healthy 1");
+    health.report({ kind: "transient", code: "SQLITE_BUSY", message: "database is locked" }, new Date(t0));
+    health.report({ kind: "transient", code: "SQLITE_BUSY", message: "database is locked" }, new Date(t0));
+    health.report({ kind: "transient", code: "SQLITE_FULL", message: "database or disk is full" }, new Date(t0));
+    const faulted = await scrape();
+    expect(faulted).toContain('nexaas_store_errors_total{code="SQLITE_BUSY"} 2');
+    expect(faulted).toContain('nexaas_store_errors_total{code="SQLITE_FULL"} 1');
+    expect(faulted).toContain("nexaas_store_healthy 0");
+    health.recovered();
+    expect(await scrape()).toContain("nexaas_store_healthy 1");
+    db.close();
   });
 });
