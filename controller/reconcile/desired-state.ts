@@ -2,7 +2,7 @@ import type { Definition, Definitions } from "../definitions/model.js";
 import { flowEventName, resolveEvent, withZone } from "../definitions/resolved-event.js";
 import { workspaceDefaults } from "../definitions/schema-types.js";
 import { objectDigest } from "../definitions/canonical-json.js";
-import { isPlainObject } from "./field-changes.js";
+import { isRecord } from "../definitions/is-record.js";
 import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 
 /**
@@ -14,7 +14,7 @@ export function desiredState(defs: Definitions): ObjectState[] {
   const out: ObjectState[] = [];
   const push = (kind: ObjectKind, def: Pick<Definition, "name" | "layer" | "file">, spec: Record<string, unknown>) => {
     const copy: unknown = JSON.parse(JSON.stringify(spec)); // drop undefined, copy
-    const clean = isPlainObject(copy) ? copy : {};
+    const clean = isRecord(copy) ? copy : {};
     out.push({ kind, name: def.name, layer: def.layer, file: def.file, spec: clean, digest: objectDigest(def.layer, clean) });
   };
   if (defs.manifest) {

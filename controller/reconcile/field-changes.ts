@@ -1,3 +1,4 @@
+import { isRecord } from "../definitions/is-record.js";
 import { createTwoFilesPatch } from "diff";
 
 /** One changed leaf of a spec. A multi-line text has neither before nor after: its diff is in text_diffs. */
@@ -104,17 +105,13 @@ const withNewline = (text: string): string => (text === "" || text.endsWith("\n"
 const isMultiline = (value: Side): boolean => typeof value === "string" && value.includes("\n");
 
 /** An object side, or an empty one for a side where the field is absent; undefined for anything else. */
-const objectOrAbsent = (value: Side): Record<string, unknown> | undefined => (value === absent ? {} : isPlainObject(value) ? value : undefined);
+const objectOrAbsent = (value: Side): Record<string, unknown> | undefined => (value === absent ? {} : isRecord(value) ? value : undefined);
 
 /** An array side, or an empty one for a side where the field is absent; undefined for anything else. */
 const arrayOrAbsent = (value: Side): readonly unknown[] | undefined => (value === absent ? [] : Array.isArray(value) ? value : undefined);
 
 function hasStructure(value: Side): boolean {
   return Array.isArray(value) && value.some((v) => (v !== null && typeof v === "object") || isMultiline(v));
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 const identifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -128,7 +125,7 @@ function joinKey(path: string, key: string): string {
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isRecord(a) && isRecord(b)) {
     const ka = Object.keys(a).filter((k) => a[k] !== undefined);
     const kb = Object.keys(b).filter((k) => b[k] !== undefined);
     return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));

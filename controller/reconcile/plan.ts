@@ -1,7 +1,8 @@
 import type { Layer } from "../definitions/model.js";
 import type { Condition } from "../definitions/schema-types.js";
 import { conditionTimezone, nextFireTimes } from "../definitions/next-fire-time.js";
-import { deepEqual, diffSpecs, isPlainObject } from "./field-changes.js";
+import { isRecord } from "../definitions/is-record.js";
+import { deepEqual, diffSpecs } from "./field-changes.js";
 import type { FieldChange, TextDiff, TextFileOf } from "./field-changes.js";
 import { objectKey, objectKinds } from "../definitions/object-state.js";
 import type { CurrentObject, ObjectKind, ObjectState } from "../definitions/object-state.js";
@@ -132,7 +133,7 @@ function scheduleChanged(before: Record<string, unknown> | undefined, after: Rec
 function eventFireTimes(condition: Condition, spec: Record<string, unknown>, context: PlanContext): Date[] {
   const times = nextFireTimes(condition, context.now, context.workspaceTimezone ?? "UTC", plannedFireTimes);
   // An event does not fire past policy.expires_at, so neither does its plan.
-  const expires = isPlainObject(spec.policy) && typeof spec.policy.expires_at === "string" ? Date.parse(spec.policy.expires_at) : NaN;
+  const expires = isRecord(spec.policy) && typeof spec.policy.expires_at === "string" ? Date.parse(spec.policy.expires_at) : NaN;
   return Number.isNaN(expires) ? times : times.filter((t) => t.getTime() < expires);
 }
 
@@ -150,7 +151,7 @@ const conditionFields: { [T in Condition["type"]]: (condition: Record<string, un
 
 /** Whether a spec's `condition` is one the clock fires (a flow's `after` is not: that flow's end queues it). */
 export function isCondition(value: unknown): value is Condition {
-  if (!isPlainObject(value)) return false;
+  if (!isRecord(value)) return false;
   for (const [type, holds] of Object.entries(conditionFields)) if (value.type === type) return holds(value);
   return false;
 }

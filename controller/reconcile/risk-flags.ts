@@ -1,5 +1,6 @@
 import type { ObjectKind } from "../definitions/object-state.js";
-import { deepEqual, isPlainObject } from "./field-changes.js";
+import { isRecord } from "../definitions/is-record.js";
+import { deepEqual } from "./field-changes.js";
 
 export type RiskCode = "script-command" | "webhook-host" | "mcp-server" | "model-change" | "frequent-event";
 
@@ -66,7 +67,7 @@ interface FoundAction {
 function actionsOf(spec: Record<string, unknown>, kind: ObjectKind): FoundAction[] {
   const out: FoundAction[] = [];
   const visit = (node: unknown, path: string): void => {
-    if (!isPlainObject(node)) return;
+    if (!isRecord(node)) return;
     const type = node.type ?? node.action;
     const found: FoundAction = { path, ...(typeof node.id === "string" ? { stepId: node.id } : {}) };
     if (type === "script" && typeof node.command === "string") out.push({ ...found, command: node.command });
@@ -140,8 +141,8 @@ function modelRisks({ kind, name, op, before, after }: RiskInput): Risk[] {
     return [{ code: "model-change", message: `agent ${name} changes model: ${modelName(before.model)} -> ${modelName(after.model)}` }];
   }
   if (kind === "workspace") {
-    const old = isPlainObject(before.defaults) ? before.defaults.model : undefined;
-    const now = isPlainObject(after.defaults) ? after.defaults.model : undefined;
+    const old = isRecord(before.defaults) ? before.defaults.model : undefined;
+    const now = isRecord(after.defaults) ? after.defaults.model : undefined;
     if (!deepEqual(old, now)) {
       return [{ code: "model-change", message: `default model of agents without their own changes: ${modelName(old, "none")} -> ${modelName(now, "none")}` }];
     }

@@ -1,3 +1,5 @@
+import { isRecord } from "../definitions/is-record.js";
+
 /** A spec mangled out of band must not stop a reconcile or a read: it reads as empty, its digest differs, and apply puts it back. */
 export function parseSpec(text: string): Record<string, unknown> {
   try {
@@ -9,7 +11,3 @@ export function parseSpec(text: string): Record<string, unknown> {
   return {};
 }
 
-/** A JSON object (not an array, not null): its keys are strings, its values anything. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

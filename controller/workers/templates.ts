@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
-import { isRecord } from "../store/parse-spec.js";
+import { isRecord } from "../definitions/is-record.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
 import { secretValue, type SecretSink } from "./secrets.js";
 

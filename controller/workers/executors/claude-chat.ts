@@ -2,7 +2,7 @@ import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { modelCallForRun } from "../model-call.js";
 import { modelSettings } from "../model-settings.js";
 import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
-import { isRecord } from "../../store/parse-spec.js";
+import { isRecord } from "../../definitions/is-record.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
 /**

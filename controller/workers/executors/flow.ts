@@ -1,6 +1,6 @@
 import { evaluate } from "@marcbachmann/cel-js";
 import { errorMessage } from "../../error-message.js";
-import { isRecord } from "../../store/parse-spec.js";
+import { isRecord } from "../../definitions/is-record.js";
 import { readDefinition } from "../../store/read-definition.js";
 import { capOutput, outputCapBytes } from "../cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
