@@ -5,6 +5,8 @@ export type FileRole =
   | { role: "agent-prompt"; name: string }
   | { role: "skill-markdown"; name: string }
   | { role: "skill-folder"; name: string }
+  /** Any other file under skills/<name>/ (references, templates, scripts): readable by agents through a built-in tool. */
+  | { role: "skill-file"; name: string; path: string }
   | { role: "event"; name: string }
   | { role: "flow"; name: string }
   | { role: "mcp-server"; name: string }
@@ -32,7 +34,8 @@ export function classifyPath(path: string): FileRole | undefined {
         if (second.endsWith(".md") && !notes.test(second)) return { role: "skill-markdown", name: second.slice(0, -3) };
         return notes.test(second) ? undefined : { role: "stray", hint: "a skill is skills/<name>.md or skills/<name>/SKILL.md" };
       }
-      return parts.length === 3 && third === "SKILL.md" ? { role: "skill-folder", name: second } : undefined;
+      if (parts.length === 3 && third === "SKILL.md") return { role: "skill-folder", name: second };
+      return parts.length >= 3 && !second.endsWith(".md") ? { role: "skill-file", name: second, path: parts.slice(2).join("/") } : undefined;
     case "events":
     case "flows":
     case "registries":

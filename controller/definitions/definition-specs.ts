@@ -11,7 +11,7 @@ export interface DefinitionSpecs {
   /** nexaas.yaml without `identity`, which never leaves the workspace. */
   workspace: Omit<NexaasFile, "identity">;
   agent: AgentFile & { prompt: string };
-  skill: { format: "markdown" | "agent-skill"; description: string; instructions: string; front_matter?: SkillFile };
+  skill: { format: "markdown" | "agent-skill"; description: string; instructions: string; front_matter?: SkillFile; files?: Record<string, string> };
   mcp_server: McpServerFile;
   registry: RegistryFile;
   flow: FlowFile;

@@ -37,6 +37,8 @@ export interface SkillDefinition extends DefinitionBase {
   description: string;
   instructions: string;
   frontMatter?: SkillFile;
+  /** A folder skill's other text files, by path inside the folder (read by agents on demand). */
+  files?: Record<string, string>;
 }
 
 export interface EventDefinition extends DefinitionBase {

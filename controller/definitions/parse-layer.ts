@@ -25,6 +25,13 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
   const out: ParsedLayer = { definitions: [], diagnostics: [] };
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
+  const skillFiles = new Map<string, Record<string, string>>();
+  for (const f of files) {
+    if (f.role.role !== "skill-file") continue;
+    const own = skillFiles.get(f.role.name) ?? {};
+    own[f.role.path] = f.text;
+    skillFiles.set(f.role.name, own);
+  }
 
   const yamlOf = <K extends SchemaKind>(f: LayerFile, kind: K): ParsedFile<SchemaValue<K>> | undefined => {
     const result = checkYamlFile(display(f.path), f.text, kind);
@@ -90,6 +97,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
           description: spec.description,
           instructions: fm.body.trim(),
           frontMatter: spec,
+          ...(skillFiles.has(r.name) ? { files: skillFiles.get(r.name) } : {}),
         };
         out.definitions.push(skill);
         break;

@@ -53,7 +53,7 @@ export async function readLayerFiles(source: FileSource): Promise<{ files: Layer
     if (contentPath === undefined) continue; // escaping or dangling symlink: reported above or nothing to read
     const size = byPath.get(contentPath)?.size ?? -1;
     const tooLarge = checkSize(entry.path, size);
-    if (tooLarge) diagnostics.push(tooLarge);
+    if (tooLarge) diagnostics.push(asResource(role, tooLarge));
     else wanted.push({ path: entry.path, role, contentPath });
   }
 
@@ -64,14 +64,23 @@ export async function readLayerFiles(source: FileSource): Promise<{ files: Layer
     // The index does not tell sizes up front: the source skipped what is too large.
     const tooLarge = checkSize(w.path, typeof content === "number" ? content : content.length);
     if (tooLarge) {
-      diagnostics.push(tooLarge);
+      diagnostics.push(asResource(w.role, tooLarge));
       continue;
     }
     if (typeof content === "number") continue;
     const { text, diagnostic } = checkText(w.path, content);
-    if (diagnostic) diagnostics.push(diagnostic);
+    if (diagnostic) diagnostics.push(asResource(w.role, diagnostic));
     else if (text !== undefined) files.push({ path: w.path, role: w.role, text });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, diagnostics };
+}
+
+/**
+ * A skill's other files are the skill's business (an image, a large data
+ * file): one agents cannot read is worth a warning, never a refused revision.
+ */
+function asResource(role: FileRole, diagnostic: Diagnostic): Diagnostic {
+  if (role.role !== "skill-file") return diagnostic;
+  return { ...diagnostic, severity: "warning", message: `${diagnostic.message}; agents cannot read this file of the skill` };
 }

@@ -1,6 +1,6 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
-import type { Message, MessageParam, Usage } from "@anthropic-ai/sdk/resources/messages";
+import type { ContentBlock, Message, MessageParam, StopReason, Tool, Usage } from "@anthropic-ai/sdk/resources/messages";
 import type { TokenCounts } from "../definitions/token-counts.js";
 import { modelError } from "./client.js";
 import type { ModelUsage } from "./model-error.js";
@@ -13,11 +13,17 @@ export interface ModelRequest {
   /** Sent as `system` when not empty. */
   system: string;
   messages: MessageParam[];
+  /** Offered tools; none sends no `tools` field. */
+  tools?: Tool[];
 }
 
 /** The reply's text and what it cost; the caller records the usage (llm/ writes nothing). */
 export interface ModelReply extends ModelUsage {
+  /** The text blocks joined. */
   text: string;
+  /** Every block, tool_use included, to send back as the assistant's turn. */
+  content: ContentBlock[];
+  stopReason: StopReason | null;
 }
 
 /**
@@ -30,7 +36,10 @@ export async function callModel(client: Anthropic, request: ModelRequest, option
   let stream: MessageStream | undefined;
   try {
     stream = client.messages.stream(
-      { model: request.model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}), messages: request.messages },
+      { model: request.model, max_tokens: request.maxTokens, ...(request.system ? { system: request.system } : {}),
+        ...(request.tools && request.tools.length > 0 ? { tools: request.tools } : {}),
+        messages: request.messages,
+      },
       options.signal ? { signal: options.signal } : {},
     );
     message = await stream.finalMessage();
@@ -41,7 +50,20 @@ export async function callModel(client: Anthropic, request: ModelRequest, option
     if (partial) failure.spent = priced(request.model, partial);
     throw failure;
   }
-  return { text: message.content.map((block) => (block.type === "text" ? block.text : "")).join(""), ...priced(request.model, message.usage) };
+  return {
+    text: message.content.map((block) => (block.type === "text" ? block.text : "")).join(""),
+    content: message.content,
+    stopReason: message.stop_reason,
+    ...priced(request.model, message.usage),
+  };
+}
+
+/** The price of one token of each kind, in USD, or null for a model the table lacks (agents/ budgets a run with it). */
+export function tokenPrices(model: string): { input: number; output: number } | null {
+  const one = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  const input = cost(model, { ...one, input_tokens: 1 });
+  const output = cost(model, { ...one, output_tokens: 1 });
+  return input === null || output === null ? null : { input, output };
 }
 
 /** Token counts as the API reports them, priced under the id the workspace asked for (the table's keys), not a snapshot id the API may answer with. */

@@ -23,7 +23,7 @@ export function desiredState(defs: Definitions): ObjectState[] {
   }
   for (const a of defs.agents.values()) push("agent", a, { ...a.config, prompt: a.prompt });
   for (const s of defs.skills.values()) {
-    push("skill", s, { format: s.format, description: s.description, instructions: s.instructions, ...(s.frontMatter ? { front_matter: s.frontMatter } : {}) });
+    push("skill", s, { format: s.format, description: s.description, instructions: s.instructions, ...(s.frontMatter ? { front_matter: s.frontMatter } : {}), ...(s.files ? { files: s.files } : {}) });
   }
   for (const m of defs.mcpServers.values()) push("mcp_server", m, { ...m.spec });
   for (const r of defs.registries.values()) push("registry", r, { ...r.spec });

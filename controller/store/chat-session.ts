@@ -1,10 +1,12 @@
+import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Database } from "better-sqlite3";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 
+/** A message of a session: text, or content blocks (an agent's tool_use and tool_result turns). */
 export interface ChatMessage {
   role: "user" | "assistant";
-  content: string;
+  content: string | ContentBlockParam[];
 }
 
 /** The id of the session named `key`, created on first use (a `session:` key continues across runs). */
@@ -24,14 +26,38 @@ export function chatSessionId(db: Database, key: string, owner: { agent: string 
 /** Appends messages in order and touches the session. */
 export function appendChatMessages(db: Database, sessionId: number, runId: number | null, messages: readonly ChatMessage[], now: Date): void {
   const at = isoTime(now);
-  const insert = prepared(db, "INSERT INTO chat_messages (session_id, run_id, role, content, created_at) VALUES (?, ?, ?, ?, ?)");
+  const insert = prepared(db, "INSERT INTO chat_messages (session_id, run_id, role, content, content_json, created_at) VALUES (?, ?, ?, ?, ?, ?)");
   db.transaction(() => {
-    for (const m of messages) insert.run(sessionId, runId, m.role, m.content, at);
+    for (const m of messages) {
+      if (typeof m.content === "string") insert.run(sessionId, runId, m.role, m.content, null, at);
+      else insert.run(sessionId, runId, m.role, textOf(m.content), JSON.stringify(m.content), at);
+    }
     prepared(db, "UPDATE chat_sessions SET updated_at = ? WHERE id = ?").run(at, sessionId);
   })();
 }
 
-/** The conversation so far, oldest first. */
+/** The conversation so far, oldest first, blocks as they were sent. */
 export function readChatMessages(db: Database, sessionId: number): ChatMessage[] {
-  return prepared<[number], ChatMessage>(db, "SELECT role, content FROM chat_messages WHERE session_id = ? ORDER BY id").all(sessionId);
+  const rows = prepared<[number], { role: ChatMessage["role"]; content: string; content_json: string | null }>(
+    db,
+    "SELECT role, content, content_json FROM chat_messages WHERE session_id = ? ORDER BY id",
+  ).all(sessionId);
+  return rows.map((row) => ({ role: row.role, content: row.content_json === null ? row.content : blocksOf(row.content_json, row.content) }));
+}
+
+/** The text a reader of the table sees for a message of blocks: its text blocks, then each tool call by name. */
+function textOf(blocks: readonly ContentBlockParam[]): string {
+  return blocks
+    .map((b) => (b.type === "text" ? b.text : b.type === "tool_use" ? `[tool_use ${b.name}]` : b.type === "tool_result" ? "[tool_result]" : `[${b.type}]`))
+    .join("\n");
+}
+
+// Written by appendChatMessages from blocks the API accepted; anything else reads as its text.
+function blocksOf(json: string, text: string): ContentBlockParam[] | string {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as ContentBlockParam[]) : text;
+  } catch {
+    return text;
+  }
 }

@@ -52,10 +52,21 @@ export function seedWorkspace(db: Database, workspace: Record<string, unknown> =
   define(db, "agent", "plain", { name: "plain", prompt: "You are plain.\n" });
 }
 
-export function context(db: Database, action: ExecutionContext["action"], options: { api?: FakeAnthropic; env?: NodeJS.ProcessEnv; clock?: Clock; runId?: number; signal?: AbortSignal } = {}): ExecutionContext {
+export function context(
+  db: Database,
+  action: ExecutionContext["action"],
+  options: { api?: FakeAnthropic; env?: NodeJS.ProcessEnv; clock?: Clock; runId?: number; signal?: AbortSignal; workspaceDir?: string } = {},
+): ExecutionContext {
+  const runId = options.runId ?? 1;
+  // The run the attempt belongs to: its steps (run_steps) and stop reason are kept on it.
+  db.prepare("INSERT OR IGNORE INTO event_runs (id, event_id, scheduled_for, status, attempt, created_at) VALUES (?, 'digest', ?, 'running', 1, ?)").run(
+    runId,
+    "2026-11-23T09:00:00.000Z",
+    "2026-11-23T09:00:00.000Z",
+  );
   return {
     db,
-    runId: options.runId ?? 1,
+    runId,
     eventId: "digest",
     attempt: 1,
     action,
@@ -63,7 +74,7 @@ export function context(db: Database, action: ExecutionContext["action"], option
     scheduledFor: "2026-11-23T09:00:00.000Z",
     signal: options.signal ?? new AbortController().signal,
     env: options.env ?? { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: options.api?.url, NEXAAS_MODEL_MAX_RETRIES: "2" },
-    workspaceDir: tmpdir(),
+    workspaceDir: options.workspaceDir ?? tmpdir(),
     clock: options.clock ?? new FakeClock(Date.parse("2026-11-23T09:00:30.000Z")),
     log: createLogger({ LOG_LEVEL: "silent" }),
     secrets: new SecretMask(),

@@ -1,10 +1,15 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** One scripted answer: a reply with its text and usage, or an error status. */
+/** A block of a scripted reply: text, or a tool call (its id defaults to toolu_<n>). */
+export type FakeBlock = { type: "text"; text: string } | { type: "tool_use"; name: string; input: Record<string, unknown>; id?: string };
+
+/** One scripted answer: a reply with its text (or blocks) and usage, or an error status. */
 export type FakeReply =
   | {
       text: string;
+      /** Blocks instead of one text block (text is then ignored); a reply with a tool_use stops with "tool_use" unless told. */
+      content?: FakeBlock[];
       model?: string;
       stop_reason?: string;
       usage?: Partial<{ input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }>;
@@ -93,8 +98,8 @@ export async function startFakeAnthropic(options: { replies?: FakeReply[] } = {}
         type: "message",
         role: "assistant",
         model: reply.model ?? (typeof body.model === "string" ? body.model : "claude-fake"),
-        content: [{ type: "text", text: reply.text }],
-        stop_reason: reply.stop_reason ?? "end_turn",
+        content: blocksOf(reply, count),
+        stop_reason: reply.stop_reason ?? (reply.content?.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
         stop_sequence: null,
         usage: {
           input_tokens: reply.usage?.input_tokens ?? 10,
@@ -130,35 +135,45 @@ function sendError(res: ServerResponse, reply: { status: number; type?: string; 
   res.end(JSON.stringify({ type: "error", error: { type, message: reply.message ?? `fake ${type}` } }));
 }
 
+function blocksOf(reply: { text: string; content?: FakeBlock[] }, request: number): WireBlock[] {
+  if (!reply.content) return [{ type: "text", text: reply.text }];
+  return reply.content.map((b, i) => (b.type === "text" ? b : { type: "tool_use", id: b.id ?? `toolu_${request}_${i}`, name: b.name, input: b.input }));
+}
+
+type WireBlock = { type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> };
+
 interface FakeMessage {
-  content: { type: string; text: string }[];
+  content: WireBlock[];
   stop_reason: string;
   stop_sequence: null;
   usage: { output_tokens: number };
   [key: string]: unknown;
 }
 
-/** The Messages API's event sequence for one text block. */
+/** The Messages API's event sequence: each block started, its text (or tool input JSON) in two deltas, stopped. */
 function sendStream(res: ServerResponse, message: FakeMessage, stall: boolean): void {
   res.setHeader("content-type", "text/event-stream");
   res.setHeader("cache-control", "no-cache");
   const send = (event: string, data: unknown): void => void res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  const text = message.content[0]?.text ?? "";
   send("message_start", {
     type: "message_start",
     message: { ...message, content: [], stop_reason: null, usage: { ...message.usage, output_tokens: 1 } },
   });
-  send("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
-  const half = Math.ceil(text.length / 2);
-  if (stall) {
-    send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: text.slice(0, half) } });
-    send("message_delta", { type: "message_delta", delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
-    return; // the connection stays open until the client gives up
+  for (const [index, block] of message.content.entries()) {
+    const whole = block.type === "text" ? block.text : JSON.stringify(block.input);
+    const half = Math.ceil(whole.length / 2);
+    const delta = (part: string) => (block.type === "text" ? { type: "text_delta", text: part } : { type: "input_json_delta", partial_json: part });
+    send("content_block_start", { type: "content_block_start", index, content_block: block.type === "text" ? { type: "text", text: "" } : { ...block, input: {} } });
+    if (stall) {
+      send("content_block_delta", { type: "content_block_delta", index, delta: delta(whole.slice(0, half)) });
+      send("message_delta", { type: "message_delta", delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: message.usage.output_tokens } });
+      return; // the connection stays open until the client gives up
+    }
+    for (const part of [whole.slice(0, half), whole.slice(half)]) {
+      if (part) send("content_block_delta", { type: "content_block_delta", index, delta: delta(part) });
+    }
+    send("content_block_stop", { type: "content_block_stop", index });
   }
-  for (const part of [text.slice(0, half), text.slice(half)]) {
-    if (part) send("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: part } });
-  }
-  send("content_block_stop", { type: "content_block_stop", index: 0 });
   send("message_delta", {
     type: "message_delta",
     delta: { stop_reason: message.stop_reason, stop_sequence: null },

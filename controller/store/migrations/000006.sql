@@ -1,7 +1,7 @@
 -- 000006: agents that act (issue 12). Each attempt of a claude_chat or skill run is a loop of
 -- model turns and tool calls; every step is kept, masked and capped, for `nexaas runs RUN`,
--- GET /api/runs/:id (`steps`) and the status page. Steps go with their run (retention deletes
--- them first, as it deletes chat messages); token_usage stays the billing record.
+-- GET /api/runs/:id (`steps`) and the status page. Steps go with their run (the foreign key
+-- cascades when retention deletes it); token_usage stays the billing record.
 CREATE TABLE run_steps (
   id                           INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id                       INTEGER NOT NULL REFERENCES event_runs (id) ON DELETE CASCADE,

@@ -1,16 +1,16 @@
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { modelCallForRun } from "../model-call.js";
-import { modelSettings } from "../model-settings.js";
-import { appendChatMessages, chatSessionId, readChatMessages, type ChatMessage } from "../../store/chat-session.js";
+import type { Turn } from "../../agents/tool-loop.js";
+import { agentProfile } from "../../agents/agent-profile.js";
+import { appendChatMessages, chatSessionId, readChatMessages } from "../../store/chat-session.js";
 import { isRecord } from "../../definitions/is-record.js";
+import { agentCall } from "../agent-call.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
 /**
- * `claude_chat`: the agent's prompt.md as `system`, its model and max_tokens,
- * and `prompt` (one user message) or `messages`. With `session`, the stored
- * conversation goes first, and the new user messages and the reply are kept
- * for the next run (only after a successful call: a failed attempt leaves the
- * conversation as it was, so a retry does not repeat a turn).
+ * `claude_chat`: the agent's loop (its prompt.md as `system`, its model, tools
+ * and limits) on `prompt` (one user message) or `messages`. With `session`, the
+ * stored conversation goes first, and the new user messages and every turn of
+ * the loop (tool calls and results included) are kept for the next run: only
+ * after a successful run, so a retry does not repeat a turn.
  */
 export const claudeChat: Executor = async (ctx) => {
   const { prompt, messages, session, agent } = ctx.action;
@@ -18,20 +18,28 @@ export const claudeChat: Executor = async (ctx) => {
   if (session !== undefined && (typeof session !== "string" || session === "")) {
     throw new ExecutionError("claude_chat: `session` must be a non-empty string", "invalid-action");
   }
-  const settings = modelSettings(ctx.db, agent, ctx.defaultAgent, "claude_chat");
-  const history = session ? readChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent)) : [];
-  const reply = await modelCallForRun(ctx, settings, [...history, ...turn]);
-  if (session) {
-    appendChatMessages(ctx.db, sessionIdFor(ctx, session, settings.agent), ctx.runId, [...turn, { role: "assistant", content: reply }], ctx.clock.now());
-  }
-  return { output: reply };
+  const requested = typeof agent === "string" && agent !== "" ? agent : ctx.defaultAgent;
+  // The session belongs to the agent that runs (the workspace default when none is named).
+  const sessionAgent = session ? agentName(ctx, requested) : "";
+  const history = session ? readChatMessages(ctx.db, sessionIdFor(ctx, session, sessionAgent)) : [];
+  const result = await agentCall(ctx, { agent: requested, label: "claude_chat", messages: [...history, ...turn] });
+  if (session) appendChatMessages(ctx.db, sessionIdFor(ctx, session, sessionAgent), ctx.runId, [...turn, ...result.messages], ctx.clock.now());
+  return { output: result.text };
 };
+
+function agentName(ctx: Parameters<Executor>[0], requested: string | undefined): string {
+  try {
+    return agentProfile(ctx.db, requested, "claude_chat").name;
+  } catch (error) {
+    throw new ExecutionError(error instanceof Error ? error.message : String(error), error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "unknown-agent");
+  }
+}
 
 function sessionIdFor(ctx: Parameters<Executor>[0], key: string, agent: string): number {
   return chatSessionId(ctx.db, key, { agent, eventId: ctx.eventId }, ctx.clock.now());
 }
 
-function newMessages(prompt: unknown, messages: unknown): (ChatMessage & MessageParam)[] {
+function newMessages(prompt: unknown, messages: unknown): Turn[] {
   if (typeof prompt === "string" && prompt !== "") {
     if (messages !== undefined) throw new ExecutionError("claude_chat: give `prompt` or `messages`, not both", "invalid-action");
     return [{ role: "user", content: prompt }];
