@@ -6,11 +6,16 @@ import { openStore } from "./support/open-store.js";
 const statuses = ["queued", "running", "success", "failed", "cancelled"] as const;
 
 export const command = defineCommand({
-  summary: "list runs, or show one with its output and error",
+  summary: "list runs, or show one with its output, error and transcript",
   help: `Usage: nexaas runs [RUN] [--event ID] [--status STATUS] [--limit N] [--json]
 
 Without RUN: the newest runs (default 20), filtered by event or status
-(queued, running, success, failed, cancelled). With RUN: that run whole.
+(queued, running, success, failed, cancelled). With RUN: that run whole,
+with why its agent stopped (stop reason) and, for claude_chat and skill
+runs, its transcript: per attempt, each model turn (agent, model, stop
+reason, tokens, cost) and each tool call (tool, server, ok or error,
+duration, input on one line, the output's first lines), a sub-agent's steps
+indented under its caller. --json gives every step whole, as \`steps\`.
 
 Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
   maxPositionals: 1,
@@ -27,12 +32,19 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
       if (runArg !== undefined) {
         const run = Number.isInteger(Number(runArg)) ? readRun(db, Number(runArg)) : undefined;
         if (!run) throw new CommandError(`no run ${runArg}`, "not-found");
-        if (ctx.common.json) ctx.stdout(JSON.stringify(run, null, 2) + "\n");
+        const { readRunStepsJson } = await import("../controller/store/run-step-json.js");
+        const steps = readRunStepsJson(db, run.id);
+        if (ctx.common.json) ctx.stdout(JSON.stringify({ ...run, steps }, null, 2) + "\n");
         else {
           ctx.stdout(`#${run.id} ${run.event_id} ${run.status} (attempt ${run.attempt}, ${run.trigger}) for ${run.scheduled_for}\n`);
           ctx.stdout(`  started ${run.started_at ?? "-"}, finished ${run.finished_at ?? "-"}${run.duration_ms !== null ? `, ${run.duration_ms} ms` : ""}\n`);
+          if (run.stop_reason) ctx.stdout(`  stop reason: ${run.stop_reason}\n`);
           if (run.error) ctx.stdout(`  error: ${run.error}\n`);
           if (run.output) ctx.stdout(`  output:\n${run.output.replace(/^/gm, "    ")}\n`);
+          if (steps.length > 0) {
+            const { formatTranscript } = await import("./support/transcript.js");
+            ctx.stdout(formatTranscript(steps));
+          }
         }
         return 0;
       }

@@ -5,6 +5,7 @@ import type { EndedRun } from "../store/ended-run.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../store/metric-counts.js";
 import { StoreHealth } from "../store/store-health.js";
 import { getSyncStatus } from "../store/sync-status.js";
+import { registerToolCallMetrics } from "./tool-call-metrics.js";
 
 /** Run durations, in seconds. */
 export const durationBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
@@ -26,7 +27,10 @@ type EndedStatus = (typeof endedStatuses)[number];
  *     each restart look like a burst of past runs;
  *   - what the store holds now is read from indexes or small tables: runs and
  *     jobs waiting or running, events and pauses, token usage totals (kept by a
- *     trigger as each call is recorded), the reconcile status row.
+ *     trigger as each call is recorded), the reconcile status row;
+ *   - tool calls, which workers write to run_steps (maybe in another process),
+ *     are read at each scrape from where the last one stopped, by primary key
+ *     (tool-call-metrics.ts): the steps written since, never the history.
  * Retention deletes old rows, never a count here.
  */
 export class ControllerMetrics {
@@ -234,6 +238,8 @@ export class ControllerMetrics {
         this.set(pausedEventCount(db));
       },
     });
+
+    registerToolCallMetrics(db, registers);
   }
 
   /** A run ended for good (success, or failed after its retries): read from its row when the pool reported it. */

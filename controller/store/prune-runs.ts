@@ -77,7 +77,10 @@ const deleteRunsSql = `
 /**
  * Deletes finished runs with their jobs and chat messages, in one short
  * transaction (fenced: a controller that lost the lock deletes nothing).
- * Token usage rows stay: they are billing history. Returns the runs deleted.
+ * A run's transcript (run_steps) goes with it through its foreign key's ON
+ * DELETE CASCADE (the store runs with foreign_keys on), so only the steps of
+ * runs actually deleted go. Token usage rows stay: they are billing history.
+ * Returns the runs deleted.
  */
 export function deleteRuns(db: Database, ids: readonly number[]): number {
   if (ids.length === 0) return 0;

@@ -12,6 +12,7 @@ import { recordUsage } from "../../controller/store/record-usage.js";
 import { StoreHealth } from "../../controller/store/store-health.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { sample } from "../support/metric-sample.js";
 import { planOf, recordStatements, tableScans } from "../support/query-plans.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace } from "../support/tree.js";
@@ -76,12 +77,6 @@ function seed(db: Database, metrics?: ControllerMetrics): number[] {
   usage("unpriced-model", 10, 5, 0, 0, null);
   db.prepare("UPDATE events SET paused = 1 WHERE name = 'hourly'").run();
   return ids;
-}
-
-/** The value of one sample line, by its full name and labels as printed. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describe("GET /metrics", () => {

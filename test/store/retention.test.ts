@@ -12,6 +12,7 @@ import { isolateGit } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { planOf, tableScans } from "../support/query-plans.js";
+import { seedTranscript } from "../support/run-transcript.js";
 import { baseWorkspace } from "../support/tree.js";
 import { freshDb } from "./helpers.js";
 
@@ -77,6 +78,23 @@ describe("retention", () => {
     expect(db.prepare("SELECT content FROM chat_messages").pluck().all()).toEqual(["new"]);
     expect(count(db, "chat_sessions")).toBe(1);
     expect(count(db, "token_usage")).toBe(1);
+  });
+
+  it("deletes a run's transcript with the run (run_steps' foreign key cascades) and keeps the steps of runs it keeps", async () => {
+    const { db } = freshDb();
+    const clock = new FakeClock(now);
+    const old = seedTranscript(db, "daily");
+    db.prepare("UPDATE event_runs SET created_at = ?, finished_at = ? WHERE id = ?").run(iso(now - 40 * day), iso(now - 40 * day), old);
+    const recent = addRun(db, "daily", "success", day);
+    db.prepare("INSERT INTO run_steps (run_id, attempt, seq, kind, agent, duration_ms, started_at) SELECT ?, attempt, seq, kind, agent, duration_ms, started_at FROM run_steps WHERE run_id = ?").run(recent, old);
+    const steps = (runId: number) => db.prepare("SELECT count(*) FROM run_steps WHERE run_id = ?").pluck().get(runId);
+    expect(steps(old)).toBe(8);
+
+    expect(await retention(db, clock).prune()).toMatchObject({ expiredRuns: 1 });
+
+    expect(runIds(db)).toEqual([recent]);
+    expect(steps(old)).toBe(0);
+    expect(steps(recent)).toBe(8);
   });
 
   it("keeps the newest max_runs_per_event runs of each event, removed events included, and never a waiting or running one", async () => {
@@ -187,6 +205,8 @@ describe("retention", () => {
     // Deleting a run checks job_queue's foreign key through job_queue_run, not a scan per run.
     expect(planOf(db, "SELECT 1 FROM job_queue WHERE run_id = ?")).toMatch(/USING COVERING INDEX job_queue_run \(run_id=\?\)/);
     expect(planOf(db, statements[4] ?? "")).toMatch(/chat_messages_run \(run_id=\?\)/);
+    // Deleting a run deletes its steps (ON DELETE CASCADE) through run_steps_run, not a scan per run.
+    expect(planOf(db, "SELECT 1 FROM run_steps WHERE run_id = ?")).toMatch(/run_steps_run \(run_id=\?\)/);
   });
 });
 

@@ -26,5 +26,5 @@ export function planOf(db: Database, sql: string): string {
 
 /** The plan lines that read a whole table of the store (json_each, CTEs and subqueries are not its tables). */
 export function tableScans(plan: string): string[] {
-  return plan.split("\n").filter((line) => /^SCAN (job_queue|event_runs|events|webhook_ids|token_usage|chat_messages|chat_sessions)\b(?! USING)/.test(line));
+  return plan.split("\n").filter((line) => /^SCAN (job_queue|event_runs|events|webhook_ids|token_usage|chat_messages|chat_sessions|run_steps)\b(?! USING)/.test(line));
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RunSummary } from "../../store/last-runs.js";
 import { listRuns, readRun } from "../../store/list-runs.js";
+import { readRunStepsJson } from "../../store/run-step-json.js";
 import { badRequest, errorSchema, isOneOf, notFound, nullableNumber, nullableString, queryValue } from "./schemas.js";
 
 const runStatuses: readonly RunSummary["status"][] = ["queued", "running", "success", "failed", "cancelled"];
@@ -19,10 +20,40 @@ const runProperties = {
   output: nullableString,
   error: nullableString,
   trigger: { type: "string" },
+  stop_reason: nullableString,
 } as const;
-/** One run (SPEC §10 `runs`); `trigger` when the query has it. */
+/** One run (SPEC §10 `runs`); `trigger` and `stop_reason` when the query has them. */
 export const runSchema = { type: "object", properties: runProperties } as const;
-const runDetailSchema = { type: "object", properties: { ...runProperties, payload: nullableString } } as const;
+const nullableInteger = { type: ["integer", "null"] } as const;
+/** One model turn or tool call of a run (SPEC §11 `steps`), in run_steps' column names. */
+const stepSchema = {
+  type: "object",
+  properties: {
+    attempt: { type: "integer" },
+    seq: { type: "integer" },
+    kind: { type: "string" },
+    agent: { type: "string" },
+    depth: { type: "integer" },
+    model: nullableString,
+    stop_reason: nullableString,
+    input_tokens: nullableInteger,
+    output_tokens: nullableInteger,
+    cache_creation_input_tokens: nullableInteger,
+    cache_read_input_tokens: nullableInteger,
+    cost_usd: nullableNumber,
+    tool: nullableString,
+    server: nullableString,
+    input: nullableString,
+    output: nullableString,
+    is_error: { type: ["boolean", "null"] },
+    duration_ms: { type: "integer" },
+    started_at: { type: "string" },
+  },
+} as const;
+const runDetailSchema = {
+  type: "object",
+  properties: { ...runProperties, payload: nullableString, steps: { type: "array", items: stepSchema } },
+} as const;
 const runPageSchema = {
   type: "object",
   properties: { runs: { type: "array", items: runSchema }, next_before: { type: ["integer", "null"] } },
@@ -35,7 +66,7 @@ function positiveInteger(text: string | undefined, name: string): number | strin
   return Number(text);
 }
 
-/** Runs newest first (filters: event, status; cursor: before = the previous page's next_before), and one run. */
+/** Runs newest first (filters: event, status; cursor: before = the previous page's next_before), and one run with its steps. */
 export default async function runs(app: FastifyInstance): Promise<void> {
   app.get("/api/runs", { schema: { response: { 200: runPageSchema, 400: errorSchema } } }, async (request, reply) => {
     const eventId = queryValue(request.query, "event");
@@ -59,6 +90,6 @@ export default async function runs(app: FastifyInstance): Promise<void> {
     const id = positiveInteger(request.params.id, "id");
     const run = typeof id === "number" ? readRun(app.deps.db, id) : undefined;
     if (!run) return notFound(reply, `no run ${JSON.stringify(request.params.id)}`);
-    return run;
+    return { ...run, steps: readRunStepsJson(app.deps.db, run.id) };
   });
 }

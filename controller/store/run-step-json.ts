@@ -1,0 +1,10 @@
+import type { Database } from "better-sqlite3";
+import { readRunSteps, type RunStepRow } from "./run-steps.js";
+
+/** A step as `nexaas runs RUN --json` and GET /api/runs/:id show it: is_error a boolean (null for a turn). */
+export type RunStepJson = Omit<RunStepRow, "is_error"> & { is_error: boolean | null };
+
+/** A run's steps, every attempt, in order, as machine output (SPEC §10 column names). */
+export function readRunStepsJson(db: Database, runId: number): RunStepJson[] {
+  return readRunSteps(db, runId).map((row) => ({ ...row, is_error: row.is_error === null ? null : row.is_error !== 0 }));
+}
