@@ -56,12 +56,13 @@ export async function generateTypes() {
 }
 
 // The defaults the schemas declare, as typed constants: definitions/ applies them
-// once (resolve-event.ts), so no consumer writes `?? 2` of its own.
+// once (resolved-event.ts, agent-limits.ts), so no consumer writes `?? 2` of its own.
 const defaultTables = [
   ["policyDefaults", "RunPolicy", (files, common) => common.$defs.policy],
   ["eventDefaults", "EventFile", (files) => files.event],
   ["workspaceDefaults", "NexaasFile", (files) => files.nexaas],
   ["retentionDefaults", "Retention", (files) => files.nexaas.properties.retention],
+  ["agentLimitDefaults", "Defaults", (files) => files.nexaas.properties.defaults],
 ];
 
 function generateDefaults(files, common) {

@@ -25,13 +25,33 @@ export type Names1 = Name2[];
  */
 export type Names2 = Name2[];
 /**
+ * A glob over tool names: "*" matches any run of characters, everything else is literal, e.g. mcp__storefront__* or mcp__filesystem__read_*.
+ */
+export type ToolPattern = string;
+/**
+ * Most model calls in one loop of this agent; default: defaults.max_turns, else 20.
+ */
+export type MaxTurns = number;
+/**
+ * Most tool calls in a run, sub-agents included; default: defaults.max_tool_calls, else 100.
+ */
+export type MaxToolCalls = number;
+/**
+ * Most a run may spend, sub-agents included; the run stops before a model call that could pass it; default: defaults.max_cost_usd, else no limit.
+ */
+export type MaxCostUSD = number;
+/**
+ * Per tool call: the call is cancelled after this long; default: defaults.tool_timeout, else 60s.
+ */
+export type Duration = string | number;
+/**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
 export type Name3 = string;
 /**
  * How often: "15m", "1h", "1d" or seconds.
  */
-export type Duration = string | number;
+export type Duration1 = string | number;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
@@ -63,7 +83,7 @@ export type TimeZone = string;
 /**
  * Interval: "90s", "15m", "2h", "1d" or a number of seconds.
  */
-export type Duration1 = string | number;
+export type Duration2 = string | number;
 /**
  * When to fire: ISO 8601 date-time with an offset.
  */
@@ -103,7 +123,7 @@ export type Command = string;
 /**
  * Kill the process after this long.
  */
-export type Duration2 = string | number;
+export type Duration3 = string | number;
 export type EnvironmentVariableName = string;
 /**
  * http(s) URL, or "${NAME}" to read it from the environment.
@@ -168,7 +188,7 @@ export type Command1 = string;
 /**
  * Kill the process after this long.
  */
-export type Duration3 = string | number;
+export type Duration4 = string | number;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
@@ -196,15 +216,15 @@ export type Name20 = string;
 /**
  * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
  */
-export type Duration4 = string | number;
-/**
- * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
- */
 export type Duration5 = string | number;
 /**
  * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
  */
 export type Duration6 = string | number;
+/**
+ * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
+ */
+export type Duration7 = string | number;
 /**
  * After this time the event no longer fires.
  */
@@ -253,13 +273,29 @@ export type Name26 = string;
  */
 export type Name27 = string;
 /**
+ * Most model calls in one agent loop, for agents that set none (default 20).
+ */
+export type MaxTurns1 = number;
+/**
+ * Most tool calls in a run, sub-agents included, for agents that set none (default 100).
+ */
+export type MaxToolCalls1 = number;
+/**
+ * Most a run may spend, sub-agents included, for agents that set none (default: no limit).
+ */
+export type MaxCostUSD1 = number;
+/**
+ * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
+ */
+export type Duration8 = string | number;
+/**
  * Framework MCP server entries to enable, e.g. [filesystem].
  */
 export type Names3 = Name2[];
 /**
  * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
  */
-export type Duration7 = string | number;
+export type Duration9 = string | number;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
@@ -305,6 +341,11 @@ export interface AgentFile {
   sub_agents?: Names;
   skills?: Names1;
   mcp_servers?: Names2;
+  tools?: ToolPermissions;
+  max_turns?: MaxTurns;
+  max_tool_calls?: MaxToolCalls;
+  max_cost_usd?: MaxCostUSD;
+  tool_timeout?: Duration;
   /**
    * Free-form capability tags.
    */
@@ -315,6 +356,19 @@ export interface AgentFile {
   version?: string | number;
 }
 /**
+ * Allow and deny patterns over tool names (mcp__<server>__<tool>, nexaas__...); default: every tool of the agent's MCP servers and its built-in tools.
+ */
+export interface ToolPermissions {
+  /**
+   * When set, only MCP tools matching one of these are offered (built-in tools stay offered unless denied); [] offers no MCP tool.
+   */
+  allow?: ToolPattern[];
+  /**
+   * Tools matching one of these are never offered nor run, built-in tools included.
+   */
+  deny?: ToolPattern[];
+}
+/**
  * memory/checks.yaml: recurring checks. Each becomes an `interval` event that runs its prompt or skill every `interval`.
  */
 export interface ChecksFile {
@@ -322,7 +376,7 @@ export interface ChecksFile {
 }
 export interface Check {
   id: Name3;
-  interval: Duration;
+  interval: Duration1;
   /**
    * What the agent is asked to check.
    */
@@ -375,7 +429,7 @@ export interface IntervalCondition {
    * Fixed interval.
    */
   type: "interval";
-  expr: Duration1;
+  expr: Duration2;
 }
 /**
  * Fires once at a date-time.
@@ -455,7 +509,7 @@ export interface ScriptAction {
    * Working directory relative to the workspace; must stay inside it.
    */
   cwd?: string;
-  timeout?: Duration2;
+  timeout?: Duration3;
   /**
    * Names of controller environment variables passed through to the process.
    */
@@ -598,7 +652,7 @@ export interface ScriptStep {
    * Working directory relative to the workspace; must stay inside it.
    */
   cwd?: string;
-  timeout?: Duration3;
+  timeout?: Duration4;
   /**
    * Names of controller environment variables passed through to the process.
    */
@@ -692,8 +746,8 @@ export interface RunPolicy {
    *
    * @minItems 1
    */
-  backoff?: [Duration4, ...Duration4[]];
-  timeout?: Duration5;
+  backoff?: [Duration5, ...Duration5[]];
+  timeout?: Duration6;
   /**
    * A due run while the last is still running: skip it, queue it, or allow both (default skip).
    */
@@ -702,7 +756,7 @@ export interface RunPolicy {
    * Runs missed while the controller was down: none, one, or all (default once).
    */
   catchup?: "skip" | "once" | "all";
-  catchup_window?: Duration6;
+  catchup_window?: Duration7;
   /**
    * Consecutive failed runs before the event is paused; 0 never pauses (default 3).
    */
@@ -800,6 +854,28 @@ export interface Defaults {
    */
   max_tokens?: number;
   agent?: Name27;
+  tools?: ToolPermissions1;
+  max_turns?: MaxTurns1;
+  max_tool_calls?: MaxToolCalls1;
+  max_cost_usd?: MaxCostUSD1;
+  tool_timeout?: Duration8;
+  /**
+   * How deep sub-agents may nest: 1 lets an agent delegate, 2 lets its sub-agents delegate too; 0 turns delegation off (default 2).
+   */
+  max_delegation_depth?: number;
+}
+/**
+ * Tool permissions of every agent: its deny patterns add to each agent's own; its allow applies to agents that set none.
+ */
+export interface ToolPermissions1 {
+  /**
+   * When set, only MCP tools matching one of these are offered (built-in tools stay offered unless denied); [] offers no MCP tool.
+   */
+  allow?: ToolPattern[];
+  /**
+   * Tools matching one of these are never offered nor run, built-in tools included.
+   */
+  deny?: ToolPattern[];
 }
 /**
  * What the sanitizer must never let out of this workspace (kept private).
@@ -841,7 +917,7 @@ export interface Budget {
  * How much run history the controller keeps. Finished runs (success, failed, cancelled) older than `runs`, or beyond the newest `max_runs_per_event` of their event, are deleted with their jobs and chat messages; queued and running runs never are. Token usage (billing history) is kept.
  */
 export interface Retention {
-  runs?: Duration7;
+  runs?: Duration9;
   /**
    * Finished runs kept per event, newest first; older ones are deleted even inside the window (default 1000).
    */
@@ -932,4 +1008,10 @@ export const workspaceDefaults: Required<Pick<NexaasFile, "timezone">> = {
 export const retentionDefaults: Required<Pick<Retention, "runs" | "max_runs_per_event">> = {
   runs: "30d",
   max_runs_per_event: 1000,
+};
+export const agentLimitDefaults: Required<Pick<Defaults, "max_turns" | "max_tool_calls" | "tool_timeout" | "max_delegation_depth">> = {
+  max_turns: 20,
+  max_tool_calls: 100,
+  tool_timeout: "60s",
+  max_delegation_depth: 2,
 };

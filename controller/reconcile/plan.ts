@@ -67,6 +67,7 @@ export function plan(desired: ObjectState[], current: CurrentObject[], options: 
     now: options.now,
     workspaceTimezone: typeof workspace?.timezone === "string" ? workspace.timezone : undefined,
     knownWebhookHosts: webhookHosts(current),
+    workspaceDefaults: isRecord(workspace?.defaults) ? workspace.defaults : undefined,
   };
 
   const changes: Change[] = [];
@@ -95,6 +96,7 @@ interface PlanContext {
   now: Date;
   workspaceTimezone: string | undefined;
   knownWebhookHosts: ReadonlySet<string>;
+  workspaceDefaults: Record<string, unknown> | undefined;
 }
 
 function buildChange(op: ChangeOp, object: ObjectState, have: CurrentObject | undefined, after: Record<string, unknown> | undefined, context: PlanContext): Change {

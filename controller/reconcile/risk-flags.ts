@@ -1,8 +1,9 @@
 import type { ObjectKind } from "../definitions/object-state.js";
 import { isRecord } from "../definitions/is-record.js";
+import { agentRisks } from "./agent-risks.js";
 import { deepEqual } from "./field-changes.js";
 
-export type RiskCode = "script-command" | "webhook-host" | "mcp-server" | "model-change" | "frequent-event";
+export type RiskCode = "script-command" | "webhook-host" | "mcp-server" | "model-change" | "frequent-event" | "tool-permission" | "agent-limit";
 
 /** Something a reviewer should look at twice. Messages name the thing and never hold a resolved secret. */
 export interface Risk {
@@ -25,6 +26,8 @@ export interface RiskInput {
 export interface RiskContext {
   /** Webhook hosts (lower-case) and "${NAME}" URL variables that current objects already call. */
   knownWebhookHosts: ReadonlySet<string>;
+  /** nexaas.yaml `defaults` as the revision wants it, for the limits and tools of agents that set none. */
+  workspaceDefaults?: Record<string, unknown>;
 }
 
 const oneMinute = 60_000;
@@ -37,6 +40,7 @@ export function riskFlags(input: RiskInput, context: RiskContext): Risk[] {
     ...webhookRisks(input.after, input.kind, context),
     ...mcpRisks(input),
     ...modelRisks(input),
+    ...agentRisks({ ...input, after: input.after, workspaceDefaults: context.workspaceDefaults }),
     ...frequencyRisks(input),
   ];
   // One message per thing, even when two steps add the same command.

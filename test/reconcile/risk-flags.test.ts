@@ -107,3 +107,63 @@ describe("risk flags", () => {
     expect(Object.values(risks).flat()).toEqual([]);
   });
 });
+
+describe("risk flags: what an agent can reach and spend", () => {
+  const agent = (spec: Record<string, unknown> = {}) => object("agent", "desk", { description: "Orders.", prompt: "P\n", ...spec });
+  const codes = (risks: Risk[] | undefined) => (risks ?? []).map((r) => `${r.code}: ${r.message}`);
+
+  it("flags a new agent's MCP servers and sub-agents, and limits above the defaults it would get", () => {
+    const risks = risksOf([agent({ mcp_servers: ["storefront"], sub_agents: ["writer"], tools: { allow: ["mcp__storefront__get_*"] }, max_turns: 50, max_tool_calls: 10 })]);
+    expect(codes(risks["agent/desk"])).toEqual([
+      "tool-permission: agent desk uses MCP server storefront (tools matching mcp__storefront__get_*)",
+      "tool-permission: agent desk can delegate to writer (nexaas__delegate_writer)",
+      "agent-limit: agent desk max_turns raised: 20 -> 50",
+    ]);
+  });
+
+  it("flags a server or sub-agent added, allow widened or dropped, deny dropped", () => {
+    const before = agent({ mcp_servers: ["storefront"], tools: { allow: ["mcp__storefront__get_*"], deny: ["mcp__storefront__refund", "nexaas__lookup_registry"] } });
+    const wider = agent({ mcp_servers: ["storefront", "filesystem"], sub_agents: ["writer"], tools: { allow: ["mcp__storefront__get_*", "mcp__filesystem__*"], deny: ["nexaas__lookup_registry"] } });
+    expect(codes(risksOf([wider], [before])["agent/desk"])).toEqual([
+      "tool-permission: agent desk uses MCP server filesystem (tools matching mcp__storefront__get_*, mcp__filesystem__*)",
+      "tool-permission: agent desk can delegate to writer (nexaas__delegate_writer)",
+      "tool-permission: agent desk tools.allow adds mcp__filesystem__*",
+      "tool-permission: agent desk tools.deny no longer has mcp__storefront__refund",
+    ]);
+    const open = agent({ mcp_servers: ["storefront"] });
+    expect(codes(risksOf([open], [before])["agent/desk"])).toEqual([
+      "tool-permission: agent desk tools.allow removed: every tool of its MCP servers is offered",
+      "tool-permission: agent desk tools.deny no longer has mcp__storefront__refund",
+      "tool-permission: agent desk tools.deny no longer has nexaas__lookup_registry",
+    ]);
+    // Narrowing is no risk: setting allow where there was none, adding a deny, dropping a server.
+    expect(risksOf([before], [open])["agent/desk"]).toEqual([]);
+    expect(risksOf([agent()], [open])["agent/desk"]).toEqual([]);
+  });
+
+  it("flags a limit raised or removed, against the workspace default when the agent falls back to it", () => {
+    const ws = workspace({ defaults: { model: "claude-sonnet-4-5", max_turns: 30, max_cost_usd: 1 } });
+    const before = agent({ max_turns: 10, max_tool_calls: 50, max_cost_usd: 0.2, tool_timeout: "30s" });
+    const after = agent({ max_tool_calls: 40, max_cost_usd: 0.5, tool_timeout: "2m" });
+    expect(codes(risksOf([ws, after], [ws, before])["agent/desk"])).toEqual([
+      "agent-limit: agent desk max_turns raised: 10 -> 30",
+      "agent-limit: agent desk max_cost_usd raised: $0.2 -> $0.5",
+      "agent-limit: agent desk tool_timeout raised: 30s -> 2m",
+    ]);
+    expect(codes(risksOf([agent()], [agent({ max_cost_usd: 0.2 })])["agent/desk"])).toEqual(["agent-limit: agent desk max_cost_usd removed (was $0.2): no limit"]);
+    expect(risksOf([agent({ max_turns: 5 })], [agent({ max_turns: 10 })])["agent/desk"]).toEqual([]);
+  });
+
+  it("flags the workspace defaults once, not on every agent that falls back to them", () => {
+    const before = workspace({ defaults: { model: "claude-sonnet-4-5", max_cost_usd: 2, tools: { deny: ["mcp__*__delete_*"] } } });
+    const after = workspace({ defaults: { model: "claude-sonnet-4-5", max_turns: 40, max_delegation_depth: 4, tools: { allow: ["mcp__*__get_*"] } } });
+    const risks = risksOf([after, agent()], [before, agent()]);
+    expect(codes(risks["workspace/workspace"])).toEqual([
+      "tool-permission: workspace defaults: tools.deny no longer has mcp__*__delete_*",
+      "agent-limit: workspace defaults: max_turns raised: 20 -> 40",
+      "agent-limit: workspace defaults: max_cost_usd removed (was $2): no limit",
+      "agent-limit: workspace defaults: max_delegation_depth raised: 2 -> 4",
+    ]);
+    expect(risks["agent/desk"]).toBeUndefined();
+  });
+});

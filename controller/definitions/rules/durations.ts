@@ -24,7 +24,12 @@ export const durations: Rule = ({ defs }) => {
     policy.backoff?.forEach((d, i) => check(owner, ["policy", "backoff", i], d));
   }
   const manifest = defs.manifest;
-  if (manifest) check({ file: manifest.source.file, source: manifest.source }, ["retention", "runs"], manifest.spec.retention?.runs);
+  if (manifest) {
+    const file = { file: manifest.source.file, source: manifest.source };
+    check(file, ["retention", "runs"], manifest.spec.retention?.runs);
+    check(file, ["defaults", "tool_timeout"], manifest.spec.defaults?.tool_timeout);
+  }
+  for (const agent of defs.agents.values()) check(agent, ["tool_timeout"], agent.config.tool_timeout);
   for (const site of actionSites(defs)) {
     if (site.type === "script") check(site.owner, [...site.path, "timeout"], site.fields.timeout);
   }

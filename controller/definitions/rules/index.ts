@@ -1,4 +1,5 @@
 import { actionFields } from "./action-fields.js";
+import { delegationDepth } from "./delegation-depth.js";
 import { durations } from "./durations.js";
 import { egressAllow } from "./egress-allow.js";
 import { flowTemplates } from "./flow-templates.js";
@@ -8,6 +9,7 @@ import { registryEntries } from "./registry-entries.js";
 import type { Rule } from "./rule.js";
 import { scheduleValues } from "./schedule-values.js";
 import { templateInOrigin } from "./template-in-origin.js";
+import { toolPatterns } from "./tool-patterns.js";
 import { unknownReference } from "./unknown-reference.js";
 import { workspacePaths } from "./workspace-paths.js";
 
@@ -24,4 +26,6 @@ export const rules: readonly Rule[] = [
   registryEntries,
   missingAgent,
   egressAllow,
+  toolPatterns,
+  delegationDepth,
 ];
