@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { resolveAgentLimits, type AgentLimits } from "../definitions/agent-limits.js";
-import type { DefinitionSpecs } from "../definitions/definition-specs.js";
+import { resolveAgentTools } from "../definitions/tool-names.js";
+import type { ToolPermissions } from "../definitions/schema-types.js";
 import { readDefinition } from "../store/read-definition.js";
 import { AgentError } from "./agent-error.js";
 
@@ -13,7 +14,8 @@ export interface AgentProfile {
   model: string;
   maxTokens: number;
   limits: AgentLimits;
-  tools: NonNullable<DefinitionSpecs["agent"]["tools"]>;
+  /** The agent's `tools`, with nexaas.yaml defaults.tools' deny patterns added (and its allow when the agent sets none). */
+  tools: ToolPermissions | undefined;
   skills: string[];
   subAgents: string[];
   mcpServers: string[];
@@ -41,7 +43,7 @@ export function agentProfile(db: Database, requested: string | undefined, label:
     model,
     maxTokens: agent.max_tokens ?? defaults.max_tokens ?? 4096,
     limits: resolveAgentLimits(agent, defaults),
-    tools: agent.tools ?? {},
+    tools: resolveAgentTools(agent.tools, defaults.tools),
     skills: agent.skills ?? [],
     subAgents: agent.sub_agents ?? [],
     mcpServers: agent.mcp_servers ?? [],

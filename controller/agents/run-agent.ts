@@ -42,7 +42,8 @@ export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise
       const loopAgent = (profile: AgentProfile, depth: number, instructions?: string): LoopAgent => {
         const candidates = [...mcpTools(connections, profile), ...builtinTools(profile, depth)];
         const offered = candidates.filter((t) => toolPermission(t.name, profile.tools, { builtin: t.server === null }).allowed);
-        const system = [profile.prompt.trimEnd(), instructions?.trim()].filter((p): p is string => !!p).join("\n\n");
+        // prompt.md goes as written; a skill action's instructions follow it after a blank line.
+        const system = instructions?.trim() ? [profile.prompt.trimEnd(), instructions.trim()].filter((p) => p !== "").join("\n\n") : profile.prompt;
         const loadsSkills = offered.some((t) => t.name === builtinToolNames.loadSkill);
         return {
           profile,
@@ -130,7 +131,7 @@ function reachableAgents(rt: AgentRuntime, root: AgentProfile): Map<string, Agen
 }
 
 /** The MCP servers named by the reachable agents, once each. A name with no applied server fails the run. */
-function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): McpServerSpec[] {
+function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): (McpServerSpec & { name: string })[] {
   const names = [...new Set([...agents.values()].flatMap((a) => a.mcpServers))];
   const enabled = readDefinition(rt.db, "workspace", "workspace");
   return names.map((name) => {
@@ -142,7 +143,7 @@ function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): McpSe
   });
 }
 
-async function connect(rt: AgentRuntime, servers: McpServerSpec[]): Promise<McpConnections> {
+async function connect(rt: AgentRuntime, servers: (McpServerSpec & { name: string })[]): Promise<McpConnections> {
   if (servers.length === 0) return { tools: [], call: () => Promise.reject(new Error("no MCP servers")), close: () => Promise.resolve() };
   try {
     return await connectServers(servers, {

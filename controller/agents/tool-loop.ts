@@ -1,4 +1,4 @@
-import type { ContentBlock, ContentBlockParam, MessageParam, Tool, ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import type { ContentBlock, ContentBlockParam, Tool, ToolResultBlockParam, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import { callModel, type ModelReply } from "../llm/call-model.js";
 import { ModelError, type ModelUsage } from "../llm/model-error.js";
 import { recordRunStep } from "../store/run-steps.js";
@@ -79,7 +79,8 @@ export async function runToolLoop(agent: LoopAgent, input: readonly Turn[], rt: 
     if (reply.stopReason !== "tool_use" || calls.length === 0) {
       // A reply cut by max_tokens may end in a half-written tool call: it is not kept, so the conversation stays valid.
       const kept = asParams(reply.content.filter((b) => b.type !== "tool_use"));
-      if (kept.length > 0) conversation.push({ role: "assistant", content: kept });
+      // A reply of text alone is kept as text: a session reads as the conversation it is.
+      if (kept.length > 0) conversation.push({ role: "assistant", content: kept.every((b) => b.type === "text") ? reply.text : kept });
       return { text, stopReason: stopOf(reply.stopReason), messages: added() };
     }
     conversation.push({ role: "assistant", content: asParams(reply.content) });

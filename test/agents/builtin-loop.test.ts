@@ -71,7 +71,7 @@ describe("the tool loop with built-in tools", () => {
     ]);
     const { output } = await claudeChat(context(db, { type: "claude_chat", prompt: "Check the late orders" }, { api, runId: 3 }));
     expect(output).toBe("All orders fine.");
-    expect(body(api, 1)).toMatchObject({ system: "You handle one order.", messages: [{ role: "user", content: "Check order 1042" }] });
+    expect(body(api, 1)).toMatchObject({ system: "You handle one order.\n", messages: [{ role: "user", content: "Check order 1042" }] });
     expect(api.requests[1]?.body.model).toBe("claude-haiku-5-5");
     expect(JSON.stringify(lastResults(body(api, 2)))).toContain("Order 1042 shipped yesterday.");
     expect(usageRows(db).map((r) => [r.agent, r.model, r.run_id])).toEqual([

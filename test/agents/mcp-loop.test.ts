@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -72,8 +72,7 @@ describe("the tool loop with real MCP servers", () => {
     const [result] = resultsOf(api, 1);
     expect(result?.is_error).toBe(true);
     expect(result?.content[0]?.text).toContain("mcp__filesystem__write_*");
-    expect(() => writeFileSync(join(dir, "probe"), "")).not.toThrow();
-    expect(require("node:fs").existsSync(join(dir, "x.txt"))).toBe(false);
+    expect(existsSync(join(dir, "x.txt"))).toBe(false);
   });
 
   it("gives the model a tool's error, a crashed server's error and a timed-out call as is_error results, and goes on", async () => {
@@ -127,8 +126,9 @@ describe("the tool loop with real MCP servers", () => {
     expect(http.headers.some((h) => h["x-api-key"] === token)).toBe(true);
     const [call] = readRunSteps(db, 4).filter((s) => s.kind === "tool_call");
     expect(call?.input).not.toContain(token);
-    expect(call?.output).toBe("order *** shipped".replace(" ", " ").replace("order *** shipped", "order ***: shipped"));
-    expect(JSON.stringify(api.requests[1]?.body)).not.toContain(token);
+    expect(call?.output).toBe("order ***: shipped");
+    // What the model gets back is masked too (the token in its own tool_use input is what it sent).
+    expect(resultsOf(api, 1)[0]?.content[0]?.text).toBe("order ***: shipped");
   });
 
   it("refuses an HTTP MCP server on a loopback address unless egress allows it, failing the run without a retry", async () => {

@@ -59,7 +59,7 @@ export function context(
 ): ExecutionContext {
   const runId = options.runId ?? 1;
   // The run the attempt belongs to: its steps (run_steps) and stop reason are kept on it.
-  db.prepare("INSERT OR IGNORE INTO event_runs (id, event_id, scheduled_for, status, attempt, created_at) VALUES (?, 'digest', ?, 'running', 1, ?)").run(
+  db.prepare("INSERT OR IGNORE INTO event_runs (id, event_id, scheduled_for, trigger, status, attempt, created_at) VALUES (?, 'digest', ?, 'manual', 'running', 1, ?)").run(
     runId,
     "2026-11-23T09:00:00.000Z",
     "2026-11-23T09:00:00.000Z",

@@ -1,12 +1,4 @@
-/** The Messages API's limit on a tool name. */
-export const maxToolNameLength = 64;
-
-/** `mcp__<server>__<tool>` (Claude Code's convention), characters outside [a-zA-Z0-9_-] as `_`, cut to 64. */
-export function mcpToolName(server: string, tool: string): string {
-  return `mcp__${sanitize(server)}__${sanitize(tool)}`.slice(0, maxToolNameLength);
-}
-
-const sanitize = (part: string): string => part.replace(/[^a-zA-Z0-9_-]/g, "_");
+import { maxToolNameLength, mcpToolName } from "../../definitions/tool-names.js";
 
 /**
  * Names for the tools of every server, in order, each unique: a name already

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mcpToolName, uniqueToolNames } from "../../../controller/agents/mcp/tool-names.js";
+import { mcpToolName } from "../../../controller/definitions/tool-names.js";
+import { uniqueToolNames } from "../../../controller/agents/mcp/tool-names.js";
 
 describe("MCP tool names", () => {
   it("are mcp__<server>__<tool>, with characters outside [a-zA-Z0-9_-] as _", () => {
