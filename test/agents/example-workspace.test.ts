@@ -1,0 +1,75 @@
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultExecutors } from "../../controller/controller.js";
+import { createLogger } from "../../controller/log.js";
+import { packageRoot } from "../../controller/package-root.js";
+import { claimJob } from "../../controller/queue/claim-job.js";
+import { queueRun } from "../../controller/queue/queue-run.js";
+import { reconcile } from "../../controller/reconcile/reconcile.js";
+import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
+import { readEvent } from "../../controller/store/read-event.js";
+import { readRunSteps } from "../../controller/store/run-steps.js";
+import { runJob } from "../../controller/workers/run-job.js";
+import { apiKey, fakeApi } from "../llm/helpers.js";
+import { FakeClock } from "../support/fake-clock.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+describe("workspace.example's agent that acts", () => {
+  it("low-stock-check: the stock-clerk reads scripts/stock-sample.csv through the framework filesystem server, offline", async () => {
+    // A copy, as a team's checkout would be: the filesystem server is started in it (npx finds the package in node_modules).
+    const dir = mkdtempSync(join(packageRoot, ".test-example-"));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cpSync(join(packageRoot, "workspace.example"), dir, { recursive: true, filter: (src) => !/[/\\](data|\.env)$/.test(src) });
+    const dbDir = mkdtempSync(join(tmpdir(), "nexaas-example-"));
+    const db = openDatabase(join(dbDir, "nexaas.db"));
+    cleanups.push(() => {
+      closeDatabase(db);
+      rmSync(dbDir, { recursive: true, force: true });
+    });
+    const applied = await reconcile(db, { dir, source: "worktree" });
+    expect(applied.result).toBe("applied");
+
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "mcp__filesystem__read_text_file", input: { path: "scripts/stock-sample.csv" } }] },
+      { text: "2 products need reordering." },
+    ]);
+    const clock = new FakeClock(Date.parse("2027-01-04T06:30:00Z"));
+    const event = readEvent(db, "low-stock-check");
+    if (!event) throw new Error("low-stock-check is not applied");
+    const decision = queueRun(db, { event: { name: "low-stock-check", spec: event.spec }, trigger: "manual", scheduledFor: clock.now() }, clock.now());
+    expect("queued" in decision).toBe(true);
+    const job = claimJob(db, "w1", clock.now(), 60_000);
+    if (!job) throw new Error("no job claimed");
+    const outcome = await runJob(job, {
+      db,
+      workerId: "w1",
+      clock,
+      leaseMs: 60_000,
+      executors: defaultExecutors(),
+      env: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: api.url, PATH: process.env.PATH ?? "" },
+      workspaceDir: dir,
+      log: createLogger({ LOG_LEVEL: "silent" }),
+      shutdown: new AbortController().signal,
+    });
+    expect(outcome).toEqual({ status: "success" });
+
+    const offered = (api.requests[0]?.body.tools as { name: string }[]).map((t) => t.name).sort();
+    expect(offered).toContain("mcp__filesystem__read_text_file");
+    expect(offered.some((name) => name.startsWith("mcp__filesystem__write"))).toBe(false);
+    const result = JSON.stringify((api.requests[1]?.body.messages as unknown[]).at(-1));
+    expect(result).toContain("KT-002,Cast-iron casserole 24 cm,6,10,0.8,atelier-fonte");
+    const steps = readRunSteps(db, job.runId);
+    expect(steps.map((s) => s.tool ?? s.kind)).toEqual(["turn", "mcp__filesystem__read_text_file", "turn"]);
+    expect(db.prepare("SELECT status, stop_reason, output FROM event_runs WHERE id = ?").get(job.runId)).toEqual({
+      status: "success",
+      stop_reason: "end_turn",
+      output: "2 products need reordering.",
+    });
+  });
+});
