@@ -43,6 +43,9 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
 /** Failures that the same attempt again would meet again. */
 const permanent = new Set<string>([
   ...["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"],
+  // An agent's loop that stopped at a limit or a refusal would stop the same way again, and spend again;
+  // an MCP server that cannot start or list its tools is a configuration error.
+  ...["max_turns", "max_tool_calls", "refusal", "mcp-server"],
   ...egressCodes,
 ]);
 

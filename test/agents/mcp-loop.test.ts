@@ -180,3 +180,17 @@ describe("the tool loop with real MCP servers", () => {
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 8").pluck().get()).toBe("timeout");
   });
 });
+
+describe("the tool loop runs one turn's tool calls at once", () => {
+  it("two calls of a tool that answers only when both are in flight both succeed", async () => {
+    const db = freshDb();
+    seed(db, { faults: nodeServer("faults", testServerScript) }, { tool_timeout: "20s" });
+    const barrier = { type: "tool_use" as const, name: "mcp__faults__barrier", input: { count: 2 } };
+    const api = await fakeApi([{ text: "", content: [barrier, barrier] }, { text: "Both came back." }]);
+    await claudeChat(context(db, { type: "claude_chat", prompt: "Together" }, { api, workspaceDir: workspace() }));
+    expect(resultsOf(api, 1).map((r) => [r.is_error ?? false, r.content[0]?.text])).toEqual([
+      [false, "released with 2 in flight"],
+      [false, "released with 2 in flight"],
+    ]);
+  });
+});

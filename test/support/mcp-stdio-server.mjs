@@ -44,6 +44,12 @@ if (process.argv.includes("--silent")) {
       done(text("cancelled"));
     });
   }));
+  /** Calls of `barrier` waiting for the others: it answers only once `count` calls are in flight together. */
+  const waiting = [];
+  server.registerTool("barrier", { description: "Answers once `count` calls are in flight at the same time.", inputSchema: { count: z.number() } }, ({ count }) => new Promise((done) => {
+    waiting.push(done);
+    if (waiting.length >= count) for (const release of waiting.splice(0)) release(text(`released with ${count} in flight`));
+  }));
   server.registerTool("cancellations", { description: "The request ids the client cancelled." }, () => text(JSON.stringify(cancelled)));
   server.registerTool("grandchild", { description: "Starts a process in the server's group, returns its pid." }, () => {
     const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 60000)"], { stdio: "ignore" });
