@@ -24,8 +24,9 @@ describe("an agent's run that stops at a limit, a refusal or a broken server is 
       define(db, "workspace", "workspace", { name: "shop", defaults: { model: "claude-sonnet-5-5", agent: "clerk" } });
       define(db, "agent", "clerk", { name: "clerk", description: "d", prompt: "p\n", mcp_servers: ["faults"], ...c.agent });
       define(db, "mcp_server", "faults", nodeServer("faults", testServerScript, c.broken ? ["--exit-at-once"] : []));
-      const spec = resolveEvent({ condition: { type: "interval", every: "1h" }, action: { type: "claude_chat", prompt: "go" }, policy: { retries: 3 } });
-      insertEvent(db, { kind: "event", name: "e", layer: "workspace", file: "events/e.yaml", spec, digest: objectDigest("workspace", spec) }, "rev", clock.now(), null);
+      const spec = resolveEvent({ condition: { type: "interval", expr: "1h" }, action: { type: "claude_chat", prompt: "go" }, policy: { retries: 3 } });
+      const stored = { ...spec };
+      insertEvent(db, { kind: "event", name: "e", layer: "workspace", file: "events/e.yaml", spec: stored, digest: objectDigest("workspace", stored) }, "rev", clock.now(), null);
       queueRun(db, { event: { name: "e", spec }, trigger: "manual", scheduledFor: clock.now() }, clock.now());
       const job = claimJob(db, "w1", clock.now(), 60_000);
       if (!job) throw new Error("no job");
