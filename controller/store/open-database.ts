@@ -5,6 +5,7 @@ import type { Database } from "better-sqlite3";
 import { assertNexaasDatabase } from "./assert-nexaas-database.js";
 import { migrate } from "./migrate.js";
 import { StoreError } from "./store-error.js";
+import { releaseHeaderDescriptor } from "./store-fault.js";
 
 export interface OpenOptions {
   /**
@@ -81,4 +82,6 @@ function prepare(db: Database, path: string, setup: () => void): Database {
 /** Closes the store; safe to call twice, so stop() paths need not track it. */
 export function closeDatabase(db: Database): void {
   if (db.open) db.close();
+  // After SQLite let go of the file: closing this descriptor earlier would drop SQLite's locks (store-fault.ts).
+  releaseHeaderDescriptor(db.name);
 }

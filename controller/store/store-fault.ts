@@ -80,12 +80,7 @@ function headerFault(path: string): string | undefined {
   const header = Buffer.alloc(100);
   let read: number;
   try {
-    const fd = openSync(path, "r");
-    try {
-      read = readSync(fd, header, 0, 100, 0);
-    } finally {
-      closeSync(fd);
-    }
+    read = readSync(headerDescriptor(path), header, 0, 100, 0);
   } catch {
     return undefined; // unreadable now: the next look (or SQLite itself) tells
   }
@@ -96,6 +91,33 @@ function headerFault(path: string): string | undefined {
   // Bytes 21-23 are fixed by the file format: 64, 32, 32.
   if (!validPageSize || header[21] !== 64 || header[22] !== 32 || header[23] !== 32) return "its header holds values SQLite never writes (overwritten?)";
   return undefined;
+}
+
+/**
+ * One descriptor per database file, opened at the first look and closed only
+ * after SQLite has closed the file. Closing any descriptor of a file drops
+ * every POSIX lock this process holds on it, SQLite's included: a descriptor
+ * opened and closed at each look would let another process's last connection
+ * think it was alone, checkpoint and delete the WAL this controller still
+ * writes to (SQLite's own VFS defers such closes for the same reason).
+ */
+const headerDescriptors = new Map<string, number>();
+
+function headerDescriptor(path: string): number {
+  let fd = headerDescriptors.get(path);
+  if (fd === undefined) {
+    fd = openSync(path, "r");
+    headerDescriptors.set(path, fd);
+  }
+  return fd;
+}
+
+/** Closes the header descriptor of a database file once SQLite no longer has it open (closeDatabase). */
+export function releaseHeaderDescriptor(path: string): void {
+  const fd = headerDescriptors.get(path);
+  if (fd === undefined) return;
+  headerDescriptors.delete(path);
+  closeSync(fd);
 }
 
 /** Why the file cannot be written, or undefined (also when it does not exist: a missing -wal is not a fault). */
