@@ -51,6 +51,8 @@ export interface MainIO {
 }
 
 export async function main(argv: string[], io: MainIO = {}): Promise<number> {
+  // `nexaas runs | head -2`: the reader went away, which is how pipes end, not an error.
+  if (!io.stdout) process.stdout.on("error", (error: NodeJS.ErrnoException) => (error.code === "EPIPE" ? process.exit(0) : undefined));
   const stdout = io.stdout ?? ((t: string) => process.stdout.write(t));
   const stderr = io.stderr ?? ((t: string) => process.stderr.write(t));
   const env = io.env ?? process.env;

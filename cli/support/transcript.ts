@@ -34,20 +34,26 @@ function tokens(step: RunStepJson): string {
   return `tokens ${parts.join(", ")}`;
 }
 
-function turnLine(step: RunStepJson): string {
+/** A model turn, and the text the model wrote in it when there is any. */
+function turnLines(step: RunStepJson, pad: string): string[] {
   const cost = step.cost_usd === null ? "cost unknown" : `$${step.cost_usd.toFixed(4)}`;
-  return `turn  ${step.agent}  ${step.model ?? "-"}  stop ${step.stop_reason ?? "-"}  ${tokens(step)}  ${cost}  ${step.duration_ms} ms`;
+  const line = `turn  ${step.agent}  ${step.model ?? "-"}  stop ${step.stop_reason ?? "-"}  ${tokens(step)}  ${cost}  ${step.duration_ms} ms`;
+  return step.output ? [line, ...firstLines("text:  ", step.output, pad)] : [line];
 }
 
 function toolLines(step: RunStepJson, pad: string): string[] {
   const server = step.server === null ? "built-in" : `server ${step.server}`;
   const lines = [`tool  ${step.agent}  ${visible(step.tool ?? "-")}  ${visible(server)}  ${step.is_error ? "error" : "ok"}  ${step.duration_ms} ms`];
   lines.push(`${pad}input:  ${cut(visible(oneLine(step.input ?? "")), inputChars)}`);
-  const output = (step.output ?? "").replace(/\r\n/g, "\n").replace(/\n+$/, "").split("\n");
-  const shown = output.slice(0, outputLines).map((line) => cut(visible(line), lineChars));
-  if (output.length > outputLines) shown.push(`… ${output.length - outputLines} more lines`);
-  lines.push(`${pad}output: ${shown[0] ?? ""}`, ...shown.slice(1).map((line) => `${pad}        ${line}`));
-  return lines;
+  return [...lines, ...firstLines("output: ", step.output ?? "", pad)];
+}
+
+/** `label` and the first lines of `text`, each cut, control characters shown escaped. */
+function firstLines(label: string, text: string, pad: string): string[] {
+  const all = text.replace(/\r\n/g, "\n").replace(/\n+$/, "").split("\n");
+  const shown = all.slice(0, outputLines).map((line) => cut(visible(line), lineChars));
+  if (all.length > outputLines) shown.push(`… ${all.length - outputLines} more lines`);
+  return [`${pad}${label}${shown[0] ?? ""}`, ...shown.slice(1).map((line) => `${pad}${" ".repeat(label.length)}${line}`)];
 }
 
 /**
@@ -66,7 +72,7 @@ export function formatTranscript(steps: readonly RunStepJson[], indent = "  "): 
     }
     const lead = `${indent}  ${"  ".repeat(step.depth)}${String(step.seq).padStart(2)}. `;
     const pad = " ".repeat(lead.length + 2);
-    const lines = step.kind === "turn" ? [turnLine(step)] : toolLines(step, pad);
+    const lines = step.kind === "turn" ? turnLines(step, pad) : toolLines(step, pad);
     text += `${lead}${lines[0] ?? ""}\n`;
     for (const line of lines.slice(1)) text += `${line}\n`;
   }

@@ -8,6 +8,14 @@ export class RunLedger {
   spentUsd = 0;
   /** Which budget stopped the run, for its message: the day's (budget.daily_usd) or the run's (max_cost_usd). */
   budgetStop: { by: "daily"; spentToday: number } | { by: "run" } | undefined;
+  private seq = 0;
+
+  /** The next step's place in the attempt's transcript, taken when a step begins, so steps read in the order they were asked for. */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
   constructor(
     readonly maxToolCalls: number,
     readonly maxCostUsd: number | undefined,

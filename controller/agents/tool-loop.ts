@@ -84,13 +84,21 @@ export async function runToolLoop(agent: LoopAgent, input: readonly Turn[], rt: 
       return { text, stopReason: stopOf(reply.stopReason), messages: added() };
     }
     conversation.push({ role: "assistant", content: asParams(reply.content) });
-    if (ledger.toolCalls + calls.length > ledger.maxToolCalls) {
-      const reason = `not run: the run reached max_tool_calls (${ledger.maxToolCalls})`;
-      conversation.push({ role: "user", content: calls.map((c) => resultBlock(c, toolError(reason))) });
-      return { text, stopReason: "max_tool_calls", messages: added() };
+    // Calls that no limit lets run are answered (the conversation stays valid) and shown in the transcript as not run.
+    const notRun =
+      turn === profile.limits.maxTurns
+        ? { stop: "max_turns" as const, reason: `not run: the agent reached max_turns (${profile.limits.maxTurns}), so no turn is left to read the result` }
+        : ledger.toolCalls + calls.length > ledger.maxToolCalls
+          ? { stop: "max_tool_calls" as const, reason: `not run: the run reached max_tool_calls (${ledger.maxToolCalls})` }
+          : undefined;
+    if (notRun) {
+      const outcome = toolError(notRun.reason);
+      for (const call of calls) recordToolStep(agent, call, undefined, outcome, { seq: ledger.nextSeq(), started: rt.clock.now() }, rt);
+      conversation.push({ role: "user", content: calls.map((c) => resultBlock(c, outcome)) });
+      return { text, stopReason: notRun.stop, messages: added() };
     }
     ledger.toolCalls += calls.length;
-    const results = await Promise.all(calls.map((call) => toolCall(agent, call, byName.get(call.name), rt)));
+    const results = await Promise.all(calls.map((call) => toolCall(agent, call, byName.get(call.name), rt, ledger.nextSeq())));
     conversation.push({ role: "user", content: results });
   }
 }
@@ -99,13 +107,16 @@ export async function runToolLoop(agent: LoopAgent, input: readonly Turn[], rt: 
 async function modelTurn(agent: LoopAgent, request: { maxTokens: number; messages: Turn[]; tools: Tool[] }, rt: AgentRuntime, ledger: RunLedger): Promise<ModelReply> {
   const { profile } = agent;
   const started = rt.clock.now();
-  const record = (spent: ModelUsage, stopReason: string | null): void => {
+  const seq = ledger.nextSeq();
+  const record = (spent: ModelUsage, stopReason: string | null, text: string): void => {
     const now = rt.clock.now();
     ledger.spentUsd += spent.costUsd ?? 0;
     if (spent.costUsd === null) rt.log.warn({ model: profile.model, runId: rt.runId, eventId: rt.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
     recordUsage(rt.db, { runId: rt.runId, eventId: rt.eventId, agent: profile.name, model: profile.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate }, now);
     recordRunStep(rt.db, {
       kind: "turn",
+      seq,
+      text: rt.cap(rt.mask(text), transcriptCapBytes),
       runId: rt.runId,
       attempt: rt.attempt,
       agent: profile.name,
@@ -124,40 +135,55 @@ async function modelTurn(agent: LoopAgent, request: { maxTokens: number; message
       { model: profile.model, maxTokens: request.maxTokens, system: agent.system, messages: request.messages, tools: request.tools },
       { env: rt.env, signal: rt.signal },
     );
-    record(reply, reply.stopReason);
+    record(reply, reply.stopReason, reply.text);
     return reply;
   } catch (error) {
-    if (error instanceof ModelError && error.spent) record(error.spent, error.code === "timeout" ? "timeout" : "error");
+    if (error instanceof ModelError && error.spent) record(error.spent, error.code === "timeout" ? "timeout" : "error", "");
     throw error;
   }
 }
 
-/** One tool call: refused when not offered, else run; recorded masked and capped either way. */
-async function toolCall(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | undefined, rt: AgentRuntime): Promise<ToolResultBlockParam> {
+/**
+ * One tool call: refused when not offered, else run; recorded masked and
+ * capped either way, also when the attempt ends while it runs (timeout,
+ * shutdown), so the transcript shows what was under way.
+ */
+async function toolCall(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | undefined, rt: AgentRuntime, seq: number): Promise<ToolResultBlockParam> {
   const started = rt.clock.now();
-  const input = isRecord(call.input) ? call.input : {};
-  const outcome = tool ? await tool.run(input, rt.signal) : toolError(agent.refusal(call.name));
+  let outcome: ToolOutcome;
+  try {
+    outcome = tool ? await tool.run(isRecord(call.input) ? call.input : {}, rt.signal) : toolError(agent.refusal(call.name));
+  } catch (error) {
+    recordToolStep(agent, call, tool, toolError("cancelled: the attempt ended (timeout or shutdown) while the call ran"), { seq, started }, rt);
+    throw error;
+  }
   const masked: ToolOutcome = {
     ...outcome,
     text: rt.mask(outcome.text),
     content: outcome.content.map((block) => (block.type === "text" ? { ...block, text: rt.mask(block.text) } : block)),
   };
+  recordToolStep(agent, call, tool, masked, { seq, started }, rt);
+  return resultBlock(call, masked);
+}
+
+/** A tool call's row in the transcript. A refused `mcp__<server>__…` name is shown under the server it names. */
+function recordToolStep(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | undefined, outcome: ToolOutcome, at: { seq: number; started: Date }, rt: AgentRuntime): void {
   const now = rt.clock.now();
   recordRunStep(rt.db, {
     kind: "tool_call",
+    seq: at.seq,
     runId: rt.runId,
     attempt: rt.attempt,
     agent: agent.profile.name,
     depth: agent.depth,
     tool: call.name,
-    server: tool?.server ?? null,
+    server: tool ? tool.server : (/^mcp__(.+?)__/.exec(call.name)?.[1] ?? null),
     input: rt.cap(rt.mask(JSON.stringify(call.input)), transcriptCapBytes),
-    output: rt.cap(masked.text, transcriptCapBytes),
-    isError: masked.isError,
-    startedAt: started,
-    durationMs: now.getTime() - started.getTime(),
+    output: rt.cap(rt.mask(outcome.text), transcriptCapBytes),
+    isError: outcome.isError,
+    startedAt: at.started,
+    durationMs: now.getTime() - at.started.getTime(),
   });
-  return resultBlock(call, masked);
 }
 
 function resultBlock(call: ToolUseBlock, outcome: ToolOutcome): ToolResultBlockParam {

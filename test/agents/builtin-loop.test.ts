@@ -80,11 +80,12 @@ describe("the tool loop with built-in tools", () => {
       ["ops", "claude-sonnet-5-5", 3],
     ]);
     const steps = readRunSteps(db, 3);
-    expect(steps.map((s) => [s.kind, s.agent, s.depth, s.tool ?? s.stop_reason])).toEqual([
-      ["turn", "ops", 0, "tool_use"],
-      ["turn", "desk", 1, "end_turn"],
-      ["tool_call", "ops", 0, "nexaas__delegate_desk"],
-      ["turn", "ops", 0, "end_turn"],
+    // In the order asked for: the delegation, then the sub-agent's own turn inside it.
+    expect(steps.map((s) => [s.seq, s.kind, s.agent, s.depth, s.tool ?? s.stop_reason])).toEqual([
+      [1, "turn", "ops", 0, "tool_use"],
+      [2, "tool_call", "ops", 0, "nexaas__delegate_desk"],
+      [3, "turn", "desk", 1, "end_turn"],
+      [4, "turn", "ops", 0, "end_turn"],
     ]);
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 3").pluck().get()).toBe("end_turn");
   });
@@ -127,6 +128,8 @@ describe("the tool loop with built-in tools", () => {
     const { output } = await claudeChat(context(db, { type: "claude_chat", prompt: "go" }, { api }));
     expect(output).toBe("I cannot.");
     expect(JSON.stringify(lastResults(body(api, 1)))).toContain("not available to agent ops");
+    // Shown under the server the name points at, not as a built-in.
+    expect(readRunSteps(db, 1).find((step) => step.kind === "tool_call")).toMatchObject({ tool: "mcp__bank__transfer", server: "bank", is_error: 1 });
   });
 
   it("stops at max_turns: the run fails without a retry, with the stop reason and every turn recorded", async () => {
@@ -140,6 +143,11 @@ describe("the tool loop with built-in tools", () => {
     expect(api.requests).toHaveLength(2);
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 5").pluck().get()).toBe("max_turns");
     expect(readRunSteps(db, 5).filter((s) => s.kind === "turn")).toHaveLength(2);
+    // The call asked for in the last allowed turn is not run: no turn would be left to read its result.
+    expect(readRunSteps(db, 5).filter((s) => s.kind === "tool_call").map((s) => [s.is_error, s.output?.slice(0, 40)])).toEqual([
+      [0, expect.stringContaining("# Skill: refunds")],
+      [1, "not run: the agent reached max_turns (2)"],
+    ]);
   });
 
   it("stops at max_tool_calls across the run, answering the calls it did not run", async () => {
@@ -149,7 +157,12 @@ describe("the tool loop with built-in tools", () => {
     const api = await fakeApi([two]);
     const error = await failure(claudeChat(context(db, { type: "claude_chat", prompt: "go" }, { api })));
     expect(error.code).toBe("max_tool_calls");
-    expect(readRunSteps(db, 1).filter((s) => s.kind === "tool_call")).toHaveLength(0);
+    // Neither ran; both are in the transcript as not run.
+    const calls = readRunSteps(db, 1).filter((s) => s.kind === "tool_call");
+    expect(calls.map((c) => [c.tool, c.is_error, c.output])).toEqual([
+      ["nexaas__load_skill", 1, "not run: the run reached max_tool_calls (1)"],
+      ["nexaas__load_skill", 1, "not run: the run reached max_tool_calls (1)"],
+    ]);
   });
 
   it("stops before a call that could pass max_cost_usd, and lowers max_tokens to what is left", async () => {

@@ -170,7 +170,8 @@ describe("the tool loop with real MCP servers", () => {
     );
     await api.received(1);
     await new Promise<void>((done) => {
-      const poll = (): void => void (readRunSteps(db, 8).length > 0 || groups.length > 0 ? done() : setImmediate(poll));
+      // The model's turn is recorded just before its tool call starts (in the same run of microtasks).
+      const poll = (): void => void (readRunSteps(db, 8).some((s) => s.kind === "turn") ? done() : setImmediate(poll));
       poll();
     });
     abort.abort(new Error("timed out after 5m"));
@@ -178,6 +179,10 @@ describe("the tool loop with real MCP servers", () => {
     expect(groups).toHaveLength(1);
     expect(groups.every((g) => !groupAlive(g))).toBe(true);
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 8").pluck().get()).toBe("timeout");
+    // The call under way when the attempt ended is in the transcript.
+    expect(readRunSteps(db, 8).filter((s) => s.kind === "tool_call").map((s) => [s.tool, s.is_error, s.output])).toEqual([
+      ["mcp__faults__hang", 1, "cancelled: the attempt ended (timeout or shutdown) while the call ran"],
+    ]);
   });
 });
 

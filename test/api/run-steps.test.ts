@@ -40,7 +40,7 @@ describe("GET /api/runs/:id steps", () => {
     expect(run.steps[0]).toEqual({
       attempt: 1, seq: 1, kind: "turn", agent: "writer", depth: 0, model: "claude-sonnet-4-5", stop_reason: "tool_use",
       input_tokens: 1200, output_tokens: 80, cache_creation_input_tokens: 0, cache_read_input_tokens: 300, cost_usd: 0.0123,
-      tool: null, server: null, input: null, output: null, is_error: null, duration_ms: 1500, started_at: "2026-11-23T09:00:00.000Z",
+      tool: null, server: null, input: null, output: "Reading the stock file.", is_error: null, duration_ms: 1500, started_at: "2026-11-23T09:00:00.000Z",
     });
     // The tool's output goes out as the JSON string it is: markup and escape sequences untouched, nothing rendered.
     expect(run.steps[4]).toMatchObject({ tool: "mcp__shop__lookup_order", server: "shop", input: longInput, output: hostileOutput, is_error: true, duration_ms: 120 });

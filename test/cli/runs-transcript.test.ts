@@ -33,6 +33,7 @@ describe("nexaas runs RUN with a transcript", () => {
         "    No order 42.",
         "  transcript, attempt 1:",
         "     1. turn  writer  claude-sonnet-4-5  stop tool_use  tokens 1200 in, 80 out, 300 cache read  $0.0123  1500 ms",
+        "          text:  Reading the stock file.",
         "     2. tool  writer  mcp__files__read_file  server files  ok  35 ms",
         '          input:  {"path":"scripts/stock-sample.csv"}',
         "          output: sku,qty",

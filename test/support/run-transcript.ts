@@ -41,14 +41,14 @@ export function seedTranscript(db: Database, eventId: string): number {
   const writer = { runId, agent: "writer", depth: 0 };
   const researcher = { runId, agent: "researcher", depth: 1 };
   const steps: RunStep[] = [
-    { ...writer, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "tool_use", usage: usage(1200, 80, 300), costUsd: 0.0123, startedAt: at(0), durationMs: 1500 },
+    { ...writer, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "tool_use", text: "Reading the stock file.", usage: usage(1200, 80, 300), costUsd: 0.0123, startedAt: at(0), durationMs: 1500 },
     { ...writer, attempt: 1, kind: "tool_call", tool: "mcp__files__read_file", server: "files", input: '{\n  "path": "scripts/stock-sample.csv"\n}', output: "sku,qty\nA1,3\n", isError: false, startedAt: at(1500), durationMs: 35 },
-    { ...writer, attempt: 2, kind: "turn", model: "claude-sonnet-4-5", stopReason: "tool_use", usage: usage(900, 60), costUsd: 0.0036, startedAt: at(2000), durationMs: 800 },
-    { ...researcher, attempt: 2, kind: "turn", model: "claude-haiku-4-5", stopReason: "tool_use", usage: usage(300, 20), costUsd: null, startedAt: at(2800), durationMs: 400 },
+    { ...writer, attempt: 2, kind: "turn", text: "", model: "claude-sonnet-4-5", stopReason: "tool_use", usage: usage(900, 60), costUsd: 0.0036, startedAt: at(2000), durationMs: 800 },
+    { ...researcher, attempt: 2, kind: "turn", text: "", model: "claude-haiku-4-5", stopReason: "tool_use", usage: usage(300, 20), costUsd: null, startedAt: at(2800), durationMs: 400 },
     { ...researcher, attempt: 2, kind: "tool_call", tool: "mcp__shop__lookup_order", server: "shop", input: longInput, output: hostileOutput, isError: true, startedAt: at(3200), durationMs: 120 },
-    { ...researcher, attempt: 2, kind: "turn", model: "claude-haiku-4-5", stopReason: "end_turn", usage: usage(400, 10), costUsd: null, startedAt: at(3320), durationMs: 300 },
+    { ...researcher, attempt: 2, kind: "turn", text: "", model: "claude-haiku-4-5", stopReason: "end_turn", usage: usage(400, 10), costUsd: null, startedAt: at(3320), durationMs: 300 },
     { ...writer, attempt: 2, kind: "tool_call", tool: "nexaas__delegate_researcher", server: null, input: '{"task":"Find order 42"}', output: "No such order.", isError: false, startedAt: at(2800), durationMs: 850 },
-    { ...writer, attempt: 2, kind: "turn", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: usage(1000, 12), costUsd: 0.0032, startedAt: at(3650), durationMs: 350 },
+    { ...writer, attempt: 2, kind: "turn", text: "", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: usage(1000, 12), costUsd: 0.0032, startedAt: at(3650), durationMs: 350 },
   ];
   for (const step of steps) recordRunStep(db, step);
   return runId;

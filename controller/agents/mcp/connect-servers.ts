@@ -78,7 +78,7 @@ class ConnectTimeout extends Error {}
  * point closes everything (and rejects with its reason, while connecting).
  */
 export async function connectServers(servers: ReadonlyArray<McpServerSpec & { name: string }>, options: ConnectOptions): Promise<McpConnections> {
-  const params = servers.map((spec) => serverParams(spec, spec.name, options.resolve));
+  const params = servers.map((spec) => serverParams(spec, spec.name, namingServer(spec.name, options.resolve)));
   options.signal.throwIfAborted();
   const opened: Connection[] = [];
   const closeOpened = once(() => closeAll(opened));
@@ -232,9 +232,16 @@ function exitWords(stdio: StdioGroupTransport): string {
   return `exited with code ${exit?.code ?? "?"}`;
 }
 
+/**
+ * The server's last words: its last stderr line on the message's first line
+ * (what a list of runs shows), and the whole kept tail below when there is more.
+ */
 function stderrNote(stdio: StdioGroupTransport | undefined): string {
-  const tail = stdio?.stderrTail;
-  return tail ? `; stderr:\n${tail}` : "";
+  const tail = stdio?.stderrTail?.trimEnd();
+  if (!tail) return "";
+  const lines = tail.split("\n");
+  const last = lines.at(-1)?.trim() ?? "";
+  return lines.length === 1 ? `; stderr: ${last}` : `; stderr: ${last}\nstderr, last lines:\n${tail}`;
 }
 
 const seconds = (ms: number): string => `${ms / 1000}s`;
@@ -258,3 +265,19 @@ function once(fn: () => Promise<void>): () => Promise<void> {
 
 let version: string | undefined;
 const clientVersion = (): string => (version ??= readPackageVersion());
+
+/**
+ * `resolve` whose failure (a variable that is not set) names the server it was
+ * for. The error keeps its class and code (a missing secret is not retried);
+ * only its message gains the server's name.
+ */
+function namingServer(server: string, resolve: (text: string) => string): (text: string) => string {
+  return (text) => {
+    try {
+      return resolve(text);
+    } catch (error) {
+      if (error instanceof Error) error.message = `MCP server "${server}": ${error.message}`;
+      throw error;
+    }
+  };
+}

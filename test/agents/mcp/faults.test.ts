@@ -73,7 +73,7 @@ describe("MCP server faults", () => {
     const { mcp, tool, group } = await start();
     const result = await mcp.call(tool("crash"), {}, call());
     expect(result.isError).toBe(true);
-    expect(result.text).toBe('MCP server "test" exited with code 3; stderr:\ncrashing on purpose');
+    expect(result.text).toBe('MCP server "test" exited with code 3; stderr: crashing on purpose');
     expect(groupAlive(group)).toBe(false);
     // Later calls to it get the same answer instead of a throw.
     expect((await mcp.call(tool("echo"), { text: "hi" }, call())).text).toContain('MCP server "test" exited with code 3');
@@ -111,7 +111,7 @@ describe("MCP server faults", () => {
     const error = await connectServers([nodeServer("broken", testServerScript, ["--exit-at-once"])], options).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(McpServerError);
     expect(error).toMatchObject({ server: "broken", code: "mcp-server" });
-    expect((error as Error).message).toBe('MCP server "broken": exited with code 2 before it was ready; stderr:\nfatal: TEST_TOKEN is not set');
+    expect((error as Error).message).toBe('MCP server "broken": exited with code 2 before it was ready; stderr: fatal: TEST_TOKEN is not set');
   });
 
   it("a command that does not exist fails with an McpServerError, and the other servers are closed", async () => {
@@ -124,7 +124,7 @@ describe("MCP server faults", () => {
 
   it("a missing ${NAME} throws from resolve before any server starts", async () => {
     const options = connectOptions(workspace());
-    await expect(connectServers([nodeServer("test", testServerScript, [], { TOKEN: "${NOT_SET}" })], options)).rejects.toThrow("environment variable NOT_SET is not set");
+    await expect(connectServers([nodeServer("test", testServerScript, [], { TOKEN: "${NOT_SET}" })], options)).rejects.toThrow('MCP server "test": environment variable NOT_SET is not set');
     expect(options.groups).toEqual([]);
   });
 
