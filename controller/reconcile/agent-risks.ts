@@ -1,7 +1,7 @@
 import { type AgentLimits, resolveAgentLimits } from "../definitions/agent-limits.js";
 import { isRecord } from "../definitions/is-record.js";
 import type { Defaults, ToolPermissions } from "../definitions/schema-types.js";
-import { delegateToolName, resolveAgentTools } from "../definitions/tool-names.js";
+import { delegateToolName, mcpToolPrefix, resolveAgentTools, toolPatternMatchesPrefix } from "../definitions/tool-names.js";
 
 /** A risk before it gets its code in risk-flags.ts: what kind of widening, and what it says. */
 export interface AgentRisk {
@@ -30,7 +30,7 @@ export function agentRisks({ kind, name, before, after, workspaceDefaults }: Age
     const defaults = defaultsOf(workspaceDefaults);
     const old = before ?? {};
     return [
-      ...added(names(old.mcp_servers), names(after.mcp_servers)).map((s) => permission(`agent ${name} uses MCP server ${s}${allowNote(after, defaults)}`)),
+      ...added(names(old.mcp_servers), names(after.mcp_servers)).map((s) => permission(`agent ${name} uses MCP server ${s}${allowNote(s, after, defaults)}`)),
       ...added(names(old.sub_agents), names(after.sub_agents)).map((a) => permission(`agent ${name} can delegate to ${a} (${delegateToolName(a)})`)),
       ...(before ? permissionRisks(`agent ${name}`, resolveAgentTools(tools(before.tools), defaults.tools), resolveAgentTools(tools(after.tools), defaults.tools)) : []),
       ...limitRisks(`agent ${name}`, resolveAgentLimits(limitsOf(old), defaults), resolveAgentLimits(limitsOf(after), defaults)),
@@ -48,10 +48,14 @@ export function agentRisks({ kind, name, before, after, workspaceDefaults }: Age
 const permission = (message: string): AgentRisk => ({ code: "tool-permission", message });
 const limit = (message: string): AgentRisk => ({ code: "agent-limit", message });
 
-function allowNote(after: Record<string, unknown>, defaults: Defaults): string {
-  const allow = resolveAgentTools(tools(after.tools), defaults.tools)?.allow;
-  if (allow === undefined) return " (every tool it offers)";
-  return allow.length ? ` (tools matching ${allow.join(", ")})` : " (no tool: tools.allow is empty)";
+/** Which of the server's tools the agent is offered: every one, those allowed, less those denied (patterns that can reach the server). */
+function allowNote(server: string, after: Record<string, unknown>, defaults: Defaults): string {
+  const resolved = resolveAgentTools(tools(after.tools), defaults.tools);
+  const denied = (resolved?.deny ?? []).filter((pattern) => toolPatternMatchesPrefix(pattern, mcpToolPrefix(server)));
+  const deny = denied.length ? `, except those matching ${denied.join(", ")}` : "";
+  const allow = resolved?.allow;
+  if (allow === undefined) return ` (every tool it offers${deny})`;
+  return allow.length ? ` (tools matching ${allow.join(", ")}${deny})` : " (no tool: tools.allow is empty)";
 }
 
 /** Allow patterns added, allow dropped (every MCP tool again), deny patterns dropped. */

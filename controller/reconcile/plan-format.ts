@@ -25,6 +25,12 @@ export function shortRevision(revision: string | null): string {
   return /^[0-9a-f]{40,64}$/.test(revision) ? revision.slice(0, 12) : revision;
 }
 
+/**
+ * Fields a reviewer must read whole, never cut: what an agent may do (its
+ * tools, servers, sub-agents, skills) and where requests may go (egress).
+ */
+export const uncutField = (path: string): boolean => /^(tools|mcp_servers|sub_agents|skills|egress|defaults\.tools)(\b|\.|\[|$)/.test(path);
+
 /** A value as JSON on one line, cut to `max` characters so one long field does not swamp a plan. */
 export function formatValue(value: unknown, max = 80): string {
   const json = JSON.stringify(value) ?? String(value);

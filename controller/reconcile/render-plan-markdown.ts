@@ -1,6 +1,6 @@
 import { objectKinds } from "../definitions/object-state.js";
 import type { Change, Plan } from "./plan.js";
-import { countOps, formatFireTime, formatValue, isTextField, opSymbol, shortRevision, summaryLine } from "./plan-format.js";
+import { countOps, formatFireTime, formatValue, isTextField, opSymbol, shortRevision, summaryLine, uncutField } from "./plan-format.js";
 
 export interface MarkdownOptions {
   /**
@@ -62,7 +62,7 @@ function changeDetails(change: Change): string[] {
   if (valueFields.length > 0) {
     lines.push("| field | before | after |", "|---|---|---|");
     for (const f of valueFields) {
-      const cell = (key: "before" | "after") => (key in f ? code(formatValue(f[key], 120), true) : "");
+      const cell = (key: "before" | "after") => (key in f ? code(formatValue(f[key], uncutField(f.path) ? Infinity : 120), true) : "");
       lines.push(`| ${code(f.path, true)} | ${cell("before")} | ${cell("after")} |`);
     }
     lines.push("");

@@ -1,5 +1,5 @@
 import type { Change, FieldChange, Plan } from "./plan.js";
-import { formatFireTime, formatValue, isTextField, opSymbol, shortRevision, summaryLine } from "./plan-format.js";
+import { formatFireTime, formatValue, isTextField, opSymbol, shortRevision, summaryLine, uncutField } from "./plan-format.js";
 
 export interface TextOptions {
   /** ANSI colours; the CLI decides (a TTY and no NO_COLOR). */
@@ -44,7 +44,8 @@ function fieldLines(change: Change, field: FieldChange, paint: Paint): string[] 
     const patch = change.text_diffs.find((d) => d.field === field.path)?.patch ?? "";
     return [`    ${field.path}:`, ...patch.replace(/\n$/, "").split("\n").map((l) => `      ${paintDiffLine(visible(l), paint)}`)];
   }
-  const value = (key: "before" | "after") => (key in field ? visible(formatValue(field[key])) : "(none)");
+  const max = uncutField(field.path) ? Infinity : undefined;
+  const value = (key: "before" | "after") => (key in field ? visible(formatValue(field[key], max)) : "(none)");
   if (change.op === "create") return [`    ${field.path}: ${value("after")}`];
   return [`    ${field.path}: ${paint("red", value("before"))} -> ${paint("green", value("after"))}`];
 }

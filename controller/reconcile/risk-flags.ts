@@ -3,7 +3,15 @@ import { isRecord } from "../definitions/is-record.js";
 import { agentRisks } from "./agent-risks.js";
 import { deepEqual } from "./field-changes.js";
 
-export type RiskCode = "script-command" | "webhook-host" | "mcp-server" | "model-change" | "frequent-event" | "tool-permission" | "agent-limit";
+export type RiskCode =
+  | "script-command"
+  | "webhook-host"
+  | "mcp-server"
+  | "model-change"
+  | "frequent-event"
+  | "tool-permission"
+  | "agent-limit"
+  | "egress";
 
 /** Something a reviewer should look at twice. Messages name the thing and never hold a resolved secret. */
 export interface Risk {
@@ -42,6 +50,7 @@ export function riskFlags(input: RiskInput, context: RiskContext): Risk[] {
     ...modelRisks(input),
     ...agentRisks({ ...input, after: input.after, workspaceDefaults: context.workspaceDefaults }),
     ...frequencyRisks(input),
+    ...egressRisks(input),
   ];
   // One message per thing, even when two steps add the same command.
   const seen = new Set<string>();
@@ -163,4 +172,23 @@ function frequencyRisks({ kind, fireTimes }: RiskInput): Risk[] {
   if (shortest >= oneMinute) return [];
   const every = shortest % 1000 === 0 ? `${shortest / 1000}s` : `${shortest}ms`;
   return [{ code: "frequent-event", message: `fires more often than once a minute (every ${every})` }];
+}
+
+/**
+ * nexaas.yaml `egress` widened: private addresses allowed, or a CIDR added.
+ * Webhook actions and HTTP MCP servers may then reach the internal network.
+ */
+function egressRisks(input: RiskInput): Risk[] {
+  if (input.kind !== "workspace" || !input.after) return [];
+  const before = isRecord(input.before?.egress) ? input.before.egress : {};
+  const after = isRecord(input.after.egress) ? input.after.egress : {};
+  const risks: Risk[] = [];
+  if (after.allow_private === true && before.allow_private !== true) {
+    risks.push({ code: "egress", message: "egress.allow_private: webhooks and HTTP MCP servers may now reach private, loopback and link-local addresses" });
+  }
+  const had = new Set(Array.isArray(before.allow) ? before.allow : []);
+  for (const cidr of Array.isArray(after.allow) ? after.allow : []) {
+    if (typeof cidr === "string" && !had.has(cidr)) risks.push({ code: "egress", message: `egress.allow: webhooks and HTTP MCP servers may now reach ${cidr}` });
+  }
+  return risks;
 }

@@ -40,6 +40,15 @@ describe("renderPlanText", () => {
     expect(text.endsWith("Plan: 1 to create, 1 to update, 1 to delete, 1 unchanged.\n")).toBe(true);
   });
 
+  it("shows an agent's tools and servers whole, however long: a reviewer must read every pattern", () => {
+    const deny = ["mcp__filesystem__write_*", "mcp__filesystem__edit_*", "mcp__filesystem__move_*", "mcp__filesystem__create_*"];
+    const before = object("agent", "clerk", { description: "Reads.", prompt: "p", mcp_servers: ["filesystem"] });
+    const after = object("agent", "clerk", { description: "Reads.", prompt: "p", mcp_servers: ["filesystem"], tools: { deny } });
+    const p = plan([workspace(), after], [stored(workspace()), stored(before)], { base: "r1", head: "r2", now });
+    expect(renderPlanText(p, { color: false })).toContain(`tools.deny: (none) -> ${JSON.stringify(deny)}`);
+    expect(renderPlanMarkdown(p)).toContain(deny.at(-1));
+  });
+
   it("colours only when asked", () => {
     expect(renderPlanText(samplePlan(), { color: true })).toContain(`${ansiEscape}33m~`);
     expect(renderPlanText(empty(), { color: false })).toBe("Nexaas plan: r1 -> r2\n\nNo changes. 1 object unchanged.\n");
