@@ -147,7 +147,7 @@ goal("/metrics scrape at 1M / at 10k (flat: under 1.5x)", flat, 1.5, "x");
 // 2. Webhook intake with 0 and 100k queued jobs
 
 console.log("\n2. Webhook intake: deliveries accepted per second, with 0 and with 100,000 jobs queued behind a busy key");
-const secret = "bench webhook secret";
+const secret = `whsec_${Buffer.from("bench webhook secret").toString("base64")}`;
 const intakeStore = await storeWith("intake", {
   intake: 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: "true"}\npolicy: {overlap: queue}\n',
   backlog: "condition: {type: interval, expr: 1d}\naction: {type: script, command: \"true\"}\npolicy: {overlap: queue}\n",

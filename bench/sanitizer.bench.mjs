@@ -11,6 +11,7 @@ import { lintSource } from "@secretlint/core";
 import { creator } from "@secretlint/secretlint-rule-preset-recommend";
 import { nexaas, repoRoot, stats, table, tempDir, timeCommand } from "./lib.mjs";
 import { writeWorkspace } from "./generate-workspace.mjs";
+import { corpusNoHintLines, syntheticNoHintLines } from "./no-hint-lines.mjs";
 
 const corpusDir = resolve(repoRoot, "..", "shared", "bench", "secrets");
 const gitleaksFile = join(corpusDir, "gitleaks-samples.jsonl");
@@ -161,6 +162,44 @@ for (const sc of corpusScanners) {
   const missed = fixtures.filter((c, i) => !configured(c) && c.expected.some((e) => !found[i].some((f) => f.start < e.end && e.start < f.end))).map((c) => c.id.replace("secretlint/", ""));
   const fp = fixtures.filter((c, i) => !configured(c) && c.expected.length === 0 && found[i].some(isSecret)).map((c) => c.id.replace("secretlint/", ""));
   console.log(`${sc.name}, default-config cases: no overlap in ${missed.length} [${missed.join("; ")}]; secret-kind findings on empty-expected ${fp.length} [${fp.join("; ")}]`);
+}
+
+// ---------------------------------------------------------------- no-hint lines (issue 13)
+// Recall where the key name gives no hint (`value: <token>`), for the provider families issue
+// 13 names (see no-hint-lines.mjs): the corpus's own tokens of those families, and seeded tokens
+// of each documented shape. A line is found when a secret-kind finding overlaps its token.
+const noHint = [
+  ["corpus tokens", corpusNoHintLines(samples, fixtures)],
+  ["format docs (seeded)", syntheticNoHintLines(mulberry32(0x13), 4)],
+];
+console.log("\nno-hint lines (issue 13 families; key name `value`, or the format's own name for Sidekiq):");
+const noHintRows = [];
+const noHintMisses = new Map();
+const noHintGoals = [];
+for (const sc of corpusScanners.slice(0, 2)) {
+  const all = { found: 0, n: 0 };
+  for (const [source, lines] of noHint) {
+    let found = 0;
+    for (const l of lines) {
+      const hit = (await sc.scan(l.path ?? "sample.txt", l.text)).some(isSecret);
+      if (hit) found++;
+      else {
+        const misses = noHintMisses.get(sc.name) ?? new Map();
+        misses.set(l.family, (misses.get(l.family) ?? 0) + 1);
+        noHintMisses.set(sc.name, misses);
+      }
+    }
+    noHintRows.push([sc.name, source, frac(found, lines.length)]);
+    all.found += found;
+    all.n += lines.length;
+  }
+  noHintRows.push([sc.name, "both", frac(all.found, all.n)]);
+  noHintGoals.push([`no-hint recall, issue 13 families (${sc.name})`, (100 * all.found) / all.n]);
+}
+table(["scanner", "lines", "recall"], noHintRows);
+for (const [label, value] of noHintGoals) goalAtLeast(label, value, 90, "%");
+for (const sc of corpusScanners.slice(0, 2)) {
+  console.log(`${sc.name}: no-hint lines missed, by family: ${[...(noHintMisses.get(sc.name) ?? [])].map(([family, n]) => `${family} ${n}`).join(", ") || "none"}`);
 }
 
 // ---------------------------------------------------------------- throughput

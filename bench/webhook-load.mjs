@@ -1,7 +1,7 @@
 // Load for history.bench.mjs, run as its own process (as a sender would be): posts `count`
 // Standard Webhooks deliveries, each with a fresh id and signature, `concurrency` at a time,
 // over keep-alive connections, and prints {per_second, codes} as JSON on stdout.
-// Usage: node bench/webhook-load.mjs URL SECRET COUNT CONCURRENCY ID_PREFIX
+// Usage: node bench/webhook-load.mjs URL SECRET COUNT CONCURRENCY ID_PREFIX (SECRET: base64, whsec_ prefix optional)
 import { createHmac } from "node:crypto";
 import { Agent, request } from "node:http";
 
@@ -9,12 +9,13 @@ const [url, secret, count, concurrency, prefix] = process.argv.slice(2);
 const total = Number(count);
 const agent = new Agent({ keepAlive: true, maxSockets: Number(concurrency) });
 const target = new URL(url);
+const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
 
 function post(i) {
   const id = `${prefix}_${i}`;
   const timestamp = String(Math.floor(Date.now() / 1000));
   const body = JSON.stringify({ delivery: i });
-  const signature = createHmac("sha256", secret).update(`${id}.${timestamp}.${body}`).digest("base64");
+  const signature = createHmac("sha256", key).update(`${id}.${timestamp}.${body}`).digest("base64");
   return new Promise((resolve, reject) => {
     const req = request(
       { host: target.hostname, port: target.port, path: target.pathname, method: "POST", agent, headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": timestamp, "webhook-signature": `v1,${signature}` } },

@@ -25,14 +25,15 @@ const fail = (reply: FastifyReply, code: number, error: string, message: string)
  * POST /hooks/:event (SPEC §5): the API's one write. Verified in the Standard
  * Webhooks scheme (HMAC-SHA256 of `id.timestamp.body` over the raw bytes, a
  * 5-minute window, replayed ids refused with 409 and remembered in SQLite), the
- * secret read from the environment variable the event names. The body (JSON, or
+ * secret read from the environment variable the event names and decoded as the
+ * official library does. The body (JSON, or
  * else text) becomes the run's trigger payload.
  *
  * Codes: 202 queued; 200 with `{skipped: reason}` when the policy drops the run
  * (`overlap: skip` while a run is waiting or running), so the sender does not
  * retry, while its id still counts against replays; 401 missing or bad signature headers, bad signature, stale
  * timestamp; 404 unknown or non-webhook event; 409 paused or disabled event, or
- * a replayed webhook id; 413 body over 256 KiB; 500 secret not set.
+ * a replayed webhook id; 413 body over 256 KiB; 500 secret not set or not base64.
  */
 export default async function webhooks(app: FastifyInstance): Promise<void> {
   // Encapsulated in this plugin: only the webhook route takes its body raw, whatever its type.
@@ -97,28 +98,44 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
 const header = (value: string | string[] | undefined): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
 
 /**
- * The HMAC key from the event's `secret: "${NAME}"`: env[NAME], a `whsec_`
- * prefixed secret base64-decoded (as the standard says), any other taken as its
- * UTF-8 bytes. Problems name the variable, never a value.
+ * The HMAC key from the event's `secret: "${NAME}"`: env[NAME] read as the
+ * official standardwebhooks library reads a secret, an optional `whsec_` prefix
+ * and then standard base64 (a provider's bare secret is base64 too). Problems
+ * name the variable, never a value.
  */
 export function signingKey(secret: string | undefined, env: NodeJS.ProcessEnv): { key: Buffer } | { problem: string } {
   const variable = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(secret ?? "")?.[1];
   if (!variable) return { problem: "the event's secret must name an environment variable as ${NAME}" };
   const value = env[variable];
   if (!value) return { problem: `environment variable ${variable} (the event's webhook secret) is not set` };
-  const key = value.startsWith("whsec_") ? Buffer.from(value.slice(6), "base64") : Buffer.from(value, "utf8");
-  if (key.length === 0) return { problem: `environment variable ${variable} holds an empty whsec_ secret` };
+  const key = decodeWebhookSecret(value);
+  if (!key) return { problem: `environment variable ${variable} does not hold a Standard Webhooks secret: base64, with or without the whsec_ prefix` };
   return { key };
 }
 
-/** Whether any `v1,<base64>` entry of the space-separated header is the HMAC-SHA256 of `id.timestamp.body`. */
+/**
+ * `whsec_` then base64, or base64 alone, as the library decodes it: the standard
+ * alphabet, padding optional; null when that is not what the text is, or it is empty.
+ */
+export function decodeWebhookSecret(value: string): Buffer | null {
+  const encoded = value.startsWith("whsec_") ? value.slice("whsec_".length) : value;
+  if (encoded.length < 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.replace(/=+$/, "").length % 4 === 1) return null;
+  const key = Buffer.from(encoded, "base64");
+  return key.length > 0 ? key : null;
+}
+
+/**
+ * Whether any `v1,<signature>` entry of the space-separated header is the HMAC-SHA256
+ * of `id.timestamp.body`, compared as the exact base64 text the standard sends
+ * (padded, standard alphabet): a base64url or unpadded form is not the signature.
+ */
 export function verify(key: Buffer, id: string, timestamp: string, body: Buffer, header: string): boolean {
-  const expected = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest();
+  const expected = Buffer.from(createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64"));
   let ok = false;
   for (const entry of header.split(" ")) {
     const comma = entry.indexOf(",");
     if (comma < 0 || entry.slice(0, comma) !== "v1") continue;
-    const given = Buffer.from(entry.slice(comma + 1), "base64");
+    const given = Buffer.from(entry.slice(comma + 1));
     // Every entry is compared (no early exit), each in constant time.
     if (given.length === expected.length && timingSafeEqual(given, expected)) ok = true;
   }

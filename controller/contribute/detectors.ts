@@ -146,16 +146,93 @@ function privateKeyBlocks(text: string): [number, number][] {
   return spans;
 }
 
+/**
+ * Enough different characters for a generated token: "12312312312312312312" or a DNA
+ * sequence fits a prefix and a length, never a key generator's output.
+ */
+const varied = (body: string): boolean => shannonEntropy(body) >= 3;
+
+/** One `key: value` line of a YAML mapping: its indentation, and the value's span (quotes excluded). */
+const yamlEntry = /^([ \t]*)(?:["'][^"'\n]*["']|[^\s:#"'][^:\n]*?)[ \t]*:(?:[ \t]+(["']?)([^\n]*?)\2)?[ \t]*$/;
+/** A value of a Secret's `data`: base64, long enough to hold more than a word ("YWRtaW4=" is "admin"). */
+const secretDataValue = /^[A-Za-z0-9+/]{10,}={0,2}$/;
+/** `kind: Secret`, the whole line (not ExternalSecret, SopsSecret…). */
+const secretKindLine = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?secret["']?[ \t]*$/im;
+
+/**
+ * The values under `data:` of each Kubernetes `kind: Secret` document (YAML documents split on
+ * `---`): base64 by definition, so secrets whatever their keys are named. A block scalar
+ * (`|` or `>`) gives each line of its body. `kind` and `data` are siblings, in either order.
+ */
+function kubernetesSecretData(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  if (!secretKindLine.test(text)) return spans;
+  const lines = text.split("\n");
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
+  const indentOf = (line: string): number => (/^[ \t]*/.exec(line)?.[0].length ?? 0);
+  let docStart = 0;
+  for (let i = 0; i <= lines.length; i++) {
+    if (i < lines.length && !/^---(?:[ \t]|$)/.test(lines[i] ?? "")) continue;
+    const doc = lines.slice(docStart, i);
+    const kindAt = doc.findIndex((l) => secretKindLine.test(l));
+    const dataAt = doc.findIndex((l) => /^[ \t]*["']?data["']?[ \t]*:[ \t]*$/.test(l));
+    if (kindAt >= 0 && dataAt >= 0 && indentOf(doc[kindAt] ?? "") <= indentOf(doc[dataAt] ?? "")) {
+      const dataIndent = indentOf(doc[dataAt] ?? "");
+      let block = -1; // inside a block scalar: the indentation of its key
+      for (let j = dataAt + 1; j < doc.length; j++) {
+        const line = doc[j] ?? "";
+        if (line.trim() === "" || line.trim().startsWith("#")) continue;
+        const indent = indentOf(line);
+        if (indent <= dataIndent) break;
+        const at = starts[docStart + j] ?? 0;
+        if (block >= 0 && indent > block) {
+          const body = line.trim();
+          if (secretDataValue.test(body)) spans.push([at + indent, at + indent + body.length]);
+          continue;
+        }
+        block = -1;
+        const entry = yamlEntry.exec(line);
+        const value = entry?.[3] ?? "";
+        if (value === "|" || value === ">" || /^[|>][+-]?$/.test(value)) block = indent;
+        else if (secretDataValue.test(value)) {
+          const start = line.lastIndexOf(value);
+          spans.push([at + start, at + start + value.length]);
+        }
+      }
+    }
+    docStart = i + 1;
+  }
+  return spans;
+}
+
+/** GitLab's token prefixes (docs: "GitLab token overview"), and the runner registration token's. */
+const gitlabPrefixes = ["glpat-", "gldt-", "glrt-", "glptt-", "glsoat-", "gloas-", "glcbt-", "glimt-", "glffct-", "glagent-", "glwt-", "glft-", "GR1348941"];
+
 /** The built-in rules, most specific first: on equal spans the first listed wins. */
 export const builtinDetectors: readonly Detector[] = [
   // Well-known key formats.
   { rule: "anthropic-api-key", kind: "api_key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, accept: real },
   { rule: "openai-api-key", kind: "api_key", pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}/g, accept: (v) => real(v) && /\d/.test(v) },
   { rule: "github-token", kind: "api_key", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/g, accept: real },
-  { rule: "gitlab-token", kind: "api_key", pattern: /\bglpat-[A-Za-z0-9_-]{20,}/g, accept: real },
+  // GitLab's documented prefixes (personal, deploy, runner, trigger, SCIM, OAuth secret, CI job,
+  // incoming mail, feature flags, agent, workspace, feed) and the old runner registration token;
+  // routable tokens end in ".<version><length>".
+  {
+    rule: "gitlab-token",
+    kind: "api_key",
+    pattern: new RegExp(`\\b(?:${gitlabPrefixes.join("|")})[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}[0-9a-z]{7})?(?![A-Za-z0-9_-])`, "g"),
+    accept: (v) => real(v) && varied(v.replace(/^(?:gl[a-z]+-|GR1348941)/, "")),
+    keywords: gitlabPrefixes.map((p) => p.toLowerCase()),
+  },
   // Slack tokens carry numeric team/user ids: "xoxb-12345-abcd234" and "xoxb-my-bot-token" are prose.
   { rule: "slack-token", kind: "api_key", pattern: /\bxox[bpase]-\d{6,}-[A-Za-z0-9-]{8,}/g, accept: real },
-  { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, accept: real },
+  // Access key ids of users (AKIA), sessions (ASIA), bearer tokens (ABIA) and contexts (ACCA).
+  { rule: "aws-access-key-id", kind: "api_key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/g, accept: (v) => real(v) && varied(v.slice(4)) },
   { rule: "google-api-key", kind: "api_key", pattern: /\bAIza[0-9A-Za-z_-]{35}/g, accept: real },
   { rule: "stripe-key", kind: "api_key", pattern: /\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,}/g, accept: real },
   // Formats secretlint's preset does not cover (after gitleaks' rule list).
@@ -170,7 +247,28 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "heroku-api-key", kind: "api_key", pattern: /\bHRKU-AA[A-Za-z0-9_-]{58}/g },
   { rule: "flyio-token", kind: "api_key", pattern: /\b(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|\bfo1_[A-Za-z0-9_-]{43}/g },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
-  { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}/g, accept: real },
+  { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, accept: real },
+  // Provider tokens whose prefix names them (issue 13): prefix, charset and length as documented.
+  { rule: "pypi-token", kind: "api_key", pattern: /\bpypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}/g, accept: real, keywords: ["pypi-"] },
+  { rule: "digitalocean-token", kind: "api_key", pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g, accept: real, keywords: ["_v1_"] },
+  { rule: "postman-api-key", kind: "api_key", pattern: /\bPMAK-[a-fA-F0-9]{24}-[a-fA-F0-9]{34}\b/g, accept: real, keywords: ["pmak-"] },
+  { rule: "new-relic-key", kind: "api_key", pattern: /\b(?:NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9-]{32}|NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])/g, accept: (v) => real(v) && varied(v.slice(5)), keywords: ["nrak-", "nrii-", "nrjs-"] },
+  { rule: "mailgun-api-key", kind: "api_key", pattern: /\bkey-[a-f0-9]{32}\b/g, accept: (v) => real(v) && varied(v.slice(4)), keywords: ["key-"] },
+  { rule: "pulumi-token", kind: "api_key", pattern: /\bpul-[a-f0-9]{40}\b/g, accept: real, keywords: ["pul-"] },
+  { rule: "rubygems-api-key", kind: "api_key", pattern: /\brubygems_[a-f0-9]{48}\b/g, accept: real, keywords: ["rubygems_"] },
+  { rule: "perplexity-api-key", kind: "api_key", pattern: /\bpplx-[A-Za-z0-9]{48}\b/g, accept: real, keywords: ["pplx-"] },
+  { rule: "planetscale-token", kind: "api_key", pattern: /\bpscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,64}(?![A-Za-z0-9_.=-])/g, accept: real, keywords: ["pscale_"] },
+  { rule: "age-secret-key", kind: "private_key", pattern: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g, keywords: ["age-secret-key-1"] },
+  {
+    // Sidekiq Enterprise/Pro gem credentials (user:password, 8 hex each) in Bundler's variable;
+    // the variable's name is the format.
+    rule: "sidekiq-credentials",
+    kind: "password",
+    pattern: /\bBUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM["']?[ \t]*(?::|=|:=|=>)[ \t]*["'`]?([a-fA-F0-9]{8}:[a-fA-F0-9]{8})\b/dgi,
+    group: 1,
+    keywords: ["contribsys"],
+  },
+  { rule: "kubernetes-secret-data", kind: "api_key", pattern: secretKindLine, find: kubernetesSecretData, keywords: ["secret"] },
   { rule: "private-key", kind: "private_key", pattern: pemHeader, find: privateKeyBlocks, keywords: ["private key"] },
   { rule: "jwt", kind: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g, accept: real },
   // Webhook URLs: the URL is the credential.

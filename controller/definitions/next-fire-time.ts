@@ -1,8 +1,8 @@
-import { type CronExpression, CronExpressionParser } from "cron-parser";
+import type { CronExpression } from "cron-parser";
+import { parseCronExpression } from "./cron-expression.js";
 import { parseDuration } from "./duration.js";
 import type { AfterAnotherFlow, Condition } from "./schema-types.js";
 import { isTimeZone } from "./time-zone.js";
-import { errorMessage } from "../error-message.js";
 
 /**
  * When a condition fires next, strictly after `after`. Pure: the caller passes
@@ -10,7 +10,7 @@ import { errorMessage } from "../error-message.js";
  * Webhooks never fire on their own: null.
  *
  * Throws on a condition that validation would have rejected (bad cron, time
- * zone, duration or date): a schedule is parsed when it is planned, never
+ * zone, duration or date; a bad cron as a CronExpressionError naming the field): a schedule is parsed when it is planned, never
  * silently skipped at fire time.
  */
 export function nextFireTime(condition: Condition | AfterAnotherFlow, after: Date, defaultTimezone: string): Date | null {
@@ -82,11 +82,7 @@ function computeCronTimes(expr: string, timezone: string, after: Date, count: nu
   } else {
     // cron-parser only notices a bad zone on the first next(), with an opaque message.
     if (!isTimeZone(timezone)) throw new Error(`unknown time zone ${JSON.stringify(timezone)}`);
-    try {
-      parsed = CronExpressionParser.parse(expr, { currentDate: after, tz: timezone, strict: false });
-    } catch (err) {
-      throw new Error(`invalid cron expression ${JSON.stringify(expr)}: ${errorMessage(err)}`, { cause: err });
-    }
+    parsed = parseCronExpression(expr, { currentDate: after, tz: timezone });
     if (parsedCron.size >= cronCacheLimit) parsedCron.clear();
     parsedCron.set(key, parsed);
   }

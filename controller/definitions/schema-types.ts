@@ -73,7 +73,7 @@ export type Name7 = string;
  */
 export type Condition = CronCondition | IntervalCondition | OnceCondition | WebhookCondition;
 /**
- * 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. "0 9 * * 1-5".
+ * 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, e.g. "0 9 * * 1-5"; or a macro: @hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually.
  */
 export type CronExpression = string;
 /**
@@ -411,7 +411,7 @@ export interface EventFile {
   policy?: RunPolicy;
 }
 /**
- * Fires on a cron schedule (5 fields, or 6 with seconds first) in a time zone.
+ * Fires on a cron schedule (5 fields, 6 with seconds first, or a macro such as @daily) in a time zone.
  */
 export interface CronCondition {
   /**

@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildServer } from "../../controller/api/build-server.js";
+import { decodeWebhookSecret } from "../../controller/api/webhooks.js";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { enqueueRun } from "../../controller/queue/enqueue-run.js";
 import { pruneWebhookIds } from "../../controller/store/prune-runs.js";
@@ -23,12 +24,15 @@ afterEach(async () => {
 
 const t0 = Date.parse("2026-11-23T10:00:00.000Z");
 const secret = `whsec_${Buffer.from("a signing key of thirty-two bytes").toString("base64")}`;
+/** A provider's secret without the prefix: base64 all the same, as the official library reads it. */
+const bareSecret = Buffer.from("a bare provider key").toString("base64");
 const workspace = {
   ...baseWorkspace,
   // These deliveries are about signatures: each is queued, whatever runs are waiting (overlap: allow).
   "events/deploy.yaml": 'condition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo deployed}\npolicy: {overlap: allow}\n',
   "events/plain.yaml": 'condition: {type: webhook, secret: "${PLAIN_SECRET}"}\naction: {type: script, command: echo plain}\npolicy: {overlap: allow}\n',
   "events/nokey.yaml": 'condition: {type: webhook, secret: "${NOT_SET_SECRET}"}\naction: {type: script, command: echo nokey}\n',
+  "events/text-key.yaml": 'condition: {type: webhook, secret: "${NOT_BASE64_SECRET}"}\naction: {type: script, command: echo text}\n',
   "events/off.yaml": 'enabled: false\ncondition: {type: webhook, secret: "${HOOK_SECRET}"}\naction: {type: script, command: echo off}\n',
   "events/hourly.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: echo hourly}\n",
 };
@@ -41,7 +45,7 @@ async function server(options: { db?: string } = {}) {
   expect(applied.result).toBe("applied");
   const clock = new FakeClock(t0);
   const queued: number[] = [];
-  const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret, PLAIN_SECRET: "plain text secret" }, clock, onRunQueued: (id) => queued.push(id) });
+  const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret, PLAIN_SECRET: bareSecret, NOT_BASE64_SECRET: "plain text secret" }, clock, onRunQueued: (id) => queued.push(id) });
   cleanup.push(() => void db.close(), () => app.close());
   return { db, app, clock, queued, path };
 }
@@ -75,13 +79,13 @@ describe("POST /hooks/:event", () => {
     expect(db.prepare("SELECT status FROM job_queue WHERE run_id = ?").pluck().get(body.run_id)).toBe("queued");
   });
 
-  it("takes a body that is not JSON as text, whatever its content type; a plain (non-whsec_) secret is its UTF-8 bytes", async () => {
+  it("takes a body that is not JSON as text, whatever its content type; a secret without whsec_ is base64 as the library reads it", async () => {
     const { app, db } = await server();
-    const res = await post(app, signed("plain", "hello, <b>world</b>", { key: new Webhook("plain text secret", { format: "raw" }), tamper: (r) => (r.headers["content-type"] = "text/html") }));
+    const res = await post(app, signed("plain", "hello, <b>world</b>", { key: new Webhook(bareSecret), tamper: (r) => (r.headers["content-type"] = "text/html") }));
     expect(res.statusCode).toBe(202);
     expect(runs(db)[0]?.payload).toBe(JSON.stringify("hello, <b>world</b>"));
     // Another content type, form data, kept as the exact bytes.
-    const form = await post(app, signed("plain", "a=1&b=2", { key: new Webhook("plain text secret", { format: "raw" }), tamper: (r) => (r.headers["content-type"] = "application/x-www-form-urlencoded") }));
+    const form = await post(app, signed("plain", "a=1&b=2", { key: new Webhook(bareSecret), tamper: (r) => (r.headers["content-type"] = "application/x-www-form-urlencoded") }));
     expect(form.statusCode).toBe(202);
     expect(runs(db)[1]?.payload).toBe(JSON.stringify("a=1&b=2"));
   });
@@ -92,6 +96,57 @@ describe("POST /hooks/:event", () => {
     expect((await post(app, several)).statusCode).toBe(202);
     expect((await post(app, signed("deploy", "{}", { at: t0 - 299_000 }))).statusCode).toBe(202);
     expect((await post(app, signed("deploy", "{}", { at: t0 + 299_000 }))).statusCode).toBe(202);
+  });
+
+  it("reads a bare secret (no whsec_ prefix) as the official library does: base64, its signatures accepted", async () => {
+    const { app } = await server();
+    // The library, given the bare secret, signs with its base64-decoded bytes.
+    const official = new Webhook(bareSecret);
+    expect((await post(app, signed("plain", '{"n": 1}', { key: official }))).statusCode).toBe(202);
+    // The same bytes written with the prefix sign the same way.
+    expect((await post(app, signed("plain", '{"n": 2}', { key: new Webhook(`whsec_${bareSecret}`) }))).statusCode).toBe(202);
+    // Signed with the secret's text as raw bytes (the old reading): refused.
+    expect((await post(app, signed("plain", '{"n": 3}', { key: new Webhook(bareSecret, { format: "raw" }) }))).statusCode).toBe(401);
+  });
+
+  it("compares signatures as exact base64 text: base64url and unpadded forms are refused with 401", async () => {
+    const { app, db } = await server();
+    const reencode = (to: (b64: string) => string) => (r: { headers: Record<string, string> }) => {
+      r.headers["webhook-signature"] = r.headers["webhook-signature"]?.replace(/^v1,(.*)$/, (_m, b64: string) => `v1,${to(b64)}`) ?? "";
+    };
+    // A body whose signature has "+" or "/" in it, so base64url differs from base64 (and any has "=").
+    let body = "";
+    let sig = "";
+    for (let n = 0; !/[+/]/.test(sig); n++) {
+      body = JSON.stringify({ n });
+      sig = new Webhook(secret).sign("msg_fixed", new Date(t0), body);
+    }
+    const forms = [
+      (b64: string) => Buffer.from(b64, "base64").toString("base64url"), // base64url, unpadded
+      (b64: string) => b64.replace(/\+/g, "-").replace(/\//g, "_"), // base64url, padded
+      (b64: string) => b64.replace(/=+$/, ""), // base64, unpadded
+      (b64: string) => `${b64}=`, // over-padded
+    ];
+    for (const [i, form] of forms.entries()) {
+      const res = await post(app, signed("deploy", body, { id: `msg_form_${i}`, tamper: reencode(form) }));
+      expect(res.statusCode, `form ${i}`).toBe(401);
+    }
+    expect(runs(db)).toEqual([]);
+    // The exact text is accepted.
+    expect((await post(app, signed("deploy", body, { id: "msg_form_exact" }))).statusCode).toBe(202);
+  });
+
+  it("accepts the matching one of several space-separated v1 signatures, wherever it stands", async () => {
+    const { app } = await server();
+    const other = new Webhook(`whsec_${Buffer.from("an older rotated key").toString("base64")}`);
+    for (const [i, order] of ["first", "middle", "last"].entries()) {
+      const id = `msg_multi_${i}`;
+      const good = new Webhook(secret).sign(id, new Date(t0), "{}");
+      const stale = other.sign(id, new Date(t0), "{}");
+      const header = order === "first" ? `${good} ${stale}` : order === "middle" ? `${stale} ${good} v1a,abc` : `v2,zzz ${stale} ${good}`;
+      const res = await post(app, signed("deploy", "{}", { id, tamper: (r) => (r.headers["webhook-signature"] = header) }));
+      expect(res.statusCode, order).toBe(202);
+    }
   });
 
   it("rejects a tampered body, a stale or future timestamp, a wrong secret and missing headers with 401, queueing nothing", async () => {
@@ -125,7 +180,7 @@ describe("POST /hooks/:event", () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: "replayed" });
     // The same id for another event is another message.
-    expect((await post(app, signed("plain", "{}", { id: "msg_replayed", key: new Webhook("plain text secret", { format: "raw" }) }))).statusCode).toBe(202);
+    expect((await post(app, signed("plain", "{}", { id: "msg_replayed", key: new Webhook(bareSecret) }))).statusCode).toBe(202);
 
     // A restart: a new server on the same database file still knows the id.
     await app.close();
@@ -203,6 +258,15 @@ describe("POST /hooks/:event", () => {
     expect(runs(db)).toEqual([]);
   });
 
+  it("answers 500 naming the variable (never a value) when the secret is not base64", async () => {
+    const { app, db } = await server();
+    const res = await post(app, signed("text-key", "{}", { key: new Webhook("plain text secret", { format: "raw" }) }));
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: "secret_missing", message: expect.stringContaining("NOT_BASE64_SECRET") });
+    expect(res.body).not.toContain("plain text secret");
+    expect(runs(db)).toEqual([]);
+  });
+
   it("refuses a body over 256 KiB with 413", async () => {
     const { app, db } = await server();
     const big = JSON.stringify({ blob: "x".repeat(256 * 1024) });
@@ -225,5 +289,14 @@ describe("POST /hooks/:event", () => {
     const { app } = await server();
     expect((await app.inject("/metrics")).statusCode).toBe(401);
     expect((await app.inject({ method: "GET", url: "/hooks/deploy" })).statusCode).toBe(404);
+  });
+});
+
+describe("decodeWebhookSecret", () => {
+  it("strips whsec_ and decodes standard base64, padded or not; refuses other text", () => {
+    const bytes = Buffer.from("0123456789abcdef0123456789abcdef");
+    const b64 = bytes.toString("base64");
+    for (const form of [b64, `whsec_${b64}`, b64.replace(/=+$/, ""), `whsec_${b64.replace(/=+$/, "")}`]) expect(decodeWebhookSecret(form), form).toEqual(bytes);
+    for (const bad of ["", "whsec_", "plain text secret", "abc", "a-b_cdef", "whsec_!!!!", "abcde"]) expect(decodeWebhookSecret(bad), bad).toBeNull();
   });
 });

@@ -83,7 +83,8 @@ describe("nextFireTime", () => {
 
   it("throws clearly on what validation rejects", () => {
     const after = new Date("2026-11-23T00:00:00Z");
-    expect(() => nextFireTime({ type: "cron", expr: "not a cron" }, after, "UTC")).toThrow(/invalid cron expression "not a cron"/);
+    expect(() => nextFireTime({ type: "cron", expr: "not a cron" }, after, "UTC")).toThrow(/cron expression "not a cron" has 3 fields/);
+    expect(() => nextFireTime({ type: "cron", expr: "0 25 * * *" }, after, "UTC")).toThrow(/hour "25": 25 is outside 0-23/);
     expect(() => nextFireTime({ type: "cron", expr: "* * * * *", timezone: "Mars/Olympus" }, after, "UTC")).toThrow(/unknown time zone "Mars\/Olympus"/);
     expect(() => nextFireTime({ type: "interval", expr: "soon" }, after, "UTC")).toThrow(/invalid interval/);
     expect(() => nextFireTime({ type: "once", expr: "tomorrow" }, after, "UTC")).toThrow(/invalid date-time/);
