@@ -20,6 +20,7 @@ const byKind: Record<SchemaKind, validators.CompiledValidator> = {
   registry: validators.registry,
   followups: validators.followups,
   checks: validators.checks,
+  "claude-agent": validators.claudeAgent,
 };
 
 const NAME_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$";

@@ -3,6 +3,8 @@ export type FileRole =
   | { role: "manifest" }
   | { role: "agent-config"; name: string }
   | { role: "agent-prompt"; name: string }
+  /** agents/<name>.md: a Claude Code subagent file (front matter, then the prompt). */
+  | { role: "agent-markdown"; name: string }
   | { role: "skill-markdown"; name: string }
   | { role: "skill-folder"; name: string }
   /** Any other file under skills/<name>/ (references, templates, scripts): readable by agents through a built-in tool. */
@@ -28,6 +30,7 @@ export function classifyPath(path: string): FileRole | undefined {
     case "agents":
       if (parts.length === 3 && third === "config.yaml") return { role: "agent-config", name: second };
       if (parts.length === 3 && third === "prompt.md") return { role: "agent-prompt", name: second };
+      if (parts.length === 2 && second.endsWith(".md") && !notes.test(second)) return { role: "agent-markdown", name: second.slice(0, -3) };
       return undefined;
     case "skills":
       if (parts.length === 2) {
@@ -51,9 +54,23 @@ export function classifyPath(path: string): FileRole | undefined {
       if (second === "followups.yaml") return { role: "followups" };
       if (second === "checks.yaml") return { role: "checks" };
       return undefined;
+    case ".claude":
+      return claudeCodePlace(parts);
     default:
       return undefined;
   }
+}
+
+/** Claude Code's project folders: its subagents and skills are read from the workspace's own folders instead. */
+function claudeCodePlace(parts: readonly string[]): FileRole | undefined {
+  const [, folder, second, third] = parts;
+  if (folder === "agents" && parts.length === 3 && second?.endsWith(".md")) {
+    return { role: "stray", hint: `Nexaas reads Claude Code subagent files from agents/<name>.md: move this file to agents/${second}` };
+  }
+  if (folder === "skills" && parts.length === 4 && third === "SKILL.md") {
+    return { role: "stray", hint: `Nexaas reads skills from skills/<name>/SKILL.md: move this folder to skills/${second ?? ""}/` };
+  }
+  return undefined;
 }
 
 function stem(file: string): string {

@@ -1,5 +1,6 @@
 import type { ResolvedEvent } from "./resolved-event.js";
-import type { AgentFile, FlowFile, McpServerFile, NexaasFile, RegistryFile, SkillFile } from "./schema-types.js";
+import type { SkillFrontMatter } from "./model.js";
+import type { AgentFile, FlowFile, McpServerFile, NexaasFile, RegistryFile } from "./schema-types.js";
 
 /**
  * What the store keeps of each kind of definition, once applied: the file as
@@ -11,7 +12,7 @@ export interface DefinitionSpecs {
   /** nexaas.yaml without `identity`, which never leaves the workspace. */
   workspace: Omit<NexaasFile, "identity">;
   agent: AgentFile & { prompt: string };
-  skill: { format: "markdown" | "agent-skill"; description: string; instructions: string; front_matter?: SkillFile; files?: Record<string, string> };
+  skill: { format: "markdown" | "agent-skill"; description: string; instructions: string; front_matter?: SkillFrontMatter; files?: Record<string, string> };
   mcp_server: McpServerFile;
   registry: RegistryFile;
   flow: FlowFile;

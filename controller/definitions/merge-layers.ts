@@ -116,15 +116,18 @@ function nameProblems(def: Definition): Diagnostic[] {
     const message =
       def.kind === "skill" && def.format === "markdown"
         ? `the heading "# ${declared}" must be the skill's name, which is its file name "${fileName}"`
-        : `name "${declared}" does not match its ${def.kind === "agent" || def.kind === "skill" ? "folder" : "file"} name "${fileName}"`;
+        : `name "${declared}" does not match its ${inFolder(def) ? "folder" : "file"} name "${fileName}"`;
     out.push(finding(def, ["name"], "name-mismatch", message));
   }
   return out;
 }
 
+/** Agents and Agent Skills are folders named after them; a Claude Code subagent file is named after its agent. */
+const inFolder = (def: Definition): boolean => (def.kind === "agent" && def.format === "folder") || (def.kind === "skill" && def.format === "agent-skill");
+
 function fileNameOf(def: Definition): string | undefined {
   const parts = def.file.split("/");
-  if (def.kind === "agent" || (def.kind === "skill" && def.format === "agent-skill")) return parts.at(-2);
+  if (inFolder(def)) return parts.at(-2);
   if (def.kind === "event" && def.origin !== "events") return undefined;
   return parts.at(-1)?.replace(/\.(ya?ml|json|md)$/, "");
 }

@@ -13,6 +13,12 @@ import type {
 
 export type Layer = "framework" | "workspace";
 
+/** The SKILL.md fields Nexaas reads: metadata values as strings, allowed-tools as the Nexaas tool patterns kept from it. */
+export type SkillFrontMatter = Pick<SkillFile, "name" | "description" | "license" | "compatibility"> & {
+  "allowed-tools"?: string[];
+  metadata?: Record<string, string>;
+};
+
 /** What every definition carries: its name, where it came from, and positions for diagnostics. */
 export interface DefinitionBase {
   name: string;
@@ -25,8 +31,10 @@ export interface DefinitionBase {
 
 export interface AgentDefinition extends DefinitionBase {
   kind: "agent";
+  /** agents/<name>/config.yaml and prompt.md, or a Claude Code subagent file agents/<name>.md read into the same config. */
+  format: "folder" | "claude-code";
   config: AgentFile;
-  /** agents/<name>/prompt.md, sent as the system prompt. */
+  /** prompt.md, or the body of agents/<name>.md: sent as the system prompt. */
   prompt: string;
   promptFile: string;
 }
@@ -36,7 +44,8 @@ export interface SkillDefinition extends DefinitionBase {
   format: "markdown" | "agent-skill";
   description: string;
   instructions: string;
-  frontMatter?: SkillFile;
+  /** A folder skill's front matter as Nexaas reads it (parse-skill.ts): fields it does not use left out. */
+  frontMatter?: SkillFrontMatter;
   /** A folder skill's other text files, by path inside the folder (read by agents on demand). */
   files?: Record<string, string>;
 }

@@ -1,10 +1,10 @@
 import type { SchemaKind, SchemaValue } from "./check-schema.js";
 import { checkYamlFile } from "./check-yaml-file.js";
 import type { Diagnostic } from "./diagnostic.js";
-import type { AgentDefinition, Definition, EventDefinition, Layer, SkillDefinition } from "./model.js";
+import type { AgentDefinition, Definition, EventDefinition, Layer } from "./model.js";
 import { checkEvents, followupEvents } from "./memory-shorthands.js";
-import { splitFrontMatter } from "./parse-markdown.js";
-import { parseMarkdownSkill } from "./parse-skill.js";
+import { notSubagentFile, parseClaudeAgent } from "./parse-claude-agent.js";
+import { parseFolderSkill, parseMarkdownSkill } from "./parse-skill.js";
 import type { ParsedFile } from "./parsed-file.js";
 import type { LayerFile } from "./read-layer-files.js";
 import type { NexaasFile } from "./schema-types.js";
@@ -25,6 +25,8 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
   const out: ParsedLayer = { definitions: [], diagnostics: [] };
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
+  const agentFolders = new Set<string>();
+  for (const { role } of files) if (role.role === "agent-config" || role.role === "agent-prompt") agentFolders.add(role.name);
   const skillFiles = new Map<string, Record<string, string>>();
   for (const f of files) {
     if (f.role.role !== "skill-file") continue;
@@ -67,6 +69,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
         }
         const agent: AgentDefinition = {
           kind: "agent",
+          format: "folder",
           ...base(r.name, f, parsed),
           config: parsed.value,
           prompt: prompt.text,
@@ -77,29 +80,35 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
       }
       case "agent-prompt":
         break;
+      case "agent-markdown": {
+        const notes = notSubagentFile(display(f.path), f.text);
+        if (notes) {
+          out.diagnostics.push(notes);
+          break;
+        }
+        if (agentFolders.has(r.name)) {
+          out.diagnostics.push({
+            file: display(f.path),
+            line: 1,
+            column: 1,
+            rule: "duplicate-id",
+            severity: "error",
+            message: `agent "${r.name}" is defined twice, by ${display(f.path)} and by ${display(`agents/${r.name}/`)}: keep one`,
+          });
+          break;
+        }
+        const agent = parseClaudeAgent(f, r.name, layer, display(f.path), out.diagnostics);
+        if (agent) out.definitions.push(agent);
+        break;
+      }
       case "skill-markdown": {
         const skill = parseMarkdownSkill(f, r.name, layer, display(f.path), out.diagnostics);
         if (skill) out.definitions.push(skill);
         break;
       }
       case "skill-folder": {
-        const fm = splitFrontMatter(display(f.path), f.text);
-        out.diagnostics.push(...fm.diagnostics);
-        if (!fm.yaml) break;
-        const checked = checkYamlFile(display(f.path), fm.yaml.text, "skill", fm.yaml.lineOffset);
-        out.diagnostics.push(...checked.diagnostics);
-        if (!checked.parsed) break;
-        const spec = checked.parsed.value;
-        const skill: SkillDefinition = {
-          kind: "skill",
-          ...base(r.name, f, checked.parsed),
-          format: "agent-skill",
-          description: spec.description,
-          instructions: fm.body.trim(),
-          frontMatter: spec,
-          ...(skillFiles.has(r.name) ? { files: skillFiles.get(r.name) } : {}),
-        };
-        out.definitions.push(skill);
+        const skill = parseFolderSkill(f, r.name, layer, display(f.path), out.diagnostics, skillFiles.get(r.name));
+        if (skill) out.definitions.push(skill);
         break;
       }
       case "event": {

@@ -8,10 +8,17 @@ export interface FrontMatterResult {
   diagnostics: Diagnostic[];
 }
 
-/** Splits `---\n<yaml>\n---\n<body>` (Agent Skills SKILL.md); the YAML is parsed by the caller. */
-export function splitFrontMatter(file: string, text: string): FrontMatterResult {
+/** Whether a Markdown file opens with front matter (a first line `---`). */
+export const hasFrontMatter = (text: string): boolean => /^---[ \t]*\r?(\n|$)/.test(text);
+
+/**
+ * Splits `---\n<yaml>\n---\n<body>` (Agent Skills SKILL.md, Claude Code
+ * subagent files); the YAML is parsed by the caller. `rule` names the format
+ * in diagnostics.
+ */
+export function splitFrontMatter(file: string, text: string, rule = "skill-format"): FrontMatterResult {
   const lines = text.split(/\r?\n/);
-  const problem = (message: string): Diagnostic[] => [{ file, line: 1, column: 1, rule: "skill-format", severity: "error", message }];
+  const problem = (message: string): Diagnostic[] => [{ file, line: 1, column: 1, rule, severity: "error", message }];
   if (lines[0]?.trim() !== "---") {
     return { body: text, diagnostics: problem("SKILL.md must start with YAML front matter between --- lines (name, description)") };
   }

@@ -80,6 +80,16 @@ function offsetOf(doc: Document, path: ValuePath, wantKey: boolean): number | un
   return offset;
 }
 
+/**
+ * The text of the scalar at `path` as written (`1.10`, not the number 1.1),
+ * for values the Agent Skills reference reads as strings. Parses again: only
+ * called for the rare non-string value.
+ */
+export function scalarSource(text: string, path: ValuePath): string | undefined {
+  const node: unknown = parseDocument(text, { uniqueKeys: true }).getIn(path, true);
+  return isScalar(node) && typeof node.source === "string" ? node.source : undefined;
+}
+
 function rangeStart(node: unknown): number | undefined {
   return isNode(node) ? node.range?.[0] : undefined;
 }

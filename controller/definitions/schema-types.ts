@@ -65,9 +65,25 @@ export type Name5 = string;
  */
 export type Name6 = string;
 /**
+ * Becomes tools.allow. mcp__<server>__<tool> entries also name the agent's MCP servers.
+ */
+export type ToolList = string | string[];
+/**
+ * Becomes tools.deny.
+ */
+export type ToolList1 = string | string[];
+/**
+ * Becomes max_turns.
+ */
+export type MaxTurns1 = number;
+/**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
 export type Name7 = string;
+/**
+ * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
+ */
+export type Name8 = string;
 /**
  * When the event fires: cron, interval, once or webhook.
  */
@@ -103,7 +119,7 @@ export type Prompt = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name8 = string;
+export type Name9 = string;
 /**
  * Conversation key: runs with the same key continue one conversation.
  */
@@ -111,11 +127,11 @@ export type SessionKey = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name9 = string;
+export type Name10 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name10 = string;
+export type Name11 = string;
 /**
  * Shell command. Flow template values reach it as environment variables, never spliced into the command.
  */
@@ -132,7 +148,7 @@ export type URL = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name11 = string;
+export type Name12 = string;
 /**
  * One step: an id, an action type and that action's fields.
  */
@@ -140,7 +156,7 @@ export type Step = ClaudeChatStep | SkillStep | ScriptStep | WebhookStep | FlowS
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name12 = string;
+export type Name13 = string;
 /**
  * A CEL expression over steps, trigger, event and date; the step is skipped when it is false. E.g. steps.fetch.status == "success".
  */
@@ -152,7 +168,7 @@ export type Prompt1 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name13 = string;
+export type Name14 = string;
 /**
  * Conversation key: runs with the same key continue one conversation.
  */
@@ -160,15 +176,11 @@ export type SessionKey1 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name14 = string;
+export type Name15 = string;
 /**
  * A CEL expression over steps, trigger, event and date; the step is skipped when it is false. E.g. steps.fetch.status == "success".
  */
 export type ConditionCEL1 = string;
-/**
- * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
- */
-export type Name15 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
@@ -177,6 +189,10 @@ export type Name16 = string;
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
 export type Name17 = string;
+/**
+ * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
+ */
+export type Name18 = string;
 /**
  * A CEL expression over steps, trigger, event and date; the step is skipped when it is false. E.g. steps.fetch.status == "success".
  */
@@ -192,7 +208,7 @@ export type Duration4 = string | number;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name18 = string;
+export type Name19 = string;
 /**
  * A CEL expression over steps, trigger, event and date; the step is skipped when it is false. E.g. steps.fetch.status == "success".
  */
@@ -204,7 +220,7 @@ export type URL1 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name19 = string;
+export type Name20 = string;
 /**
  * A CEL expression over steps, trigger, event and date; the step is skipped when it is false. E.g. steps.fetch.status == "success".
  */
@@ -212,7 +228,7 @@ export type ConditionCEL4 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name20 = string;
+export type Name21 = string;
 /**
  * A duration such as "500ms", "90s", "15m", "2h" or "1d", or a whole number of seconds.
  */
@@ -232,16 +248,12 @@ export type DateTime1 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name21 = string;
+export type Name22 = string;
 /**
  * Optional: run the flow on an event condition, or after another flow.
  */
 export type Trigger =
   CronCondition | IntervalCondition | OnceCondition | WebhookCondition | AfterAnotherFlow;
-/**
- * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
- */
-export type Name22 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
@@ -251,13 +263,17 @@ export type Name23 = string;
  */
 export type Name24 = string;
 /**
+ * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
+ */
+export type Name25 = string;
+/**
  * When it fires.
  */
 export type DateTime2 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name25 = string;
+export type Name26 = string;
 /**
  * mcp-servers/<name>.{json,yaml}: one server in the .mcp.json per-server shape, plus metadata.
  */
@@ -267,15 +283,15 @@ export type McpServerFile = {
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name26 = string;
+export type Name27 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name27 = string;
+export type Name28 = string;
 /**
  * Most model calls in one agent loop, for agents that set none (default 20).
  */
-export type MaxTurns1 = number;
+export type MaxTurns2 = number;
 /**
  * Most tool calls in a run, sub-agents included, for agents that set none (default 100).
  */
@@ -299,15 +315,16 @@ export type Duration9 = string | number;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name28 = string;
+export type Name29 = string;
 /**
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
-export type Name29 = string;
+export type Name30 = string;
 
 export interface SchemaFiles {
   agent?: AgentFile;
   checks?: ChecksFile;
+  "claude-agent"?: ClaudeAgentFile;
   event?: EventFile;
   flow?: FlowFile;
   followups?: FollowupsFile;
@@ -393,10 +410,36 @@ export interface Check {
   enabled?: boolean;
 }
 /**
+ * The YAML front matter of agents/<name>.md, a Claude Code subagent file; the Markdown after it is the agent's system prompt. It becomes the same agent as agents/<name>/config.yaml would (README "Bringing Claude Code files"). Other fields (color, permissionMode, hooks and the like) are accepted and ignored, with a warning (agent-field-ignored).
+ */
+export interface ClaudeAgentFile {
+  name?: Name6;
+  /**
+   * When to use this agent.
+   */
+  description: string;
+  tools?: ToolList;
+  disallowedTools?: ToolList1;
+  /**
+   * opus, sonnet or haiku (mapped to current model ids), inherit (the workspace's defaults.model), or a full model id.
+   */
+  model?: string;
+  maxTurns?: MaxTurns1;
+  /**
+   * Skill names, a list or one string separated by commas or spaces; becomes skills.
+   */
+  skills?: string | string[];
+  /**
+   * MCP server names; become mcp_servers. Inline server definitions are ignored with a warning: put them in mcp-servers/<name>.json.
+   */
+  mcpServers?: (string | {})[];
+  [k: string]: unknown;
+}
+/**
  * events/<id>.yaml: one scheduled event: when it fires (condition), what it does (action) and how runs behave (policy).
  */
 export interface EventFile {
-  id?: Name6;
+  id?: Name7;
   /**
    * What the event is for.
    */
@@ -405,7 +448,7 @@ export interface EventFile {
    * false keeps the event defined but never fires it (default true).
    */
   enabled?: boolean;
-  agent?: Name7;
+  agent?: Name8;
   condition: Condition;
   action: Action;
   policy?: RunPolicy;
@@ -466,7 +509,7 @@ export interface ClaudeChatAction {
    * @minItems 1
    */
   messages?: [Message, ...Message[]];
-  agent?: Name8;
+  agent?: Name9;
   session?: SessionKey;
 }
 export interface Message {
@@ -487,8 +530,8 @@ export interface SkillAction {
    * Run a skill as an agent.
    */
   type: "skill";
-  skill: Name9;
-  agent?: Name10;
+  skill: Name10;
+  agent?: Name11;
   /**
    * Input handed to the skill: text or a mapping.
    */
@@ -550,7 +593,7 @@ export interface FlowAction {
    * Run a multi-step flow.
    */
   type: "flow";
-  flow?: Name11;
+  flow?: Name12;
   /**
    * Inline steps instead of a flow file.
    *
@@ -566,7 +609,7 @@ export interface FlowAction {
  * Send a prompt to the model as an agent.
  */
 export interface ClaudeChatStep {
-  id: Name12;
+  id: Name13;
   /**
    * Send a prompt to the model as an agent.
    */
@@ -591,14 +634,14 @@ export interface ClaudeChatStep {
    * @minItems 1
    */
   messages?: [Message, ...Message[]];
-  agent?: Name13;
+  agent?: Name14;
   session?: SessionKey1;
 }
 /**
  * Run a skill as an agent.
  */
 export interface SkillStep {
-  id: Name14;
+  id: Name15;
   /**
    * Run a skill as an agent.
    */
@@ -616,8 +659,8 @@ export interface SkillStep {
    * Extra attempts of this step after a failure.
    */
   retries?: number;
-  skill: Name15;
-  agent?: Name16;
+  skill: Name16;
+  agent?: Name17;
   /**
    * Input handed to the skill: text or a mapping.
    */
@@ -629,7 +672,7 @@ export interface SkillStep {
  * Run a shell command in the workspace.
  */
 export interface ScriptStep {
-  id: Name17;
+  id: Name18;
   /**
    * Run a shell command in the workspace.
    */
@@ -662,7 +705,7 @@ export interface ScriptStep {
  * Send an HTTP request; a non-2xx answer is a failure.
  */
 export interface WebhookStep {
-  id: Name18;
+  id: Name19;
   /**
    * Send an HTTP request; a non-2xx answer is a failure.
    */
@@ -703,7 +746,7 @@ export interface StringMap1 {
  * Run a multi-step flow.
  */
 export interface FlowStep {
-  id: Name19;
+  id: Name20;
   /**
    * Run a multi-step flow.
    */
@@ -721,7 +764,7 @@ export interface FlowStep {
    * Extra attempts of this step after a failure.
    */
   retries?: number;
-  flow?: Name20;
+  flow?: Name21;
   /**
    * Inline steps instead of a flow file.
    *
@@ -775,13 +818,13 @@ export interface RunPolicy {
  * flows/<id>.yaml: a multi-step automation. Later steps read earlier outputs through templates such as {{steps.fetch.output}}.
  */
 export interface FlowFile {
-  id?: Name21;
+  id?: Name22;
   /**
    * What the flow does.
    */
   description?: string;
   trigger?: Trigger;
-  agent?: Name23;
+  agent?: Name24;
   /**
    * Steps run in order.
    *
@@ -795,7 +838,7 @@ export interface AfterAnotherFlow {
    * Run after another flow finishes.
    */
   type: "after";
-  flow: Name22;
+  flow: Name23;
   /**
    * Which outcome of that flow triggers this one.
    */
@@ -808,13 +851,13 @@ export interface FollowupsFile {
   followups: Followup[];
 }
 export interface Followup {
-  id: Name24;
+  id: Name25;
   due: DateTime2;
   /**
    * What the agent is asked to do.
    */
   prompt: string;
-  agent?: Name25;
+  agent?: Name26;
   /**
    * A note for people.
    */
@@ -828,7 +871,7 @@ export interface Followup {
  * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress, budget and retention.
  */
 export interface NexaasFile {
-  name: Name26;
+  name: Name27;
   /**
    * What this workspace runs.
    */
@@ -853,9 +896,9 @@ export interface Defaults {
    * max_tokens for agents that set none.
    */
   max_tokens?: number;
-  agent?: Name27;
+  agent?: Name28;
   tools?: ToolPermissions1;
-  max_turns?: MaxTurns1;
+  max_turns?: MaxTurns2;
   max_tool_calls?: MaxToolCalls1;
   max_cost_usd?: MaxCostUSD1;
   tool_timeout?: Duration8;
@@ -927,7 +970,7 @@ export interface Retention {
  * registries/<name>.yaml: a small read-only data store that agents and flows read ({{registries.<name>}}).
  */
 export interface RegistryFile {
-  name?: Name28;
+  name?: Name29;
   /**
    * What the entries are.
    */
@@ -960,10 +1003,10 @@ export interface Fields {
   };
 }
 /**
- * The YAML front matter of skills/<name>/SKILL.md (Agent Skills format). skills/<name>.md needs none: its first # heading is the name and its first other line the description.
+ * The YAML front matter of skills/<name>/SKILL.md (Agent Skills format). Other fields (Claude Code's argument-hint, model, context, hooks and the like) are accepted and ignored, with a warning (skill-field-ignored). skills/<name>.md needs none: its first # heading is the name and its first other line the description.
  */
 export interface SkillFile {
-  name: Name29;
+  name: Name30;
   /**
    * What the skill does and when to use it.
    */
@@ -977,15 +1020,16 @@ export interface SkillFile {
    */
   compatibility?: string;
   /**
-   * Space-separated tools the skill may use.
+   * Tools the skill is written for: one string separated by spaces or commas, or a list. Nexaas keeps the mcp__<server>__<tool> and nexaas__... entries, as documentation (the agent's tools permissions decide at run time), and drops Claude Code's own tools (Read, Bash(git:*), ...) with a warning.
    */
-  "allowed-tools"?: string;
+  "allowed-tools"?: string | string[];
   /**
-   * Extra string properties.
+   * Extra properties; numbers and booleans are read as strings, as written (version: 1.10 is "1.10").
    */
   metadata?: {
-    [k: string]: string;
+    [k: string]: string | number | boolean;
   };
+  [k: string]: unknown;
 }
 
 // Defaults declared in the schemas (`default`), typed by the schema's own types.

@@ -165,7 +165,8 @@ export function isCondition(value: unknown): value is Condition {
  */
 function textFileOf(object: ObjectState): TextFileOf {
   return (path) => {
-    if (object.kind === "agent" && path === "prompt") return { file: siblingFile(object.file, "prompt.md") };
+    // A Claude Code subagent file (agents/<name>.md) holds its prompt after the front matter.
+    if (object.kind === "agent" && path === "prompt") return { file: object.file.endsWith(".md") ? object.file : siblingFile(object.file, "prompt.md") };
     if (object.kind === "skill" && path === "instructions") return { file: object.file };
     return { file: object.file, label: path };
   };

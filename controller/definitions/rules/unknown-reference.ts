@@ -56,7 +56,7 @@ function missingMessage(defs: Definitions, target: Target, name: string): string
     return `MCP server "${name}" is in the framework but not enabled: add it to mcp_servers in nexaas.yaml`;
   }
   const where: Record<Target, string> = {
-    agent: `agents/${name}/config.yaml`,
+    agent: `agents/${name}/config.yaml or agents/${name}.md`,
     skill: `skills/${name}.md or skills/${name}/SKILL.md`,
     flow: `flows/${name}.yaml`,
     "mcp-server": `mcp-servers/${name}.yaml`,
