@@ -1,22 +1,14 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { packageRoot } from "../../controller/package-root.js";
+import { slugifyName } from "./name-slug.js";
 
 /** The `yaml-language-server` modeline that gives editors completion from the installed schemas. */
 export const schemaModeline = (kind: string): string =>
   `# yaml-language-server: $schema=${pathToFileURL(join(packageRoot, "schemas", `${kind}.schema.json`)).href}`;
 
 /** A workspace name from a folder name: lower-case, hyphen-separated, at most 64 characters. */
-export function workspaceName(folder: string): string {
-  const name = folder
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .slice(0, 64)
-    .replace(/^-+|-+$/g, "");
-  return name || "workspace";
-}
+export const workspaceName = (folder: string): string => slugifyName(folder, "workspace");
 
 /** The files of a fresh workspace: relative path -> content. Small, valid, and commented. */
 export function freshWorkspaceFiles(name: string): Record<string, string> {

@@ -24,6 +24,8 @@ export interface AgentRuntime {
   log: Logger;
   /** `${NAME}` -> its value from the controller's environment, remembered for masking; throws for a missing variable. */
   resolve(text: string): string;
+  /** Records a secret the attempt obtained otherwise (an MCP headersHelper's header values), for masking. */
+  remember?(value: string): void;
   /** `text` with every secret the attempt handed out masked. */
   mask(text: string): string;
   /** `text` cut to at most `maxBytes` UTF-8 bytes, with a marker saying how much went. */

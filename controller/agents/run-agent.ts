@@ -130,16 +130,20 @@ function reachableAgents(rt: AgentRuntime, root: AgentProfile): Map<string, Agen
   return found;
 }
 
-/** The MCP servers named by the reachable agents, once each. A name with no applied server fails the run. */
+/**
+ * The MCP servers named by the reachable agents, once each. A name with no
+ * applied server fails the run; a server with `enabled: false` is left out (its
+ * tools are not offered; validate warned about the agents that name it).
+ */
 function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): (McpServerSpec & { name: string })[] {
   const names = [...new Set([...agents.values()].flatMap((a) => a.mcpServers))];
   const enabled = readDefinition(rt.db, "workspace", "workspace");
-  return names.map((name) => {
+  return names.flatMap((name) => {
     const spec = readDefinition(rt.db, "mcp_server", name);
     if (!spec) {
       throw new AgentError(`MCP server "${name}" is not applied (a framework server must be enabled in nexaas.yaml mcp_servers; enabled: ${(enabled?.mcp_servers ?? []).join(", ") || "none"})`, "mcp-server");
     }
-    return { ...spec, name };
+    return spec.enabled === false ? [] : [{ ...spec, name }];
   });
 }
 
@@ -149,6 +153,7 @@ async function connect(rt: AgentRuntime, servers: (McpServerSpec & { name: strin
     return await connectServers(servers, {
       workspaceDir: rt.workspaceDir,
       resolve: rt.resolve,
+      ...(rt.remember ? { remember: rt.remember } : {}),
       signal: rt.signal,
       checkEgress: rt.checkEgress,
       ...(rt.onProcess ? { onProcess: rt.onProcess } : {}),

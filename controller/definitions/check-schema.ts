@@ -47,10 +47,10 @@ export function checkSchema(kind: SchemaKind, parsed: ParsedFile): Diagnostic[] 
     return [{ file: parsed.file, ...parsed.at([]), rule: "schema", severity: "error", message: `${what}: ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} file is a mapping of fields (key: value lines)` }];
   }
   // An if/then/else failure is explained by the errors of its branch; ajv's own "must match else schema" adds nothing.
-  return (validate.errors ?? []).filter((e) => e.keyword !== "if").map((error) => toDiagnostic(error, parsed));
+  return (validate.errors ?? []).filter((e) => e.keyword !== "if").map((error) => toDiagnostic(error, parsed, kind));
 }
 
-function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {
+function toDiagnostic(error: ErrorObject, parsed: ParsedFile, kind: SchemaKind): Diagnostic {
   const path = pointerToPath(error.instancePath);
   const where = label(path);
   const prefix = where ? `${where}: ` : "";
@@ -62,7 +62,10 @@ function toDiagnostic(error: ErrorObject, parsed: ParsedFile): Diagnostic {
     message,
   });
   if (hasKeyword(error, "required")) {
-    return diag(path, "schema", `${prefix}missing required field "${error.params.missingProperty}"`);
+    const missing = error.params.missingProperty;
+    // An MCP entry with neither `type` nor `url` is a stdio one: say how to make it the other kind.
+    const hint = kind === "mcp-server" && missing === "command" && path.length === 0 ? ' (a stdio server; an HTTP server gives "url" instead)' : "";
+    return diag(path, "schema", `${prefix}missing required field "${missing}"${hint}`);
   }
   if (hasKeyword(error, "additionalProperties")) {
     const field = error.params.additionalProperty;

@@ -275,7 +275,7 @@ export type DateTime2 = string;
  */
 export type Name26 = string;
 /**
- * mcp-servers/<name>.{json,yaml}: one server in the .mcp.json per-server shape, plus metadata.
+ * mcp-servers/<name>.{json,yaml}: one server in the .mcp.json per-server shape, plus metadata. Fields of other clients are kept, and validate warns that Nexaas ignores them.
  */
 export type McpServerFile = {
   [k: string]: unknown;

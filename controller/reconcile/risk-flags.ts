@@ -128,17 +128,31 @@ function webhookRisks(after: Record<string, unknown>, kind: ObjectKind, context:
 export function urlHost(url: string): { key: string; variables: string[] } {
   const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(url)?.[1];
   const host = authority === undefined ? url : authority.replace(/^.*@/, "").replace(/:[0-9]*$/, "");
-  const variables = [...host.matchAll(/\$\{([^}]*)\}/g)].map((m) => m[1] ?? "");
+  // `${NAME:-default}` is named by its variable.
+  const variables = [...host.matchAll(/\$\{([^}:]*)[^}]*\}/g)].map((m) => m[1] ?? "");
   // Host names are case-insensitive; variable names are not.
   return { key: variables.length ? host : host.toLowerCase(), variables };
 }
 
 function mcpRisks({ kind, name, op, before, after }: RiskInput): Risk[] {
   if (kind !== "mcp_server" || !after) return [];
-  if (op === "create") return [{ code: "mcp-server", message: `new MCP server ${name}: ${mcpTarget(after)}` }];
+  const helper = headersHelperRisks(name, before, after);
+  if (op === "create") return [{ code: "mcp-server", message: `new MCP server ${name}: ${mcpTarget(after)}` }, ...helper];
   const changed = ["command", "args", "url"].filter((k) => !deepEqual(before?.[k], after[k]));
-  if (changed.length === 0 || !before) return [];
-  return [{ code: "mcp-server", message: `MCP server ${name} changed its ${changed.join(", ")}: ${mcpTarget(before)} -> ${mcpTarget(after)}` }];
+  if (changed.length === 0 || !before) return helper;
+  return [{ code: "mcp-server", message: `MCP server ${name} changed its ${changed.join(", ")}: ${mcpTarget(before)} -> ${mcpTarget(after)}` }, ...helper];
+}
+
+/** A headersHelper is a shell command the controller runs at connect time: a new or changed one is a script command. */
+function headersHelperRisks(name: string, before: Record<string, unknown> | undefined, after: Record<string, unknown>): Risk[] {
+  const now = after.headersHelper;
+  if (typeof now !== "string" || now === before?.headersHelper) return [];
+  const old = before?.headersHelper;
+  const message =
+    typeof old === "string"
+      ? `MCP server ${name} changed its headersHelper command: ${old} -> ${now}`
+      : `MCP server ${name} runs a headersHelper command at connect time: ${now}`;
+  return [{ code: "script-command", message }];
 }
 
 /** What an MCP server runs or connects to, for a message: "npx -y pkg" or a URL without query or user info. */

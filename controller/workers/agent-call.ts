@@ -38,6 +38,7 @@ function agentRuntime(ctx: ExecutionContext): AgentRuntime {
     clock: ctx.clock,
     log: ctx.log,
     resolve: (text) => resolveSecrets(text, ctx.env, ctx.secrets),
+    remember: (value) => void ctx.secrets.add(value),
     mask: (text) => ctx.secrets.mask(text),
     cap: (text, maxBytes) => capOutput(text, { maxBytes }),
     // Refused before anything is connected; the MCP SDK then connects by name (README "Webhook egress" notes the difference).

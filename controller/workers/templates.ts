@@ -2,7 +2,7 @@ import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
 import { isRecord } from "../definitions/is-record.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
-import { secretValue, type SecretSink } from "./secrets.js";
+import { secretReference, secretValue, type SecretSink } from "./secrets.js";
 
 /** What a flow keeps of one step for the steps after it. */
 export interface StepResult {
@@ -54,7 +54,7 @@ export function templateScope(ctx: ExecutionContext): TemplateScope {
 
 const reference = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** Templates and `${NAME}` in one pass, so neither is looked for in the other's values. */
-const referenceOrSecret = /\{\{\s*([^{}]*?)\s*\}\}|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const referenceOrSecret = new RegExp(`${reference.source}|${secretReference.source}`, "g");
 
 /** Where `${NAME}` values come from, and where each resolved value is recorded for masking. */
 type Secrets = { env: NodeJS.ProcessEnv; used: SecretSink };
@@ -66,8 +66,8 @@ type Secrets = { env: NodeJS.ProcessEnv; used: SecretSink };
  */
 export function renderString(text: string, scope: TemplateScope, secrets?: Secrets): string {
   if (!secrets) return text.replace(reference, (_m, expr: string) => templateValue(expr, scope));
-  return text.replace(referenceOrSecret, (_m, expr: string | undefined, name: string | undefined) =>
-    expr !== undefined ? templateValue(expr, scope) : secretValue(name ?? "", secrets.env, secrets.used),
+  return text.replace(referenceOrSecret, (_m, expr: string | undefined, name: string | undefined, fallback: string | undefined) =>
+    expr !== undefined ? templateValue(expr, scope) : secretValue(name ?? "", secrets.env, secrets.used, fallback),
   );
 }
 

@@ -72,6 +72,25 @@ describe("risk flags", () => {
     expect(risksOf([described], [fetch])["mcp_server/fetch"]).toEqual([]);
   });
 
+  it("flags an MCP server's headersHelper, new or changed, as a command the controller runs", () => {
+    const plain = object("mcp_server", "shop", { url: "https://mcp.example.com/mcp" });
+    const helped = object("mcp_server", "shop", { url: "https://mcp.example.com/mcp", headersHelper: "./scripts/shop-headers.sh" });
+    const changed = object("mcp_server", "shop", { url: "https://mcp.example.com/mcp", headersHelper: "./scripts/shop-headers.sh --refresh" });
+    expect(risksOf([helped])["mcp_server/shop"]).toEqual([
+      { code: "mcp-server", message: "new MCP server shop: https://mcp.example.com/mcp" },
+      { code: "script-command", message: "MCP server shop runs a headersHelper command at connect time: ./scripts/shop-headers.sh" },
+    ]);
+    expect(risksOf([helped], [plain])["mcp_server/shop"]).toEqual([{ code: "script-command", message: "MCP server shop runs a headersHelper command at connect time: ./scripts/shop-headers.sh" }]);
+    expect(risksOf([changed], [helped])["mcp_server/shop"]).toEqual([
+      { code: "script-command", message: "MCP server shop changed its headersHelper command: ./scripts/shop-headers.sh -> ./scripts/shop-headers.sh --refresh" },
+    ]);
+    expect(risksOf([helped], [helped])["mcp_server/shop"]).toBeUndefined();
+  });
+
+  it("names the variable of a ${NAME:-default} webhook host", () => {
+    expect(urlHost("${HOOK_BASE:-https://hooks.example.com}/x").variables).toEqual(["HOOK_BASE"]);
+  });
+
   it("flags a model change of an agent and of the workspace default, naming both models", () => {
     const agent = (model?: string) => object("agent", "manager", { description: "Runs.", prompt: "P\n", ...(model ? { model } : {}) });
     expect(risksOf([agent("claude-opus-4-1")], [agent("claude-sonnet-4-5")])["agent/manager"]).toEqual([

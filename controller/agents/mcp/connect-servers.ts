@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SseError, SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -6,6 +7,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { errorMessage } from "../../error-message.js";
 import { readPackageVersion } from "../../package-root.js";
+import { runHeadersHelper } from "./headers-helper.js";
 import { McpServerError } from "./mcp-server-error.js";
 import { serverParams, type McpServerSpec, type ServerParams } from "./server-params.js";
 import { StdioGroupTransport } from "./stdio-group-transport.js";
@@ -45,10 +47,12 @@ export interface McpConnections {
 }
 
 export interface ConnectOptions {
-  /** The cwd of stdio servers. */
+  /** The cwd of stdio servers (an entry's `cwd` is relative to it) and of headersHelper commands. */
   workspaceDir: string;
   /** `${NAME}` -> its value (recorded for masking); throws for a missing variable. */
   resolve(text: string): string;
+  /** Records a secret obtained otherwise (a headersHelper's header values) for masking. */
+  remember?(value: string): void;
   /** The attempt's: its abort, at any time, closes everything. */
   signal: AbortSignal;
   /** http/sse: called before connecting; throws to refuse. */
@@ -123,7 +127,8 @@ async function connectOne(p: ServerParams, options: ConnectOptions, signal: Abor
   try {
     if (p.type !== "stdio") await options.checkEgress?.(p.url);
     signal.throwIfAborted();
-    const transport = createTransport(p, options);
+    const helped = p.type !== "stdio" && p.headersHelper !== undefined ? await helperHeaders(p, p.headersHelper, options, signal) : p;
+    const transport = createTransport(helped, options);
     const client = new Client({ name: options.clientName ?? "nexaas", version: clientVersion() }, { capabilities: {} });
     connection = { server: p.name, client, transport, stdio: transport instanceof StdioGroupTransport ? transport : undefined };
     opened.push(connection);
@@ -145,12 +150,20 @@ async function connectOne(p: ServerParams, options: ConnectOptions, signal: Abor
   }
 }
 
+/** `p` with the headers its headersHelper prints added over its own; their values are remembered for masking. */
+async function helperHeaders(p: Extract<ServerParams, { type: "http" | "sse" }>, command: string, options: ConnectOptions, signal: AbortSignal): Promise<ServerParams> {
+  const extra = await runHeadersHelper(command, { server: p.name, url: p.url, cwd: options.workspaceDir, signal });
+  for (const value of Object.values(extra)) if (value !== "") options.remember?.(value);
+  return { ...p, headers: { ...p.headers, ...extra } };
+}
+
 function createTransport(p: ServerParams, options: ConnectOptions): Transport {
   if (p.type === "stdio") {
     // The SDK's safe defaults (HOME, PATH, ...) and what the entry lists: never the
     // controller's whole environment, which holds the Anthropic key and other secrets.
     const env = { ...getDefaultEnvironment(), ...p.env };
-    return new StdioGroupTransport({ command: p.command, args: p.args, env, cwd: options.workspaceDir }, options.onProcess);
+    const cwd = p.cwd === undefined ? options.workspaceDir : resolvePath(options.workspaceDir, p.cwd);
+    return new StdioGroupTransport({ command: p.command, args: p.args, env, cwd }, options.onProcess);
   }
   const requestInit = { headers: p.headers };
   return p.type === "http" ? new StreamableHTTPClientTransport(p.url, { requestInit }) : new SSEClientTransport(p.url, { requestInit });

@@ -1,9 +1,11 @@
 import { actionFields } from "./action-fields.js";
 import { delegationDepth } from "./delegation-depth.js";
+import { disabledMcpServer } from "./disabled-mcp-server.js";
 import { durations } from "./durations.js";
 import { egressAllow } from "./egress-allow.js";
 import { flowTemplates } from "./flow-templates.js";
 import { flowWhen } from "./flow-when.js";
+import { mcpServerChecks } from "./mcp-server-fields.js";
 import { missingAgent } from "./missing-agent.js";
 import { registryEntries } from "./registry-entries.js";
 import type { Rule } from "./rule.js";
@@ -28,4 +30,6 @@ export const rules: readonly Rule[] = [
   egressAllow,
   toolPatterns,
   delegationDepth,
+  mcpServerChecks,
+  disabledMcpServer,
 ];
