@@ -24,6 +24,7 @@ const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
   ["scan", () => import("./scan.js")],
   ["contribute", () => import("./contribute.js")],
   ["import", () => import("./import.js")],
+  ["tokens", () => import("./tokens.js")],
 ]);
 
 async function topHelp(): Promise<string> {

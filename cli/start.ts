@@ -53,7 +53,9 @@ retried at the next start.
 
 The read-only status API listens on --port (else PORT, else 8400) on HOST
 (default 127.0.0.1; 0.0.0.0 in the container image). It needs API_KEY (a bearer
-token): start refuses to run without one.`,
+token): start refuses to run without one. It serves the status page at /, signed
+in with a named token (nexaas tokens create); sessions are signed with
+SESSION_SECRET, else with a key made once and kept in <database>.session-secret.`,
   readsEnvFile: true,
   options,
   async run(ctx) {
@@ -81,6 +83,14 @@ token): start refuses to run without one.`,
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
     const db = await openStore(ctx.common.db, { create: true });
+    const { loadSessionSecret } = await import("../controller/api/session-secret.js");
+    let sessionSecret: Buffer;
+    try {
+      sessionSecret = loadSessionSecret(ctx.env, ctx.common.db);
+    } catch (error) {
+      db.close();
+      throw new CommandError(error instanceof Error ? error.message : String(error), "session-secret", { cause: error });
+    }
     const { Controller } = await import("../controller/controller.js");
     const positive = (name: string, fallback: number): number => {
       const n = Number(ctx.env[name] ?? fallback);
@@ -102,8 +112,9 @@ token): start refuses to run without one.`,
         apiKey,
         port,
         host: ctx.env.HOST ?? "127.0.0.1",
-        // fastify's own pino logger, as JSON lines, without the key or any Authorization header.
-        logger: { level: ctx.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "req.headers[\"webhook-signature\"]"] },
+        sessionSecret,
+        // fastify's own pino logger, as JSON lines, without the key, a session cookie or any Authorization header.
+        logger: { level: ctx.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"webhook-signature\"]"] },
       },
     });
     controller.loop.on("reconciled", (r) => {

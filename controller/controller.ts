@@ -39,7 +39,8 @@ export interface ControllerOptions {
   clock?: Clock;
   frameworkDir?: string | null;
   /** The status API; omitted in tests that only need the runtime. */
-  api?: { apiKey: string; port: number; host: string; logger?: boolean | object };
+  /** The status API and page; sessionSecret signs sign-ins (without one, they end with the process). */
+  api?: { apiKey: string; port: number; host: string; logger?: boolean | object; sessionSecret?: Buffer };
   /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
   standby?: boolean;
   standbyPollMs?: number;
@@ -175,6 +176,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
         this.server = await buildServer({
           db: this.db,
           apiKey: api.apiKey,
+          ...(api.sessionSecret ? { sessionSecret: api.sessionSecret } : {}),
           env: this.options.env,
           clock: this.clock,
           storeHealth: this.health,

@@ -1,14 +1,24 @@
-import { timingSafeEqual, createHash } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyStatic from "@fastify/static";
 import type { Database } from "better-sqlite3";
 import { StoreHealth } from "../store/store-health.js";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
+import { packageRoot } from "../package-root.js";
+import { ApiAuth, type Identity, isRefusal } from "./api-auth.js";
+import { FailureLimit } from "./failure-limit.js";
 import { ControllerMetrics } from "./metrics-registry.js";
+import { tooManyFailures } from "./routes/session.js";
+import { securityHeaders } from "./security-headers.js";
+import { sessionCookieName } from "./session-cookie.js";
+import { hasUi, isAppPath, serveApp } from "./ui.js";
 
-/** What the API reads from (it writes nothing but webhook runs). */
+/** What the API reads from (it writes nothing but webhook runs, token use and sessions). */
 export interface ServerDeps {
   db: Database;
-  /** Bearer token of every route but /api/health; never empty (start refuses). */
+  /** The admin's bearer token (API_KEY); never empty (start refuses). */
   apiKey: string;
   /** The controller's environment: webhook signing secrets are read from it by name. */
   env: NodeJS.ProcessEnv;
@@ -25,6 +35,12 @@ export interface ServerDeps {
   metrics?: ControllerMetrics;
   /** The controller's view of its store: /api/health answers 503 while a fault lasts. */
   storeHealth?: StoreHealth;
+  /** Signs status-page sessions (loadSessionSecret); without one, a random key: sessions end with the server. */
+  sessionSecret?: Buffer;
+  /** The built status page (index.html, assets/); default dist/ui in the package, null for none. Missing: `/` answers 503. */
+  uiDir?: string | null;
+  /** fastify's trustProxy: whether X-Forwarded-Proto may say the request came over HTTPS (Secure cookie, HSTS). Default false. */
+  trustProxy?: boolean;
 }
 
 declare module "fastify" {
@@ -34,13 +50,27 @@ declare module "fastify" {
       onRunQueued: (runId: number) => void;
       metrics: ControllerMetrics;
       storeHealth: StoreHealth;
+      auth: ApiAuth;
+      /** Failed sign-ins per client address, bearer and POST /api/session alike. */
+      signInLimit: FailureLimit;
+      /** The built status page; null when there is none. */
+      uiDir: string | null;
     };
+  }
+  interface FastifyRequest {
+    /** Who the request is, once the auth hook let it through; null on public routes. */
+    identity: Identity | null;
+  }
+  interface FastifyContextConfig {
+    /** The route needs no token: health, sign-in and logout, webhooks (signed instead), the page's assets. */
+    public?: boolean;
   }
 }
 
 /**
- * The read-only status API (SPEC §5), built apart from `listen` so tests use
- * `app.inject()`. Plugins add the routes; auth is one hook for all of them.
+ * The read-only status API (SPEC §5) and the status page (issue 14), built apart
+ * from `listen` so tests use `app.inject()`. Plugins add the routes; auth is one
+ * hook for all of them.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (!deps.apiKey) throw new Error("buildServer: an API key is required");
@@ -48,8 +78,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     // The webhook receiver verifies signatures over the raw body; other routes take none.
     bodyLimit: 256 * 1024,
+    trustProxy: deps.trustProxy ?? false,
   });
   const clock = deps.clock ?? systemClock;
+  // Looked at once: a page built while the server runs is served from the next start.
+  const givenUi = deps.uiDir === undefined ? join(packageRoot, "dist", "ui") : deps.uiDir;
+  const uiDir = hasUi(givenUi) ? givenUi : null;
   app.decorate("deps", {
     db: deps.db,
     env: deps.env,
@@ -57,24 +91,71 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     storeHealth: deps.storeHealth ?? new StoreHealth(),
     onRunQueued: deps.onRunQueued ?? (() => {}),
     metrics: deps.metrics ?? new ControllerMetrics(deps.db, () => clock.now()),
+    auth: new ApiAuth(deps.db, deps.apiKey, deps.sessionSecret ?? randomBytes(32), clock),
+    signInLimit: new FailureLimit(clock),
+    uiDir,
   });
-  const expected = digest(deps.apiKey);
-  app.addHook("onRequest", async (request, reply) => {
-    const path = request.url.split("?", 1)[0] ?? "";
-    // Health is public (liveness); webhooks authenticate by signature instead.
-    if (path === "/api/health" || path.startsWith("/hooks/")) return;
-    const header = request.headers.authorization;
-    const token = typeof header === "string" && header.startsWith("Bearer ") ? header.slice(7) : undefined;
-    if (!token) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "unauthorized", message: "send Authorization: Bearer <API_KEY>" });
-    // Compare digests, so the comparison takes the same time whatever the length of the guess.
-    if (!timingSafeEqual(digest(token), expected)) return reply.code(403).send({ error: "forbidden", message: "wrong API key" });
+  app.decorateRequest("identity", null);
+  await app.register(fastifyCookie);
+  if (uiDir !== null) await app.register(fastifyStatic, { root: uiDir, serve: false, index: false });
+  app.addHook("onRequest", securityHeaders);
+  app.addHook("onRequest", authenticate);
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request);
+    if ((request.method === "GET" || request.method === "HEAD") && isAppPath(path)) return serveApp(app, reply);
+    return reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${path}` });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: "not_found", message: `no route ${request.method} ${request.url.split("?", 1)[0]}` }));
   for (const load of plugins) await app.register((await load()).default);
   return app;
 }
 
-const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
+const pathOf = (request: FastifyRequest): string => request.url.split("?", 1)[0] ?? "";
 
-/** Route plugins, one file each under routes/ (plus webhooks and metrics). */
-const plugins: (() => Promise<{ default: (app: FastifyInstance) => Promise<void> }>)[] = [() => import("./webhooks.js"), () => import("./metrics.js"), () => import("./routes/health.js"), () => import("./routes/status.js"), () => import("./routes/definitions.js"), () => import("./routes/events.js"), () => import("./routes/runs.js"), () => import("./routes/queue-usage.js")];
+/**
+ * Every route needs a token but those marked public; of the paths no route
+ * matches, the API's and /metrics need one too (so they answer 401, not 404, to
+ * a stranger), and the rest are the page's client routes or plain 404s. A token
+ * is a bearer (API_KEY or a named token) or a session cookie.
+ */
+async function authenticate(this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  if (request.is404 ? !/^\/(?:api|metrics)(?:\/|$)/.test(pathOf(request)) : request.routeOptions.config.public === true) return undefined;
+  const { auth, signInLimit } = this.deps;
+  const header = request.headers.authorization;
+  if (typeof header === "string" && header.startsWith("Bearer ")) {
+    const wait = signInLimit.retryAfter(request.ip);
+    if (wait > 0) return tooManyFailures(reply, wait);
+    const result = auth.checkToken(header.slice(7));
+    if (!isRefusal(result)) {
+      request.identity = result;
+      return undefined;
+    }
+    signInLimit.fail(request.ip);
+    request.log.warn({ ...(result.knownName ? { token_name: result.knownName } : {}), reason: result.message }, "bearer token refused");
+    return reply.code(403).send({ error: "forbidden", message: result.message });
+  }
+  const cookie = request.cookies[sessionCookieName];
+  const identity = cookie ? auth.checkSession(cookie) : undefined;
+  if (identity) {
+    request.identity = identity;
+    return undefined;
+  }
+  return reply
+    .code(401)
+    .header("www-authenticate", "Bearer")
+    .send({ error: "unauthorized", message: cookie ? "the session ended: sign in again" : "send Authorization: Bearer <API_KEY or a named token>, or sign in" });
+}
+
+/** Route plugins, one file each under routes/ (plus webhooks, metrics and the page's assets). */
+const plugins: (() => Promise<{ default: (app: FastifyInstance) => Promise<void> }>)[] = [
+  () => import("./webhooks.js"),
+  () => import("./metrics.js"),
+  () => import("./ui.js"),
+  () => import("./routes/health.js"),
+  () => import("./routes/session.js"),
+  () => import("./routes/status.js"),
+  () => import("./routes/definitions.js"),
+  () => import("./routes/events.js"),
+  () => import("./routes/runs.js"),
+  () => import("./routes/queue-usage.js"),
+  () => import("./routes/revisions.js"),
+];

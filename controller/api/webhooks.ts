@@ -51,7 +51,8 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
 
   app.post<{ Params: { event: string } }>(
     "/hooks/:event",
-    { bodyLimit: webhookBodyLimit, schema: { response: replySchema } },
+    // Public: a webhook authenticates by its signature instead.
+    { bodyLimit: webhookBodyLimit, schema: { response: replySchema }, config: { public: true } },
     async (request, reply) => {
       const { db, env, clock, onRunQueued } = app.deps;
       const name = request.params.event;

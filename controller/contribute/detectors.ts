@@ -247,6 +247,8 @@ export const builtinDetectors: readonly Detector[] = [
   { rule: "heroku-api-key", kind: "api_key", pattern: /\bHRKU-AA[A-Za-z0-9_-]{58}/g },
   { rule: "flyio-token", kind: "api_key", pattern: /\b(?:FlyV1 )?fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3}|\bfo1_[A-Za-z0-9_-]{43}/g },
   { rule: "npm-token", kind: "api_key", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, accept: real },
+  // `nexaas tokens create`: the prefix and 32 random bytes, base64url; exact, so no filler check.
+  { rule: "nexaas-token", kind: "api_key", pattern: /\bnxs_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g },
   { rule: "sendgrid-api-key", kind: "api_key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, accept: real },
   // Provider tokens whose prefix names them (issue 13): prefix, charset and length as documented.
   { rule: "pypi-token", kind: "api_key", pattern: /\bpypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}/g, accept: real, keywords: ["pypi-"] },

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
 import { prepared } from "./prepared.js";
+import { recordRevision } from "./record-revision.js";
 import { isoTime } from "./time.js";
 
 export type SyncResult = "applied" | "unchanged" | "invalid" | "error";
@@ -45,6 +46,7 @@ export function recordApplied(db: Database, input: { revision: string; key: stri
        last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'applied', errors = '[]', drift = @drift
      WHERE id = 1`,
   ).run({ revision: input.revision, key: input.key, at, drift: JSON.stringify(input.drift) });
+  recordRevision(db, { revision: input.revision, result: "applied", at: input.at, errors: [] });
 }
 
 /** A revision whose content is already live (e.g. a commit that did not touch the workspace). */
@@ -54,6 +56,7 @@ export function recordUnchanged(db: Database, input: { revision: string; at: Dat
     `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'unchanged', errors = '[]'
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at) });
+  recordRevision(db, { revision: input.revision, result: "unchanged", at: input.at, errors: [] });
 }
 
 /** A revision with errors: nothing of it applied, so the last applied revision stays live and is kept here. */
@@ -63,6 +66,7 @@ export function recordInvalid(db: Database, input: { revision: string; at: Date;
     `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'invalid', errors = @errors
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(input.errors) });
+  recordRevision(db, { revision: input.revision, result: "invalid", at: input.at, errors: input.errors });
 }
 
 /**
@@ -80,10 +84,11 @@ export function recordFailed(db: Database, input: { revision: string | null; at:
        last_result = 'error', errors = @errors
      WHERE id = 1`,
   ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) });
+  recordRevision(db, { revision: input.revision, result: "error", at: input.at, errors });
 }
 
 /** A JSON list this module wrote; anything else reads as empty. */
-function parseList(text: string): unknown[] {
+export function parseList(text: string): unknown[] {
   const value: unknown = JSON.parse(text);
   return Array.isArray(value) ? value : [];
 }

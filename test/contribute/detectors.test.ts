@@ -16,6 +16,7 @@ const fake = {
   aws: `AKIA${"IOSFODNN7EXAMPL1"}`,
   google: `AIza${body}${body}`.slice(0, 39),
   stripe: `sk_live_${body}`,
+  nexaas: `nxs_${body}${body}`.slice(0, 47),
   jwt: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${body}`,
 };
 
@@ -33,6 +34,7 @@ describe("secret detectors", () => {
     ["aws", fake.aws, "aws-access-key-id"],
     ["google", fake.google, "google-api-key"],
     ["stripe", fake.stripe, "stripe-key"],
+    ["nexaas", fake.nexaas, "nexaas-token"],
   ])("finds a %s key, spanning exactly the key", (_name, key, rule) => {
     const line = `  key: "${key}" # prod`;
     const found = scanText("agents/a/prompt.md", line);

@@ -19,6 +19,8 @@ export default async function health(app: FastifyInstance): Promise<void> {
     "/api/health",
     {
       schema: { response: { 200: healthSchema, 503: healthSchema } },
+      // Public: liveness for a load balancer or an orchestrator, which holds no token.
+      config: { public: true },
     },
     async (_request, reply) => {
       // A write fault the controller is riding out: reads may still work, but nothing runs.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { RunSummary } from "../../store/last-runs.js";
 import { listRuns, readRun } from "../../store/list-runs.js";
 import { readRunStepsJson } from "../../store/run-step-json.js";
-import { badRequest, errorSchema, isOneOf, notFound, nullableNumber, nullableString, queryValue } from "./schemas.js";
+import { badRequest, errorSchema, isOneOf, nextBefore, notFound, nullableNumber, nullableString, pageQuery, positiveInteger, queryValue } from "./schemas.js";
 
 const runStatuses: readonly RunSummary["status"][] = ["queued", "running", "success", "failed", "cancelled"];
 const defaultLimit = 50;
@@ -59,13 +59,6 @@ const runPageSchema = {
   properties: { runs: { type: "array", items: runSchema }, next_before: { type: ["integer", "null"] } },
 } as const;
 
-/** A positive whole number from the query, or an error message. */
-function positiveInteger(text: string | undefined, name: string): number | string | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9][0-9]{0,15}$/.test(text)) return `${name} must be a positive integer; got ${JSON.stringify(text)}`;
-  return Number(text);
-}
-
 /** Runs newest first (filters: event, status; cursor: before = the previous page's next_before), and one run with its steps. */
 export default async function runs(app: FastifyInstance): Promise<void> {
   app.get("/api/runs", { schema: { response: { 200: runPageSchema, 400: errorSchema } } }, async (request, reply) => {
@@ -74,16 +67,10 @@ export default async function runs(app: FastifyInstance): Promise<void> {
     if (status !== undefined && !isOneOf(runStatuses, status)) {
       return badRequest(reply, `status must be one of ${runStatuses.join(", ")}; got ${JSON.stringify(status)}`);
     }
-    const limit = positiveInteger(queryValue(request.query, "limit"), "limit");
-    if (typeof limit === "string") return badRequest(reply, limit);
-    if (limit !== undefined && limit > maxLimit) return badRequest(reply, `limit must be at most ${maxLimit}; got ${limit}`);
-    const before = positiveInteger(queryValue(request.query, "before"), "before");
-    if (typeof before === "string") return badRequest(reply, before);
-    const pageSize = limit ?? defaultLimit;
-    const page = listRuns(app.deps.db, { eventId, status, before, limit: pageSize });
-    // A full page may have more behind it; a short one is the end.
-    const next_before = page.length === pageSize ? (page[page.length - 1]?.id ?? null) : null;
-    return { runs: page, next_before };
+    const query = pageQuery(request.query, defaultLimit, maxLimit);
+    if (typeof query === "string") return badRequest(reply, query);
+    const page = listRuns(app.deps.db, { eventId, status, ...query });
+    return { runs: page, next_before: nextBefore(page, query.limit) };
   });
 
   app.get<{ Params: { id: string } }>("/api/runs/:id", { schema: { response: { 200: runDetailSchema, 404: errorSchema } } }, async (request, reply) => {

@@ -38,3 +38,23 @@ export function queryValue(query: unknown, key: string): string | undefined {
   const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
   return typeof last === "string" && last !== "" ? last : undefined;
 }
+
+/** A positive whole number from the query, or an error message. */
+export function positiveInteger(text: string | undefined, name: string): number | string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,15}$/.test(text)) return `${name} must be a positive integer; got ${JSON.stringify(text)}`;
+  return Number(text);
+}
+
+/** A page newest first: `limit` (up to `maxLimit`) rows with ids below `before` (the previous page's next_before); or an error message. */
+export function pageQuery(query: unknown, defaultLimit: number, maxLimit: number): { limit: number; before: number | undefined } | string {
+  const limit = positiveInteger(queryValue(query, "limit"), "limit");
+  if (typeof limit === "string") return limit;
+  if (limit !== undefined && limit > maxLimit) return `limit must be at most ${maxLimit}; got ${limit}`;
+  const before = positiveInteger(queryValue(query, "before"), "before");
+  if (typeof before === "string") return before;
+  return { limit: limit ?? defaultLimit, before };
+}
+
+/** The cursor of the next page: a full page may have more behind it; a short one is the end. */
+export const nextBefore = (page: readonly { id: number }[], limit: number): number | null => (page.length === limit ? (page[page.length - 1]?.id ?? null) : null);

@@ -1,0 +1,23 @@
+import type { Database } from "better-sqlite3";
+import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
+import { prepared } from "./prepared.js";
+import { parseList, type SyncResult } from "./sync-status.js";
+
+export interface RevisionEntry {
+  id: number;
+  revision: string | null;
+  result: SyncResult;
+  at: string;
+  errors: Diagnostic[];
+}
+
+type Row = Omit<RevisionEntry, "errors"> & { errors: string };
+
+/** The reconcile history, newest first; `before` is the id the previous page ended after. */
+export function listRevisions(db: Database, page: { before?: number; limit: number }): RevisionEntry[] {
+  const rows = prepared<{ before: number | null; limit: number }, Row>(
+    db,
+    "SELECT id, revision, result, at, errors FROM reconcile_history WHERE (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit",
+  ).all({ before: page.before ?? null, limit: page.limit });
+  return rows.map((row) => ({ ...row, errors: parseList(row.errors).filter(isDiagnostic) }));
+}
