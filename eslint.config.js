@@ -34,6 +34,23 @@ const leafZone = {
 // Stricter than the order, as SPEC §1 says: llm/ returns usage and the caller records it.
 const llmZone = { target: "controller/llm", from: ["controller/store"], message: "llm/ never imports the store: it returns usage, and the caller records it (SPEC §1)." };
 
+/**
+ * Type-checked rules where a mistake is silent at run time: a promise nobody
+ * awaits (an unhandled rejection, a timer firing into a closed database), a
+ * promise where a callback's boolean is expected, and `any` flowing in
+ * unchecked (JSON.parse, untyped rows) where a type guard belongs.
+ * The server and its tests, and the status page in ui/, each with their tsconfig.
+ */
+const typeCheckedRules = {
+  "@typescript-eslint/no-floating-promises": "error",
+  "@typescript-eslint/no-misused-promises": "error",
+  "@typescript-eslint/no-unsafe-assignment": "error",
+  "@typescript-eslint/no-unsafe-member-access": "error",
+  "@typescript-eslint/no-unsafe-call": "error",
+  "@typescript-eslint/no-unsafe-return": "error",
+  "@typescript-eslint/no-unsafe-argument": "error",
+};
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "**/generated/", "coverage/"] },
   js.configs.recommended,
@@ -60,21 +77,29 @@ export default tseslint.config(
     },
   },
   {
-    // Type-checked rules where a mistake is silent at run time: a promise nobody
-    // awaits (an unhandled rejection, a timer firing into a closed database), a
-    // promise where a callback's boolean is expected, and \`any\` flowing in
-    // unchecked (JSON.parse, untyped rows) where a type guard belongs.
     files: ["controller/**/*.ts", "cli/**/*.ts", "test/**/*.ts"],
     languageOptions: { parserOptions: { project: "./tsconfig.test.json", tsconfigRootDir: root } },
+    rules: typeCheckedRules,
+  },
+  {
+    // The status page (ui/): the same type-checked rules, against its own tsconfig (DOM, JSX for Preact).
+    files: ["ui/src/**/*.ts", "ui/src/**/*.tsx"],
+    languageOptions: { parserOptions: { project: "./ui/tsconfig.json", tsconfigRootDir: root } },
     rules: {
-      "@typescript-eslint/no-floating-promises": "error",
-      "@typescript-eslint/no-misused-promises": "error",
-      "@typescript-eslint/no-unsafe-assignment": "error",
-      "@typescript-eslint/no-unsafe-member-access": "error",
-      "@typescript-eslint/no-unsafe-call": "error",
-      "@typescript-eslint/no-unsafe-return": "error",
-      "@typescript-eslint/no-unsafe-argument": "error",
+      ...typeCheckedRules,
+      // Untrusted text is shown as text nodes only (issue 14): no HTML from strings, ever.
+      "no-restricted-syntax": [
+        "error",
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: "API strings are untrusted: render them as text." },
+        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: "API strings are untrusted: render them as text." },
+        { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: "API strings are untrusted: render them as text." },
+      ],
     },
+  },
+  {
+    // The preview server and its fixtures run in node.
+    files: ["ui/*.mjs"],
+    languageOptions: { globals: { process: "readonly", URL: "readonly" } },
   },
   {
     // vitest's asymmetric matchers (expect.any, expect.stringContaining) are typed
