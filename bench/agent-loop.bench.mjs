@@ -8,7 +8,7 @@
 //      overhead per call = ((loop110 - loop10) - (direct110 - direct10)) / 100. Goal: < 2 ms.
 //   2. Memory of a 20-turn run (one call per turn, 10 KB results): heap growth while it runs
 //      and what is left after it, with the collector run (node --expose-gc).
-/* global AbortController, setInterval, clearInterval */
+/* global AbortController */
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { join } from "node:path";
