@@ -52,22 +52,24 @@ function checkCondition(
     finding(def, [...path, field], rule, message, severity);
   switch (condition.type) {
     case "cron": {
-      const tz = condition.timezone ?? zone;
-      if (condition.timezone !== undefined && !isTimeZone(condition.timezone)) {
-        return [at("timezone", "timezone", `unknown time zone "${condition.timezone}": use an IANA name such as Europe/Paris or UTC`)];
-      }
+      // Both are judged: a bad zone must not hide a bad expression, or the fix takes two commits.
+      const out: Diagnostic[] = [];
+      const badZone = condition.timezone !== undefined && !isTimeZone(condition.timezone);
+      if (badZone) out.push(at("timezone", "timezone", `unknown time zone "${condition.timezone}": use an IANA name such as Europe/Paris or UTC`));
+      const tz = badZone ? "UTC" : (condition.timezone ?? zone);
       const fields = condition.expr.trim().split(/\s+/).length;
       if (fields !== 5 && fields !== 6) {
-        return [at("expr", "cron-expression", `cron expression "${condition.expr}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (seconds first)`)];
+        out.push(at("expr", "cron-expression", `cron expression "${condition.expr}" has ${fields} fields; use 5 (minute hour day month weekday) or 6 (seconds first)`));
+        return out;
       }
       try {
         nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
         const cause = error instanceof Error ? error.cause : undefined;
         const message = cause instanceof Error ? cause.message : errorMessage(error);
-        return [at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${message}`)];
+        out.push(at("expr", "cron-expression", `invalid cron expression "${condition.expr}": ${message}`));
       }
-      return [];
+      return out;
     }
     case "interval": {
       const ms = parseDuration(condition.expr);
