@@ -83,4 +83,21 @@ describe("the CLI's answers and exit codes", () => {
     expect((await cli(["pause", "ping", "--db", db], ws.dir)).code).toBe(0);
     expect((await cli(["resume", "ping", "--db", db], ws.dir)).stdout).toBe("resumed ping\n");
   });
+
+  it("apply prints counts and the names of what changed; the whole plan only with --verbose", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "events/ping.yaml": ping });
+    const db = join(tempDir(), "n.db");
+    const quiet = await cli(["apply", "--db", db], ws.dir);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/^created \(\d+\): .*event\/ping/m);
+    expect(quiet.stdout).toMatch(/agent\/ops-monitor \(framework\)/);
+    expect(quiet.stdout).toMatch(/^Applied [0-9a-f]{12}: \d+ created, 0 updated, 0 deleted\.$/m);
+    expect(quiet.stdout).not.toContain("node_modules");
+    expect(quiet.stdout).not.toContain("../");
+    expect(quiet.stdout.split("\n").length).toBeLessThan(6);
+    ws.commit({ "events/ping.yaml": "description: Pings.\n" + ping });
+    const verbose = await cli(["apply", "--db", db, "--verbose"], ws.dir);
+    expect(verbose.stdout).toContain("~ event ping");
+    expect(verbose.stdout).toContain("description");
+  });
 });
