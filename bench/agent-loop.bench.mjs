@@ -10,6 +10,7 @@
 //      and what is left after it, with the collector run (node --expose-gc).
 /* global AbortController */
 import { spawnSync } from "node:child_process";
+import { clearInterval, setInterval } from "node:timers";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";

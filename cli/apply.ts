@@ -16,11 +16,15 @@ error. A revision whose workspace tree is already live is a no-op.
   --revision REV  the commit, branch or tag to apply (default HEAD)
   --force         plan even when the tree is already live, putting back rows
                   edited out of band (drift)
+  --verbose       print the whole plan (field and prompt diffs, fire times,
+                  risks), as \`nexaas plan\` shows it; by default apply prints
+                  counts and the names of the objects it changed
 
 Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error.`,
   options: {
     revision: { type: "string", short: "r" },
     force: { type: "boolean" },
+    verbose: { type: "boolean", short: "v" },
   },
   async run(ctx) {
     const { reconcile } = await import("../controller/reconcile/reconcile.js");
@@ -44,8 +48,10 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
         ctx.stderr(formatDiagnostics("text", result.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
         ctx.stderr(`Revision ${short} is invalid: nothing was applied; the last good revision stays live.\n`);
       } else {
-        const { renderPlanText } = await import("../controller/reconcile/render-plan-text.js");
-        if (result.plan.changes.length > 0) ctx.stdout(renderPlanText(result.plan, { color: false }));
+        if (ctx.values.verbose === true) {
+          const { renderPlanText } = await import("../controller/reconcile/render-plan-text.js");
+          if (result.plan.changes.length > 0) ctx.stdout(renderPlanText(result.plan, { color: false }));
+        } else ctx.stdout(changeSummary(result.plan.changes));
         const a = result.applied;
         ctx.stdout(`Applied ${short}: ${a.created} created, ${a.updated} updated, ${a.deleted} deleted${a.cancelledJobs ? `, ${a.cancelledJobs} queued jobs cancelled` : ""}.\n`);
         if (result.plan.drift.length > 0) ctx.stdout(`Drift put back: ${result.plan.drift.join(", ")}\n`);
@@ -71,4 +77,14 @@ function toJson(result: ReconcileResult) {
     drift: plan.drift,
     changes: plan.changes.map((c) => ({ kind: c.kind, name: c.name, op: c.op, fields: c.fields, next_fire_times: c.next_fire_times, risks: c.risks })),
   };
+}
+
+/** One line per kind of change, naming each object: kind/name, marked when the framework layer provides it. */
+function changeSummary(changes: readonly { kind: string; name: string; op: string; layer: string }[]): string {
+  const lines: string[] = [];
+  for (const [op, word] of [["create", "created"], ["update", "updated"], ["delete", "deleted"]] as const) {
+    const names = changes.filter((c) => c.op === op).map((c) => `${c.kind}/${c.name}${c.layer === "framework" ? " (framework)" : ""}`);
+    if (names.length > 0) lines.push(`${word} (${names.length}): ${names.join(", ")}`);
+  }
+  return lines.length > 0 ? lines.join("\n") + "\n" : "";
 }

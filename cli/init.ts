@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import { simpleGit } from "simple-git";
 import { packageRoot } from "../controller/package-root.js";
 import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { freshWorkspaceFiles, gitignoreLines, workspaceName } from "./support/fresh-workspace.js";
+import { freshWorkspaceFiles, gitignoreLines, schemaUrl, workspaceName } from "./support/fresh-workspace.js";
 import { describeHooks } from "./support/describe-hooks.js";
 import { installHooks, type HookInstall } from "./support/install-hooks.js";
 
@@ -119,15 +118,15 @@ function copyExample(dir: string): string[] {
 
 /**
  * The example's modelines point into the product's schemas/ by relative path, which
- * breaks once copied elsewhere: point them at the installed schemas instead.
+ * breaks once copied elsewhere: point them at the schema's URL (its `$id`) instead.
  */
 function repointModeline(original: string, copy: string): void {
   const text = readFileSync(copy, "utf8");
   const match = /^# yaml-language-server: \$schema=(\S+)/.exec(text);
   if (!match?.[1] || /^[a-z][a-z0-9+.-]*:/i.test(match[1])) return; // none, or already a URL
   const target = resolve(dirname(original), match[1]);
-  if (!existsSync(target)) return;
-  writeFileSync(copy, text.replace(match[0], `# yaml-language-server: $schema=${pathToFileURL(target).href}`));
+  if (!existsSync(target) || relative(join(packageRoot, "schemas"), target) !== basename(target)) return;
+  writeFileSync(copy, text.replace(match[0], `# yaml-language-server: $schema=${schemaUrl(basename(target))}`));
 }
 
 function listFiles(root: string, sub = ""): string[] {

@@ -25,7 +25,29 @@ const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
   ["contribute", () => import("./contribute.js")],
   ["import", () => import("./import.js")],
   ["tokens", () => import("./tokens.js")],
+  ["doctor", () => import("./doctor.js")],
+  ["version", () => import("./version.js")],
+  ["completion", () => import("./completion.js")],
 ]);
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Every --flag its help names, the common ones included. */
+  flags: string[];
+}
+
+/** Every command with its summary and flags, read from the command files themselves: shell completion is generated from this. */
+export async function commandSpecs(): Promise<CommandSpec[]> {
+  return Promise.all(
+    [...commands].map(async ([name, load]) => {
+      const { command } = await load();
+      const flags = new Set([...command.help.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]));
+      for (const flag of ["--workspace", "--db", "--json", "--help"]) flags.add(flag);
+      return { name, summary: command.summary, flags: [...flags].sort() };
+    }),
+  );
+}
 
 async function topHelp(): Promise<string> {
   const lines = await Promise.all([...commands].map(async ([name, load]) => `  ${name.padEnd(11)} ${(await load()).command.summary}`));

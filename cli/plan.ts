@@ -27,7 +27,9 @@ an event firing more than once a minute).
                        1 on error
 
 Without --base the base is what the database holds (the last applied revision),
-or nothing when there is no database yet.
+or nothing when there is no database yet. In a repository with no commit yet
+(a new workspace), plan without --head plans the working tree: what the first
+commit of every file would do.
 
 Exit codes: 0 success, 1 invalid head revision or failure, 2 usage error (or
 changes, with --detailed-exitcode).`,
@@ -40,12 +42,18 @@ changes, with --detailed-exitcode).`,
   async run(ctx) {
     const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
     if (!isOneOf(formats, format)) throw new UsageError(`unknown format "${format}" (use ${formats.join(", ")})`);
-    const { revisionState, asCurrent } = await import("../controller/reconcile/revision-state.js");
+    const { revisionState, worktreeState, asCurrent } = await import("../controller/reconcile/revision-state.js");
+    const { SourceError } = await import("../controller/source/source-error.js");
     const { plan } = await import("../controller/reconcile/plan.js");
     const dir = ctx.common.workspace;
     const now = new Date();
 
-    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now);
+    const head = await revisionState(dir, ctx.values.head ?? "HEAD", now).catch(async (error: unknown) => {
+      // Before the first commit there is no HEAD to plan: the working tree is what it will be.
+      if (ctx.values.head !== undefined || !(error instanceof SourceError) || error.code !== "empty-repository") throw error;
+      ctx.stderr("nexaas plan: no commit yet: planning the working tree (what committing every file would do)\n");
+      return worktreeState(dir, now);
+    });
     if (!head.ok) {
       ctx.stderr(formatDiagnostics("text", head.diagnostics, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
       ctx.stderr(`nexaas plan: the head revision ${head.commit.slice(0, 12)} is invalid; apply would change nothing.\n`);

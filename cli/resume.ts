@@ -9,7 +9,8 @@ export const command = defineCommand({
 Lets a paused event fire again and resets its count of consecutive failures.
 Slots missed while it was paused follow its catchup policy.
 
-Exit codes: 0 resumed, 1 no such event or no database, 2 usage error.`,
+Exit codes: 0 resumed, 1 no such event, an event that is not paused (nothing
+changes: its failure count stays) or no database, 2 usage error.`,
   maxPositionals: 1,
   options: {},
   async run(ctx) {
@@ -18,7 +19,11 @@ Exit codes: 0 resumed, 1 no such event or no database, 2 usage error.`,
     const db = await openStore(ctx.common.db, { create: false, write: true });
     try {
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
-      if (!setEventPause(db, id, { paused: false, at: new Date() })) throw new CommandError(`no event "${id}" in the database`, "not-found");
+      const { readEventRuntime } = await import("../controller/store/read-event-runtime.js");
+      const runtime = readEventRuntime(db, id);
+      if (!runtime) throw new CommandError(`no event "${id}" in the database`, "not-found");
+      if (runtime.paused === 0) throw new CommandError(`${id} is not paused: nothing to resume`, "not-paused");
+      setEventPause(db, id, { paused: false, at: new Date() });
       ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "active" }) + "\n" : `resumed ${id}\n`);
       return 0;
     } finally {

@@ -26,11 +26,12 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
     const limit = Number(ctx.values.limit ?? 20);
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const [runArg] = ctx.positionals;
+    if (runArg !== undefined && !/^[1-9]\d*$/.test(runArg)) throw new UsageError(`RUN is a run's number (e.g. nexaas runs 42), not "${runArg}"; for an event's runs: nexaas runs --event ${runArg}`);
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { listRuns, readRun } = await import("../controller/store/list-runs.js");
       if (runArg !== undefined) {
-        const run = Number.isInteger(Number(runArg)) ? readRun(db, Number(runArg)) : undefined;
+        const run = readRun(db, Number(runArg));
         if (!run) throw new CommandError(`no run ${runArg}`, "not-found");
         const { readRunStepsJson } = await import("../controller/store/run-step-json.js");
         const steps = readRunStepsJson(db, run.id);

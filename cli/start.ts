@@ -148,37 +148,54 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     });
     controller.pool.on("error", failed("worker failed"));
 
-    controller.on("waiting", ({ holder }) => log.info({ holder }, "standing by: another controller owns the database"));
+    let standingBy = false;
+    controller.on("waiting", ({ holder }) => {
+      standingBy = true;
+      log.info({ holder }, "standing by: another controller owns the database");
+    });
 
     log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
+    // Listening before start: a SIGTERM while it reconciles or stands by must stop it
+    // cleanly too, not kill it with the lock taken (npm start, a supervisor's stop).
+    let halted: { reason: string; message: string } | undefined;
+    let signalled: NodeJS.Signals | undefined;
+    let resolveEnd: (code: number) => void = () => undefined;
+    const ended = new Promise<number>((resolve) => (resolveEnd = resolve));
+    const stop = (signal: NodeJS.Signals) => {
+      signalled = signal;
+      log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      // A standby may wait for days: it gives up waiting now (a reconcile under way finishes first).
+      if (standingBy && controller.address === undefined) void controller.stop(0);
+      resolveEnd(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    // It stopped by itself (a fatal store fault, or another controller took over): its last line is logged.
+    controller.once("halted", (why) => {
+      halted = why;
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolveEnd(1);
+    });
     try {
       await controller.start();
     } catch (error) {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
       db.close();
+      if (signalled !== undefined && standingBy) {
+        log.info("controller stopped");
+        return 0;
+      }
       if (error instanceof Error && "code" in error && error.code === "EADDRINUSE") {
         throw new CommandError(`port ${port} on ${ctx.env.HOST ?? "127.0.0.1"} is already in use: stop what listens there, or pass --port (PORT)`, "port-in-use", { cause: error });
       }
       throw error;
     }
-    log.info({ address: controller.address }, "status API listening");
-    let halted: { reason: string; message: string } | undefined;
-    const code = await new Promise<number>((resolve) => {
-      const stop = (signal: NodeJS.Signals) => {
-        log.info({ signal }, "controller stopping: no new runs; running ones get 30s to finish");
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        resolve(0);
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-      // It stopped by itself (a fatal store fault, or another controller took over): its last line is logged.
-      controller.once("halted", (why) => {
-        halted = why;
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        resolve(1);
-      });
-    });
+    if (signalled === undefined) log.info({ address: controller.address }, "status API listening");
+    const code = await ended;
     await controller.stop(30_000);
     try {
       db.close();

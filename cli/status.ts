@@ -1,3 +1,4 @@
+import type { Database } from "better-sqlite3";
 import { defineCommand } from "./support/command.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStore } from "./support/open-store.js";
@@ -10,16 +11,21 @@ Shows the last applied revision (what is live), the last attempted one and,
 when it was invalid, every error of it (file:line:col rule message); counts of
 events by state, the queue depth and today's spend (UTC day).
 
-Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
+Exit codes: 0 healthy; 1 degraded (the last attempted revision was refused or
+failed to apply, so what is live is older than what is committed; or the
+database fails its quick integrity check), or no database; 2 usage error.
+A monitor can run \`nexaas status >/dev/null || alert\`.`,
   options: {},
   async run(ctx) {
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { statusReport } = await import("../controller/store/status-report.js");
       const status = statusReport(db, new Date());
+      const degraded = degradedReasons(db, status.last_result);
+      const code = degraded.length > 0 ? 1 : 0;
       if (ctx.common.json) {
-        ctx.stdout(JSON.stringify(status, null, 2) + "\n");
-        return 0;
+        ctx.stdout(JSON.stringify({ ...status, degraded }, null, 2) + "\n");
+        return code;
       }
       const rev = (r: string | null) => (r ? r.slice(0, 12) : "none");
       const lines = [
@@ -35,9 +41,20 @@ Exit codes: 0 success, 1 no database or failure, 2 usage error.`,
         ctx.stdout(`\nerrors of ${rev(status.last_attempted_revision)} (not applied):\n`);
         ctx.stdout(formatDiagnostics("text", status.errors, { workspaceFromRepoRoot: "", toolVersion: "", color: false }));
       }
-      return 0;
+      if (degraded.length > 0) ctx.stdout(`\ndegraded: ${degraded.join("; ")}\n`);
+      return code;
     } finally {
       db.close();
     }
   },
 });
+
+/** Why what runs is not what should: a refused or failed revision, or a database that fails its quick check. */
+function degradedReasons(db: Database, lastResult: string | null): string[] {
+  const reasons: string[] = [];
+  if (lastResult === "invalid") reasons.push("the last attempted revision was refused (invalid); an older revision stays live");
+  if (lastResult === "error") reasons.push("the last attempted revision failed to apply; an older revision stays live");
+  const check = db.pragma("quick_check", { simple: true });
+  if (check !== "ok") reasons.push(`the database fails its integrity check: ${String(check)}`);
+  return reasons;
+}

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
 import { defineCommand } from "./support/command.js";
@@ -52,6 +53,11 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
     if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
     await requireFolder(workspace, framework !== undefined ? "framework" : "workspace");
+    // A path that names nothing would report "no problems" about nothing: a typo must not pass as clean.
+    if (revision === undefined && !ctx.values.staged) {
+      const missing = paths.filter((p) => !existsSync(resolve(workspace, p)));
+      if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(", ")}`);
+    }
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
     const validating =
       framework !== undefined

@@ -1,11 +1,14 @@
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { packageRoot } from "../../controller/package-root.js";
 import { slugifyName } from "./name-slug.js";
 
-/** The `yaml-language-server` modeline that gives editors completion from the installed schemas. */
-export const schemaModeline = (kind: string): string =>
-  `# yaml-language-server: $schema=${pathToFileURL(join(packageRoot, "schemas", `${kind}.schema.json`)).href}`;
+/**
+ * Where a schema lives for editors: its `$id` (schemas/*.json), the same on every machine.
+ * A file path would be this machine's install (a home folder, a Node version manager's
+ * prefix), committed into a repository that others clone.
+ */
+export const schemaUrl = (file: string): string => `https://nexaas.dev/schemas/${file}`;
+
+/** The `yaml-language-server` modeline that gives editors completion from the published schemas. */
+export const schemaModeline = (kind: string): string => `# yaml-language-server: $schema=${schemaUrl(`${kind}.schema.json`)}`;
 
 /** A workspace name from a folder name: lower-case, hyphen-separated, at most 64 characters. */
 export const workspaceName = (folder: string): string => slugifyName(folder, "workspace");

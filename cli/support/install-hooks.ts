@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, chmodSync, realpathSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { simpleGit } from "simple-git";
 import { packageRoot } from "../../controller/package-root.js";
@@ -172,4 +172,40 @@ function writeHook(path: string, content: string): void {
   writeFileSync(temp, content, { mode: 0o755 });
   chmodSync(temp, 0o755);
   renameSync(temp, path);
+}
+
+export interface RemovedHook {
+  name: HookName;
+  path: string;
+  /** `kept`: someone else's hook (no marker, or a symlink), left alone. */
+  status: "removed" | "restored" | "absent" | "kept";
+  /** The backup `hooks install --force` made, put back in the hook's place (`restored` only). */
+  restoredFrom?: string;
+}
+
+/**
+ * Removes the hooks that nexaas installed, and only those: a hook without the marker or a
+ * symlink is someone else's. Where `hooks install --force` kept a hook as `<hook>.backup`
+ * (or `.backup.N`), the latest backup goes back in its place.
+ */
+export async function uninstallHooks(workspace: string): Promise<{ repoRoot: string; hooksDir: string; hooks: RemovedHook[] }> {
+  const repo = await locateRepo(workspace);
+  const hooks = hookNames.map((name): RemovedHook => {
+    const path = join(repo.hooksDir, name);
+    const plan = planHook(name, path, "");
+    if (plan.kind === "absent") return { name, path, status: "absent" };
+    if (plan.kind === "foreign") return { name, path, status: "kept" };
+    rmSync(path);
+    const backup = latestBackup(path);
+    if (backup === undefined) return { name, path, status: "removed" };
+    renameSync(backup, path);
+    return { name, path, status: "restored", restoredFrom: backup };
+  });
+  return { repoRoot: repo.repoRoot, hooksDir: repo.hooksDir, hooks };
+}
+
+function latestBackup(path: string): string | undefined {
+  let latest: string | undefined;
+  for (let i = 0, candidate = `${path}.backup`; existsSync(candidate) || isLink(candidate); candidate = `${path}.backup.${++i}`) latest = candidate;
+  return latest;
 }

@@ -95,7 +95,8 @@ export function listEvents(db: Database, now: Date, filter: EventFilter = {}): E
         timezone: conditionSpec?.type === "cron" ? (conditionSpec.timezone ?? defaultTimezone) : null,
       },
       condition_spec: conditionSpec,
-      next_fire_at: row.next_fire_at,
+      // A disabled or expired event never fires: a time here would be a promise the scheduler does not keep.
+      next_fire_at: status === "disabled" || status === "expired" ? null : row.next_fire_at,
       consecutive_failures: row.consecutive_failures,
       paused_reason: row.paused_reason,
       description: spec?.description ?? null,

@@ -10,8 +10,8 @@ import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { capOutput } from "./cap-output.js";
-import { egressCodes } from "./egress.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
+import { isPermanentFailure } from "./permanent-failure.js";
 import { queueFlowsAfter } from "./queue-flows-after.js";
 import { SecretMask } from "./secret-mask.js";
 import { renderFields, templateScope } from "./templates.js";
@@ -39,15 +39,6 @@ export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; 
 
 // Validation accepted the timeout; this stands in only for a row mangled out of band.
 const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
-
-/** Failures that the same attempt again would meet again. */
-const permanent = new Set<string>([
-  ...["no-api-key", "missing-secret", "invalid-action", "unsupported", "budget", "no-agent", "unknown-agent", "no-model", "unknown-skill", "unknown-flow", "bad-cwd"],
-  // An agent's loop that stopped at a limit or a refusal would stop the same way again, and spend again;
-  // an MCP server that cannot start or list its tools is a configuration error.
-  ...["max_turns", "max_tool_calls", "refusal", "mcp-server"],
-  ...egressCodes,
-]);
 
 /**
  * One attempt of one claimed job: look up the event, run its action with a
@@ -120,7 +111,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const message = secrets.mask(error instanceof Error ? error.message : String(error));
     const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
     // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
-    const retryable = !(error instanceof ExecutionError && permanent.has(error.code));
+    const retryable = !isPermanentFailure(error);
     const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
     if (!final) return { status: "retry", error: message };
     const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures, error: message });

@@ -140,13 +140,39 @@ describe("nexaas hooks install", () => {
     expect(b.stderr).toContain("is not inside a git work tree");
   });
 
-  it("treats anything but `install` as a usage error", async () => {
+  it("treats anything but `install` or `uninstall` as a usage error", async () => {
     const dir = workspaceRepo();
-    for (const argv of [["hooks"], ["hooks", "uninstall"], ["hooks", "install", "extra"]]) {
+    for (const argv of [["hooks"], ["hooks", "remove"], ["hooks", "install", "extra"], ["hooks", "uninstall", "--force"]]) {
       const result = await cli(argv, dir);
       expect(result.code, argv.join(" ")).toBe(2);
       expect(result.stderr).toContain("Usage: nexaas hooks install");
     }
     expect(existsSync(join(dir, ".git/hooks/pre-commit"))).toBe(false);
+  });
+});
+
+describe("nexaas hooks uninstall", () => {
+  it("removes only the hooks nexaas installed, and puts back the one --force had replaced", async () => {
+    const dir = workspaceRepo();
+    const hooks = join(dir, ".git/hooks");
+    mkdirSync(hooks, { recursive: true });
+    writeFileSync(join(hooks, "pre-push"), foreign, { mode: 0o755 });
+    expect((await cli(["hooks", "install", "--force"], dir)).code).toBe(0);
+    expect(read(join(hooks, "pre-push"))).toContain(HOOK_MARKER);
+    writeFileSync(join(hooks, "post-merge"), foreign, { mode: 0o755 });
+
+    const result = await cli(["hooks", "uninstall", "--json"], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const out = JSON.parse(result.stdout) as { hooks: { name: string; status: string }[] };
+    expect(out.hooks.map((h) => `${h.name} ${h.status}`)).toEqual(["pre-commit removed", "pre-push restored"]);
+    expect(existsSync(join(hooks, "pre-commit"))).toBe(false);
+    expect(read(join(hooks, "pre-push"))).toBe(foreign);
+    expect(existsSync(join(hooks, "pre-push.backup"))).toBe(false);
+    expect(read(join(hooks, "post-merge"))).toBe(foreign);
+
+    // Again: nothing of nexaas's is left, and someone else's pre-push stays.
+    const again = await cli(["hooks", "uninstall"], dir);
+    expect(again.stdout).toBe("pre-commit: not installed\npre-push: not installed by nexaas: left alone\n");
+    expect(read(join(hooks, "pre-push"))).toBe(foreign);
   });
 });

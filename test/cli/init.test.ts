@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../controller/package-root.js";
 import { HOOK_MARKER } from "../../cli/support/install-hooks.js";
@@ -29,6 +28,14 @@ function expectEnv(dir: string): string {
   return key!;
 }
 
+/** The modeline names a schema of schemas/ by its $id, a URL that is the same on every machine. */
+function expectSchemaUrl(text: string, file: string): void {
+  const url = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text)?.[1];
+  expect(url, file).toMatch(/^https:\/\/nexaas\.dev\/schemas\/[a-z-]+\.schema\.json$/);
+  const schema = JSON.parse(readFileSync(join(packageRoot, "schemas", url!.split("/").at(-1)!), "utf8")) as { $id: string };
+  expect(schema.$id).toBe(url);
+}
+
 describe("nexaas init (fresh)", () => {
   it("creates a small workspace, a git repository on main, .env, .gitignore and hooks", async () => {
     const parent = tempDir();
@@ -47,11 +54,9 @@ describe("nexaas init (fresh)", () => {
     ]);
     const manifest = readFileSync(join(dir, "nexaas.yaml"), "utf8");
     expect(manifest).toMatch(/^name: acme-ops-team$/m);
-    // Every YAML file starts with a modeline naming an installed schema.
+    // Every YAML file starts with a modeline naming a schema by its $id: no path of this machine.
     for (const file of ["nexaas.yaml", "agents/assistant/config.yaml", "events/example.yaml"]) {
-      const url = /^# yaml-language-server: \$schema=(\S+)\n/.exec(readFileSync(join(dir, file), "utf8"))?.[1];
-      expect(url, file).toMatch(/^file:\/\/.*\/schemas\/[a-z-]+\.schema\.json$/);
-      expect(existsSync(fileURLToPath(url!))).toBe(true);
+      expectSchemaUrl(readFileSync(join(dir, file), "utf8"), file);
     }
 
     expectEnv(dir);
@@ -87,6 +92,22 @@ describe("nexaas init (fresh)", () => {
     expect(result.code).toBe(0);
   });
 
+  it("writes nothing that scan flags, even under a home folder", async () => {
+    for (const example of [false, true]) {
+      const dir = join(tempDir(), "home", "alice", "ops");
+      mkdirSync(dir, { recursive: true });
+      expect((await cli(["init", dir, ...(example ? ["--example"] : [])], "/")).code).toBe(0);
+      const text = readFileSync(join(dir, "nexaas.yaml"), "utf8");
+      expect(text).not.toContain(dir);
+      expect(text).not.toContain("file://");
+      const scan = await cli(["scan", "--workspace", dir, "--json", "nexaas.yaml", "events", "agents"], dir);
+      // The example names its (fictional) company on purpose: that is identity data, not a path.
+      const findings = (JSON.parse(scan.stdout) as { findings: { rule: string; line: number }[] }).findings;
+      expect(findings.filter((f) => f.rule === "home-path" || f.line === 1)).toEqual([]);
+      if (!example) expect(scan.code).toBe(0);
+    }
+  });
+
   it("gives machine output with --json", async () => {
     const parent = tempDir();
     const result = await cli(["init", "ops", "--json"], parent);
@@ -112,13 +133,15 @@ describe("nexaas init --example", () => {
     expect(readFileSync(join(dir, "nexaas.yaml"), "utf8")).toContain("name:");
     expectEnv(dir);
     expect(readFileSync(join(dir, ".gitignore"), "utf8").split("\n")).toEqual(expect.arrayContaining([".env", "data/", "exports/"]));
-    // Relative modelines into the product's schemas/ are repointed at the installed schemas.
+    // Relative modelines into the product's schemas/ are repointed at the schemas' $id.
+    let modelines = 0;
     for (const file of listFiles(dir).filter((f) => /\.ya?ml$/.test(f))) {
-      const target = /^# yaml-language-server: \$schema=(\S+)/.exec(readFileSync(join(dir, file), "utf8"))?.[1];
-      if (target === undefined) continue;
-      expect(target, file).toMatch(/^file:\/\//);
-      expect(existsSync(fileURLToPath(target)), file).toBe(true);
+      const text = readFileSync(join(dir, file), "utf8");
+      if (!text.startsWith("# yaml-language-server:")) continue;
+      expectSchemaUrl(text, file);
+      modelines += 1;
     }
+    expect(modelines).toBeGreaterThan(10);
     expect(git(dir, "symbolic-ref", "HEAD").trim()).toBe("refs/heads/main");
     expectHooks(join(dir, ".git/hooks"), ".");
   });

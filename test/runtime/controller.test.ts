@@ -280,6 +280,27 @@ describe("model calls from the controller", () => {
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
   });
 
+  it("offline: a flow whose step needs ANTHROPIC_API_KEY fails at once too, neither the step nor the job retried", async () => {
+    const flow = [
+      "condition: {type: interval, expr: 1m}",
+      "action:",
+      "  type: flow",
+      "  steps:",
+      "    - {id: fetch, action: script, command: echo stock}",
+      "    - {id: summarise, action: claude_chat, prompt: Summarise, retries: 2}",
+      "policy: {retries: 3, backoff: [10s]}",
+      "",
+    ].join("\n");
+    const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": flow });
+    const done = finished(controller);
+    clock.advance(60_000);
+    expect((await done).outcome.status).toBe("failed");
+    expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
+    expect(db.prepare("SELECT status, attempts FROM job_queue").all()).toEqual([{ status: "failed", attempts: 1 }]);
+    const output = String(runs(db)[0]?.output ?? "") + String(runs(db)[0]?.error ?? "");
+    expect(output).not.toMatch(/after \d+ attempts/);
+  });
+
   it("sends prompt.md as system to the agent's model, renders templates, and records exact usage, cache tokens included", async () => {
     const api = await startFakeAnthropic({ replies: [{ text: "All quiet.", usage: { input_tokens: 120, output_tokens: 8, cache_creation_input_tokens: 30, cache_read_input_tokens: 400 } }] });
     cleanup.push(() => api.close());

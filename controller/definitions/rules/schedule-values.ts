@@ -52,16 +52,17 @@ function checkCondition(
     finding(def, [...path, field], rule, message, severity);
   switch (condition.type) {
     case "cron": {
-      const tz = condition.timezone ?? zone;
-      if (condition.timezone !== undefined && !isTimeZone(condition.timezone)) {
-        return [at("timezone", "timezone", `unknown time zone "${condition.timezone}": use an IANA name such as Europe/Paris or UTC`)];
-      }
+      // Both are judged: a bad zone must not hide a bad expression, or the fix takes two commits.
+      const out: Diagnostic[] = [];
+      const badZone = condition.timezone !== undefined && !isTimeZone(condition.timezone);
+      if (badZone) out.push(at("timezone", "timezone", `unknown time zone "${condition.timezone}": use an IANA name such as Europe/Paris or UTC`));
+      const tz = badZone ? "UTC" : (condition.timezone ?? zone);
       try {
         nextFireTime({ ...condition, timezone: tz }, now, tz);
       } catch (error) {
-        return [at("expr", "cron-expression", errorMessage(error))];
+        out.push(at("expr", "cron-expression", errorMessage(error)));
       }
-      return [];
+      return out;
     }
     case "interval": {
       const ms = parseDuration(condition.expr);

@@ -3,6 +3,7 @@ import { errorMessage } from "../../error-message.js";
 import { isRecord } from "../../definitions/is-record.js";
 import { readDefinition } from "../../store/read-definition.js";
 import { capOutput, outputCapBytes } from "../cap-output.js";
+import { isPermanentFailure } from "../permanent-failure.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
 import { dateValues, eventDescription, renderFields, stepContext, templateScope, type StepResult } from "../templates.js";
 
@@ -75,7 +76,7 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
       let attempts = 0;
       let output: string | undefined;
       const runnable = failure === undefined; // a `when` that cannot be evaluated fails the step unrun
-      for (let attempt = 0; runnable && attempt <= retries && output === undefined; attempt++) {
+      for (let attempt = 0; runnable && attempt <= retries && output === undefined && !isPermanentFailure(failure); attempt++) {
         if (ctx.signal.aborted) break;
         attempts++;
         try {
@@ -96,7 +97,9 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
       record({ status: "failed", output: "", error: message }, attempts);
       if (step.on_error !== "continue") {
         const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-        throw new FlowStepError(`step "${id}" failed${tries}: ${message}`, summary, "step-failed", { cause: failure });
+        // A step's configuration failure (a missing key, secret or definition) is the flow's: the job is not retried either.
+        const code = isPermanentFailure(failure) ? failure.code : "step-failed";
+        throw new FlowStepError(`step "${id}" failed${tries}: ${message}`, summary, code, { cause: failure });
       }
     }
     return { output: JSON.stringify({ steps: summary }) };
