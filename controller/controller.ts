@@ -38,7 +38,7 @@ export interface ControllerOptions {
   log: Logger;
   clock?: Clock;
   frameworkDir?: string | null;
-  /** The status API; omitted in tests that only need the runtime. */
+  /** The status API; omitted in tests that only need the runtime. `logger: true` logs its requests through `log` (one format). */
   api?: { apiKey: string; port: number; host: string; logger?: boolean | object };
   /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
   standby?: boolean;
@@ -178,7 +178,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
           env: this.options.env,
           clock: this.clock,
           storeHealth: this.health,
-          ...(api.logger !== undefined ? { logger: api.logger } : {}),
+          ...(api.logger === true ? { loggerInstance: this.options.log } : api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
           metrics: this.metrics,
         });
