@@ -23,6 +23,7 @@ const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
   ["trigger", () => import("./trigger.js")],
   ["scan", () => import("./scan.js")],
   ["contribute", () => import("./contribute.js")],
+  ["backup", () => import("./backup.js")],
 ]);
 
 async function topHelp(): Promise<string> {
