@@ -5,6 +5,7 @@ import { egressAllow } from "./egress-allow.js";
 import { flowTemplates } from "./flow-templates.js";
 import { flowWhen } from "./flow-when.js";
 import { missingAgent } from "./missing-agent.js";
+import { notificationTargets } from "./notification-targets.js";
 import { registryEntries } from "./registry-entries.js";
 import type { Rule } from "./rule.js";
 import { scheduleValues } from "./schedule-values.js";
@@ -26,6 +27,7 @@ export const rules: readonly Rule[] = [
   registryEntries,
   missingAgent,
   egressAllow,
+  notificationTargets,
   toolPatterns,
   delegationDepth,
 ];
