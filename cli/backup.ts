@@ -5,7 +5,7 @@ import { CommandError, UsageError } from "./support/errors.js";
 import { openStore } from "./support/open-store.js";
 
 export const command = defineCommand({
-  summary: "copy the database to FILE while the controller runs (SQLite online backup)",
+  summary: "copy the database to FILE while the controller runs",
   help: `Usage: nexaas backup FILE [--force] [--db PATH] [--workspace DIR] [--json]
 
 Copies the database (--db, else DATABASE_PATH, else data/nexaas.db in the

@@ -187,7 +187,7 @@ describe("the controller's notifications", () => {
     const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env, log: capturedLog().log, clock, frameworkDir: null });
     await controller.start();
     cleanup.push(
-      () => db.close(),
+      () => void db.close(),
       () => controller.stop(0),
     );
     const texts = () => r.received.filter((g) => g.path === "/slack").map((g) => (JSON.parse(g.body) as { text: string }).text);
