@@ -28,6 +28,7 @@ const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
   ["doctor", () => import("./doctor.js")],
   ["version", () => import("./version.js")],
   ["completion", () => import("./completion.js")],
+  ["backup", () => import("./backup.js")],
 ]);
 
 export interface CommandSpec {

@@ -24,7 +24,8 @@ export const command = defineCommand({
 Runs the controller in the foreground until SIGINT or SIGTERM. It reconciles
 the workspace's HEAD into the database, then every new commit at once
 (it watches the repository's refs; --poll adds a periodic check for file
-systems that miss events). Logs are JSON lines on stdout (LOG_LEVEL).
+systems that miss events). Logs go to stdout: human-readable on a terminal,
+JSON lines otherwise; LOG_FORMAT=json|pretty chooses, LOG_LEVEL filters.
 \`.env\` in the workspace is read first; the environment wins over it.
 
   --poll DUR         also check the refs every DUR (e.g. 60s; default 60s);
@@ -70,6 +71,8 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     const pollMs = duration("poll", "60s");
     const driftCheckMs = duration("drift-check", "10m");
     const source = await loopSource(ctx.values, ctx.common.db);
+    const format = ctx.env.LOG_FORMAT?.trim();
+    if (format && format !== "json" && format !== "pretty") throw new UsageError(`LOG_FORMAT=${format}: use json or pretty`);
     const { createLogger } = await import("../controller/log.js");
     const log = createLogger(ctx.env);
     const apiKey = ctx.env.API_KEY ?? "";
@@ -113,8 +116,8 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
         port,
         host: ctx.env.HOST ?? "127.0.0.1",
         sessionSecret,
-        // fastify's own pino logger, as JSON lines, without the key, a session cookie or any Authorization header.
-        logger: { level: ctx.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"webhook-signature\"]"] },
+        // Requests go through the controller's logger (its format; Authorization and signatures redacted).
+        logger: true,
       },
     });
     controller.loop.on("reconciled", (r) => {

@@ -8,7 +8,7 @@ import { requireFolder } from "./support/require-folder.js";
 
 export const command = defineCommand({
   summary: "check every file of the workspace; every error in one pass",
-  help: `Usage: nexaas validate [PATHS...] [--staged | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
+  help: `Usage: nexaas validate [PATHS...] [--staged [--scan] | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
        nexaas validate --framework DIR [PATHS...] [--format ...]
 
 Checks every file of the workspace (and the framework layer under it): YAML
@@ -21,6 +21,9 @@ in one pass as file:line:col.
   PATHS            only report problems in these files or folders (the rules
                    still see the whole workspace)
   --staged         validate what the git index holds: the commit about to be made
+  --scan           with --staged, then (when it validates) look for secrets in
+                   the staged files as \`nexaas scan --staged --secrets\` does, in
+                   the same process: the pre-commit hook's two checks, one start
   --revision REV   validate a commit's tree from git objects (what a push or
                    the reconciler would see), not the working tree
   --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github
@@ -31,10 +34,12 @@ in one pass as file:line:col.
                    company-like names, only placeholders such as {{COMPANY_NAME}}
                    (rule framework-placeholders; "nexaas:allow" on a line permits it)
 
-Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error;
+with --scan, 3 when the files validate but hold secrets.`,
   maxPositionals: Number.POSITIVE_INFINITY,
   options: {
     staged: { type: "boolean" },
+    scan: { type: "boolean" },
     revision: { type: "string", short: "r" },
     format: { type: "string", short: "f" },
     framework: { type: "string" },
@@ -52,6 +57,7 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
     const revision = ctx.values.revision;
     if (revision !== undefined && ctx.values.staged) throw new UsageError("--staged and --revision exclude each other");
     if (framework !== undefined && (revision !== undefined || ctx.values.staged)) throw new UsageError("--framework reads a folder: it takes neither --staged nor --revision");
+    if (ctx.values.scan && !ctx.values.staged) throw new UsageError("--scan goes with --staged (the pre-commit hook's checks)");
     await requireFolder(workspace, framework !== undefined ? "framework" : "workspace");
     // A path that names nothing would report "no problems" about nothing: a typo must not pass as clean.
     if (revision === undefined && !ctx.values.staged) {
@@ -78,6 +84,10 @@ Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.`,
         color: format === "text" && process.stdout.isTTY === true && !ctx.env.NO_COLOR,
       }),
     );
-    return result.ok ? 0 : 1;
+    if (!result.ok) return 1;
+    if (!ctx.values.scan) return 0;
+    const scan = (await import("./scan.js")).command;
+    const args = ["--staged", "--secrets", "--workspace", workspace, "--format", format === "json" ? "json" : "text", ...paths.map((p) => resolve(workspace, p))];
+    return (await scan.run(args, ctx)) === 0 ? 0 : 3;
   },
 });

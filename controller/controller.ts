@@ -22,6 +22,10 @@ import { skillExecutor } from "./workers/executors/skill.js";
 import { webhookExecutor } from "./workers/executors/webhook.js";
 import type { Executor } from "./workers/executor.js";
 import { WorkerPool } from "./workers/worker-pool.js";
+import { workspaceEgress } from "./workers/egress.js";
+import { noticeReconciled, noticeRunEnded } from "./notify/controller-notices.js";
+import { Notifier, type NotifierOptions } from "./notify/notifier.js";
+import { readDefinition } from "./store/read-definition.js";
 
 export interface ControllerOptions {
   dir: string;
@@ -38,14 +42,15 @@ export interface ControllerOptions {
   log: Logger;
   clock?: Clock;
   frameworkDir?: string | null;
-  /** The status API; omitted in tests that only need the runtime. */
-  /** The status API and page; sessionSecret signs sign-ins (without one, they end with the process). */
+  /** The status API and page; omitted in tests that only need the runtime. `logger: true` logs its requests through `log` (one format); sessionSecret signs sign-ins (without one, they end with the process). */
   api?: { apiKey: string; port: number; host: string; logger?: boolean | object; sessionSecret?: Buffer };
   /** `start --standby`: wait for the owner's lease to end instead of refusing (how often to look: standbyPollMs, default 1s). */
   standby?: boolean;
   standbyPollMs?: number;
   /** Retention's timer: between passes (default 10 minutes) and before the first (default 1 minute). */
   retention?: { intervalMs?: number; firstPassMs?: number; batchSize?: number };
+  /** The notifier's timing (rate limit, dedup window, send timeout); its targets come from nexaas.yaml. */
+  notify?: Pick<NotifierOptions, "timeoutMs" | "rateLimit" | "dedupeMs">;
 }
 
 export interface ControllerEvents {
@@ -88,6 +93,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   readonly retention: Retention;
   /** What /metrics serves: fed here as runs end and reconciles finish. */
   readonly metrics: ControllerMetrics;
+  /** nexaas.yaml `notifications`: fed here as runs end and reconciles finish; it sends off the hot path. */
+  readonly notifier: Notifier;
   readonly health = new StoreHealth();
   private lockTimer: unknown;
   private server: FastifyInstance | undefined;
@@ -129,15 +136,29 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.retention = new Retention(db, { clock: this.clock, ...options.retention });
     this.metrics = new ControllerMetrics(db, () => this.clock.now(), this.health);
+    this.notifier = new Notifier({
+      targets: () => readDefinition(db, "workspace", "workspace")?.notifications ?? [],
+      policy: () => workspaceEgress(db),
+      env: options.env,
+      log: options.log,
+      clock: this.clock,
+      ...options.notify,
+    });
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") this.scheduler.poke();
       this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
+      try {
+        noticeReconciled(this.notifier, r);
+      } catch (error) {
+        this.onError(error);
+      }
     });
     this.pool.on("finished", ({ job, outcome }) => {
       if (outcome.status !== "success" && outcome.status !== "failed") return;
       try {
         const run = readEndedRun(db, job.runId);
         if (run) this.metrics.runEnded(run);
+        noticeRunEnded(this.notifier, db, this.clock.now(), job, outcome);
       } catch (error) {
         this.onError(error);
       }
@@ -180,7 +201,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
           env: this.options.env,
           clock: this.clock,
           storeHealth: this.health,
-          ...(api.logger !== undefined ? { logger: api.logger } : {}),
+          ...(api.logger === true ? { loggerInstance: this.options.log } : api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
           metrics: this.metrics,
         });
@@ -317,6 +338,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await this.loop.stop();
     await pool;
     await retention;
+    // After the pool: the last runs' notices are queued; they get a short grace to go out.
+    await this.notifier.stop(graceMs === 0 ? 0 : 5_000);
     if (!this.fence) return;
     try {
       releaseLock(this.db, this.fence);

@@ -24,7 +24,7 @@ await build({
   platform: "node",
   target: "node20",
   logLevel: "warning",
-  external: ["better-sqlite3", "fastify", "@fastify/cookie", "@fastify/static", "@anthropic-ai/sdk", "chokidar", "simple-git", "pino", "diff"],
+  external: ["better-sqlite3", "fastify", "@fastify/cookie", "@fastify/static", "@anthropic-ai/sdk", "chokidar", "simple-git", "pino", "pino-pretty", "diff"],
   // The sources are ESM; in one CommonJS file import.meta.url is this file's URL.
   define: { "import.meta.url": "__nexaasFileUrl" },
   banner: { js: "const __nexaasFileUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -4,7 +4,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import type { Database } from "better-sqlite3";
 import { StoreHealth } from "../store/store-health.js";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
 import { packageRoot } from "../package-root.js";
 import { ApiAuth, type Identity, isRefusal } from "./api-auth.js";
@@ -25,6 +25,8 @@ export interface ServerDeps {
   clock?: Clock;
   /** fastify logger options, or false in tests. */
   logger?: boolean | object;
+  /** The controller's own logger (one format for every line); wins over `logger`. */
+  loggerInstance?: FastifyBaseLogger;
   /** A webhook queued a run: the controller pokes its workers. */
   onRunQueued?: (runId: number) => void;
   /**
@@ -75,7 +77,8 @@ declare module "fastify" {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (!deps.apiKey) throw new Error("buildServer: an API key is required");
   const app = Fastify({
-    logger: deps.logger ?? false,
+    ...(deps.loggerInstance ? { loggerInstance: deps.loggerInstance } : { logger: deps.logger ?? false }),
+    logController: new ProbeLogController(),
     // The webhook receiver verifies signatures over the raw body; other routes take none.
     bodyLimit: 256 * 1024,
     trustProxy: deps.trustProxy ?? false,
@@ -110,6 +113,27 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 }
 
 const pathOf = (request: FastifyRequest): string => request.url.split("?", 1)[0] ?? "";
+
+/** Requests that monitoring makes all day long: /api/health and /metrics. */
+export const isProbe = (url: string): boolean => {
+  const path = url.split("?", 1)[0];
+  return path === "/api/health" || path === "/metrics";
+};
+
+/** Health probes and metrics scrapes come every few seconds: their request lines go at debug, the rest at info. */
+class ProbeLogController extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (isProbe(request.url)) request.log.debug({ req: request }, "incoming request");
+    else super.incomingRequest(request, reply);
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (!error && isProbe(request.url)) reply.log.debug({ url: request.url, res: reply, responseTime: reply.elapsedTime }, "request completed");
+    else super.requestCompleted(error, request, reply);
+  }
+}
+
+const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
 
 /**
  * Every route needs a token but those marked public; of the paths no route

@@ -320,6 +320,10 @@ export type Name29 = string;
  * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
  */
 export type Name30 = string;
+/**
+ * Lower-case letters, digits and single hyphens, at most 64 characters (works as a Claude Code agent and Agent Skills name).
+ */
+export type Name31 = string;
 
 export interface SchemaFiles {
   agent?: AgentFile;
@@ -868,7 +872,7 @@ export interface Followup {
   enabled?: boolean;
 }
 /**
- * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress, budget and retention.
+ * nexaas.yaml at the root of a workspace: its name, defaults, enabled framework MCP servers, identity, egress, budget, retention and notifications.
  */
 export interface NexaasFile {
   name: Name27;
@@ -886,6 +890,10 @@ export interface NexaasFile {
   egress?: Egress;
   budget?: Budget;
   retention?: Retention;
+  /**
+   * Where the controller says that something went wrong (and right again): a Slack-compatible webhook or a generic webhook signed in the Standard Webhooks scheme. Sent through the egress policy, rate-limited and deduplicated.
+   */
+  notifications?: Notification[];
 }
 export interface Defaults {
   /**
@@ -966,11 +974,35 @@ export interface Retention {
    */
   max_runs_per_event?: number;
 }
+export interface Notification {
+  name: Name29;
+  /**
+   * slack: POST {text} to a Slack-compatible incoming webhook. webhook: POST a JSON body signed with Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature).
+   */
+  type: "slack" | "webhook";
+  /**
+   * The URL, as an environment variable reference such as "${SLACK_WEBHOOK_URL}" (a webhook URL is a credential).
+   */
+  url: string;
+  /**
+   * type webhook only, and required there: the signing secret as "${NAME}"; the variable holds whsec_<base64> (or bare base64), as the standardwebhooks libraries take it.
+   */
+  secret?: string;
+  /**
+   * What to send: run_failed (a run failed for good), event_paused, revision_refused, budget_reached (the daily budget), recovered (back to success after one of those).
+   *
+   * @minItems 1
+   */
+  on: [
+    "run_failed" | "event_paused" | "revision_refused" | "budget_reached" | "recovered",
+    ...("run_failed" | "event_paused" | "revision_refused" | "budget_reached" | "recovered")[]
+  ];
+}
 /**
  * registries/<name>.yaml: a small read-only data store that agents and flows read ({{registries.<name>}}).
  */
 export interface RegistryFile {
-  name?: Name29;
+  name?: Name30;
   /**
    * What the entries are.
    */
@@ -1006,7 +1038,7 @@ export interface Fields {
  * The YAML front matter of skills/<name>/SKILL.md (Agent Skills format). Other fields (Claude Code's argument-hint, model, context, hooks and the like) are accepted and ignored, with a warning (skill-field-ignored). skills/<name>.md needs none: its first # heading is the name and its first other line the description.
  */
 export interface SkillFile {
-  name: Name30;
+  name: Name31;
   /**
    * What the skill does and when to use it.
    */

@@ -39,6 +39,8 @@ describe("nexaas hooks install", () => {
       expect(statSync(path).mode & 0o777).toBe(0o755);
     }
     expect(read(join(dir, ".git/hooks/pre-commit"))).toContain("validate --staged");
+    // One Node start per commit: validate and the secrets scan in one process.
+    expect(read(join(dir, ".git/hooks/pre-commit")).match(/^nexaas_run /gm)).toEqual(["nexaas_run "]);
   });
 
   it("is idempotent", async () => {

@@ -60,6 +60,29 @@ describe("nexaas validate", () => {
     expect((await cli(["validate", "--staged"], dir)).code).toBe(1);
   });
 
+  it("--staged --scan: the hook's two checks in one process; 1 when invalid (no scan), 3 when valid but holding a secret", async () => {
+    const dir = workspace();
+    git(dir, "init", "-q");
+    gitIdentity(dir);
+    git(dir, "add", "-A");
+    const clean = await cli(["validate", "--staged", "--scan"], dir);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("no findings");
+    const key = `sk-ant-api03-${"Qx7Lm2Vb9Rt4Zp8K".repeat(3)}`; // assembled: this file holds no literal key
+    writeTree(dir, { "agents/helper/notes.md": `use ${key}\n` });
+    git(dir, "add", "-A");
+    const secret = await cli(["validate", "--staged", "--scan"], dir);
+    expect(secret.code).toBe(3);
+    expect(secret.stdout).toMatch(/agents\/helper\/notes\.md:1:5 api_key anthropic-api-key/);
+    expect(secret.stdout).not.toContain(key.slice(0, 16));
+    writeTree(dir, bad);
+    git(dir, "add", "-A");
+    const invalid = await cli(["validate", "--staged", "--scan"], dir);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).not.toContain("api_key");
+    expect((await cli(["validate", "--scan"], dir)).code).toBe(2);
+  });
+
   it("--revision validates a commit's tree, not the working tree", async () => {
     const dir = workspace();
     git(dir, "init", "-q");

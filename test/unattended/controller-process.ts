@@ -33,6 +33,8 @@ export interface ControllerProcess {
   readonly pid: number;
   /** Every JSON line of stdout so far, in order. */
   readonly lines: LogLine[];
+  /** stdout as written, every line (JSON or not). */
+  stdout(): string;
   stderr(): string;
   /** The first line at index `from` (default 0) or later that matches; rejects when the process exits first or after `timeoutMs`. */
   waitFor(match: (line: LogLine) => boolean, options?: { from?: number; timeoutMs?: number; what?: string }): Promise<LogLine>;
@@ -82,6 +84,7 @@ export function startController(ws: { dir: string; db: string }, options: { env?
 
   const lines: LogLine[] = [];
   let stderr = "";
+  let stdout = "";
   let exit: Exit | undefined;
   const waiters = new Set<() => void>();
   const exited = new Promise<Exit>((resolve) =>
@@ -95,6 +98,7 @@ export function startController(ws: { dir: string; db: string }, options: { env?
   let pending = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
     pending += chunk;
+    stdout += chunk;
     let end: number;
     while ((end = pending.indexOf("\n")) >= 0) {
       const text = pending.slice(0, end);
@@ -131,6 +135,7 @@ export function startController(ws: { dir: string; db: string }, options: { env?
   return {
     pid,
     lines,
+    stdout: () => stdout,
     stderr: () => stderr,
     waitFor,
     async port(timeoutMs = 15_000) {
@@ -163,7 +168,7 @@ function parseLine(text: string): LogLine | undefined {
 }
 
 /** pino's levels. */
-export const level = { info: 30, warn: 40, error: 50 } as const;
+export const level = { debug: 20, info: 30, warn: 40, error: 50 } as const;
 
 /** A script's process group (its shell's pid) that a test must not leave running. */
 export function ownGroup(group: number): void {

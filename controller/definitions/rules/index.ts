@@ -7,6 +7,7 @@ import { flowTemplates } from "./flow-templates.js";
 import { flowWhen } from "./flow-when.js";
 import { mcpServerChecks } from "./mcp-server-fields.js";
 import { missingAgent } from "./missing-agent.js";
+import { notificationTargets } from "./notification-targets.js";
 import { registryEntries } from "./registry-entries.js";
 import type { Rule } from "./rule.js";
 import { scheduleValues } from "./schedule-values.js";
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
   registryEntries,
   missingAgent,
   egressAllow,
+  notificationTargets,
   toolPatterns,
   delegationDepth,
   mcpServerChecks,
