@@ -133,8 +133,6 @@ class ProbeLogController extends LogController {
   }
 }
 
-const digest = (text: string): Buffer => createHash("sha256").update(text).digest();
-
 /**
  * Every route needs a token but those marked public; of the paths no route
  * matches, the API's and /metrics need one too (so they answer 401, not 404, to
