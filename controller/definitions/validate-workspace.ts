@@ -1,4 +1,4 @@
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 import { DirectorySource } from "../source/directory-source.js";
 import type { FileSource } from "../source/file-source.js";
@@ -29,7 +29,9 @@ export async function validateWorkspace(options: ValidateOptions): Promise<LoadR
   const result = await loadDefinitions({
     workspace,
     framework: frameworkDir ? new DirectorySource(frameworkDir, "framework") : null,
-    frameworkPath: (p) => (frameworkDir ? relative(options.dir, join(frameworkDir, p)).split("\\").join("/") : p),
+    // `framework/<path>`, the same on every machine: a path relative to wherever the package is
+    // installed (../../prefix/lib/node_modules/nexaas/...) would say nothing, and change with it.
+    frameworkPath: (p) => `framework/${p}`,
     now: options.now,
   });
   return onlyPaths(result, options.paths);

@@ -169,3 +169,14 @@ describe("start and the API key", () => {
   });
 });
 
+
+describe("framework paths in what apply and plan print", () => {
+  it("read framework/…, the same on every machine, never a path up to where the package is installed", async () => {
+    const ws = gitWorkspace({ ...baseWorkspace, "nexaas.yaml": "name: ops\nmcp_servers: [filesystem]\n" });
+    const db = join(tempDir(), "n.db");
+    const verbose = await cli(["apply", "--db", db, "--verbose"], ws.dir);
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toContain("framework/mcp-servers/filesystem.yaml");
+    expect(verbose.stdout).not.toMatch(/\.\.\//);
+  });
+});
