@@ -12,7 +12,11 @@ import { createLogger } from "../../controller/log.js";
 import type { Notice } from "../../controller/notify/notice.js";
 import { Notifier, type NotifierEvents } from "../../controller/notify/notifier.js";
 import { signStandardWebhook } from "../../controller/notify/standard-webhook.js";
+import { noticeRunEnded } from "../../controller/notify/controller-notices.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { recordUsage } from "../../controller/store/record-usage.js";
+import { upsertObject } from "../../controller/store/write-object.js";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
@@ -87,6 +91,31 @@ describe("the notifier", () => {
     const headers = signStandardWebhook(bare, body, new Date());
     expect(headers).toBeDefined();
     expect(new Webhook(bare).verify(body, headers ?? {})).toEqual({ a: 1 });
+  });
+
+  it("budget_reached: once the day's spend reaches budget.daily_usd after a run, once per UTC day", async () => {
+    const r = await receiver();
+    const { n, clock } = notifier([{ name: "ops", type: "slack", url: "${URL}", on: ["budget_reached"] }], { URL: r.url("/s") });
+    const db = openDatabase(join(tempDir(), "n.db"));
+    cleanup.push(() => void db.close());
+    const spec = { name: "ops", budget: { daily_usd: 0.5 } };
+    upsertObject(db, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "r1", clock.now());
+    const job = { jobId: 1, runId: 1, eventId: "digest", attempt: 1, maxAttempts: 3, trigger: "schedule" as const, scheduledFor: clock.now().toISOString(), payload: null };
+    const spend = (usd: number) =>
+      recordUsage(db, { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
+    spend(0.2);
+    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
+    spend(0.4);
+    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
+    noticeRunEnded(n, db, clock.now(), job, { status: "success" }); // the same day: not again
+    await r.waitFor(1);
+    clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
+    spend(0.6);
+    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
+    await r.waitFor(2);
+    const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/daily budget is reached: \$0\.60 spent today \(UTC\) of \$0\.50/);
   });
 
   it("deduplicates the same kind and subject within the window, and a recovery makes the next failure news again", async () => {
