@@ -76,6 +76,7 @@ export function fixtures(now = Date.now()) {
       events: { active: 3, paused: 1, disabled: 0, expired: 1 },
       queue: { queued: 1, running: 1 },
       spend_today_usd: 0.8421,
+      budget_daily_usd: 5,
     },
     queue: { queued: 1, running: 1, success: 40, failed: 12, cancelled: 6, ready: 1 },
     agents: ["stock-keeper", "writer"].map((name) => ({ name, layer: "workspace", file: `agents/${name}/config.yaml`, description: null, model: "claude-haiku-4-5", skills: [], mcp_servers: ["files"] })),

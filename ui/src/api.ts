@@ -26,6 +26,8 @@ export interface Status {
   events: Record<EventStatus, number>;
   queue: { queued: number; running: number };
   spend_today_usd: number;
+  /** nexaas.yaml budget.daily_usd; null when the workspace sets none. */
+  budget_daily_usd: number | null;
 }
 
 export interface Event {

@@ -5,7 +5,7 @@ import { LoadState } from "../components/load-state.js";
 import { RunsTable } from "../components/runs-table.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { TimeText } from "../components/time-text.js";
-import { formatUsd, shortRevision } from "../format.js";
+import { formatBudgetShare, formatUsd, shortRevision } from "../format.js";
 import { recentFailures } from "../recent-failures.js";
 import { usePoll } from "../use-poll.js";
 
@@ -77,6 +77,22 @@ export function Overview() {
               <section class="card" aria-labelledby="h-spend">
                 <h2 id="h-spend">Spend today</h2>
                 <p class="big">{formatUsd(status.spend_today_usd)}</p>
+                {status.budget_daily_usd === null ? (
+                  <p class="muted">No daily budget (budget.daily_usd).</p>
+                ) : (
+                  <>
+                    <meter
+                      class="budget"
+                      min={0}
+                      max={status.budget_daily_usd}
+                      high={status.budget_daily_usd * 0.8}
+                      optimum={0}
+                      value={status.spend_today_usd}
+                      aria-label="Spend against the daily budget"
+                    />
+                    <p>{formatBudgetShare(status.spend_today_usd, status.budget_daily_usd)}</p>
+                  </>
+                )}
                 <p class="muted">
                   Since midnight UTC. <Link href="/usage">Usage</Link>
                 </p>
