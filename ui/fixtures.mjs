@@ -74,7 +74,7 @@ export function fixtures(now = Date.now()) {
       ],
       drift: [],
       events: { active: 3, paused: 1, disabled: 0, expired: 1 },
-      queue: { queued: 1, running: 1 },
+      queue: { queued: 1, running: 1, ready: 1 },
       spend_today_usd: 0.8421,
       budget_daily_usd: 5,
     },

@@ -14,7 +14,7 @@ const statusSchema = {
     errors: { type: "array", items: diagnosticSchema },
     drift: stringList,
     events: { type: "object", properties: { active: count, paused: count, disabled: count, expired: count } },
-    queue: { type: "object", properties: { queued: count, running: count } },
+    queue: { type: "object", properties: { queued: count, running: count, ready: count } },
     spend_today_usd: { type: "number" },
     budget_daily_usd: nullableNumber,
   },
