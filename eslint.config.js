@@ -82,6 +82,11 @@ export default tseslint.config(
     rules: typeCheckedRules,
   },
   {
+    // The browser tests: their functions run in the page, so their tsconfig has the DOM.
+    files: ["test/browser/**/*.ts"],
+    languageOptions: { parserOptions: { project: "./test/browser/tsconfig.json", tsconfigRootDir: root } },
+  },
+  {
     // The status page (ui/): the same type-checked rules, against its own tsconfig (DOM, JSX for Preact).
     files: ["ui/src/**/*.ts", "ui/src/**/*.tsx"],
     languageOptions: { parserOptions: { project: "./ui/tsconfig.json", tsconfigRootDir: root } },

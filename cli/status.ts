@@ -33,7 +33,7 @@ A monitor can run \`nexaas status >/dev/null || alert\`.`,
         `attempted: ${rev(status.last_attempted_revision)}${status.last_attempted_at ? ` at ${status.last_attempted_at}` : ""}${status.last_result ? ` (${status.last_result})` : ""}`,
         `events:    ${status.events.active} active, ${status.events.paused} paused, ${status.events.disabled} disabled, ${status.events.expired} expired`,
         `queue:     ${status.queue.queued} queued, ${status.queue.running} running`,
-        `spend:     $${status.spend_today_usd.toFixed(2)} today (UTC)`,
+        `spend:     $${status.spend_today_usd.toFixed(2)} today (UTC)${status.budget_daily_usd === null ? "" : ` of a $${status.budget_daily_usd.toFixed(2)} daily budget`}`,
       ];
       if (status.drift.length > 0) lines.push(`drift put back at the last apply: ${status.drift.join(", ")}`);
       ctx.stdout(lines.join("\n") + "\n");

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { prepared } from "../store/prepared.js";
-import { isoTime } from "../store/time.js";
+import { activeJobs } from "../store/active-jobs.js";
 
 export type JobStatus = "queued" | "running" | "success" | "failed" | "cancelled";
 
@@ -9,28 +9,9 @@ export interface QueueDepth extends Record<JobStatus, number> {
   ready: number;
 }
 
-/** The jobs waiting or running: what the queue holds now, apart from its history. */
-export interface ActiveJobs {
-  queued: number;
-  running: number;
-  /** Queued jobs whose run_at has passed. */
-  ready: number;
-}
-
 // store/status-counts counts only queued and running for `nexaas status`; the
 // pool and the bench want every status and the ready part of the queue.
 const countsSql = "SELECT status, count(*) AS n FROM job_queue GROUP BY status";
-
-// Queued jobs are in job_queue_free (no concurrency key) or job_queue_keyed, never both,
-// and running ones in job_queue_lease: each count reads its partial index alone, never
-// the finished jobs (nearly every row, over time).
-export const activeJobsSql = `
-  SELECT
-    (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NULL)
-      + (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL) AS queued,
-    (SELECT count(*) FROM job_queue WHERE status = 'running') AS running,
-    (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NULL AND run_at <= @now)
-      + (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL AND run_at <= @now) AS ready`;
 
 /** Every status: finished jobs are counted too, so this reads the whole table (the API's /api/queue). */
 export function queueDepth(db: Database, now: Date): QueueDepth {
@@ -40,7 +21,4 @@ export function queueDepth(db: Database, now: Date): QueueDepth {
   return depth;
 }
 
-/** Queued, running and ready jobs, from the queue's partial indexes: the cost follows the queue, not its history. */
-export function activeJobs(db: Database, now: Date): ActiveJobs {
-  return prepared<{ now: string }, ActiveJobs>(db, activeJobsSql).get({ now: isoTime(now) }) ?? { queued: 0, running: 0, ready: 0 };
-}
+export { activeJobs, type ActiveJobs } from "../store/active-jobs.js";

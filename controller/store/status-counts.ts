@@ -1,30 +1,34 @@
 import type { Database } from "better-sqlite3";
+import { type ActiveJobs, activeJobs } from "./active-jobs.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
 import { prepared } from "./prepared.js";
 
 /** The counters of `nexaas status` (SPEC §10). */
 export interface StatusCounts {
   events: Record<EventStatus, number>;
-  queue: { queued: number; running: number };
+  /** Queued (ready: their time has come), and running jobs. */
+  queue: ActiveJobs;
   spend_today_usd: number;
 }
 
 export function statusCounts(db: Database, now: Date): StatusCounts {
   const events: Record<EventStatus, number> = { active: 0, paused: 0, disabled: 0, expired: 0 };
-  const eventRows = prepared<
-    [],
-    { enabled: number; paused: number; expires_at: unknown; condition_type: string; next_fire_at: string | null; last_fired_at: string | null }
-  >(db, "SELECT enabled, paused, json_extract(spec, '$.policy.expires_at') AS expires_at, condition_type, next_fire_at, last_fired_at FROM events").all();
-  for (const row of eventRows) events[eventStatus(row, now)]++;
-
-  // Each count reads partial indexes alone (queued jobs are in job_queue_free or job_queue_keyed,
-  // running ones in job_queue_lease; finished jobs are in none).
-  const queue = prepared<[], { queued: number; running: number }>(
+  // Read from events_state alone (no spec is parsed): groups of events that are not `once`, whose
+  // state follows from these columns; then the `once` events one by one (events_condition), whose
+  // state also depends on whether they fired.
+  const groups = prepared<[], { enabled: number; paused: number; expires_at: unknown; n: number }>(
     db,
-    `SELECT (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NULL)
-              + (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL) AS queued,
-            (SELECT count(*) FROM job_queue WHERE status = 'running') AS running`,
-  ).get() ?? { queued: 0, running: 0 };
+    "SELECT enabled, paused, expires_at, count(*) AS n FROM events WHERE condition_type <> 'once' GROUP BY enabled, paused, expires_at",
+  ).all();
+  for (const group of groups) events[eventStatus(group, now)] += group.n;
+  const onceRows = prepared<[], { enabled: number; paused: number; expires_at: unknown; condition_type: string; next_fire_at: string | null; last_fired_at: string | null }>(
+    db,
+    "SELECT enabled, paused, expires_at, condition_type, next_fire_at, last_fired_at FROM events WHERE condition_type = 'once'",
+  ).all();
+  for (const row of onceRows) events[eventStatus(row, now)]++;
+
+  // From the queue's partial indexes alone: finished jobs (nearly every row) are in none of them.
+  const queue = activeJobs(db, now);
 
   // total() ignores NULL costs (unknown model price) and is 0.0 when there are no rows.
   // Times are ISO UTC text, so "since midnight UTC" is a string comparison on the index.

@@ -1,8 +1,13 @@
 import type { Database } from "better-sqlite3";
+import { readDefinition } from "./read-definition.js";
 import { statusCounts } from "./status-counts.js";
 import { getSyncStatus } from "./sync-status.js";
 
-/** SPEC §10 `status`: what is live, what was tried (with its errors), counts of events and jobs, today's spend. One shape for `nexaas status --json` and `/api/status`. */
+/**
+ * SPEC §10 `status`: what is live, what was tried (with its errors), counts of events and jobs,
+ * today's spend and the budget it counts against (nexaas.yaml budget.daily_usd, null when unset).
+ * One shape for `nexaas status --json` and `/api/status`.
+ */
 export function statusReport(db: Database, now: Date) {
   const sync = getSyncStatus(db);
   const counts = statusCounts(db, now);
@@ -17,5 +22,6 @@ export function statusReport(db: Database, now: Date) {
     events: counts.events,
     queue: counts.queue,
     spend_today_usd: counts.spend_today_usd,
+    budget_daily_usd: readDefinition(db, "workspace", "workspace")?.budget?.daily_usd ?? null,
   };
 }

@@ -72,6 +72,7 @@ describe("GET /api/status", () => {
       events: { active: 3, paused: 0, disabled: 1, expired: 0 },
       queue: { queued: 2, running: 1 },
       spend_today_usd: 0.3,
+      budget_daily_usd: null,
     });
     expect(status.last_applied_revision).toMatch(/^[0-9a-f]{40}$/);
     expect(status.last_attempted_revision).toBe(status.last_applied_revision);

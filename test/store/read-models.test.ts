@@ -107,7 +107,7 @@ describe("listEvents", () => {
 describe("statusCounts", () => {
   it("is all zeros on an empty store", () => {
     const { db } = freshDb();
-    expect(statusCounts(db, now)).toEqual({ events: { active: 0, paused: 0, disabled: 0, expired: 0 }, queue: { queued: 0, running: 0 }, spend_today_usd: 0 });
+    expect(statusCounts(db, now)).toEqual({ events: { active: 0, paused: 0, disabled: 0, expired: 0 }, queue: { queued: 0, running: 0, ready: 0 }, spend_today_usd: 0 });
   });
 
   it("counts events by status, jobs by state, and today's spend without unpriced calls", () => {
@@ -131,7 +131,7 @@ describe("statusCounts", () => {
 
     expect(statusCounts(db, now)).toEqual({
       events: { active: 2, paused: 1, disabled: 2, expired: 2 },
-      queue: { queued: 2, running: 1 },
+      queue: { queued: 2, running: 1, ready: 2 },
       spend_today_usd: 0.3,
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { diagnosticLocation, firstLine, formatCount, formatDuration, formatRelative, formatTime, formatUsd, plural, prettyJson, shortRevision } from "../../ui/src/format.js";
+import { diagnosticLocation, formatBudgetShare, firstLine, formatCount, formatDuration, formatRelative, formatTime, formatUsd, plural, prettyJson, shortRevision } from "../../ui/src/format.js";
 
 const en = { locale: "en-US" };
 // ICU versions differ on the space before AM/PM (U+202F or U+0020).
@@ -32,6 +32,13 @@ describe("status page formatting", () => {
     expect([formatUsd(0.0042), formatUsd(12.5), formatUsd(0), formatUsd(null)]).toEqual(["$0.0042", "$12.50", "$0.00", "unpriced"]);
     expect(formatCount(1234567, en)).toBe("1,234,567");
     expect([plural(1, "turn"), plural(3, "turn")]).toEqual(["1 turn", "3 turns"]);
+  });
+
+  it("puts today's spend against the daily budget", () => {
+    expect(formatBudgetShare(1.25, 5)).toBe("25% of the $5.00 daily budget");
+    expect(formatBudgetShare(6, 5)).toBe("120% of the $5.00 daily budget");
+    expect(formatBudgetShare(0.5, null)).toBe("");
+    expect(formatBudgetShare(0, 0)).toBe("the daily budget is $0: model calls are stopped");
   });
 
   it("points at a diagnostic as file:line:column", () => {

@@ -24,8 +24,11 @@ export interface Status {
   errors: Diagnostic[];
   drift: string[];
   events: Record<EventStatus, number>;
-  queue: { queued: number; running: number };
+  /** ready: queued jobs whose time has come. */
+  queue: { queued: number; running: number; ready: number };
   spend_today_usd: number;
+  /** nexaas.yaml budget.daily_usd; null when the workspace sets none. */
+  budget_daily_usd: number | null;
 }
 
 export interface Event {

@@ -52,6 +52,13 @@ export function formatUsd(amount: number | null): string {
   return `$${amount.toFixed(digits)}`;
 }
 
+/** Today's spend against the daily budget, for people: "25% of the $5.00 daily budget"; "" without a budget. */
+export function formatBudgetShare(spend: number, budget: number | null): string {
+  if (budget === null) return "";
+  if (budget <= 0) return "the daily budget is $0: model calls are stopped";
+  return `${Math.round((spend / budget) * 100)}% of the ${formatUsd(budget)} daily budget`;
+}
+
 /** A whole number with the locale's grouping: "12,345". */
 export function formatCount(n: number | null, options: FormatOptions = {}): string {
   return n === null ? "" : new Intl.NumberFormat(options.locale, { maximumFractionDigits: 0 }).format(n);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { statusReport } from "../../store/status-report.js";
-import { diagnosticSchema, nullableString, stringList } from "./schemas.js";
+import { diagnosticSchema, nullableNumber, nullableString, stringList } from "./schemas.js";
 
 const count = { type: "integer" } as const;
 const statusSchema = {
@@ -14,12 +14,13 @@ const statusSchema = {
     errors: { type: "array", items: diagnosticSchema },
     drift: stringList,
     events: { type: "object", properties: { active: count, paused: count, disabled: count, expired: count } },
-    queue: { type: "object", properties: { queued: count, running: count } },
+    queue: { type: "object", properties: { queued: count, running: count, ready: count } },
     spend_today_usd: { type: "number" },
+    budget_daily_usd: nullableNumber,
   },
 } as const;
 
-/** What is live, what was tried, counts of events and jobs, today's spend (SPEC §10 `status`, as `nexaas status --json`). */
+/** What is live, what was tried, counts of events and jobs, today's spend and the daily budget (SPEC §10 `status`, as `nexaas status --json`). */
 export default async function status(app: FastifyInstance): Promise<void> {
   app.get("/api/status", { schema: { response: { 200: statusSchema } } }, async () => {
     const { db, clock } = app.deps;

@@ -5,7 +5,7 @@ import { LoadState } from "../components/load-state.js";
 import { RunsTable } from "../components/runs-table.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { TimeText } from "../components/time-text.js";
-import { formatUsd, shortRevision } from "../format.js";
+import { formatBudgetShare, formatUsd, shortRevision } from "../format.js";
 import { recentFailures } from "../recent-failures.js";
 import { usePoll } from "../use-poll.js";
 
@@ -13,8 +13,9 @@ const failurePage = 100;
 const eventStates: EventStatus[] = ["active", "paused", "disabled", "expired"];
 
 async function load(signal: AbortSignal) {
-  const [status, queue, failed] = await Promise.all([api.status(signal), api.queue(signal), api.runs({ status: "failed", limit: failurePage }, signal)]);
-  return { status, queue, failures: recentFailures(failed.runs, new Date(), failurePage) };
+  // The queue's counts come with the status (cheap partial indexes); /api/queue counts every finished job too.
+  const [status, failed] = await Promise.all([api.status(signal), api.runs({ status: "failed", limit: failurePage }, signal)]);
+  return { status, failures: recentFailures(failed.runs, new Date(), failurePage) };
 }
 
 /** What is live, what was tried, events by state, the queue, today's spend, and the last day's failures. */
@@ -24,7 +25,7 @@ export function Overview() {
     <main id="main">
       <h1>Overview</h1>
       <LoadState state={state}>
-        {({ status, queue, failures }) => (
+        {({ status, failures }) => (
           <>
             <div class="cards">
               <section class="card card-wide" aria-labelledby="h-revision">
@@ -66,10 +67,10 @@ export function Overview() {
                 <h2 id="h-queue">Queue</h2>
                 <ul class="counts">
                   <li>
-                    <span class="count">{queue.queued}</span> queued ({queue.ready} ready now)
+                    <span class="count">{status.queue.queued}</span> queued ({status.queue.ready} ready now)
                   </li>
                   <li>
-                    <span class="count">{queue.running}</span> running
+                    <span class="count">{status.queue.running}</span> running
                   </li>
                 </ul>
               </section>
@@ -77,6 +78,22 @@ export function Overview() {
               <section class="card" aria-labelledby="h-spend">
                 <h2 id="h-spend">Spend today</h2>
                 <p class="big">{formatUsd(status.spend_today_usd)}</p>
+                {status.budget_daily_usd === null ? (
+                  <p class="muted">No daily budget (budget.daily_usd).</p>
+                ) : (
+                  <>
+                    <meter
+                      class="budget"
+                      min={0}
+                      max={status.budget_daily_usd}
+                      high={status.budget_daily_usd * 0.8}
+                      optimum={0}
+                      value={status.spend_today_usd}
+                      aria-label="Spend against the daily budget"
+                    />
+                    <p>{formatBudgetShare(status.spend_today_usd, status.budget_daily_usd)}</p>
+                  </>
+                )}
                 <p class="muted">
                   Since midnight UTC. <Link href="/usage">Usage</Link>
                 </p>
