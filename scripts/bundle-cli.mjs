@@ -10,11 +10,13 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist/nexaas.cjs");
+const require = createRequire(join(root, "package.json"));
 
 await build({
   entryPoints: [join(root, "dist/cli/main.js")],
@@ -27,6 +29,9 @@ await build({
   external: ["better-sqlite3", "fastify", "@fastify/cookie", "@fastify/static", "@anthropic-ai/sdk", "chokidar", "simple-git", "pino", "pino-pretty", "diff"],
   // The sources are ESM; in one CommonJS file import.meta.url is this file's URL.
   define: { "import.meta.url": "__nexaasFileUrl" },
+  // luxon ships an ESM and a CommonJS build; cron-parser requires the latter. One copy
+  // for both, so the Settings that cron-expression.ts sets are the ones cron-parser reads.
+  plugins: [{ name: "one-luxon", setup: (b) => b.onResolve({ filter: /^luxon$/ }, () => ({ path: require.resolve("luxon") })) }],
   banner: { js: "const __nexaasFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
