@@ -35,11 +35,31 @@ await build({
   banner: { js: "const __nexaasFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// Warm the code cache with the hot path, so the first hook run is fast too.
+// Warm the code cache with the hot path, so the first hook run is fast too. The hook
+// validates and then scans for secrets: both run here, in one process, before the
+// cache is written (bin/nexaas.js writes it after one command only), so the scan's
+// code (secretlint's rules) is compiled from the cache too, not at every commit.
 rmSync(`${outfile}.cache`, { force: true });
-const warm = spawnSync(process.execPath, [join(root, "bin/nexaas.js"), "validate", "--workspace", join(root, "workspace.example")], {
-  encoding: "utf8",
-});
+const example = join(root, "workspace.example");
+const warmScript = `
+const { readFileSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { dirname } = require("node:path");
+const { Script } = require("node:vm");
+const [file, example] = process.argv.slice(1);
+const wrapped = "(function (exports, require, module, __filename, __dirname) {" + readFileSync(file, "utf8") + "\\n})";
+const script = new Script(wrapped, { filename: file, importModuleDynamically: (s) => import(s) });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+(async () => {
+  for (const args of [["validate", "--workspace", example], ["scan", "--secrets", "--workspace", example]]) {
+    const status = await module.exports.main(args, { stdout: () => {}, stderr: (t) => process.stderr.write(t) });
+    if (status !== 0) throw new Error(args.join(" ") + " exited " + status);
+  }
+  writeFileSync(file + ".cache", script.createCachedData());
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+const warm = spawnSync(process.execPath, ["-e", warmScript, outfile, example], { encoding: "utf8" });
 if (warm.status !== 0) {
   process.stderr.write(`bundle-cli: warming the code cache failed:\n${warm.stdout}${warm.stderr}`);
   process.exit(1);
