@@ -2,14 +2,15 @@ import { isAbsolute, relative, resolve } from "node:path";
 import type { Diagnostic } from "../controller/definitions/diagnostic.js";
 import type { Finding } from "../controller/contribute/finding.js";
 import type { ScanResult } from "../controller/contribute/scan-source.js";
+import type { Identity } from "../controller/contribute/identity.js";
 import type { FileSource } from "../controller/source/file-source.js";
-import { defineCommand } from "./support/command.js";
+import { type CommandIO, defineCommand } from "./support/command.js";
 import { during, UsageError } from "./support/errors.js";
 import { isOneOf } from "./support/one-of.js";
 import { requireFolder } from "./support/require-folder.js";
 
 const formats = ["text", "json", "sarif"] as const;
-type ScanFormat = (typeof formats)[number];
+export type ScanFormat = (typeof formats)[number];
 
 export const command = defineCommand({
   summary: "find secrets and identity data (what contribute would replace)",
@@ -59,38 +60,67 @@ Exit codes: 0 nothing found, 1 findings, 2 usage error.`,
       return rel === "" ? "." : rel;
     });
     await requireFolder(workspace, "workspace");
-    const { inPaths, scanSource } = await import("../controller/contribute/scan-source.js");
-    let source: FileSource;
-    let only = paths;
-    const gitRead = ctx.values.staged ? "--staged reads the git index" : undefined;
-    if (ctx.values.staged) {
-      const { GitSource } = await import("../controller/source/git-source.js");
-      const { stagedChanges } = await import("../controller/source/git.js");
-      source = GitSource.index(workspace);
-      const changed = await stagedChanges(workspace).catch(during(gitRead));
-      only = changed.filter((file) => inPaths(file, paths));
-      if (only.length === 0) {
-        ctx.stdout(await render(format, [], [], workspace));
-        return 0;
-      }
-    } else {
-      const { DirectorySource } = await import("../controller/source/directory-source.js");
-      source = new DirectorySource(workspace);
-    }
     const upstream = ctx.values.upstream === true;
-    const { environmentSecrets } = await import("../controller/contribute/env-values.js");
-    const environmentValues = environmentSecrets(workspace, ctx.env);
-    // What a commit adds is scanned whatever its path: a forced `git add .env` must not slip through.
-    const includeIgnored = ctx.values.staged === true;
-    const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored }).catch(during(gitRead));
-    const { credentialKinds } = await import("../controller/contribute/finding.js");
-    const findings = ctx.values.secrets ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
-    // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.
-    if (format !== "json") for (const s of result.skipped) ctx.stderr(`skipped ${s.file}: ${skipReasons[s.reason]}\n`);
-    ctx.stdout(await render(format, findings, result.skipped, workspace));
-    return findings.length > 0 ? 1 : 0;
+    const secretsOnly = ctx.values.secrets === true;
+    if (!ctx.values.staged) {
+      const { DirectorySource } = await import("../controller/source/directory-source.js");
+      return scanFiles(ctx, { workspace, format, paths, upstream, secretsOnly, source: new DirectorySource(workspace) });
+    }
+    const { GitSource } = await import("../controller/source/git-source.js");
+    const { stagedChanges } = await import("../controller/source/git.js");
+    return scanFiles(ctx, { workspace, format, paths, upstream, secretsOnly, source: GitSource.index(workspace), staged: stagedChanges(workspace) });
   },
 });
+
+export interface ScanRequest {
+  workspace: string;
+  format: ScanFormat;
+  /** Workspace-relative files or folders to scan; empty: all. */
+  paths: readonly string[];
+  upstream: boolean;
+  /** Report only what must never be committed (--secrets). */
+  secretsOnly: boolean;
+  source: FileSource;
+  /** With --staged: the files the commit adds or changes (stagedChanges), only they are scanned. */
+  staged?: Promise<string[]>;
+  /** nexaas.yaml's identity when the caller has it (validate's manifest); default: read from the source. */
+  identity?: Identity;
+}
+
+/**
+ * The scan itself, from a source already open: `scan` runs it, and so does
+ * `validate --staged --scan`, which passes the index it validated (its listing and
+ * blobs already read), the manifest's identity, and the staged changes it asked git
+ * for while validating.
+ */
+export async function scanFiles(ctx: Pick<CommandIO, "stdout" | "stderr" | "env">, request: ScanRequest): Promise<number> {
+  const { workspace, format, source } = request;
+  const { inPaths, scanSource } = await import("../controller/contribute/scan-source.js");
+  let only = request.paths;
+  const gitRead = request.staged ? "--staged reads the git index" : undefined;
+  if (request.staged) {
+    const changed = await request.staged.catch(during(gitRead));
+    only = changed.filter((file) => inPaths(file, request.paths));
+    if (only.length === 0) {
+      ctx.stdout(await render(format, [], [], workspace));
+      return 0;
+    }
+  }
+  const upstream = request.upstream;
+  const { environmentSecrets } = await import("../controller/contribute/env-values.js");
+  const environmentValues = environmentSecrets(workspace, ctx.env);
+  // What a commit adds is scanned whatever its path: a forced `git add .env` must not slip through.
+  const includeIgnored = request.staged !== undefined;
+  const result = await scanSource(source, { paths: only, upstream, allowMarker: !upstream, environmentValues, includeIgnored, identity: request.identity }).catch(
+    during(gitRead),
+  );
+  const { credentialKinds } = await import("../controller/contribute/finding.js");
+  const findings = request.secretsOnly ? result.findings.filter((f) => credentialKinds.has(f.kind)) : result.findings;
+  // Not a finding, so the exit code stays: validate refuses binary and oversize files itself.
+  if (format !== "json") for (const s of result.skipped) ctx.stderr(`skipped ${s.file}: ${skipReasons[s.reason]}\n`);
+  ctx.stdout(await render(format, findings, result.skipped, workspace));
+  return findings.length > 0 ? 1 : 0;
+}
 
 const skipReasons: Record<ScanResult["skipped"][number]["reason"], string> = { binary: "binary", "too-large": "too large (> 1 MiB)" };
 

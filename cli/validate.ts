@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
+import { GitSource } from "../controller/source/git-source.js";
+import { stagedChanges } from "../controller/source/git.js";
 import { defineCommand } from "./support/command.js";
 import { during, UsageError } from "./support/errors.js";
 import { formatDiagnostics, isOutputFormat, outputFormats } from "./support/format/index.js";
@@ -65,12 +67,17 @@ with --scan, 3 when the files validate but hold secrets.`,
       if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(", ")}`);
     }
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
+    // The hook's two checks share one reading of the index, and git lists the staged
+    // changes for the scan while the files validate.
+    const index = ctx.values.scan ? GitSource.index(workspace) : undefined;
+    const staged = ctx.values.scan ? stagedChanges(workspace) : undefined;
+    staged?.catch(() => undefined); // reported by the scan, if it runs
     const validating =
       framework !== undefined
         ? Promise.all([import("../controller/definitions/validate-framework.js"), import("../controller/contribute/scan-framework.js")]).then(([{ validateFramework }, { scanFramework }]) =>
             validateFramework(workspace, scanFramework, paths),
           )
-        : validateWorkspace({ dir: workspace, tree, paths });
+        : validateWorkspace({ dir: workspace, tree, paths, source: index });
     // git's message names its command, not the flag that ran it.
     const gitRead = tree.from === "index" ? "--staged reads the git index" : tree.from === "revision" ? `--revision ${tree.revision} reads git objects` : undefined;
     const result = await validating.catch(during(gitRead));
@@ -85,9 +92,13 @@ with --scan, 3 when the files validate but hold secrets.`,
       }),
     );
     if (!result.ok) return 1;
-    if (!ctx.values.scan) return 0;
-    const scan = (await import("./scan.js")).command;
-    const args = ["--staged", "--secrets", "--workspace", workspace, "--format", format === "json" ? "json" : "text", ...paths.map((p) => resolve(workspace, p))];
-    return (await scan.run(args, ctx)) === 0 ? 0 : 3;
+    if (!index || !staged) return 0;
+    // What `scan --staged --secrets` does, on the index already read.
+    const { scanFiles } = await import("./scan.js");
+    const manifest = result.defs.manifest?.spec;
+    const identity = manifest ? (await import("../controller/contribute/identity.js")).identityOf(manifest) : undefined;
+    const scanFormat = format === "json" ? "json" : "text";
+    const found = await scanFiles(ctx, { workspace, format: scanFormat, paths, upstream: false, secretsOnly: true, source: index, staged, identity });
+    return found === 0 ? 0 : 3;
   },
 });

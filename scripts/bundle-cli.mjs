@@ -10,11 +10,13 @@
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist/nexaas.cjs");
+const require = createRequire(join(root, "package.json"));
 
 await build({
   entryPoints: [join(root, "dist/cli/main.js")],
@@ -27,14 +29,37 @@ await build({
   external: ["better-sqlite3", "fastify", "@fastify/cookie", "@fastify/static", "@anthropic-ai/sdk", "chokidar", "simple-git", "pino", "pino-pretty", "diff"],
   // The sources are ESM; in one CommonJS file import.meta.url is this file's URL.
   define: { "import.meta.url": "__nexaasFileUrl" },
+  // luxon ships an ESM and a CommonJS build; cron-parser requires the latter. One copy
+  // for both, so the Settings that cron-expression.ts sets are the ones cron-parser reads.
+  plugins: [{ name: "one-luxon", setup: (b) => b.onResolve({ filter: /^luxon$/ }, () => ({ path: require.resolve("luxon") })) }],
   banner: { js: "const __nexaasFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
 
-// Warm the code cache with the hot path, so the first hook run is fast too.
+// Warm the code cache with the hot path, so the first hook run is fast too. The hook
+// validates and then scans for secrets: both run here, in one process, before the
+// cache is written (bin/nexaas.js writes it after one command only), so the scan's
+// code (secretlint's rules) is compiled from the cache too, not at every commit.
 rmSync(`${outfile}.cache`, { force: true });
-const warm = spawnSync(process.execPath, [join(root, "bin/nexaas.js"), "validate", "--workspace", join(root, "workspace.example")], {
-  encoding: "utf8",
-});
+const example = join(root, "workspace.example");
+const warmScript = `
+const { readFileSync, writeFileSync } = require("node:fs");
+const { createRequire } = require("node:module");
+const { dirname } = require("node:path");
+const { Script } = require("node:vm");
+const [file, example] = process.argv.slice(1);
+const wrapped = "(function (exports, require, module, __filename, __dirname) {" + readFileSync(file, "utf8") + "\\n})";
+const script = new Script(wrapped, { filename: file, importModuleDynamically: (s) => import(s) });
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+(async () => {
+  for (const args of [["validate", "--workspace", example], ["scan", "--secrets", "--workspace", example]]) {
+    const status = await module.exports.main(args, { stdout: () => {}, stderr: (t) => process.stderr.write(t) });
+    if (status !== 0) throw new Error(args.join(" ") + " exited " + status);
+  }
+  writeFileSync(file + ".cache", script.createCachedData());
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+const warm = spawnSync(process.execPath, ["-e", warmScript, outfile, example], { encoding: "utf8" });
 if (warm.status !== 0) {
   process.stderr.write(`bundle-cli: warming the code cache failed:\n${warm.stdout}${warm.stderr}`);
   process.exit(1);

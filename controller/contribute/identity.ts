@@ -26,6 +26,11 @@ export async function readIdentity(source: FileSource): Promise<Identity> {
   } catch {
     return emptyIdentity;
   }
+  return identityOf(doc);
+}
+
+/** The `identity` of nexaas.yaml's parsed value (a validated manifest is one: no second parse); anything else gives an empty identity. */
+export function identityOf(doc: unknown): Identity {
   const identity = doc && typeof doc === "object" && "identity" in doc ? doc.identity : undefined;
   if (!identity || typeof identity !== "object") return emptyIdentity;
   const list = (value: unknown): string[] =>

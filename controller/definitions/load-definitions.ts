@@ -31,11 +31,14 @@ export interface LoadResult {
  * never throws for bad input, so one pass reports every error.
  */
 export async function loadDefinitions(options: LoadOptions): Promise<LoadResult> {
-  const [frameworkFiles, workspaceFiles] = await Promise.all([
-    options.framework ? readLayerFiles(options.framework) : Promise.resolve({ files: [], diagnostics: [] }),
+  // The framework layer (files on disk) is parsed as soon as it is read, while git may
+  // still be reading the workspace's blobs: that wait is otherwise idle.
+  const [[frameworkFiles, framework], workspaceFiles] = await Promise.all([
+    (options.framework ? readLayerFiles(options.framework) : Promise.resolve({ files: [], diagnostics: [] })).then(
+      (files) => [files, parseLayer(files.files, "framework", options.frameworkPath)] as const,
+    ),
     readLayerFiles(options.workspace),
   ]);
-  const framework = parseLayer(frameworkFiles.files, "framework", options.frameworkPath);
   const workspace = parseLayer(workspaceFiles.files, "workspace", (p) => p);
   const merged = mergeLayers(framework, workspace);
   const diagnostics: Diagnostic[] = [

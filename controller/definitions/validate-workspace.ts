@@ -11,6 +11,8 @@ export interface ValidateOptions {
   /** Absolute path of the workspace folder. */
   dir: string;
   tree?: TreeSelector;
+  /** The workspace layer already open on that tree (`validate --staged --scan` shares the index with its scan); default: opened here. */
+  source?: FileSource;
   /** Only report diagnostics of these workspace-relative files or folders (cross-file rules still see everything). */
   paths?: readonly string[];
   now?: Date;
@@ -22,7 +24,8 @@ export interface ValidateOptions {
 export async function validateWorkspace(options: ValidateOptions): Promise<LoadResult> {
   const tree = options.tree ?? { from: "worktree" };
   const workspace: FileSource =
-    tree.from === "worktree" ? new DirectorySource(options.dir)
+    options.source ? options.source
+    : tree.from === "worktree" ? new DirectorySource(options.dir)
     : tree.from === "index" ? GitSource.index(options.dir)
     : GitSource.revision(options.dir, tree.revision);
   const frameworkDir = options.frameworkDir === undefined ? join(packageRoot, "framework") : options.frameworkDir;

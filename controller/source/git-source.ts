@@ -36,15 +36,34 @@ export class GitSource implements FileSource {
     return this.load().then((m) => [...m.values()].filter((e) => !isIgnoredPath(e.path, options)));
   }
 
-  async read(paths: readonly string[], maxBytes?: number): Promise<Map<string, Buffer | number>> {
+  async read(paths: readonly string[], maxBytes = Number.POSITIVE_INFINITY): Promise<Map<string, Buffer | number>> {
     const entries = await this.load();
     const wanted = paths.map((p) => {
       const entry = entries.get(p);
       if (!entry) throw new Error(`${p} is not in the ${this.label}`);
       return entry;
     });
-    const blobs = await readBlobs(this.dir, wanted.map((e) => e.oid), maxBytes);
-    return new Map(wanted.map((e, i) => [e.path, blobs[i] ?? Buffer.alloc(0)]));
+    const missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
+    const blobs = await readBlobs(this.dir, missing, maxBytes);
+    for (const [i, oid] of missing.entries()) {
+      const blob = blobs[i] ?? Buffer.alloc(0);
+      this.blobs.set(oid, typeof blob === "number" ? { size: blob } : blob);
+    }
+    return new Map(wanted.map((e) => [e.path, this.cached(e.oid, maxBytes) ?? Buffer.alloc(0)]));
+  }
+
+  /**
+   * Blobs already read, by oid: `validate --staged --scan` reads the staged files twice
+   * (validation, then the secrets scan), and one git process does for both. A blob
+   * skipped as too large under one limit is read again under a larger one.
+   */
+  private readonly blobs = new Map<string, Buffer | { size: number }>();
+
+  private cached(oid: string, maxBytes: number): Buffer | number | undefined {
+    const blob = this.blobs.get(oid);
+    if (blob === undefined) return undefined;
+    if (Buffer.isBuffer(blob)) return blob.length > maxBytes ? blob.length : blob;
+    return blob.size > maxBytes ? blob.size : undefined;
   }
 
   private load(): Promise<Map<string, TreeEntry>> {

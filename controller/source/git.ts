@@ -96,10 +96,16 @@ export async function repoPrefix(dir: string): Promise<string> {
  * HEAD; against the empty tree before the first commit). Deleted files are not listed.
  */
 export async function stagedChanges(dir: string): Promise<string[]> {
-  const head = await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]).then(
-    () => "HEAD",
-    () => git(dir, ["hash-object", "-t", "tree", "--stdin"], "").then((b) => b.toString().trim()),
-  );
-  const out = await git(dir, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMT", "--relative", head]);
+  const diff = (base: string) => git(dir, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMT", "--relative", base]);
+  // Against HEAD at once (one git process in a pre-commit hook, not two); only when that
+  // fails is HEAD looked for: before the first commit, the empty tree stands in.
+  const out = await diff("HEAD").catch(async (error: unknown) => {
+    const hasHead = await git(dir, ["rev-parse", "--verify", "--quiet", "HEAD"]).then(
+      () => true,
+      () => false,
+    );
+    if (hasHead) throw error;
+    return diff((await git(dir, ["hash-object", "-t", "tree", "--stdin"], "")).toString().trim());
+  });
   return out.toString("utf8").split("\0").filter(Boolean);
 }

@@ -17,8 +17,8 @@ const dateFields = new Set(["today", "yesterday", "now"]);
 export const flowTemplates: Rule = ({ defs }) => {
   const out: Diagnostic[] = [];
   for (const site of actionSites(defs)) {
-    for (const [path, text] of strings(site.fields, [])) {
-      if (path[0] === "steps") continue; // nested inline steps are sites of their own
+    eachString(site.fields, [], (path, text) => {
+      if (path[0] === "steps") return; // nested inline steps are sites of their own
       for (const match of text.matchAll(template)) {
         const problem = checkReference(match[1] ?? "", site, defs);
         if (problem) out.push(finding(site.owner, [...site.path, ...path], "flow-template", `${match[0]}: ${problem}`));
@@ -33,7 +33,7 @@ export const flowTemplates: Rule = ({ defs }) => {
           ),
         );
       }
-    }
+    });
   }
   return out;
 };
@@ -65,9 +65,13 @@ function checkReference(expr: string, site: ActionSite, defs: Definitions): stri
   }
 }
 
-/** Every string inside a value, with its path. */
-export function* strings(value: unknown, path: ValuePath): Generator<[ValuePath, string]> {
-  if (typeof value === "string") yield [path, value];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+/**
+ * Calls `visit` with every string inside a value and its path, depth first. A plain
+ * recursion, not a generator: on 1,000 definitions the nested generators cost more
+ * than the rule's own work.
+ */
+export function eachString(value: unknown, path: ValuePath, visit: (path: ValuePath, text: string) => void): void {
+  if (typeof value === "string") visit(path, value);
+  else if (Array.isArray(value)) value.forEach((v: unknown, i) => eachString(v, [...path, i], visit));
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) eachString(v, [...path, k], visit);
 }

@@ -12,15 +12,23 @@ const macros = new Set(["all", "exists", "exists_one", "map", "filter"]);
  */
 export const flowWhen: Rule = ({ defs }) => {
   const out: Diagnostic[] = [];
+  // Flows repeat the same few conditions: each text is parsed once (the AST is only read).
+  const parsed = new Map<string, ASTNode | string>();
   for (const site of actionSites(defs)) {
     const when = site.fields.when;
     if (site.steps === undefined || typeof when !== "string") continue;
     const at = (message: string) => finding(site.owner, [...site.path, "when"], "flow-when", message);
-    let ast: ASTNode;
-    try {
-      ast = parse(when).ast;
-    } catch (error) {
-      out.push(at(`when: not a valid CEL expression: ${errorMessage(error).split("\n", 1)[0]}`));
+    let ast = parsed.get(when);
+    if (ast === undefined) {
+      try {
+        ast = parse(when).ast;
+      } catch (error) {
+        ast = `when: not a valid CEL expression: ${errorMessage(error).split("\n", 1)[0]}`;
+      }
+      parsed.set(when, ast);
+    }
+    if (typeof ast === "string") {
+      out.push(at(ast));
       continue;
     }
     const earlier = new Set(site.steps.slice(0, site.stepIndex).map((s) => s.id));
