@@ -17,7 +17,7 @@ describe("npm pack", () => {
       cpSync(join(packageRoot, entry), join(copy, entry), { recursive: true, filter: (src) => !src.includes(".cache") });
     }
     writeFileSync(join(copy, "workspace.example/.env"), "API_KEY=do-not-ship\n");
-    mkdirSync(join(copy, "workspace.example/data"));
+    mkdirSync(join(copy, "workspace.example/data"), { recursive: true }); // npm start may have made it already
     writeFileSync(join(copy, "workspace.example/data/nexaas.db"), "");
     writeFileSync(join(copy, "workspace.example/data/nexaas.db-wal"), "");
     mkdirSync(join(copy, "workspace.example/exports"));
