@@ -2,18 +2,14 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultExecutors } from "../../controller/controller.js";
-import { createLogger } from "../../controller/log.js";
 import { packageRoot } from "../../controller/package-root.js";
-import { claimJob } from "../../controller/queue/claim-job.js";
-import { queueRun } from "../../controller/queue/queue-run.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
 import { readEvent } from "../../controller/store/read-event.js";
 import { readRunSteps } from "../../controller/store/run-steps.js";
-import { runJob } from "../../controller/workers/run-job.js";
-import { apiKey, fakeApi } from "../llm/helpers.js";
+import { fakeApi } from "../llm/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
+import { runQueued } from "./run-queued.js";
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -42,21 +38,7 @@ describe("workspace.example's agent that acts", () => {
     const clock = new FakeClock(Date.parse("2027-01-04T06:30:00Z"));
     const event = readEvent(db, "low-stock-check");
     if (!event) throw new Error("low-stock-check is not applied");
-    const decision = queueRun(db, { event: { name: "low-stock-check", spec: event.spec }, trigger: "manual", scheduledFor: clock.now() }, clock.now());
-    expect("queued" in decision).toBe(true);
-    const job = claimJob(db, "w1", clock.now(), 60_000);
-    if (!job) throw new Error("no job claimed");
-    const outcome = await runJob(job, {
-      db,
-      workerId: "w1",
-      clock,
-      leaseMs: 60_000,
-      executors: defaultExecutors(),
-      env: { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: api.url, PATH: process.env.PATH ?? "" },
-      workspaceDir: dir,
-      log: createLogger({ LOG_LEVEL: "silent" }),
-      shutdown: new AbortController().signal,
-    });
+    const { job, outcome } = await runQueued(db, { name: "low-stock-check", spec: event.spec }, { api, clock, workspaceDir: dir });
     expect(outcome).toEqual({ status: "success" });
 
     const offered = (api.requests[0]?.body.tools as { name: string }[]).map((t) => t.name).sort();
