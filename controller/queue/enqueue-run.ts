@@ -42,10 +42,15 @@ export const insertJobSql = `
  * fired it, returns undefined and queues nothing.
  */
 export function enqueueRun(db: Database, input: EnqueueRunInput, now: Date): { runId: number; jobId: number } | undefined {
-  return insertImmediate(db, input, isoTime(now));
+  return insertImmediate(db, input, now);
 }
 
-function insert(db: Database, input: EnqueueRunInput, now: string): { runId: number; jobId: number } | undefined {
+/**
+ * enqueueRun's body, for a caller already inside a fenced IMMEDIATE transaction
+ * (queueRun): a nested one would only add a savepoint and a second fence check.
+ */
+export function insertRunAndJob(db: Database, input: EnqueueRunInput, at: Date): { runId: number; jobId: number } | undefined {
+  const now = isoTime(at);
   const run = prepared(db, insertRunSql).run({
     event_id: input.eventId,
     scheduled_for: isoTime(input.scheduledFor),
@@ -68,4 +73,4 @@ function insert(db: Database, input: EnqueueRunInput, now: string): { runId: num
   return { runId, jobId: Number(job.lastInsertRowid) };
 }
 
-const insertImmediate = immediate(insert);
+const insertImmediate = immediate(insertRunAndJob);

@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { concurrencyKeyOf, type ResolvedEvent } from "../definitions/resolved-event.js";
 import { hasActiveRun } from "../store/due-events.js";
-import { enqueueRun, type RunTrigger } from "./enqueue-run.js";
+import { insertRunAndJob, type RunTrigger } from "./enqueue-run.js";
 import { immediate } from "./immediate.js";
 
 export interface RunRequest {
@@ -33,13 +33,14 @@ export function queueRun(db: Database, request: RunRequest, now: Date): QueueDec
   return decideImmediate(db, request, now);
 }
 
-function decide(db: Database, request: RunRequest, now: Date): QueueDecision {
+/** queueRun's decision, for a caller already inside a fenced IMMEDIATE transaction (the scheduler's firing). */
+export function decideRun(db: Database, request: RunRequest, now: Date): QueueDecision {
   const { name, spec } = request.event;
   const policy = spec.policy;
   if (policy.overlap === "skip" && !request.force && hasActiveRun(db, name)) {
     return { skipped: `a run of ${name} is still queued or running (overlap: skip)` };
   }
-  const queued = enqueueRun(
+  const queued = insertRunAndJob(
     db,
     {
       eventId: name,
@@ -57,4 +58,4 @@ function decide(db: Database, request: RunRequest, now: Date): QueueDecision {
   return queued ? { queued } : { skipped: `the slot ${request.scheduledFor.toISOString()} of ${name} was already queued` };
 }
 
-const decideImmediate = immediate(decide);
+const decideImmediate = immediate(decideRun);

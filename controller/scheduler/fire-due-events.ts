@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { parseDuration } from "../definitions/duration.js";
-import { queueRun } from "../queue/queue-run.js";
+import { immediate } from "../queue/immediate.js";
+import { decideRun } from "../queue/queue-run.js";
 import { advanceEvent, dueEvents } from "../store/due-events.js";
 import { workspaceTimezone } from "../store/workspace-timezone.js";
 import { type Slot, slotsToFire, windowMs } from "./catch-up.js";
@@ -14,45 +15,49 @@ export interface Fired {
 
 /**
  * Turns every due slot into a queued run and moves the event's next fire time
- * on, all in one transaction: the events due at one time cost one commit, so
- * the last of them is not queued (and claimed) later than the first. The run's
- * key is (event, slot), so a second scheduler, a restart or a clock stepping
- * back finds the slot taken and fires nothing twice.
+ * on, all in one fenced IMMEDIATE transaction: the events due at one time cost
+ * one commit, so the last of them is not queued (and claimed) later than the
+ * first. The run's key is (event, slot), so a second scheduler, a restart or a
+ * clock stepping back finds the slot taken and fires nothing twice. An error
+ * rolls back the whole firing; the next wake tries again.
  */
 export function fireDueEvents(db: Database, now: Date): Fired[] {
-  return db.transaction(fireAll)(db, now);
+  return fireImmediate(db, now);
 }
 
 function fireAll(db: Database, now: Date): Fired[] {
   const fired: Fired[] = [];
   const zone = workspaceTimezone(db);
   for (const event of dueEvents(db, now)) {
-    db.transaction(() => {
-      const { condition, policy } = event.spec;
-      // An `after` trigger is never due by time; such a row has no next fire time to clear.
-      if (condition.type === "after") return advanceEvent(db, event.name, null, null, now);
-      const expires = policy.expires_at ? new Date(policy.expires_at) : undefined;
-      const { slots, next } = slotsToFire({
-        condition,
-        due: new Date(event.next_fire_at),
-        now,
-        timezone: (condition.type === "cron" ? condition.timezone : undefined) ?? zone,
-        catchup: policy.catchup,
-        catchupWindowMs: windowMs(policy),
-        ...(expires ? { expiresAt: expires } : {}),
-      });
-      let last: Date | null = null;
-      for (const slot of slots) {
-        const decision = queueRun(db, { event, trigger: slot.trigger, scheduledFor: slot.at }, now);
-        if ("queued" in decision) {
-          fired.push({ eventId: event.name, scheduledFor: slot.at, trigger: slot.trigger, runId: decision.queued.runId });
-          last = slot.at;
-        }
+    const { condition, policy } = event.spec;
+    // An `after` trigger is never due by time; such a row has no next fire time to clear.
+    if (condition.type === "after") {
+      advanceEvent(db, event.name, null, null, now);
+      continue;
+    }
+    const expires = policy.expires_at ? new Date(policy.expires_at) : undefined;
+    const { slots, next } = slotsToFire({
+      condition,
+      due: new Date(event.next_fire_at),
+      now,
+      timezone: (condition.type === "cron" ? condition.timezone : undefined) ?? zone,
+      catchup: policy.catchup,
+      catchupWindowMs: windowMs(policy),
+      ...(expires ? { expiresAt: expires } : {}),
+    });
+    let last: Date | null = null;
+    for (const slot of slots) {
+      const decision = decideRun(db, { event, trigger: slot.trigger, scheduledFor: slot.at }, now);
+      if ("queued" in decision) {
+        fired.push({ eventId: event.name, scheduledFor: slot.at, trigger: slot.trigger, runId: decision.queued.runId });
+        last = slot.at;
       }
-      advanceEvent(db, event.name, next, last, now);
-    })();
+    }
+    advanceEvent(db, event.name, next, last, now);
   }
   return fired;
 }
+
+const fireImmediate = immediate(fireAll);
 
 export const tickMs = (env: NodeJS.ProcessEnv): number => (parseDuration(Number(env.ENGINE_TICK_SECONDS ?? 30)) ?? 30_000);
