@@ -1,0 +1,87 @@
+import { isPositional, type SqlParams } from "./sql.js";
+
+/**
+ * Rewrites a statement's `@name` and `?` parameters to PostgreSQL's `$1…`, and
+ * says which value goes where. String literals, quoted identifiers and
+ * comments are left alone, so `'a?b'` or `"@x"` stay what they are. The same
+ * name used twice binds one `$n`.
+ */
+export interface Rewritten {
+  text: string;
+  /** For each `$n`, the parameter's name, or its position among the `?`s. */
+  order: readonly (string | number)[];
+}
+
+const cache = new Map<string, Rewritten>();
+
+export function toPostgres(text: string): Rewritten {
+  let rewritten = cache.get(text);
+  if (!rewritten) {
+    rewritten = rewrite(text);
+    cache.set(text, rewritten);
+  }
+  return rewritten;
+}
+
+function rewrite(text: string): Rewritten {
+  const order: (string | number)[] = [];
+  const named = new Map<string, number>();
+  let positional = 0;
+  let out = "";
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] ?? "";
+    if (c === "'" || c === '"') {
+      const end = closing(text, i, c);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === "-" && text[i + 1] === "-") {
+      const end = text.indexOf("\n", i);
+      const stop = end === -1 ? text.length : end;
+      out += text.slice(i, stop);
+      i = stop;
+    } else if (c === "?") {
+      order.push(positional++);
+      out += `$${order.length}`;
+      i++;
+    } else if (c === "@" && /[A-Za-z_]/.test(text[i + 1] ?? "")) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))?.[0] ?? "";
+      let index = named.get(name);
+      if (index === undefined) {
+        order.push(name);
+        index = order.length;
+        named.set(name, index);
+      }
+      out += `$${index}`;
+      i += 1 + name.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return { text: out, order };
+}
+
+/** The index after the quote that closes the one at `start` (a doubled quote is an escaped one). */
+function closing(text: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < text.length) {
+    if (text[i] === quote) {
+      if (text[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return text.length;
+}
+
+/** The values in `$n` order, from named or positional parameters. */
+export function bindValues(rewritten: Rewritten, params: SqlParams | undefined): unknown[] {
+  if (params === undefined) return [];
+  if (isPositional(params)) return rewritten.order.map((key) => (typeof key === "number" ? params[key] : undefined));
+  return rewritten.order.map((key) => {
+    if (typeof key === "number") throw new Error("a statement with ? parameters takes an array of values");
+    if (!(key in params)) throw new Error(`missing named parameter @${key}`);
+    // better-sqlite3 refuses undefined; PostgreSQL gets it as NULL, which is what the SQLite side would have failed on.
+    return params[key] ?? null;
+  });
+}
