@@ -11,6 +11,10 @@ export type StoreErrorCode =
   /** A read-only open of a path where there is no file. */
   | "no-database"
   | "bad-migration"
+  /** `store copy`: the target database already holds data. */
+  | "not-empty"
+  /** `store copy`: the two stores' tables differ (different versions). */
+  | "schema-mismatch"
   /** A controller whose lock another took over (fencing): its writes are refused. */
   | "lock-lost";
 

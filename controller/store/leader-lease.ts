@@ -1,0 +1,82 @@
+import { hostname } from "node:os";
+import type { Fence } from "./controller-lock.js";
+import type { Sql } from "./sql/sql.js";
+import { isoTime } from "./time.js";
+
+/**
+ * Leadership among controllers sharing one PostgreSQL database (issue 16):
+ * the leader alone runs the reconciler and the scheduler; every controller
+ * runs workers and serves the API. The lease is SQLite's controller lock row
+ * (controller_lock), held by heartbeats; a lapsed lease is taken over with a
+ * new fencing token from controller_fence, so the old leader's fenced writes
+ * fail once it is replaced. Lease times are the database's own clock, so
+ * controllers on machines whose clocks disagree still agree on who leads.
+ */
+export interface Candidate {
+  owner: string;
+  pid?: number;
+  host?: string;
+}
+
+export interface LeaseHolder {
+  owner: string;
+  host: string;
+  heartbeat_at: string;
+  token: number;
+}
+
+/**
+ * Takes the lease when no one holds it, its holder's heartbeat is older than
+ * `leaseMs`, or the candidate already holds it (a restart with the same
+ * owner). Returns the new fence, or undefined while another leads. Serialised
+ * by a transaction lock, so two candidates cannot both win.
+ */
+export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number): Promise<Fence | undefined> {
+  return sql.transaction(async (tx) => {
+    await tx.lock("nexaas:leader");
+    const now = await storeNow(tx);
+    const holder = await tx.get<LeaseHolder>("SELECT owner, host, heartbeat_at, token FROM controller_lock WHERE id = 1");
+    if (holder && holder.owner !== candidate.owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs) return undefined;
+    const next = await tx.get<{ token: number }>("UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token");
+    const token = next?.token ?? 0;
+    const at = isoTime(now);
+    await tx.run(
+      `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, @owner, @pid, @host, @at, @at, @token)
+       ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
+         acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`,
+      { owner: candidate.owner, pid: candidate.pid ?? process.pid, host: candidate.host ?? hostname(), at, token },
+    );
+    return { owner: candidate.owner, token };
+  });
+}
+
+/** Keeps the lease; false when it was taken over (the fence no longer holds): stop leading at once. */
+export async function renewLease(sql: Sql, fence: Fence): Promise<boolean> {
+  const now = await storeNow(sql);
+  const renewed = await sql.run("UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ? AND token = ?", [isoTime(now), fence.owner, fence.token]);
+  return renewed.changes > 0;
+}
+
+/** Gives the lease up (a clean stop), so another controller takes over at its next try, not a lease later. */
+export async function releaseLease(sql: Sql, fence: Fence): Promise<void> {
+  await sql.run("DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?", [fence.owner, fence.token]);
+}
+
+/**
+ * Inside a leader's write transaction: whether `fence` still holds the lease.
+ * On PostgreSQL the lease row is share-locked until the transaction ends, so a
+ * takeover waits for this write to commit and every later write of the old
+ * leader sees the new token. On SQLite the write lock already excludes it.
+ */
+export async function holdsLease(tx: Sql, fence: Fence): Promise<boolean> {
+  const share = tx.dialect === "postgres" ? " FOR SHARE" : "";
+  const row = await tx.get("SELECT 1 AS held FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?" + share, [fence.owner, fence.token]);
+  return row !== undefined;
+}
+
+/** The store's clock: PostgreSQL's own time, so every controller measures leases alike; SQLite's is this machine's. */
+async function storeNow(sql: Sql): Promise<Date> {
+  if (sql.dialect === "sqlite") return new Date();
+  const row = await sql.get<{ now: string }>(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`);
+  return row ? new Date(row.now) : new Date();
+}
