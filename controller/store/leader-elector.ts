@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
-import { type Clock, systemClock } from "./clock.js";
-import type { Fence } from "./store/controller-lock.js";
-import { type Candidate, releaseLease, renewLease, takeLease } from "./store/leader-lease.js";
-import type { Sql } from "./store/sql/sql.js";
+import { type Clock, systemClock } from "../clock.js";
+import type { Fence } from "./controller-lock.js";
+import { type Candidate, releaseLease, renewLease, takeLease } from "./leader-lease.js";
+import type { Sql } from "./sql/sql.js";
 
 export interface LeaderElectorEvents {
   /** This controller leads from now on: start the reconciler and the scheduler, fenced by `fence`. */
