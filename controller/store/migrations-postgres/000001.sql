@@ -28,11 +28,12 @@ $$;
 
 -- SQLite's agents.model reads a spec that is not JSON as NULL (iif(json_valid(spec), ...)): a spec
 -- mangled out of band is drift for the next apply to put back, not a refused write. PostgreSQL 15
--- has no IS JSON, so the failed cast is caught.
+-- has no IS JSON, so the failed cast is caught. The body names no function of this schema, so it
+-- works whatever the writer's search_path.
 CREATE FUNCTION nexaas_spec_or_null(spec text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-  RETURN nexaas_spec(spec);
+  RETURN replace(spec, '\u0000', '\ufffd')::jsonb;
 EXCEPTION WHEN invalid_text_representation THEN
   RETURN NULL;
 END;
@@ -279,7 +280,8 @@ CREATE TABLE webhook_ids (
 );
 CREATE INDEX webhook_ids_seen ON webhook_ids (seen_at);
 
--- Kept by the trigger below as each model call is recorded, as in SQLite.
+-- Kept by the trigger below as each model call is recorded, as in SQLite. The function keeps the
+-- search_path it was created with, so that it finds usage_totals whoever inserts the usage row.
 CREATE TABLE usage_totals (
   model                        text PRIMARY KEY,
   calls                        bigint NOT NULL,
@@ -290,7 +292,7 @@ CREATE TABLE usage_totals (
   cost_usd                     double precision NOT NULL
 );
 CREATE FUNCTION token_usage_totals() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
   INSERT INTO usage_totals AS t (model, calls, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd)
   VALUES (NEW.model, 1, NEW.input_tokens, NEW.output_tokens, NEW.cache_creation_input_tokens, NEW.cache_read_input_tokens, coalesce(NEW.cost_usd, 0))
