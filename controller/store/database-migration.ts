@@ -1,30 +1,20 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { packageRoot } from "../package-root.js";
+import { type Migration, migrationFolder } from "./migration-files.js";
 
-export interface Migration {
-  id: number;
-  /** The file name, e.g. `000001.sql`. */
-  name: string;
-  path: string;
-}
+export type { Migration } from "./migration-files.js";
 
-const migrationsDir = join(packageRoot, "controller", "store", "migrations");
-let known: Migration[] | undefined;
+const sqliteMigrations = migrationFolder(join(packageRoot, "controller", "store", "migrations"));
 
 /** The migrations this version ships, oldest first. Read once per process. */
 export function shippedMigrations(): Migration[] {
-  known ??= readdirSync(migrationsDir)
-    .filter((name) => /^\d{6}\.sql$/.test(name))
-    .map((name) => ({ id: Number(name.slice(0, 6)), name, path: join(migrationsDir, name) }))
-    .sort((a, b) => a.id - b.id);
-  return known;
+  return sqliteMigrations.all();
 }
 
 /** The newest migration this version knows. */
 export function latestMigration(): number {
-  return shippedMigrations().at(-1)?.id ?? 0;
+  return sqliteMigrations.latest();
 }
 
 /** Whether `db` has the table migrate() records itself in: what marks a Nexaas database. Reads only. */
