@@ -29,6 +29,7 @@ const commands = new Map<string, () => Promise<{ command: RunnableCommand }>>([
   ["version", () => import("./version.js")],
   ["completion", () => import("./completion.js")],
   ["backup", () => import("./backup.js")],
+  ["store", () => import("./store.js")],
 ]);
 
 export interface CommandSpec {

@@ -1,5 +1,5 @@
 import type { RunnableCommand } from "./support/command.js";
-import { UsageError } from "./support/errors.js";
+import { subcommandGroup } from "./support/subcommands.js";
 
 const help = `Usage: nexaas tokens create NAME [--expires DUR] [--json]
        nexaas tokens list [--json]
@@ -27,19 +27,4 @@ const subcommands = new Map<string, () => Promise<{ command: RunnableCommand }>>
   ["revoke", () => import("./tokens/revoke.js")],
 ]);
 
-/** Dispatches to one file per subcommand, each with its own flags. */
-export const command: RunnableCommand = {
-  summary: "create, list or revoke named read tokens (status page, API)",
-  help,
-  async run(args, io) {
-    const [sub, ...rest] = args;
-    if (sub === "--help" || sub === "-h") {
-      io.stdout(`${help}\n`);
-      return 0;
-    }
-    if (sub === undefined) throw new UsageError("missing subcommand: create, list or revoke");
-    const load = subcommands.get(sub);
-    if (!load) throw new UsageError(`unknown subcommand "${sub}" (create, list or revoke)`);
-    return (await load()).command.run(rest, io);
-  },
-};
+export const command = subcommandGroup("create, list or revoke named read tokens (status page, API)", help, subcommands);

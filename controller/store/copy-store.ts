@@ -21,9 +21,14 @@ const batchRows = 500;
  * copy leaves it empty. Identity counters then start after the copied ids.
  */
 export async function copyStore(from: Database, to: Sql): Promise<CopyReport> {
-  const tables = copyOrder(from);
+  // The one-row tables (the fencing counter, the sync status) come seeded by the migrations, and
+  // triggers fill others (usage_totals) as their sources are copied: the source's rows replace those,
+  // copied last. usage_totals are counters that outlive pruned usage rows, so they are copied, not rebuilt.
+  const replaced = new Set([...singletonTables(from), ...triggerTargets(from)]);
+  const tables = [...copyOrder(from).filter((t) => !replaced.has(t)), ...copyOrder(from).filter((t) => replaced.has(t))];
   return to.transaction(async (tx) => {
     for (const table of tables) {
+      if (replaced.has(table)) continue;
       const existing = await tx.get<{ n: number }>(`SELECT count(*) AS n FROM ${quote(table)}`);
       if ((existing?.n ?? 0) > 0) {
         throw new StoreError(`the target already holds data (${table} has ${existing?.n} rows): copy into an empty database`, "not-empty");
@@ -31,6 +36,7 @@ export async function copyStore(from: Database, to: Sql): Promise<CopyReport> {
     }
     const report: CopyReport = { tables: [] };
     for (const table of tables) {
+      if (replaced.has(table)) await tx.run(`DELETE FROM ${quote(table)}`);
       const columns = await sharedColumns(from, tx, table);
       let rows = 0;
       for (const batch of batches(from, table, columns)) {
@@ -74,6 +80,18 @@ function copyOrder(db: Database): string[] {
   return ordered;
 }
 
+/** Tables of one settings row, declared `id INTEGER PRIMARY KEY CHECK (id = 1)`. */
+function singletonTables(db: Database): Set<string> {
+  const rows = db.prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL").all();
+  return new Set(rows.filter((row) => /\bid\s+INTEGER\s+PRIMARY\s+KEY\s+CHECK\s*\(\s*id\s*=\s*1\s*\)/i.test(row.sql)).map((row) => row.name));
+}
+
+/** Tables that a trigger writes to. */
+function triggerTargets(db: Database): Set<string> {
+  const triggers = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL").all();
+  return new Set(triggers.flatMap((trigger) => [...trigger.sql.matchAll(/\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE)\s+"?(\w+)"?/gi)].map((m) => m[1] ?? "")));
+}
+
 async function sharedColumns(from: Database, to: Sql, table: string): Promise<string[]> {
   const source = from.prepare<[string], { name: string }>("SELECT name FROM pragma_table_info(?) ORDER BY cid").all(table).map((row) => row.name);
   const target = new Set(
@@ -90,7 +108,7 @@ async function sharedColumns(from: Database, to: Sql, table: string): Promise<st
 /** The table's rows in batches, read one batch at a time. */
 function* batches(from: Database, table: string, columns: string[]): Generator<Record<string, unknown>[]> {
   let batch: Record<string, unknown>[] = [];
-  for (const row of from.prepare<[], Record<string, unknown>>(`SELECT ${columns.map(quote).join(", ")} FROM ${quote(table)} ORDER BY rowid`).iterate()) {
+  for (const row of from.prepare<[], Record<string, unknown>>(`SELECT ${columns.map(quote).join(", ")} FROM ${quote(table)}`).iterate()) {
     batch.push(row);
     if (batch.length === batchRows) {
       yield batch;

@@ -11,6 +11,8 @@ export type StoreErrorCode =
   /** A read-only open of a path where there is no file. */
   | "no-database"
   | "bad-migration"
+  /** A PostgreSQL server that does not answer or refuses the connection. */
+  | "unreachable"
   /** `store copy`: the target database already holds data. */
   | "not-empty"
   /** `store copy`: the two stores' tables differ (different versions). */

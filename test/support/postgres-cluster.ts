@@ -7,6 +7,7 @@ import { accessSync, appendFileSync, chownSync, constants, mkdtempSync, readdirS
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import pg from "pg";
+import { redactUrl } from "../../controller/store/open-postgres.js";
 
 /** What the tests are given: a server's URL (its `postgres` database, a superuser), or why there is none. */
 export type TestPostgres = { url: string } | { missing: string };
@@ -67,7 +68,7 @@ export async function testPostgres(env: NodeJS.ProcessEnv = process.env): Promis
   const given = env.NEXAAS_TEST_POSTGRES_URL;
   if (given) {
     const problem = await unanswered(given);
-    return { postgres: problem ? { missing: `NEXAAS_TEST_POSTGRES_URL (${redacted(given)}) does not answer: ${problem}` } : { url: given }, stop: none };
+    return { postgres: problem ? { missing: `NEXAAS_TEST_POSTGRES_URL (${redactUrl(given)}) does not answer: ${problem}` } : { url: given }, stop: none };
   }
   const binaries = findPostgresBinaries(env);
   if ("missing" in binaries) return { postgres: binaries, stop: none };
@@ -93,15 +94,6 @@ async function unanswered(url: string): Promise<string | undefined> {
   }
 }
 
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "not a URL";
-  }
-}
 
 /**
  * initdb, then pg_ctl start, in a new temp folder. PostgreSQL refuses to run as root: as root,
