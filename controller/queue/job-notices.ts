@@ -1,0 +1,99 @@
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import type { Sql } from "../store/sql/sql.js";
+
+/** The PostgreSQL channel on which a queued or freed job is announced to every controller's workers. */
+export const jobChannel = "nexaas_jobs";
+
+/**
+ * Inside the transaction that queued a job (or freed a concurrency key): on
+ * PostgreSQL every controller listening hears of it when the transaction
+ * commits, and not at all when it rolls back, so workers claim at once instead
+ * of at their next poll. On SQLite there is one controller, and it pokes its
+ * own pool.
+ */
+export async function announceJob(tx: Sql): Promise<void> {
+  if (tx.dialect === "postgres") await tx.get("SELECT pg_notify(?, '')", [jobChannel]);
+}
+
+export interface JobListenerEvents {
+  /** A job may be ready: notices arriving together are delivered once. */
+  job: [];
+  /** Listening (again): the caller looks at the queue, since notices sent while it was away are lost. */
+  listening: [];
+  error: [Error];
+}
+
+/**
+ * LISTEN on its own connection (a pooled one would be handed to others).
+ * A dropped connection is reopened after a pause that doubles up to 5 s, and
+ * `listening` is emitted again so the pool looks at what it missed.
+ */
+export class JobListener extends EventEmitter<JobListenerEvents> {
+  private client: pg.Client | undefined;
+  private stopped = false;
+  private retryMs = 100;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pending = false;
+
+  constructor(private readonly url: string) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url, application_name: "nexaas listener" });
+    client.on("notification", () => this.notice());
+    client.on("error", (error) => this.lost(client, error));
+    client.on("end", () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${jobChannel}`);
+    } catch (error) {
+      this.lost(client, error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.retryMs = 100;
+    this.emit("listening");
+  }
+
+  /** Coalesces a burst of notices (one per queued job) into one wake-up on the next turn. */
+  private notice(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      if (!this.stopped) this.emit("job");
+    });
+  }
+
+  private lost(client: pg.Client, error?: Error): void {
+    if (this.client === client) this.client = undefined;
+    if (this.stopped || this.retryTimer) return;
+    void client.end().catch(() => undefined);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped) void this.connect();
+    }, this.retryMs);
+    this.retryMs = Math.min(5_000, this.retryMs * 2);
+    // Last: a listener that throws must not cost the reconnection.
+    if (error && this.listenerCount("error") > 0) this.emit("error", error);
+  }
+}
