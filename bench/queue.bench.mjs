@@ -14,6 +14,7 @@ const { openDatabase, closeDatabase } = await load("store/open-database.js");
 const enqueue = await load("queue/enqueue-run.js");
 const claim = await load("queue/claim-job.js");
 const complete = await load("queue/complete-job.js");
+const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 
 const jobs = Number(process.env.QUEUE_BENCH_JOBS ?? 20_000);
 const rounds = Number(process.env.QUEUE_BENCH_ROUNDS ?? 5);
@@ -30,16 +31,19 @@ function check(db, label) {
   if (!ok(runs) || !ok(queue)) throw new Error(`${label}: expected ${jobs} succeeded runs and jobs, got ${JSON.stringify({ runs, queue })}`);
 }
 
-function viaQueue(db) {
+// The queue is asynchronous (one interface for SQLite and PostgreSQL): each call is awaited, as the
+// controller does; on SQLite its statements still run on the calling turn.
+async function viaQueue(db) {
+  const sql = sqliteSql(db);
   for (let i = 0; i < jobs; i++) {
     const now = new Date(base + i);
-    const queued = enqueue.enqueueRun(db, { eventId: `event-${i % 100}`, scheduledFor: now, trigger: "schedule", runAt: now, priority: 5, maxAttempts: 3 }, now);
+    const queued = await enqueue.enqueueRun(sql, { eventId: `event-${i % 100}`, scheduledFor: now, trigger: "schedule", runAt: now, priority: 5, maxAttempts: 3 }, now);
     if (!queued) throw new Error("slot not queued");
   }
   const now = new Date(base + jobs);
   let done = 0;
-  for (let job = claim.claimJob(db, "bench", now, leaseMs); job; job = claim.claimJob(db, "bench", now, leaseMs)) {
-    if (!complete.completeJob(db, job.jobId, "bench", now, { output: null, durationMs: 0 })) throw new Error("lost a lease");
+  for (let job = await claim.claimJob(sql, "bench", now, leaseMs); job; job = await claim.claimJob(sql, "bench", now, leaseMs)) {
+    if (!(await complete.completeJob(sql, job.jobId, "bench", now, { output: null, durationMs: 0 }))) throw new Error("lost a lease");
     done++;
   }
   return done;
@@ -53,9 +57,9 @@ function raw(db) {
   const completeJob = db.prepare(complete.completeJobSql).pluck();
   const finishRun = db.prepare(complete.finishRunSuccessSql);
   const enqueueTx = db.transaction((eventId, at) => {
-    const run = insertRun.run({ event_id: eventId, scheduled_for: at, trigger: "schedule", revision: null, payload: null, now: at });
-    if (run.changes === 0) return undefined;
-    return insertJob.run({ run_id: run.lastInsertRowid, event_id: eventId, priority: 5, run_at: at, max_attempts: 3, concurrency_key: null, now: at });
+    const run = insertRun.get({ event_id: eventId, scheduled_for: at, trigger: "schedule", revision: null, payload: null, now: at });
+    if (!run) return undefined;
+    return insertJob.get({ run_id: run.id, event_id: eventId, priority: 5, run_at: at, max_attempts: 3, concurrency_key: null, now: at });
   });
   const claimTx = db.transaction((params) => {
     const job = claimJob.get(params);
@@ -85,7 +89,7 @@ function raw(db) {
 
 // The third subject is for information, outside the goals: most of the time goes to WAL
 // checkpoints (an fsync each, every 1,000 pages by default), which a store setting could space out.
-const lessOftenCheckpointed = (db) => {
+const lessOftenCheckpointed = async (db) => {
   db.pragma("wal_autocheckpoint = 10000");
   return viaQueue(db);
 };
@@ -100,7 +104,7 @@ for (let round = 0; round <= rounds; round++) {
   for (const [i, subject] of subjects.entries()) {
     const db = openDatabase(join(dir, `store-${++files}.db`));
     const start = performance.now();
-    const done = subject.fn(db);
+    const done = await subject.fn(db);
     const ms = performance.now() - start;
     if (done !== jobs) throw new Error(`${subject.name}: drained ${done} of ${jobs}`);
     check(db, subject.name);

@@ -27,7 +27,7 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
       const { nextFireTimes } = await import("../controller/definitions/next-fire-time.js");
       const now = new Date();
       const [id] = ctx.positionals;
-      const events = listEvents(db, now, {
+      const events = await listEvents(db, now, {
         ...(id !== undefined ? { id } : {}),
         ...(typeof ctx.values.status === "string" ? { status: ctx.values.status } : {}),
         ...(typeof ctx.values.agent === "string" ? { agent: ctx.values.agent } : {}),

@@ -18,8 +18,9 @@ Exit codes: 0 paused, 1 no such event or no database, 2 usage error.`,
     const db = await openStore(ctx.common.db, { create: false, write: true });
     try {
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
+      const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
       const reason = ctx.values.reason ?? "paused by hand";
-      if (!setEventPause(db, id, { paused: true, reason, at: new Date() })) throw new CommandError(`no event "${id}" in the database`, "not-found");
+      if (!(await setEventPause(sqliteSql(db), id, { paused: true, reason, at: new Date() }))) throw new CommandError(`no event "${id}" in the database`, "not-found");
       ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "paused", paused_reason: reason }) + "\n" : `paused ${id}: ${reason}\n`);
       return 0;
     } finally {

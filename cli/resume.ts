@@ -19,11 +19,12 @@ changes: its failure count stays) or no database, 2 usage error.`,
     const db = await openStore(ctx.common.db, { create: false, write: true });
     try {
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
+      const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
       const { readEventRuntime } = await import("../controller/store/read-event-runtime.js");
       const runtime = readEventRuntime(db, id);
       if (!runtime) throw new CommandError(`no event "${id}" in the database`, "not-found");
       if (runtime.paused === 0) throw new CommandError(`${id} is not paused: nothing to resume`, "not-paused");
-      setEventPause(db, id, { paused: false, at: new Date() });
+      await setEventPause(sqliteSql(db), id, { paused: false, at: new Date() });
       ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "active" }) + "\n" : `resumed ${id}\n`);
       return 0;
     } finally {

@@ -20,7 +20,7 @@ A monitor can run \`nexaas status >/dev/null || alert\`.`,
     const db = await openStore(ctx.common.db, { create: false });
     try {
       const { statusReport } = await import("../controller/store/status-report.js");
-      const status = statusReport(db, new Date());
+      const status = await statusReport(db, new Date());
       const degraded = degradedReasons(db, status.last_result);
       const code = degraded.length > 0 ? 1 : 0;
       if (ctx.common.json) {

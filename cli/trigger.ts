@@ -36,10 +36,11 @@ Exit codes: 0 queued, 1 skipped by the policy, no such event or no database,
     try {
       const { readEvent } = await import("../controller/store/read-event.js");
       const { queueRun } = await import("../controller/queue/queue-run.js");
+      const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
       const event = readEvent(db, id);
       if (!event) throw new CommandError(`no event "${id}" in the database (is the revision that defines it applied?)`, "not-found");
       const now = new Date();
-      const decision = queueRun(db, { event, trigger: "manual", scheduledFor: now, payload, force: ctx.values.force === true }, now);
+      const decision = await queueRun(sqliteSql(db), { event, trigger: "manual", scheduledFor: now, payload, force: ctx.values.force === true }, now);
       if ("skipped" in decision) {
         if (ctx.common.json) ctx.stdout(JSON.stringify({ skipped: decision.skipped, event_id: id }) + "\n");
         throw new CommandError(`not queued: ${decision.skipped}; --force queues it anyway`, "skipped");

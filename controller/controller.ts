@@ -15,6 +15,7 @@ import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
+import { sqliteSql } from "./store/sql/sqlite-sql.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
 import { scriptExecutor } from "./workers/executors/script.js";
@@ -124,7 +125,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       now: () => this.clock.now(),
       clock: this.clock,
     });
-    this.scheduler = new Scheduler(db, { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
+    this.scheduler = new Scheduler(sqliteSql(db), { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
     this.pool = new WorkerPool(db, {
       size: options.workers ?? 3,
       leaseMs: this.leaseMs,
@@ -182,11 +183,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
   async start(): Promise<void> {
     this.file = fileIdentity(this.db.name);
     this.fence = await this.acquire();
-    fenceWrites(this.db, this.fence);
+    fenceWrites(sqliteSql(this.db), this.fence);
     try {
       // Jobs still marked running were a dead owner's: their scripts are killed now, and the jobs
       // recovered at the first claim, so a retry never overlaps the attempt it replaces.
-      const orphans = expireOrphanedLeases(this.db);
+      const orphans = await expireOrphanedLeases(sqliteSql(this.db));
       const killed = killOrphanedGroups(orphans.groups);
       if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
       this.lockTimer = this.clock.setInterval(() => this.heartbeat(), Math.max(1000, Math.floor(this.leaseMs / 3)));
@@ -210,6 +211,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
       this.scheduler.start();
       this.pool.start();
       this.retention.start();
+      // The first firing and the first claims are done, and their timers armed, when start resolves.
+      await this.scheduler.idle();
+      await this.pool.idle();
       if (api && this.server) this.address = await this.server.listen({ port: api.port, host: api.host });
     } catch (error) {
       // A start that fails (a taken port, no repository) leaves nothing behind: no timer, no lock.
@@ -338,6 +342,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await this.loop.stop();
     await pool;
     await retention;
+    // A wake under way when the scheduler stopped: its firing ends (or rolls back) before the lock goes.
+    await this.scheduler.idle();
     // After the pool: the last runs' notices are queued; they get a short grace to go out.
     await this.notifier.stop(graceMs === 0 ? 0 : 5_000);
     if (!this.fence) return;

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { activeJobs } from "../queue/queue-depth.js";
 import type { EndedRun } from "../store/ended-run.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../store/metric-counts.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { StoreHealth } from "../store/store-health.js";
 import { getSyncStatus } from "../store/sync-status.js";
 import { registerToolCallMetrics } from "./tool-call-metrics.js";
@@ -102,8 +103,8 @@ export class ControllerMetrics {
       help: "Jobs by state: queued and running ones now; success, failed and cancelled, the jobs that ended so since the controller started.",
       labelNames: ["state"],
       registers,
-      collect() {
-        const active = activeJobs(db, now());
+      async collect() {
+        const active = await activeJobs(sqliteSql(db), now());
         this.set({ state: "queued" }, active.queued);
         this.set({ state: "running" }, active.running);
         for (const status of endedStatuses) this.set({ state: status }, endedTotal(status));
@@ -115,8 +116,8 @@ export class ControllerMetrics {
       name: "nexaas_queue_ready_jobs",
       help: "Queued jobs whose run_at has passed (claimable now).",
       registers,
-      collect() {
-        this.set(activeJobs(db, now()).ready);
+      async collect() {
+        this.set((await activeJobs(sqliteSql(db), now())).ready);
       },
     });
 

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { queueRun } from "../queue/queue-run.js";
+import { immediate } from "../queue/immediate.js";
+import { decideRun } from "../queue/queue-run.js";
 import { readEvent } from "../store/read-event.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { rememberWebhookId } from "../store/webhook-ids.js";
 
 /** Largest body accepted (413 above). */
@@ -81,10 +83,11 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
 
       const payload = parsePayload(raw);
       // Replays are checked first; a delivery the policy skips still uses up its id.
-      const decision = db.transaction(() => {
-        if (!rememberWebhookId(db, name, id, now)) return "replayed" as const;
-        return queueRun(db, { event, trigger: "webhook", scheduledFor: now, payload }, now);
-      }).immediate();
+      // One fenced transaction, so an id is kept only with its run.
+      const decision = await immediate(sqliteSql(db), async (tx) => {
+        if (!(await rememberWebhookId(tx, name, id, now))) return "replayed" as const;
+        return decideRun(tx, { event, trigger: "webhook", scheduledFor: now, payload }, now);
+      });
       if (decision === "replayed") return fail(reply, 409, "replayed", `webhook-id ${id} was already received for ${name}`);
       if ("skipped" in decision) {
         request.log.info({ event: name, reason: decision.skipped }, "webhook run skipped");

@@ -1,8 +1,9 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import type { RunTrigger } from "./enqueue-run.js";
 import { immediate } from "./immediate.js";
+import { claimOnPostgres } from "./postgres-claim.js";
+import { queuedKeysCte } from "./queued-keys.js";
 
 /** A job a worker holds the lease of, with what running it needs. */
 export interface ClaimedJob {
@@ -19,14 +20,15 @@ export interface ClaimedJob {
   trigger: RunTrigger;
 }
 
-// The pick and the take are one statement, so two workers (or two
-// connections) can never take one job. The pick is the best (priority, run_at,
-// id) of two kinds of candidate, each found by a few index seeks however long
-// the queue is:
+// SQLite's claim: the pick and the take are one statement, inside an IMMEDIATE
+// transaction, so two workers (or two connections) can never take one job.
+// (PostgreSQL has its own, postgres-claim.ts: under READ COMMITTED this
+// UPDATE ... WHERE id = (pick) could give one job to two claimers.) The pick
+// is the best (priority, run_at, id) of two kinds of candidate, each found by
+// a few index seeks however long the queue is:
 //   - the first ready job with no concurrency key, from job_queue_free;
-//   - for each key with queued jobs (a skip-scan of job_queue_keyed: one seek
-//     per key) whose key has no running job (job_queue_concurrency), its first
-//     ready job.
+//   - for each key with queued jobs (queuedKeysCte) whose key has no running
+//     job (job_queue_concurrency), its first ready job.
 // Jobs waiting behind a busy key are never walked: with one index over every
 // queued job, a backlog behind one key cost each claim a walk over all of it.
 export const claimJobSql = `
@@ -34,12 +36,7 @@ export const claimJobSql = `
   SET status = 'running', lease_owner = @worker, lease_expires_at = @expires, attempts = attempts + 1, updated_at = @now,
       process_group = NULL, process_host = NULL
   WHERE id = (
-    WITH RECURSIVE
-      keys (key) AS (
-        SELECT min(concurrency_key) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL
-        UNION ALL
-        SELECT (SELECT min(concurrency_key) FROM job_queue WHERE status = 'queued' AND concurrency_key > keys.key)
-        FROM keys WHERE keys.key IS NOT NULL),
+    WITH RECURSIVE${queuedKeysCte},
       free_keys (key) AS (
         SELECT key FROM keys
         WHERE key IS NOT NULL
@@ -64,25 +61,39 @@ export const startRunSql = `
   WHERE id = @run_id
   RETURNING scheduled_for, trigger, payload`;
 
+/** The job row a claim took: what both backends' claims return. */
+export interface TakenJob {
+  id: number;
+  run_id: number;
+  event_id: string;
+  attempts: number;
+  max_attempts: number;
+}
+
+/** A claim's parameters: who takes the job, now and the lease's end (ISO times). */
+export type ClaimParams = {
+  worker: string;
+  now: string;
+  expires: string;
+};
+
 /**
  * Takes the best ready job (lowest priority, then earliest run_at, then
  * oldest) for `workerId`, leased until now + leaseMs, and marks its run
  * running. Undefined when nothing is ready.
  */
-export function claimJob(db: Database, workerId: string, now: Date, leaseMs: number): ClaimedJob | undefined {
-  return claimImmediate(db, workerId, isoTime(now), isoTime(new Date(now.getTime() + leaseMs)));
+export function claimJob(sql: Sql, workerId: string, now: Date, leaseMs: number): Promise<ClaimedJob | undefined> {
+  const params: ClaimParams = { worker: workerId, now: isoTime(now), expires: isoTime(new Date(now.getTime() + leaseMs)) };
+  return immediate(sql, (tx) => claim(tx, params));
 }
 
-function claim(db: Database, worker: string, now: string, expires: string): ClaimedJob | undefined {
-  const job = prepared<{ worker: string; now: string; expires: string }, { id: number; run_id: number; event_id: string; attempts: number; max_attempts: number }>(
-    db,
-    claimJobSql,
-  ).get({ worker, now, expires });
+async function claim(tx: Sql, params: ClaimParams): Promise<ClaimedJob | undefined> {
+  const job = tx.dialect === "postgres" ? await claimOnPostgres(tx, params) : await tx.get<TakenJob>(claimJobSql, params);
   if (!job) return undefined;
-  const run = prepared<{ run_id: number; attempt: number; now: string }, { scheduled_for: string; trigger: RunTrigger; payload: string | null }>(db, startRunSql).get({
+  const run = await tx.get<{ scheduled_for: string; trigger: RunTrigger; payload: string | null }>(startRunSql, {
     run_id: job.run_id,
     attempt: job.attempts,
-    now,
+    now: params.now,
   });
   // The job references its run (a foreign key), so the run is there.
   if (!run) throw new Error(`job ${job.id} has no run ${job.run_id}`);
@@ -97,5 +108,3 @@ function claim(db: Database, worker: string, now: string, expires: string): Clai
     trigger: run.trigger,
   };
 }
-
-const claimImmediate = immediate(claim);

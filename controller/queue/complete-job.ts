@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
 
@@ -24,15 +23,12 @@ export interface JobSuccess {
  * holds the job (its lease expired and it was recovered): the result is
  * dropped, and the job runs again or has failed (at least once, never lost).
  */
-export function completeJob(db: Database, jobId: number, workerId: string, now: Date, result: JobSuccess): boolean {
-  return completeImmediate(db, jobId, workerId, isoTime(now), result);
+export function completeJob(sql: Sql, jobId: number, workerId: string, now: Date, result: JobSuccess): Promise<boolean> {
+  const at = isoTime(now);
+  return immediate(sql, async (tx) => {
+    const job = await tx.get<{ run_id: number }>(completeJobSql, { id: jobId, worker: workerId, now: at });
+    if (!job) return false;
+    await tx.run(finishRunSuccessSql, { run_id: job.run_id, now: at, duration_ms: Math.round(result.durationMs), output: result.output });
+    return true;
+  });
 }
-
-function complete(db: Database, id: number, worker: string, now: string, result: JobSuccess): boolean {
-  const runId = prepared<{ id: number; worker: string; now: string }, number>(db, completeJobSql).pluck().get({ id, worker, now });
-  if (runId === undefined) return false;
-  prepared(db, finishRunSuccessSql).run({ run_id: runId, now, duration_ms: Math.round(result.durationMs), output: result.output });
-  return true;
-}
-
-const completeImmediate = immediate(complete);

@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
 
@@ -30,28 +29,32 @@ export interface EnqueueRunInput {
 export const insertRunSql = `
   INSERT INTO event_runs (event_id, scheduled_for, trigger, status, revision, payload, created_at)
   VALUES (@event_id, @scheduled_for, @trigger, 'queued', @revision, @payload, @now)
-  ON CONFLICT (event_id, scheduled_for) WHERE trigger IN ('schedule', 'catchup') DO NOTHING`;
+  ON CONFLICT (event_id, scheduled_for) WHERE trigger IN ('schedule', 'catchup') DO NOTHING
+  RETURNING id`;
 
 export const insertJobSql = `
   INSERT INTO job_queue (run_id, event_id, status, priority, run_at, max_attempts, concurrency_key, created_at, updated_at)
-  VALUES (@run_id, @event_id, 'queued', @priority, @run_at, @max_attempts, @concurrency_key, @now, @now)`;
+  VALUES (@run_id, @event_id, 'queued', @priority, @run_at, @max_attempts, @concurrency_key, @now, @now)
+  RETURNING id`;
 
 /**
  * Queues one run of an event: its event_runs row (queued) and its job, in one
  * transaction. A schedule or catch-up slot that already has a run, whoever
  * fired it, returns undefined and queues nothing.
  */
-export function enqueueRun(db: Database, input: EnqueueRunInput, now: Date): { runId: number; jobId: number } | undefined {
-  return insertImmediate(db, input, now);
+export function enqueueRun(sql: Sql, input: EnqueueRunInput, now: Date): Promise<{ runId: number; jobId: number } | undefined> {
+  return immediate(sql, (tx) => insertRunAndJob(tx, input, now));
 }
 
 /**
- * enqueueRun's body, for a caller already inside a fenced IMMEDIATE transaction
+ * enqueueRun's body, for a caller already inside a fenced transaction
  * (queueRun): a nested one would only add a savepoint and a second fence check.
+ * The ids come back by RETURNING, which both backends have (PostgreSQL has no
+ * last insert rowid).
  */
-export function insertRunAndJob(db: Database, input: EnqueueRunInput, at: Date): { runId: number; jobId: number } | undefined {
+export async function insertRunAndJob(tx: Sql, input: EnqueueRunInput, at: Date): Promise<{ runId: number; jobId: number } | undefined> {
   const now = isoTime(at);
-  const run = prepared(db, insertRunSql).run({
+  const run = await tx.get<{ id: number }>(insertRunSql, {
     event_id: input.eventId,
     scheduled_for: isoTime(input.scheduledFor),
     trigger: input.trigger,
@@ -59,10 +62,9 @@ export function insertRunAndJob(db: Database, input: EnqueueRunInput, at: Date):
     payload: input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
     now,
   });
-  if (run.changes === 0) return undefined;
-  const runId = Number(run.lastInsertRowid);
-  const job = prepared(db, insertJobSql).run({
-    run_id: runId,
+  if (!run) return undefined;
+  const job = await tx.get<{ id: number }>(insertJobSql, {
+    run_id: run.id,
     event_id: input.eventId,
     priority: input.priority,
     run_at: isoTime(input.runAt),
@@ -70,7 +72,6 @@ export function insertRunAndJob(db: Database, input: EnqueueRunInput, at: Date):
     concurrency_key: input.concurrencyKey ?? null,
     now,
   });
-  return { runId, jobId: Number(job.lastInsertRowid) };
+  if (!job) throw new Error(`the job of run ${run.id} was not inserted`);
+  return { runId: run.id, jobId: job.id };
 }
-
-const insertImmediate = immediate(insertRunAndJob);

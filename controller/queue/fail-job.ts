@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
 
@@ -7,9 +6,13 @@ export const heldJobSql = `
   SELECT run_id, attempts, max_attempts FROM job_queue
   WHERE id = @id AND status = 'running' AND lease_owner = @worker`;
 
+// The job's writes repeat the read's condition (still running, still this
+// worker's): on PostgreSQL the transaction does not hold the row between the
+// read and the write, and a recovery may take the job back meanwhile. The
+// attempt counts it read cannot change meanwhile: only a claim raises them.
 export const retryJobSql = `
   UPDATE job_queue SET status = 'queued', run_at = @run_at, lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
-  WHERE id = @id`;
+  WHERE id = @id AND status = 'running' AND lease_owner = @worker`;
 
 // The run waits with its job; the error says why it is waiting.
 export const retryRunSql = `
@@ -18,7 +21,7 @@ export const retryRunSql = `
 
 export const failJobSql = `
   UPDATE job_queue SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
-  WHERE id = @id`;
+  WHERE id = @id AND status = 'running' AND lease_owner = @worker`;
 
 export const finishRunFailedSql = `
   UPDATE event_runs SET status = 'failed', finished_at = @now, duration_ms = @duration_ms, error = @error
@@ -52,8 +55,8 @@ export const jitter = 0.1;
  * back to the queue after its backoff (±10% jitter) and the run waits as
  * queued with the error; otherwise job and run fail.
  */
-export function failJob(db: Database, jobId: number, workerId: string, now: Date, failure: JobFailure): FailOutcome {
-  return failImmediate(db, jobId, workerId, now, failure);
+export function failJob(sql: Sql, jobId: number, workerId: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
+  return immediate(sql, (tx) => fail(tx, jobId, workerId, now, failure));
 }
 
 /** The delay before the retry that follows attempt `attempt` (1-based). */
@@ -62,20 +65,19 @@ export function retryDelayMs(backoffMs: readonly number[], attempt: number, rand
   return Math.max(0, Math.round(base * (1 + (random() * 2 - 1) * jitter)));
 }
 
-function fail(db: Database, id: number, worker: string, now: Date, failure: JobFailure): FailOutcome {
-  const job = prepared<{ id: number; worker: string }, { run_id: number; attempts: number; max_attempts: number }>(db, heldJobSql).get({ id, worker });
-  if (!job) return { final: false, leaseLost: true };
+async function fail(tx: Sql, id: number, worker: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
+  const lost = { final: false, leaseLost: true };
+  const job = await tx.get<{ run_id: number; attempts: number; max_attempts: number }>(heldJobSql, { id, worker });
+  if (!job) return lost;
   const at = isoTime(now);
   const run = { run_id: job.run_id, duration_ms: Math.round(failure.durationMs), error: failure.error };
   if (failure.retryable !== false && job.attempts < job.max_attempts) {
     const retryAt = new Date(now.getTime() + retryDelayMs(failure.backoffMs, job.attempts, failure.random ?? Math.random));
-    prepared(db, retryJobSql).run({ id, run_at: isoTime(retryAt), error: failure.error, now: at });
-    prepared(db, retryRunSql).run(run);
+    if ((await tx.run(retryJobSql, { id, worker, run_at: isoTime(retryAt), error: failure.error, now: at })).changes === 0) return lost;
+    await tx.run(retryRunSql, run);
     return { final: false, retryAt };
   }
-  prepared(db, failJobSql).run({ id, error: failure.error, now: at });
-  prepared(db, finishRunFailedSql).run({ ...run, now: at });
+  if ((await tx.run(failJobSql, { id, worker, error: failure.error, now: at })).changes === 0) return lost;
+  await tx.run(finishRunFailedSql, { ...run, now: at });
   return { final: true };
 }
-
-const failImmediate = immediate(fail);

@@ -1,27 +1,20 @@
-import type { Database } from "better-sqlite3";
 import { checkFence } from "../store/controller-lock.js";
+import type { Sql } from "../store/sql/sql.js";
 
 /**
- * `body` as a transaction, begun IMMEDIATE: the write lock is taken (or waited
- * for, under busy_timeout) before the first read, so a read-then-write such as
- * failJob can never act on a row another connection changed meanwhile. Inside
- * a caller's transaction it runs as a savepoint. Each queue operation wraps its
- * body once at module load; the transaction is built once per connection, as
- * the queue runs these thousands of times per second.
+ * `body` as one fenced write transaction: a controller that lost the lock
+ * changes no job and queues no run (a handle with no fence, the CLI's, is not
+ * checked). On SQLite the transaction is begun IMMEDIATE: the write lock is
+ * taken (or waited for, under busy_timeout) before the first read, so a
+ * read-then-write such as failJob can never act on a row another connection
+ * changed meanwhile. On PostgreSQL (READ COMMITTED) that guarantee is each
+ * statement's own: a write repeats the condition it read (status, lease
+ * owner), a claim locks its row, a decision takes `tx.lock`. Inside a
+ * caller's transaction it runs as a savepoint, fenced again.
  */
-export function immediate<A extends unknown[], R>(body: (db: Database, ...args: A) => R): (db: Database, ...args: A) => R {
-  const transactions = new WeakMap<Database, (...args: A) => R>();
-  return (db, ...args) => {
-    let run = transactions.get(db);
-    if (!run) {
-      // Fenced: a controller that lost the lock changes no job and queues no run.
-      const transaction = db.transaction((...inner: A) => {
-        checkFence(db);
-        return body(db, ...inner);
-      });
-      run = (...inner: A) => transaction.immediate(...inner);
-      transactions.set(db, run);
-    }
-    return run(...args);
-  };
+export function immediate<T>(sql: Sql, body: (tx: Sql) => Promise<T>): Promise<T> {
+  return sql.transaction(async (tx) => {
+    await checkFence(tx);
+    return body(tx);
+  });
 }

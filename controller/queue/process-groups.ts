@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { hostname } from "node:os";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { immediate } from "./immediate.js";
 
 /**
@@ -8,15 +7,11 @@ import { immediate } from "./immediate.js";
  * controller dies the next one can kill the orphan before the job is retried
  * (a retry must not overlap the attempt it replaces).
  */
-export function recordProcessGroup(db: Database, jobId: number, workerId: string, group: number): void {
-  recordImmediate(db, jobId, workerId, group);
+export function recordProcessGroup(sql: Sql, jobId: number, workerId: string, group: number): Promise<void> {
+  return immediate(sql, async (tx) => {
+    await tx.run("UPDATE job_queue SET process_group = ?, process_host = ? WHERE id = ? AND status = 'running' AND lease_owner = ?", [group, hostname(), jobId, workerId]);
+  });
 }
-
-function record(db: Database, jobId: number, workerId: string, group: number): void {
-  prepared(db, "UPDATE job_queue SET process_group = ?, process_host = ? WHERE id = ? AND status = 'running' AND lease_owner = ?").run(group, hostname(), jobId, workerId);
-}
-
-const recordImmediate = immediate(record);
 
 /** The jobs a dead owner left running, and the script process groups they had started. */
 export interface Orphans {
@@ -30,21 +25,18 @@ export interface Orphans {
  * otherwise). Their leases end now, so the first claim recovers them at once;
  * the groups their scripts started are returned, for the caller to kill before
  * that claim (the recovery's own RETURNING sees them already cleared).
+ * Only where one controller owns the database (SQLite): on PostgreSQL, where
+ * several work at once, the jobs running are the live ones' too.
  */
-export function expireOrphanedLeases(db: Database): Orphans {
-  return expireImmediate(db);
+export function expireOrphanedLeases(sql: Sql): Promise<Orphans> {
+  return immediate(sql, async (tx) => {
+    const rows = await tx.all<{ process_group: number | null; process_host: string | null }>(
+      "UPDATE job_queue SET lease_expires_at = '0000-01-01T00:00:00.000Z' WHERE status = 'running' RETURNING process_group, process_host",
+    );
+    const groups = rows.flatMap((r) => (r.process_group !== null && r.process_host !== null ? [{ group: r.process_group, host: r.process_host }] : []));
+    return { jobs: rows.length, groups };
+  });
 }
-
-function expire(db: Database): Orphans {
-  const rows = prepared<[], { process_group: number | null; process_host: string | null }>(
-    db,
-    "UPDATE job_queue SET lease_expires_at = '0000-01-01T00:00:00.000Z' WHERE status = 'running' RETURNING process_group, process_host",
-  ).all();
-  const groups = rows.flatMap((r) => (r.process_group !== null && r.process_host !== null ? [{ group: r.process_group, host: r.process_host }] : []));
-  return { jobs: rows.length, groups };
-}
-
-const expireImmediate = immediate(expire);
 
 /** Kills what is left of a lost attempt's script on this host (a group on another host is not ours to reach). */
 export function killOrphanedGroups(groups: readonly { group: number; host: string }[]): number {

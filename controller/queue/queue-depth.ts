@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
 import { activeJobs } from "../store/active-jobs.js";
+import type { Sql } from "../store/sql/sql.js";
 
 export type JobStatus = "queued" | "running" | "success" | "failed" | "cancelled";
 
@@ -14,10 +13,10 @@ export interface QueueDepth extends Record<JobStatus, number> {
 const countsSql = "SELECT status, count(*) AS n FROM job_queue GROUP BY status";
 
 /** Every status: finished jobs are counted too, so this reads the whole table (the API's /api/queue). */
-export function queueDepth(db: Database, now: Date): QueueDepth {
+export async function queueDepth(sql: Sql, now: Date): Promise<QueueDepth> {
   const depth: QueueDepth = { queued: 0, running: 0, success: 0, failed: 0, cancelled: 0, ready: 0 };
-  for (const row of prepared<[], { status: JobStatus; n: number }>(db, countsSql).all()) depth[row.status] = row.n;
-  depth.ready = activeJobs(db, now).ready;
+  for (const row of await sql.all<{ status: JobStatus; n: number }>(countsSql)) depth[row.status] = row.n;
+  depth.ready = (await activeJobs(sql, now)).ready;
   return depth;
 }
 

@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
 import { concurrencyKeyOf, type ResolvedEvent } from "../definitions/resolved-event.js";
 import { hasActiveRun } from "../store/due-events.js";
+import type { Sql } from "../store/sql/sql.js";
 import { insertRunAndJob, type RunTrigger } from "./enqueue-run.js";
 import { immediate } from "./immediate.js";
 
@@ -27,21 +27,26 @@ export type QueueDecision = { queued: { runId: number; jobId: number } } | { ski
  *   queue  it waits for the running one (a concurrency key of its own);
  *   allow  both run.
  * A `concurrency_key` serialises runs across events whatever `overlap` says.
- * One IMMEDIATE transaction, so two triggers at once cannot both see "no run".
+ * One fenced transaction, and the decision holds the event's lock
+ * (`event:<name>`), so two triggers at once (or two controllers on
+ * PostgreSQL) cannot both see "no run".
  */
-export function queueRun(db: Database, request: RunRequest, now: Date): QueueDecision {
-  return decideImmediate(db, request, now);
+export function queueRun(sql: Sql, request: RunRequest, now: Date): Promise<QueueDecision> {
+  return immediate(sql, (tx) => decideRun(tx, request, now));
 }
 
-/** queueRun's decision, for a caller already inside a fenced IMMEDIATE transaction (the scheduler's firing). */
-export function decideRun(db: Database, request: RunRequest, now: Date): QueueDecision {
+/** queueRun's decision, for a caller already inside a fenced transaction (the scheduler's firing). */
+export async function decideRun(tx: Sql, request: RunRequest, now: Date): Promise<QueueDecision> {
   const { name, spec } = request.event;
   const policy = spec.policy;
-  if (policy.overlap === "skip" && !request.force && hasActiveRun(db, name)) {
-    return { skipped: `a run of ${name} is still queued or running (overlap: skip)` };
+  if (policy.overlap === "skip" && !request.force) {
+    // Read, then insert: on SQLite the IMMEDIATE transaction already excludes every other
+    // writer; on PostgreSQL the event's lock does, until this transaction ends.
+    await tx.lock(`event:${name}`);
+    if (await hasActiveRun(tx, name)) return { skipped: `a run of ${name} is still queued or running (overlap: skip)` };
   }
-  const queued = insertRunAndJob(
-    db,
+  const queued = await insertRunAndJob(
+    tx,
     {
       eventId: name,
       scheduledFor: request.scheduledFor,
@@ -57,5 +62,3 @@ export function decideRun(db: Database, request: RunRequest, now: Date): QueueDe
   );
   return queued ? { queued } : { skipped: `the slot ${request.scheduledFor.toISOString()} of ${name} was already queued` };
 }
-
-const decideImmediate = immediate(decideRun);

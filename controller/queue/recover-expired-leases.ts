@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
 
@@ -32,8 +31,8 @@ export interface Recovered {
   processGroups: { group: number; host: string }[];
 }
 
-export function recoverExpiredLeases(db: Database, now: Date): Recovered {
-  return recoverImmediate(db, isoTime(now));
+export function recoverExpiredLeases(sql: Sql, now: Date): Promise<Recovered> {
+  return immediate(sql, (tx) => recover(tx, isoTime(now)));
 }
 
 interface RecoveredRow {
@@ -44,20 +43,21 @@ interface RecoveredRow {
   process_host: string | null;
 }
 
-function recover(db: Database, now: string): Recovered {
-  const jobs = prepared<{ now: string; error: string }, RecoveredRow>(db, recoverJobsSql).all({ now, error: lostLeaseError });
+// One UPDATE picks and takes the jobs: on PostgreSQL a job a second
+// controller recovers at the same moment is re-checked after its row lock, and
+// is no longer running, so each lapsed lease is recovered once.
+async function recover(tx: Sql, now: string): Promise<Recovered> {
+  const jobs = await tx.all<RecoveredRow>(recoverJobsSql, { now, error: lostLeaseError });
   let retried = 0;
   for (const job of jobs) {
     if (job.status === "queued") {
       retried++;
-      prepared(db, requeueRunSql).run({ run_id: job.run_id, error: lostLeaseError });
+      await tx.run(requeueRunSql, { run_id: job.run_id, error: lostLeaseError });
     } else {
-      prepared(db, failRunSql).run({ run_id: job.run_id, now, error: lostLeaseError });
+      await tx.run(failRunSql, { run_id: job.run_id, now, error: lostLeaseError });
     }
   }
   // The failed ones end their runs for good: the caller counts them toward pause_after_failures.
   const processGroups = jobs.flatMap((j) => (j.process_group !== null && j.process_host !== null ? [{ group: j.process_group, host: j.process_host }] : []));
   return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id), processGroups };
 }
-
-const recoverImmediate = immediate(recover);

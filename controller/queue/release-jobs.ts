@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "../store/prepared.js";
+import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
 
@@ -10,8 +9,9 @@ export const releaseJobsSql = `
   WHERE status = 'running' AND lease_owner = @worker
   RETURNING run_id`;
 
+// CASE rather than SQLite's two-argument max(), which PostgreSQL spells greatest().
 export const unstartRunSql = `
-  UPDATE event_runs SET status = 'queued', started_at = NULL, attempt = max(attempt - 1, 0)
+  UPDATE event_runs SET status = 'queued', started_at = NULL, attempt = CASE WHEN attempt > 0 THEN attempt - 1 ELSE 0 END
   WHERE id = @run_id`;
 
 /**
@@ -19,14 +19,10 @@ export const unstartRunSql = `
  * the queue (attempt not counted) and their runs to queued, so the next start
  * runs them. Returns how many were released.
  */
-export function releaseJobs(db: Database, workerId: string, now: Date): number {
-  return releaseImmediate(db, workerId, isoTime(now));
+export function releaseJobs(sql: Sql, workerId: string, now: Date): Promise<number> {
+  return immediate(sql, async (tx) => {
+    const jobs = await tx.all<{ run_id: number }>(releaseJobsSql, { worker: workerId, now: isoTime(now) });
+    for (const job of jobs) await tx.run(unstartRunSql, { run_id: job.run_id });
+    return jobs.length;
+  });
 }
-
-function release(db: Database, worker: string, now: string): number {
-  const runIds = prepared<{ worker: string; now: string }, number>(db, releaseJobsSql).pluck().all({ worker, now });
-  for (const run_id of runIds) prepared(db, unstartRunSql).run({ run_id });
-  return runIds.length;
-}
-
-const releaseImmediate = immediate(release);

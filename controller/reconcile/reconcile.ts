@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { checkFence } from "../store/controller-lock.js";
+import { checkConnectionFence } from "../store/controller-lock.js";
 import type { Diagnostic } from "../definitions/diagnostic.js";
 import { type TreeSelector, validateWorkspace } from "../definitions/validate-workspace.js";
 import { resolveRevision } from "../source/resolve-revision.js";
@@ -64,7 +64,7 @@ async function reconcileTree(db: Database, options: ReconcileOptions, revision: 
   // (or finds the tree live already) instead of applying a stale plan.
   return db
     .transaction((): ReconcileResult => {
-      checkFence(db);
+      checkConnectionFence(db);
       const status = getSyncStatus(db);
       if (!options.force && key !== "worktree" && status.last_applied_key === key) return { result: "unchanged", revision };
       const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: revision, now });

@@ -1,8 +1,8 @@
-import type { Database } from "better-sqlite3";
 import { parseDuration } from "../definitions/duration.js";
 import { immediate } from "../queue/immediate.js";
 import { decideRun } from "../queue/queue-run.js";
 import { advanceEvent, dueEvents } from "../store/due-events.js";
+import type { Sql } from "../store/sql/sql.js";
 import { workspaceTimezone } from "../store/workspace-timezone.js";
 import { type Slot, slotsToFire, windowMs } from "./catch-up.js";
 
@@ -15,24 +15,24 @@ export interface Fired {
 
 /**
  * Turns every due slot into a queued run and moves the event's next fire time
- * on, all in one fenced IMMEDIATE transaction: the events due at one time cost
+ * on, all in one fenced transaction (IMMEDIATE on SQLite): the events due at one time cost
  * one commit, so the last of them is not queued (and claimed) later than the
  * first. The run's key is (event, slot), so a second scheduler, a restart or a
  * clock stepping back finds the slot taken and fires nothing twice. An error
  * rolls back the whole firing; the next wake tries again.
  */
-export function fireDueEvents(db: Database, now: Date): Fired[] {
-  return fireImmediate(db, now);
+export function fireDueEvents(sql: Sql, now: Date): Promise<Fired[]> {
+  return immediate(sql, (tx) => fireAll(tx, now));
 }
 
-function fireAll(db: Database, now: Date): Fired[] {
+async function fireAll(tx: Sql, now: Date): Promise<Fired[]> {
   const fired: Fired[] = [];
-  const zone = workspaceTimezone(db);
-  for (const event of dueEvents(db, now)) {
+  const zone = await workspaceTimezone(tx);
+  for (const event of await dueEvents(tx, now)) {
     const { condition, policy } = event.spec;
     // An `after` trigger is never due by time; such a row has no next fire time to clear.
     if (condition.type === "after") {
-      advanceEvent(db, event.name, null, null, now);
+      await advanceEvent(tx, event.name, null, null, now);
       continue;
     }
     const expires = policy.expires_at ? new Date(policy.expires_at) : undefined;
@@ -47,17 +47,15 @@ function fireAll(db: Database, now: Date): Fired[] {
     });
     let last: Date | null = null;
     for (const slot of slots) {
-      const decision = decideRun(db, { event, trigger: slot.trigger, scheduledFor: slot.at }, now);
+      const decision = await decideRun(tx, { event, trigger: slot.trigger, scheduledFor: slot.at }, now);
       if ("queued" in decision) {
         fired.push({ eventId: event.name, scheduledFor: slot.at, trigger: slot.trigger, runId: decision.queued.runId });
         last = slot.at;
       }
     }
-    advanceEvent(db, event.name, next, last, now);
+    await advanceEvent(tx, event.name, next, last, now);
   }
   return fired;
 }
-
-const fireImmediate = immediate(fireAll);
 
 export const tickMs = (env: NodeJS.ProcessEnv): number => (parseDuration(Number(env.ENGINE_TICK_SECONDS ?? 30)) ?? 30_000);

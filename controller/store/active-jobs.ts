@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /** The jobs waiting or running: what the queue holds now, apart from its history. */
@@ -22,6 +21,6 @@ export const activeJobsSql = `
       + (SELECT count(*) FROM job_queue WHERE status = 'queued' AND concurrency_key IS NOT NULL AND run_at <= @now) AS ready`;
 
 /** Queued, running and ready jobs, from the queue's partial indexes: the cost follows the queue, not its history. */
-export function activeJobs(db: Database, now: Date): ActiveJobs {
-  return prepared<{ now: string }, ActiveJobs>(db, activeJobsSql).get({ now: isoTime(now) }) ?? { queued: 0, running: 0, ready: 0 };
+export async function activeJobs(sql: Sql, now: Date): Promise<ActiveJobs> {
+  return (await sql.get<ActiveJobs>(activeJobsSql, { now: isoTime(now) })) ?? { queued: 0, running: 0, ready: 0 };
 }

@@ -1,6 +1,8 @@
 import type { Database } from "better-sqlite3";
 import { hostname } from "node:os";
 import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
+import { sqliteSql } from "./sql/sqlite-sql.js";
 import { StoreError } from "./store-error.js";
 import { isoTime } from "./time.js";
 
@@ -73,22 +75,34 @@ export function releaseLock(db: Database, fence: Fence): void {
   prepared(db, "DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?").run(fence.owner, fence.token);
 }
 
-const fences = new WeakMap<Database, Fence>();
+const fences = new WeakMap<Sql, Fence>();
+const fenceSql = "SELECT 1 AS held FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?";
+const lockLost = () => new StoreError("this controller lost the database's lock to another controller: it changes nothing more", "lock-lost");
 
-/** From now on, every fenced write on `db` first checks that this fence still holds the lock. */
-export function fenceWrites(db: Database, fence: Fence): void {
-  fences.set(db, fence);
+/** From now on, every fenced write through `sql` first checks that this fence still holds the lock. */
+export function fenceWrites(sql: Sql, fence: Fence): void {
+  fences.set(sql, fence);
 }
 
 /**
  * Inside a write transaction: throws a StoreError "lock-lost" when this
- * connection's controller no longer holds the lock, so the transaction rolls
- * back and nothing changes. A connection with no fence (the CLI) is not a
- * controller and passes.
+ * handle's controller no longer holds the lock, so the transaction rolls back
+ * and nothing changes. A handle with no fence (the CLI) is not a controller
+ * and passes.
  */
-export function checkFence(db: Database): void {
-  const fence = fences.get(db);
+export async function checkFence(sql: Sql): Promise<void> {
+  const fence = fences.get(sql);
   if (!fence) return;
-  const held = prepared<[string, number]>(db, "SELECT 1 FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?").get(fence.owner, fence.token);
-  if (held === undefined) throw new StoreError("this controller lost the database's lock to another controller: it changes nothing more", "lock-lost");
+  if ((await sql.get(fenceSql, [fence.owner, fence.token])) === undefined) throw lockLost();
+}
+
+/**
+ * checkFence for code still on a better-sqlite3 connection (the applier,
+ * retention), inside its own synchronous IMMEDIATE transaction: the fence is
+ * the one set on the connection's Sql (sqliteSql).
+ */
+export function checkConnectionFence(db: Database): void {
+  const fence = fences.get(sqliteSql(db));
+  if (!fence) return;
+  if (prepared<[string, number]>(db, fenceSql).get(fence.owner, fence.token) === undefined) throw lockLost();
 }

@@ -3,6 +3,7 @@ import type { EventCondition } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
 import { prepared } from "./prepared.js";
+import { sqliteSql } from "./sql/sqlite-sql.js";
 import { workspaceTimezone } from "./workspace-timezone.js";
 
 export { lastRuns, type RunSummary } from "./last-runs.js";
@@ -63,14 +64,14 @@ const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_
   FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) AND (@after IS NULL OR name > @after) ORDER BY name`;
 
 /** The events, by id; `status` is computed at `now`, so it is filtered here rather than in SQL. */
-export function listEvents(db: Database, now: Date, filter: EventFilter = {}): EventSummary[] {
+export async function listEvents(db: Database, now: Date, filter: EventFilter = {}): Promise<EventSummary[]> {
+  const defaultTimezone = await workspaceTimezone(sqliteSql(db));
   // Iterated, not loaded whole: a page of a 10,000-event store reads one page of rows.
   const rows = prepared<{ id: string | null; agent: string | null; after: string | null }, Row>(db, selectSql).iterate({
     id: filter.id ?? null,
     agent: filter.agent ?? null,
     after: filter.after ?? null,
   });
-  const defaultTimezone = workspaceTimezone(db);
   const out: EventSummary[] = [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
   for (const row of rows) {

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { checkFence } from "./controller-lock.js";
+import { checkConnectionFence } from "./controller-lock.js";
 import { prepared } from "./prepared.js";
 import { isoTime } from "./time.js";
 
@@ -87,7 +87,7 @@ export function deleteRuns(db: Database, ids: readonly number[]): number {
   const list = JSON.stringify(ids);
   return db
     .transaction(() => {
-      checkFence(db);
+      checkConnectionFence(db);
       prepared(db, deleteMessagesSql).run(list);
       prepared(db, deleteJobsSql).run(list);
       return prepared(db, deleteRunsSql).run(list).changes;
@@ -103,7 +103,7 @@ const deleteWebhookIdsSql = `
 export function pruneWebhookIds(db: Database, before: Date, limit: number): number {
   return db
     .transaction(() => {
-      checkFence(db);
+      checkConnectionFence(db);
       return prepared(db, deleteWebhookIdsSql).run(isoTime(before), limit).changes;
     })
     .immediate();

@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /**
@@ -8,23 +7,24 @@ import { isoTime } from "./time.js";
  * `pauseAfter` (0: never) the event is paused with the reason, so a broken
  * automation stops instead of failing every hour. Returns whether it paused.
  */
-export function recordRunOutcome(
-  db: Database,
+export async function recordRunOutcome(
+  sql: Sql,
   eventId: string,
   outcome: { success: boolean; at: Date; pauseAfter: number; error?: string },
-): boolean {
+): Promise<boolean> {
   const at = isoTime(outcome.at);
   if (outcome.success) {
-    prepared(db, "UPDATE events SET consecutive_failures = 0, last_run_at = ?, last_run_status = 'success', updated_at = ? WHERE name = ?").run(at, at, eventId);
+    await sql.run("UPDATE events SET consecutive_failures = 0, last_run_at = ?, last_run_status = 'success', updated_at = ? WHERE name = ?", [at, at, eventId]);
     return false;
   }
-  const row = prepared<[string, string, string], { consecutive_failures: number; paused: number }>(
-    db,
+  // The count is raised and read in one statement: two runs failing at once count twice.
+  const row = await sql.get<{ consecutive_failures: number; paused: number }>(
     "UPDATE events SET consecutive_failures = consecutive_failures + 1, last_run_at = ?, last_run_status = 'failed', updated_at = ? WHERE name = ? RETURNING consecutive_failures, paused",
-  ).get(at, at, eventId);
+    [at, at, eventId],
+  );
   if (!row || row.paused || outcome.pauseAfter <= 0 || row.consecutive_failures < outcome.pauseAfter) return false;
   const reason = `paused after ${row.consecutive_failures} failed runs in a row; last error: ${(outcome.error ?? "unknown").slice(0, 300)}`;
-  setEventPause(db, eventId, { paused: true, reason, at: outcome.at });
+  await setEventPause(sql, eventId, { paused: true, reason, at: outcome.at });
   return true;
 }
 
@@ -33,10 +33,10 @@ export function recordRunOutcome(
  * kept across reconciles until resumed. Resuming clears the failure count.
  * Returns false when there is no such event.
  */
-export function setEventPause(db: Database, eventId: string, input: { paused: boolean; reason?: string; at: Date }): boolean {
+export async function setEventPause(sql: Sql, eventId: string, input: { paused: boolean; reason?: string; at: Date }): Promise<boolean> {
   const at = isoTime(input.at);
   const result = input.paused
-    ? prepared(db, "UPDATE events SET paused = 1, paused_reason = ?, paused_at = ?, updated_at = ? WHERE name = ?").run(input.reason ?? "paused by hand", at, at, eventId)
-    : prepared(db, "UPDATE events SET paused = 0, paused_reason = NULL, paused_at = NULL, consecutive_failures = 0, updated_at = ? WHERE name = ?").run(at, eventId);
+    ? await sql.run("UPDATE events SET paused = 1, paused_reason = ?, paused_at = ?, updated_at = ? WHERE name = ?", [input.reason ?? "paused by hand", at, at, eventId])
+    : await sql.run("UPDATE events SET paused = 0, paused_reason = NULL, paused_at = NULL, consecutive_failures = 0, updated_at = ? WHERE name = ?", [at, eventId]);
   return result.changes > 0;
 }

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { type ActiveJobs, activeJobs } from "./active-jobs.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
 import { prepared } from "./prepared.js";
+import { sqliteSql } from "./sql/sqlite-sql.js";
 
 /** The counters of `nexaas status` (SPEC §10). */
 export interface StatusCounts {
@@ -11,7 +12,7 @@ export interface StatusCounts {
   spend_today_usd: number;
 }
 
-export function statusCounts(db: Database, now: Date): StatusCounts {
+export async function statusCounts(db: Database, now: Date): Promise<StatusCounts> {
   const events: Record<EventStatus, number> = { active: 0, paused: 0, disabled: 0, expired: 0 };
   // Read from events_state alone (no spec is parsed): groups of events that are not `once`, whose
   // state follows from these columns; then the `once` events one by one (events_condition), whose
@@ -28,7 +29,7 @@ export function statusCounts(db: Database, now: Date): StatusCounts {
   for (const row of onceRows) events[eventStatus(row, now)]++;
 
   // From the queue's partial indexes alone: finished jobs (nearly every row) are in none of them.
-  const queue = activeJobs(db, now);
+  const queue = await activeJobs(sqliteSql(db), now);
 
   // total() ignores NULL costs (unknown model price) and is 0.0 when there are no rows.
   // Times are ISO UTC text, so "since midnight UTC" is a string comparison on the index.

@@ -8,9 +8,9 @@ import { getSyncStatus } from "./sync-status.js";
  * today's spend and the budget it counts against (nexaas.yaml budget.daily_usd, null when unset).
  * One shape for `nexaas status --json` and `/api/status`.
  */
-export function statusReport(db: Database, now: Date) {
+export async function statusReport(db: Database, now: Date) {
   const sync = getSyncStatus(db);
-  const counts = statusCounts(db, now);
+  const counts = await statusCounts(db, now);
   return {
     last_applied_revision: sync.last_applied_revision,
     last_applied_at: sync.last_applied_at,

@@ -9,6 +9,7 @@ import { heartbeatJob } from "../queue/heartbeat-job.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -46,12 +47,14 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
  * a retry after backoff, or a final failure that may pause the event).
  */
 export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
+  // The queue's writes go through the connection's Sql; the definition and the executors still use `db`.
+  const sql = sqliteSql(o.db);
   const started = o.clock.now();
   const spec = readDefinition(o.db, "event", job.eventId);
   const elapsed = () => o.clock.now().getTime() - started.getTime();
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
-    failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error, backoffMs: [0], retryable: false, durationMs: 0 });
+    await failJob(sql, job.jobId, o.workerId, o.clock.now(), { error, backoffMs: [0], retryable: false, durationMs: 0 });
     return { status: "failed", error };
   }
 
@@ -61,13 +64,16 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
   const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
   const signal = AbortSignal.any([timeout.signal, o.shutdown]);
   const beat = o.clock.setInterval(() => {
-    try {
-      if (!heartbeatJob(o.db, job.jobId, o.workerId, o.clock.now(), o.leaseMs)) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
-    } catch (error) {
-      // A store fault (or a lock another controller took) is the controller's to judge; the attempt
-      // goes on, and its lease runs out if the fault outlasts it.
-      o.onError?.(error instanceof Error ? error : new Error(String(error)));
-    }
+    heartbeatJob(sql, job.jobId, o.workerId, o.clock.now(), o.leaseMs).then(
+      (held) => {
+        if (!held) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
+      },
+      (error: unknown) => {
+        // A store fault (or a lock another controller took) is the controller's to judge; the attempt
+        // goes on, and its lease runs out if the fault outlasts it.
+        o.onError?.(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }, Math.max(1000, Math.floor(o.leaseMs / 3)));
 
   // Filled by the executors with the secrets they hand out; nothing of the attempt is stored or returned (and so logged) unmasked.
@@ -102,9 +108,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
-    completeJob(o.db, job.jobId, o.workerId, o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
-    recordRunOutcome(o.db, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures });
-    followFlow(spec.action, true, o, job);
+    await completeJob(sql, job.jobId, o.workerId, o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
+    await recordRunOutcome(sql, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures });
+    await followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
@@ -112,10 +118,10 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
     // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
     const retryable = !isPermanentFailure(error);
-    const { final } = failJob(o.db, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
+    const { final } = await failJob(sql, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
     if (!final) return { status: "retry", error: message };
-    const paused = recordRunOutcome(o.db, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures, error: message });
-    followFlow(spec.action, false, o, job);
+    const paused = await recordRunOutcome(sql, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures, error: message });
+    await followFlow(spec.action, false, o, job);
     return { status: "failed", error: message, paused };
   } finally {
     o.clock.clearTimeout(timer);
@@ -124,9 +130,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
 }
 
 /** A named flow ended for good: the flows that follow it (`trigger: {type: after}`) are queued. */
-function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): void {
+async function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): Promise<void> {
   if (action.type !== "flow" || typeof action.flow !== "string") return;
-  const { queued, skipped } = queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
+  const { queued, skipped } = await queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
   for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
-import type { Database, Transaction } from "better-sqlite3";
+import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
@@ -9,6 +9,9 @@ import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { killOrphanedGroups, recordProcessGroup } from "../queue/process-groups.js";
 import { releaseJobs } from "../queue/release-jobs.js";
+import { immediate } from "../queue/immediate.js";
+import type { Sql } from "../store/sql/sql.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import type { Executor } from "./executor.js";
 import { type JobOutcome, runJob } from "./run-job.js";
 
@@ -26,6 +29,12 @@ export interface WorkerPoolOptions {
   clock?: Clock;
 }
 
+/** What one fill took: the jobs claimed, and the events whose run failed for good with a lost lease. */
+interface ReadyJobs {
+  claimed: ClaimedJob[];
+  lost: string[];
+}
+
 export interface WorkerPoolEvents {
   /** A worker took a job: its run is running from now on (started_at). */
   claimed: [ClaimedJob];
@@ -40,10 +49,12 @@ export interface WorkerPoolEvents {
 }
 
 /**
- * WORKER_POOL_SIZE workers over the SQLite queue: claim (atomic, leased),
- * run, record; expired leases of crashed workers are recovered. `stop` stops
+ * WORKER_POOL_SIZE workers over the queue: claim (atomic, leased), run,
+ * record; expired leases of crashed workers are recovered. `stop` stops
  * claiming, lets running jobs finish within a grace period, then aborts the
- * rest and releases their leases so the next start retries them.
+ * rest and releases their leases so the next start retries them. One fill
+ * (recover, claim, launch) at a time: a poke meanwhile fills again after it,
+ * so two fills never both count the same free worker.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly workerId = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -53,7 +64,12 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private stopping = false;
   private started = false;
   private readonly clock: Clock;
-  private readonly claimReady: Transaction<() => ClaimedJob[]>;
+  /** The queue's writes; the definitions and the executors still read and write `db` itself. */
+  private readonly sql: Sql;
+  /** The fill under way. */
+  private filling: Promise<void> | undefined;
+  /** Poked meanwhile: fill again when it ends. */
+  private fillAgain = false;
 
   constructor(
     private readonly db: Database,
@@ -61,7 +77,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
-    this.claimReady = db.transaction(() => this.claimReadyJobs());
+    this.sql = sqliteSql(db);
   }
 
   get size(): number {
@@ -87,6 +103,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   async stop(graceMs = 30_000): Promise<void> {
     this.stopping = true;
     this.clock.clearTimeout(this.timer);
+    // A claim under way ends first; it starts nothing now, and what it took is released below.
+    await this.idle();
     const all = Promise.all(this.running);
     this.emit("stopping", { running: this.running.size, graceMs });
     if (!(await this.settlesWithin(all, graceMs))) {
@@ -94,11 +112,16 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       await all;
     }
     try {
-      releaseJobs(this.db, this.workerId, this.clock.now());
+      await releaseJobs(this.sql, this.workerId, this.clock.now());
     } catch (error) {
       // A store that fails, or a lock another controller took: their leases run out and they are retried.
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  /** Resolves when no fill (recovery, claims) is under way; the jobs it started may still run. */
+  async idle(): Promise<void> {
+    while (this.filling) await this.filling;
   }
 
   /** Whether `all` settles within `graceMs` of the pool's clock. */
@@ -115,32 +138,50 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   private fill(): void {
     this.clock.clearTimeout(this.timer);
-    let claimed: ClaimedJob[] = [];
+    if (this.filling) {
+      this.fillAgain = true;
+      return;
+    }
+    this.filling = this.claimAndLaunch().finally(() => {
+      this.filling = undefined;
+      if (this.stopping) return;
+      if (this.fillAgain) {
+        this.fillAgain = false;
+        this.fill();
+      } else this.timer = this.clock.setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+    });
+  }
+
+  private async claimAndLaunch(): Promise<void> {
+    let ready: ReadyJobs = { claimed: [], lost: [] };
     try {
-      claimed = this.claimReady.immediate();
+      ready = await immediate(this.sql, () => this.claimReadyJobs());
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
-    for (const job of claimed) this.launch(job);
-    if (!this.stopping) this.timer = this.clock.setTimeout(() => this.fill(), this.options.pollMs ?? 1000);
+    // Told once committed, so a listener reads what was recorded.
+    for (const eventId of ready.lost) this.emit("lost", { eventId });
+    // Stopped while claiming: nothing more starts; `stop` releases what was taken.
+    if (this.stopping) return;
+    for (const job of ready.claimed) this.launch(job);
   }
 
   /**
    * Takes back lapsed leases, then claims a job for every free worker, in one
    * transaction: a due second's runs cost one commit, not one each.
    */
-  private claimReadyJobs(): ClaimedJob[] {
-    const recovered = recoverExpiredLeases(this.db, this.clock.now());
+  private async claimReadyJobs(): Promise<ReadyJobs> {
+    const recovered = await recoverExpiredLeases(this.sql, this.clock.now());
     // An attempt whose worker died may have left its script running: it goes before the retry starts.
     killOrphanedGroups(recovered.processGroups);
-    for (const eventId of recovered.failedEvents) this.countLostRun(eventId);
+    for (const eventId of recovered.failedEvents) await this.countLostRun(eventId);
     const claimed: ClaimedJob[] = [];
     while (!this.stopping && this.running.size + claimed.length < this.size) {
-      const job = claimJob(this.db, this.workerId, this.clock.now(), this.leaseMs);
+      const job = await claimJob(this.sql, this.workerId, this.clock.now(), this.leaseMs);
       if (!job) break;
       claimed.push(job);
     }
-    return claimed;
+    return { claimed, lost: recovered.failedEvents };
   }
 
   /**
@@ -160,11 +201,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   }
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
-  private countLostRun(eventId: string): void {
-    this.emit("lost", { eventId });
+  private async countLostRun(eventId: string): Promise<void> {
     const spec = readDefinition(this.db, "event", eventId);
     if (!spec) return;
-    recordRunOutcome(this.db, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
+    await recordRunOutcome(this.sql, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
   }
 
   private async run(job: ClaimedJob): Promise<void> {
@@ -182,12 +222,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         onStarted: () => this.emit("started", job),
         onError: (error) => this.emit("error", error),
         onProcess: (group) => {
-          try {
-            recordProcessGroup(this.db, job.jobId, this.workerId, group);
-          } catch (error) {
+          recordProcessGroup(this.sql, job.jobId, this.workerId, group).catch((error: unknown) => {
             // Not recorded: only an orphan's cleanup is lost; the script itself is supervised as ever.
             this.emit("error", error instanceof Error ? error : new Error(String(error)));
-          }
+          });
         },
       });
       this.emit("finished", { job, outcome });

@@ -4,6 +4,7 @@ import type { ResolvedEvent } from "../../controller/definitions/resolved-event.
 import { createLogger } from "../../controller/log.js";
 import { claimJob, type ClaimedJob } from "../../controller/queue/claim-job.js";
 import { queueRun } from "../../controller/queue/queue-run.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { runJob, type JobOutcome } from "../../controller/workers/run-job.js";
 import { apiKey } from "../llm/helpers.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
@@ -19,8 +20,8 @@ export async function runQueued(
   options: { api: FakeAnthropic; clock: FakeClock; workspaceDir: string },
 ): Promise<{ job: ClaimedJob; outcome: JobOutcome }> {
   const { clock } = options;
-  queueRun(db, { event, trigger: "manual", scheduledFor: clock.now() }, clock.now());
-  const job = claimJob(db, "w1", clock.now(), 60_000);
+  await queueRun(sqliteSql(db), { event, trigger: "manual", scheduledFor: clock.now() }, clock.now());
+  const job = await claimJob(sqliteSql(db), "w1", clock.now(), 60_000);
   if (!job) throw new Error(`no job of ${event.name} to claim`);
   const outcome = await runJob(job, {
     db,

@@ -7,6 +7,7 @@ import { buildServer } from "../../controller/api/build-server.js";
 import { decodeWebhookSecret } from "../../controller/api/webhooks.js";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { enqueueRun } from "../../controller/queue/enqueue-run.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { pruneWebhookIds } from "../../controller/store/prune-runs.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
@@ -194,7 +195,7 @@ describe("POST /hooks/:event", () => {
 
     // Ten minutes on, the id is forgotten: the same id with a fresh timestamp is a new message.
     // Nothing is deleted on the webhook's path; retention deletes expired ids in its own batches.
-    clock.advance(11 * 60_000);
+    await clock.advance(11 * 60_000);
     const later = signed("deploy", '{"n": 2}', { id: "msg_replayed", at: t0 + 11 * 60_000 });
     expect((await post(app2, later)).statusCode).toBe(202);
     expect((await post(app2, later)).statusCode).toBe(409);
@@ -209,14 +210,14 @@ describe("POST /hooks/:event", () => {
     const { path, db: seeding } = await server();
     const now = new Date(t0);
     // A backlog behind one busy key, as `overlap: queue` builds when deliveries outpace the runs.
-    for (let i = 0; i < 50; i++) enqueueRun(seeding, { eventId: "deploy", scheduledFor: now, trigger: "webhook", runAt: now, priority: 5, maxAttempts: 3, concurrencyKey: "event:deploy" }, now);
-    expect(claimJob(seeding, "busy-worker", now, 60_000)).toBeDefined();
+    for (let i = 0; i < 50; i++) await enqueueRun(sqliteSql(seeding), { eventId: "deploy", scheduledFor: now, trigger: "webhook", runAt: now, priority: 5, maxAttempts: 3, concurrencyKey: "event:deploy" }, now);
+    expect(await claimJob(sqliteSql(seeding), "busy-worker", now, 60_000)).toBeDefined();
     // A fresh connection prepares every statement anew, so all that the delivery runs is recorded.
     const db = openDatabase(path);
     cleanup.push(() => void db.close());
     const statements = recordStatements(db);
     // The controller pokes its workers when a webhook queued a run: a claim follows each delivery.
-    const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => void claimJob(db, "w", now, 60_000) });
+    const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => void claimJob(sqliteSql(db), "w", now, 60_000) });
     cleanup.push(() => app.close());
     expect((await post(app, signed("deploy", "{}"))).statusCode).toBe(202);
 

@@ -2,36 +2,40 @@ import { describe, expect, it } from "vitest";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { completeJob } from "../../controller/queue/complete-job.js";
 import { openDatabase } from "../../controller/store/open-database.js";
-import { after, enqueue, freshDb, jobRow, runRow, t0, track } from "./helpers.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import { after, backends, backendTest, enqueue, freshDb, jobRow, runRow, t0, track } from "./helpers.js";
 
 const lease = 60_000;
 
-describe("claimJob", () => {
-  it("takes the lowest priority first, then the earliest run_at, then the oldest", () => {
-    const { db } = freshDb();
-    const late = enqueue(db, "late", { priority: 5, runAt: after(-1_000) });
-    const early = enqueue(db, "early", { priority: 5, runAt: after(-5_000) });
-    const urgent = enqueue(db, "urgent", { priority: 1, runAt: t0 });
-    const tieA = enqueue(db, "tie-a", { priority: 9, runAt: t0 });
-    const tieB = enqueue(db, "tie-b", { priority: 9, runAt: t0 });
+describe.each(backends)("claimJob on $name", (backend) => {
+  const test = backendTest(backend, "test/queue/claim-job");
+
+  test("takes the lowest priority first, then the earliest run_at, then the oldest", async () => {
+    const { sql } = await backend.open();
+    const late = await enqueue(sql, "late", { priority: 5, runAt: after(-1_000) });
+    const early = await enqueue(sql, "early", { priority: 5, runAt: after(-5_000) });
+    const urgent = await enqueue(sql, "urgent", { priority: 1, runAt: t0 });
+    const tieA = await enqueue(sql, "tie-a", { priority: 9, runAt: t0 });
+    const tieB = await enqueue(sql, "tie-b", { priority: 9, runAt: t0 });
     const order = [urgent, early, late, tieA, tieB].map((j) => j.jobId);
-    const claimed = order.map(() => claimJob(db, "w1", t0, lease)?.jobId);
+    const claimed: (number | undefined)[] = [];
+    for (const _ of order) claimed.push((await claimJob(sql, "w1", t0, lease))?.jobId);
     expect(claimed).toEqual(order);
-    expect(claimJob(db, "w1", t0, lease)).toBeUndefined();
+    expect(await claimJob(sql, "w1", t0, lease)).toBeUndefined();
   });
 
-  it("does not take a job before its run_at", () => {
-    const { db } = freshDb();
-    const { jobId } = enqueue(db, "later", { runAt: after(10_000) });
-    expect(claimJob(db, "w1", after(9_999), lease)).toBeUndefined();
-    expect(claimJob(db, "w1", after(10_000), lease)?.jobId).toBe(jobId);
+  test("does not take a job before its run_at", async () => {
+    const { sql } = await backend.open();
+    const { jobId } = await enqueue(sql, "later", { runAt: after(10_000) });
+    expect(await claimJob(sql, "w1", after(9_999), lease)).toBeUndefined();
+    expect((await claimJob(sql, "w1", after(10_000), lease))?.jobId).toBe(jobId);
   });
 
-  it("leases the job, counts the attempt, and marks the run running", () => {
-    const { db } = freshDb();
-    const { jobId, runId } = enqueue(db, "daily", { maxAttempts: 4 });
+  test("leases the job, counts the attempt, and marks the run running", async () => {
+    const { sql } = await backend.open();
+    const { jobId, runId } = await enqueue(sql, "daily", { maxAttempts: 4 });
     const now = after(1_000);
-    expect(claimJob(db, "w1", now, lease)).toEqual({
+    expect(await claimJob(sql, "w1", now, lease)).toEqual({
       jobId,
       runId,
       eventId: "daily",
@@ -41,63 +45,81 @@ describe("claimJob", () => {
       scheduledFor: t0.toISOString(),
       trigger: "manual",
     });
-    expect(jobRow(db, jobId)).toMatchObject({ status: "running", attempts: 1, lease_owner: "w1", lease_expires_at: after(lease, now).toISOString() });
-    expect(runRow(db, runId)).toMatchObject({ status: "running", attempt: 1, started_at: now.toISOString() });
+    expect(await jobRow(sql, jobId)).toMatchObject({ status: "running", attempts: 1, lease_owner: "w1", lease_expires_at: after(lease, now).toISOString() });
+    expect(await runRow(sql, runId)).toMatchObject({ status: "running", attempt: 1, started_at: now.toISOString() });
   });
 
-  it("runs at most one job per concurrency key, across events, and others meanwhile", () => {
-    const { db } = freshDb();
-    const a = enqueue(db, "digest-a", { concurrencyKey: "digest", priority: 1 });
-    const b = enqueue(db, "digest-b", { concurrencyKey: "digest", priority: 1 });
-    const free = enqueue(db, "free", { priority: 9 });
-    const other = enqueue(db, "other-key", { concurrencyKey: "backup", priority: 9 });
-    expect(claimJob(db, "w1", t0, lease)?.jobId).toBe(a.jobId);
+  test("runs at most one job per concurrency key, across events, and others meanwhile", async () => {
+    const { sql } = await backend.open();
+    const a = await enqueue(sql, "digest-a", { concurrencyKey: "digest", priority: 1 });
+    const b = await enqueue(sql, "digest-b", { concurrencyKey: "digest", priority: 1 });
+    const free = await enqueue(sql, "free", { priority: 9 });
+    const other = await enqueue(sql, "other-key", { concurrencyKey: "backup", priority: 9 });
+    expect((await claimJob(sql, "w1", t0, lease))?.jobId).toBe(a.jobId);
     // b is first in order, but its key is busy.
-    expect(claimJob(db, "w2", t0, lease)?.jobId).toBe(free.jobId);
-    expect(claimJob(db, "w3", t0, lease)?.jobId).toBe(other.jobId);
-    expect(claimJob(db, "w4", t0, lease)).toBeUndefined();
-    expect(completeJob(db, a.jobId, "w1", after(10), { output: "ok", durationMs: 10 })).toBe(true);
-    expect(claimJob(db, "w4", after(20), lease)?.jobId).toBe(b.jobId);
+    expect((await claimJob(sql, "w2", t0, lease))?.jobId).toBe(free.jobId);
+    expect((await claimJob(sql, "w3", t0, lease))?.jobId).toBe(other.jobId);
+    expect(await claimJob(sql, "w4", t0, lease)).toBeUndefined();
+    expect(await completeJob(sql, a.jobId, "w1", after(10), { output: "ok", durationMs: 10 })).toBe(true);
+    expect((await claimJob(sql, "w4", after(20), lease))?.jobId).toBe(b.jobId);
   });
 
-  it("never gives one job to two claimers on two connections", () => {
-    const { db, path } = freshDb();
-    const other = track(openDatabase(path));
+  test("claims for several workers in one transaction, one job per key there too", async () => {
+    const { sql } = await backend.open();
+    const a = await enqueue(sql, "digest-a", { concurrencyKey: "digest", priority: 1 });
+    await enqueue(sql, "digest-b", { concurrencyKey: "digest", priority: 1 });
+    const free = await enqueue(sql, "free", { priority: 9 });
+    // As the pool does: every free worker's claim in one transaction (each a savepoint).
+    const claimed = await sql.transaction(async (tx) => {
+      const jobs: (number | undefined)[] = [];
+      for (const worker of ["w1", "w2", "w3"]) jobs.push((await claimJob(tx, worker, t0, lease))?.jobId);
+      return jobs;
+    });
+    expect(claimed).toEqual([a.jobId, free.jobId, undefined]);
+  });
+
+  test("never gives one job to two claimers on two connections", async () => {
+    const store = await backend.open();
+    const other = await store.connect();
     const total = 300;
-    for (let i = 0; i < total; i++) enqueue(db, `event-${i % 7}`, { priority: i % 3 });
+    for (let i = 0; i < total; i++) await enqueue(store.sql, `event-${i % 7}`, { priority: i % 3 });
     const seen = new Map<number, string>();
     const workers = [
-      { id: "a", db },
-      { id: "b", db: other },
+      { id: "a", sql: store.sql },
+      { id: "b", sql: other },
     ];
     for (let round = 0; seen.size < total && round < total * 2; round++) {
       for (const worker of workers) {
-        const job = claimJob(worker.db, worker.id, t0, lease);
+        const job = await claimJob(worker.sql, worker.id, t0, lease);
         if (!job) continue;
         expect(seen.has(job.jobId), `job ${job.jobId} claimed twice`).toBe(false);
         seen.set(job.jobId, worker.id);
         // Every other job stays running, so the two see a queue the other keeps changing.
-        if (job.jobId % 2 === 0) completeJob(worker.db, job.jobId, worker.id, t0, { output: null, durationMs: 0 });
+        if (job.jobId % 2 === 0) await completeJob(worker.sql, job.jobId, worker.id, t0, { output: null, durationMs: 0 });
       }
     }
     expect(seen.size).toBe(total);
     expect(new Set(seen.values())).toEqual(new Set(["a", "b"]));
-    expect(claimJob(db, "a", t0, lease)).toBeUndefined();
-    expect(claimJob(other, "b", t0, lease)).toBeUndefined();
+    expect(await claimJob(store.sql, "a", t0, lease)).toBeUndefined();
+    expect(await claimJob(other, "b", t0, lease)).toBeUndefined();
   });
+});
 
-  it("fails clearly while another connection holds the write lock, never acting on a stale pick", () => {
+// SQLite only: its write lock and busy_timeout (PostgreSQL claims pass over locked rows instead: claim-concurrency.test.ts).
+describe("claimJob on sqlite, under another connection's write lock", () => {
+  it("fails clearly while another connection holds the write lock, never acting on a stale pick", async () => {
     const { db, path } = freshDb();
     const other = track(openDatabase(path));
-    const { jobId } = enqueue(db, "daily");
+    const sql = sqliteSql(db);
+    const { jobId } = await enqueue(sql, "daily");
     // `other` holds the write lock: the claim waits out busy_timeout, then fails with SQLITE_BUSY.
-    other.pragma("busy_timeout = 0");
     db.pragma("busy_timeout = 50");
     other.exec("BEGIN IMMEDIATE");
-    expect(() => claimJob(db, "a", t0, lease)).toThrow(expect.objectContaining({ code: "SQLITE_BUSY" }));
-    expect(claimJob(other, "b", t0, lease)?.jobId).toBe(jobId);
+    await expect(claimJob(sql, "a", t0, lease)).rejects.toThrow(expect.objectContaining({ code: "SQLITE_BUSY" }));
     other.exec("COMMIT");
-    expect(claimJob(db, "a", t0, lease)).toBeUndefined();
-    expect(jobRow(db, jobId).lease_owner).toBe("b");
+    // The lock gone, the other connection takes the job; the first then finds nothing, not its stale pick.
+    expect((await claimJob(sqliteSql(other), "b", t0, lease))?.jobId).toBe(jobId);
+    expect(await claimJob(sql, "a", t0, lease)).toBeUndefined();
+    expect((await jobRow(sql, jobId))?.lease_owner).toBe("b");
   });
 });

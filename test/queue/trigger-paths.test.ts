@@ -6,6 +6,7 @@ import { buildServer } from "../../controller/api/build-server.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { fireDueEvents } from "../../controller/scheduler/fire-due-events.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { queueFlowsAfter } from "../../controller/workers/queue-flows-after.js";
 import { cli, isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -92,16 +93,16 @@ function signed(id: string, body: string) {
 describe.each(Object.keys(policies) as Mode[])("policy %s: every trigger path queues alike", (mode) => {
   it("schedule: the next slot while the last run waits", async () => {
     const { db } = await setup(mode);
-    expect(fireDueEvents(db, new Date(t0 + minute)).filter((f) => f.eventId === "tick")).toHaveLength(1);
-    fireDueEvents(db, new Date(t0 + 2 * minute));
+    expect((await fireDueEvents(sqliteSql(db), new Date(t0 + minute))).filter((f) => f.eventId === "tick")).toHaveLength(1);
+    await fireDueEvents(sqliteSql(db), new Date(t0 + 2 * minute));
     expectSecond(mode, db, "tick", "schedule");
   });
 
   it("catch-up: a missed slot after an outage while the last run waits", async () => {
     const { db } = await setup(mode);
-    fireDueEvents(db, new Date(t0 + minute));
+    await fireDueEvents(sqliteSql(db), new Date(t0 + minute));
     // Down for ten minutes: the latest missed slot is caught up, and the on-time one fires.
-    fireDueEvents(db, new Date(t0 + 10 * minute + 30_000));
+    await fireDueEvents(sqliteSql(db), new Date(t0 + 10 * minute + 30_000));
     const rows = jobs(db, "late");
     const want = expected[mode];
     if (!want) return expect(rows.map((r) => r.trigger)).toEqual(["schedule"]);
@@ -144,8 +145,8 @@ describe.each(Object.keys(policies) as Mode[])("policy %s: every trigger path qu
 
   it("flow after: the follow-on flow while its last run waits", async () => {
     const { db } = await setup(mode);
-    expect(queueFlowsAfter(db, "first", true, new Date(t0), null).queued).toEqual(["next"]);
-    const second = queueFlowsAfter(db, "first", true, new Date(t0 + 1000), null);
+    expect((await queueFlowsAfter(db, "first", true, new Date(t0), null)).queued).toEqual(["next"]);
+    const second = await queueFlowsAfter(db, "first", true, new Date(t0 + 1000), null);
     if (expected[mode]) expect(second.queued).toEqual(["next"]);
     else expect(second.skipped).toEqual([{ flow: "next", reason: expect.stringContaining("overlap: skip") }]);
     expectSecond(mode, db, "flow:next", "flow");

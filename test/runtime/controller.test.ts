@@ -7,6 +7,7 @@ import { createLogger } from "../../controller/log.js";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { fireDueEvents } from "../../controller/scheduler/fire-due-events.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import type { WorkerPoolEvents } from "../../controller/workers/worker-pool.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -50,7 +51,7 @@ describe("the controller runs events at their time", () => {
     const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo hello from nexaas}\n" });
     expect(runs(db)).toEqual([]);
     const done = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await done).outcome.status).toBe("success");
     expect(runs(db)).toEqual([expect.objectContaining({ event_id: "hello", status: "success", attempt: 1, scheduled_for: "2026-11-23T10:01:00.000Z", trigger: "schedule" })]);
     expect(String(runs(db)[0]?.output)).toContain("hello from nexaas");
@@ -62,10 +63,10 @@ describe("the controller runs events at their time", () => {
       "events/broken.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: exit 3}\npolicy: {retries: 1, backoff: [10s], pause_after_failures: 1}\n",
     });
     let done = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await done).outcome.status).toBe("retry");
     done = finished(controller);
-    clock.advance(12_000); // past the backoff (10s ± 10%): the pool's next poll claims the retry
+    await clock.advance(12_000); // past the backoff (10s ± 10%): the pool's next poll claims the retry
     const last = await done;
     expect(last.outcome).toMatchObject({ status: "failed", paused: true });
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 2 })]);
@@ -85,11 +86,11 @@ describe("the controller runs events at their time", () => {
   it("retries a job whose worker died (its lease lapsed) and finishes it", async () => {
     const { db, clock, controller } = await controllerFor({ "events/hello.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: echo survived}\n" }, { leaseMs: 5_000 });
     controller.scheduler.stop(); // fire by hand so a dead worker can claim first
-    fireDueEvents(db, new Date(t0 + 60_000));
-    const stolen = claimJob(db, "worker-that-dies", new Date(t0 + 60_000), 5_000);
+    await fireDueEvents(sqliteSql(db), new Date(t0 + 60_000));
+    const stolen = await claimJob(sqliteSql(db), "worker-that-dies", new Date(t0 + 60_000), 5_000);
     expect(stolen).toBeDefined();
     const done = finished(controller);
-    clock.advance(60_000 + 6_000); // the dead worker's lease lapses; the pool's poll takes the job back
+    await clock.advance(60_000 + 6_000); // the dead worker's lease lapses; the pool's poll takes the job back
     expect((await done).outcome.status).toBe("success");
     expect(runs(db)).toEqual([expect.objectContaining({ status: "success", attempt: 2 })]);
   });
@@ -106,7 +107,7 @@ describe("a due run starts at once", () => {
       let left = 3;
       controller.pool.on("finished", () => --left === 0 && resolve());
     });
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await allFinished;
     expect(order.slice(0, 3)).toEqual(["claimed a", "claimed b", "claimed c"]);
     expect(order.slice(3).sort()).toEqual(["started a", "started b", "started c"]);
@@ -119,24 +120,24 @@ describe("once events and shutdown", () => {
   it("a once event runs at its time, then is expired", async () => {
     const { db, clock, controller } = await controllerFor({ "events/reminder.yaml": "condition: {type: once, expr: \"2026-11-23T10:05:00Z\"}\naction: {type: script, command: echo reminded}\n" });
     const done = finished(controller);
-    clock.advance(5 * 60_000);
+    await clock.advance(5 * 60_000);
     expect((await done).outcome.status).toBe("success");
     const { listEvents } = await import("../../controller/store/list-events.js");
-    expect(listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
-    clock.advance(3_600_000);
+    expect(await listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
+    await clock.advance(3_600_000);
     expect(runs(db)).toHaveLength(1);
   });
 
   it("on stop, a job still running after the grace period is released, to be retried at the next start", async () => {
     const { db, clock, controller } = await controllerFor({ "events/slow.yaml": "condition: {type: interval, expr: 1m}\naction: {type: script, command: sleep 20}\n" });
     const running = started(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await running; // the job is claimed and its process started
     expect(db.prepare("SELECT status FROM job_queue").all()).toEqual([{ status: "running" }]);
     const stopping = once(controller.pool, "stopping");
     const stopped = controller.stop(100);
     await stopping;
-    clock.advance(100); // the grace period runs out
+    await clock.advance(100); // the grace period runs out
     await stopped;
     expect(db.prepare("SELECT status, attempts FROM job_queue").all()).toEqual([{ status: "queued", attempts: 0 }]);
     expect(runs(db)[0]).toMatchObject({ status: "queued" });
@@ -155,10 +156,10 @@ describe("overlap: a due run while the last is still running", () => {
     ] as const) {
       const { db, clock, controller } = await controllerFor({ "events/slow.yaml": slow(overlap) });
       const running = started(controller);
-      clock.advance(60_000);
+      await clock.advance(60_000);
       await running;
       // The scheduler fires and the pool claims within advance(): the state is there at once.
-      clock.advance(60_000);
+      await clock.advance(60_000);
       expect(statuses(db), overlap).toEqual(expected);
     }
   });
@@ -172,7 +173,7 @@ describe("flows with a trigger of their own", () => {
       "flows/alarm.yaml": "trigger: {type: after, flow: fetch, on: failure}\nsteps:\n  - {id: ring, action: script, command: echo ringing}\n",
     });
     const first = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await first).job.eventId).toBe("flow:fetch");
     const second = await finished(controller);
     expect(second).toMatchObject({ job: { eventId: "flow:report" }, outcome: { status: "success" } });
@@ -187,9 +188,11 @@ describe("a worker lost on the last attempt", () => {
       { leaseMs: 5_000 },
     );
     controller.scheduler.stop();
-    fireDueEvents(db, new Date(t0 + 60_000));
-    expect(claimJob(db, "worker-that-dies", new Date(t0 + 60_000), 5_000)).toBeDefined();
-    clock.advance(60_000 + 6_000); // the pool's poll finds the lapsed lease
+    await fireDueEvents(sqliteSql(db), new Date(t0 + 60_000));
+    expect(await claimJob(sqliteSql(db), "worker-that-dies", new Date(t0 + 60_000), 5_000)).toBeDefined();
+    const lost = once(controller.pool, "lost");
+    await clock.advance(60_000 + 6_000); // the pool's poll finds the lapsed lease
+    await lost;
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringContaining("lost its lease") })]);
     expect(db.prepare("SELECT paused, consecutive_failures FROM events WHERE name = 'fragile'").get()).toEqual({ paused: 1, consecutive_failures: 1 });
     // The metrics count it as a failed run, though no worker of this pool finished it.
@@ -232,7 +235,7 @@ describe("the controller's metrics and retention", () => {
 
     const done = finished(controller);
     const pruned = once(controller.retention, "pruned");
-    clock.advance(60_000); // the first slot, and retention's first pass
+    await clock.advance(60_000); // the first slot, and retention's first pass
     expect((await done).outcome.status).toBe("success");
     expect(await pruned).toEqual([expect.objectContaining({ expiredRuns: 1 })]);
     const text = await scrape();
@@ -245,7 +248,7 @@ describe("the controller's metrics and retention", () => {
 });
 
 describe("each slot runs once", () => {
-  it("two schedulers on one database, and a clock stepping back, never fire a slot twice", () => {
+  it("two schedulers on one database, and a clock stepping back, never fire a slot twice", async () => {
     const path = join(tempDir(), "n.db");
     const a = openDatabase(path);
     const b = openDatabase(path);
@@ -259,11 +262,11 @@ describe("each slot runs once", () => {
        VALUES ('tick', 'workspace', 'r', 'd', 'events/tick.yaml', ?, 'c', ?, ?, ?)`,
     ).run(JSON.stringify({ condition: { type: "interval", expr: "1m" }, action: { type: "script", command: "true" }, policy: { overlap: "allow" } }), new Date(t0 + 60_000).toISOString(), now, now);
     const slot = new Date(t0 + 60_000);
-    expect(fireDueEvents(a, slot)).toHaveLength(1);
-    expect(fireDueEvents(b, slot)).toHaveLength(0);
+    expect(await fireDueEvents(sqliteSql(a), slot)).toHaveLength(1);
+    expect(await fireDueEvents(sqliteSql(b), slot)).toHaveLength(0);
     // The clock steps back and the row is rewound as if the advance never happened.
     a.prepare("UPDATE events SET next_fire_at = ? WHERE name = 'tick'").run(slot.toISOString());
-    expect(fireDueEvents(b, new Date(t0 + 60_010))).toHaveLength(0);
+    expect(await fireDueEvents(sqliteSql(b), new Date(t0 + 60_010))).toHaveLength(0);
     expect((a.prepare("SELECT count(*) AS n FROM event_runs").get() as { n: number }).n).toBe(1);
   });
 });
@@ -275,7 +278,7 @@ describe("model calls from the controller", () => {
   it("offline: without ANTHROPIC_API_KEY a claude run fails at once with a clear reason, and the controller goes on", async () => {
     const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat });
     const done = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await done).outcome.status).toBe("failed");
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
   });
@@ -293,7 +296,7 @@ describe("model calls from the controller", () => {
     ].join("\n");
     const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": flow });
     const done = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await done).outcome.status).toBe("failed");
     expect(runs(db)).toEqual([expect.objectContaining({ status: "failed", attempt: 1, error: expect.stringContaining("ANTHROPIC_API_KEY") })]);
     expect(db.prepare("SELECT status, attempts FROM job_queue").all()).toEqual([{ status: "failed", attempts: 1 }]);
@@ -306,7 +309,7 @@ describe("model calls from the controller", () => {
     cleanup.push(() => api.close());
     const { db, clock, controller } = await controllerFor({ ...agent, "events/night.yaml": chat.replace("Summarise the night", "\"Summarise the night of {{date.today}} for {{event.id}}\"") }, { env: { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: api.url } });
     const done = finished(controller);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await done).outcome.status).toBe("success");
     const body = api.requests[0]?.body as { system?: unknown; model?: string; max_tokens?: number };
     expect(JSON.stringify(body.system)).toContain("You are the night-shift helper.");

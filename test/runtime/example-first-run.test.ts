@@ -47,7 +47,7 @@ describe("workspace.example's first minute", () => {
     expect(Date.parse(first.next_fire_at) - start).toBeLessThanOrEqual(60_000);
 
     const done = once(controller.pool, "finished").then(([f]) => f as Finished);
-    clock.advance(60_000);
+    await clock.advance(60_000);
     const finished = await done;
     expect(finished.job.eventId).toBe("stock-snapshot");
     expect(finished.outcome.status).toBe("success");

@@ -109,7 +109,7 @@ describe("the notifier", () => {
     noticeRunEnded(n, db, clock.now(), job, { status: "success" });
     noticeRunEnded(n, db, clock.now(), job, { status: "success" }); // the same day: not again
     await r.waitFor(1);
-    clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
+    await clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
     spend(0.6);
     noticeRunEnded(n, db, clock.now(), job, { status: "success" });
     await r.waitFor(2);
@@ -133,7 +133,7 @@ describe("the notifier", () => {
     await r.waitFor(3);
     expect(r.received.map((g) => (JSON.parse(g.body) as { text: string }).text)).toEqual(["run of a failed", "a is fine again", "run of a failed"]);
     // After the window the same failure is sent again.
-    clock.advance(16 * 60_000);
+    await clock.advance(16 * 60_000);
     n.notify({ ...failure("c") });
     n.notify({ ...failure("a") });
     await r.waitFor(5);
@@ -146,7 +146,7 @@ describe("the notifier", () => {
     n.notify({ kind: "event_paused", subject: "event:e", key: "event:e", text: "e paused", data: {} });
     await r.waitFor(2);
     const summary = next(n, "sent");
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect((await summary)[0]).toEqual({ target: "ops", kind: "summary" });
     const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);
     expect(texts).toHaveLength(3);
@@ -170,7 +170,7 @@ describe("the notifier", () => {
     expect(performance.now() - started).toBeLessThan(20);
     await fine.waitFor(1);
     await hanging.waitFor(1);
-    clock.advance(5_000);
+    await clock.advance(5_000);
     expect((await failed)[0]).toEqual({ target: "slow", kind: "run_failed", error: "timed out" });
   });
 
@@ -226,7 +226,7 @@ describe("the controller's notifications", () => {
       let count = 0;
       controller.pool.on("finished", () => ++count === 2 && resolve());
     });
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await ended;
     await r.waitFor(3);
     expect(texts()).toEqual(
@@ -240,7 +240,7 @@ describe("the controller's notifications", () => {
     // flaky succeeds again: recovered.
     writeFileSync(marker, "");
     const success = once(controller.pool, "finished");
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await success;
     await r.waitFor(4);
     expect(texts()[3]).toMatch(/^nexaas: event flaky succeeded again \(run \d+\)$/);

@@ -86,7 +86,7 @@ describe("a secret a script echoes (finding 5)", () => {
         if (outcomes.length === 3) done();
       });
     });
-    clock.advance(60_000);
+    await clock.advance(60_000);
     await all;
 
     const rows = db.prepare("SELECT id, event_id, status, output, error FROM event_runs ORDER BY event_id").all() as { id: number; event_id: string; status: string; output: string | null; error: string | null }[];

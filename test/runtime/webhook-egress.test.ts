@@ -35,7 +35,7 @@ async function runOnce(tree: Tree) {
     () => controller.stop(0),
   );
   const finished = once(controller.pool, "finished");
-  clock.advance(60_000);
+  await clock.advance(60_000);
   const [result] = (await finished) as WorkerPoolEvents["finished"];
   const row = db.prepare("SELECT status, attempt, error FROM event_runs").get() as { status: string; attempt: number; error: string | null };
   return { outcome: result.outcome, row };

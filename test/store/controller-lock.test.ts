@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { acquireLock, checkFence, fenceWrites, refreshLock, releaseLock } from "../../controller/store/controller-lock.js";
+import { acquireLock, checkConnectionFence, checkFence, fenceWrites, refreshLock, releaseLock } from "../../controller/store/controller-lock.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { tempDir } from "../cli/helpers.js";
 
@@ -43,15 +44,19 @@ describe("one controller per database", () => {
     b.close();
   });
 
-  it("fences the writes of a controller that lost its lock, and only its writes", () => {
+  it("fences the writes of a controller that lost its lock, and only its writes", async () => {
     const { a, b } = two();
     const first = acquireLock(a, "A", t0, 60_000);
     if (!first.ok) throw new Error("A should own a fresh database");
-    fenceWrites(a, { owner: "A", token: first.token });
-    expect(() => checkFence(a)).not.toThrow();
+    fenceWrites(sqliteSql(a), { owner: "A", token: first.token });
+    await expect(checkFence(sqliteSql(a))).resolves.toBeUndefined();
+    expect(() => checkConnectionFence(a)).not.toThrow();
     expect(acquireLock(b, "B", at(120_000), 60_000).ok).toBe(true);
-    expect(() => checkFence(a)).toThrow(/lost the database's lock/);
-    expect(() => checkFence(b)).not.toThrow(); // B set no fence: the CLI's connections pass
+    await expect(checkFence(sqliteSql(a))).rejects.toThrow(/lost the database's lock/);
+    // Code still on the connection itself (the applier, retention) is fenced alike.
+    expect(() => checkConnectionFence(a)).toThrow(/lost the database's lock/);
+    await expect(checkFence(sqliteSql(b))).resolves.toBeUndefined(); // B set no fence: the CLI's connections pass
+    expect(() => checkConnectionFence(b)).not.toThrow();
     a.close();
     b.close();
   });

@@ -7,6 +7,7 @@ import { appendChatMessages, chatSessionId } from "../../controller/store/chat-s
 import { recordUsage } from "../../controller/store/record-usage.js";
 import { type PruneReport, Retention } from "../../controller/store/retention.js";
 import { retentionSettings } from "../../controller/store/retention-settings.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { rememberWebhookId } from "../../controller/store/webhook-ids.js";
 import { isolateGit } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -164,15 +165,15 @@ describe("retention", () => {
     addRun(db, "daily", "success", 31 * day);
     r.start();
     const first = once(r, "pruned") as Promise<[PruneReport]>;
-    clock.advance(59_999);
+    await clock.advance(59_999);
     expect(runIds(db)).toHaveLength(1);
-    clock.advance(1);
+    await clock.advance(1);
     expect((await first)[0].expiredRuns).toBe(1);
 
     // A run that ages out later goes at the next pass, ten minutes on.
     addRun(db, "daily", "success", 30 * day - 5 * 60_000);
     const second = once(r, "pruned") as Promise<[PruneReport]>;
-    clock.advance(600_000);
+    await clock.advance(600_000);
     expect((await second)[0].expiredRuns).toBe(1);
     expect(runIds(db)).toEqual([]);
 
@@ -183,12 +184,12 @@ describe("retention", () => {
   it("deletes webhook ids past their replay window, while a replay inside it is still refused", async () => {
     const { db } = freshDb();
     const clock = new FakeClock(now);
-    for (let i = 0; i < 25; i++) rememberWebhookId(db, "deploy", `old_${i}`, new Date(now - 11 * 60_000));
-    expect(rememberWebhookId(db, "deploy", "fresh", new Date(now - 60_000))).toBe(true);
+    for (let i = 0; i < 25; i++) await rememberWebhookId(sqliteSql(db), "deploy", `old_${i}`, new Date(now - 11 * 60_000));
+    expect(await rememberWebhookId(sqliteSql(db), "deploy", "fresh", new Date(now - 60_000))).toBe(true);
     const report = await retention(db, clock, 10).prune();
     expect(report.webhookIds).toBe(25);
     expect(db.prepare("SELECT webhook_id FROM webhook_ids").pluck().all()).toEqual(["fresh"]);
-    expect(rememberWebhookId(db, "deploy", "fresh", new Date(now))).toBe(false);
+    expect(await rememberWebhookId(sqliteSql(db), "deploy", "fresh", new Date(now))).toBe(false);
   });
 
   it("finds what to delete through indexes: no statement scans a table", () => {

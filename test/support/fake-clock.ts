@@ -36,9 +36,17 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
 
-  /** Moves time forward by `ms`, firing every timer due on the way (an interval as often as it falls due). */
-  advance(ms: number): void {
+  /**
+   * Moves time forward by `ms`, firing every timer due on the way (an interval
+   * as often as it falls due). Between timers, and before the first, the work
+   * they started runs to its next wait (the store's statements, a timer
+   * re-armed after them): the scheduler and the pool are asynchronous, and a
+   * timer they arm after their work must be there for the rest of the advance,
+   * as it would be on the real clock.
+   */
+  async advance(ms: number): Promise<void> {
     const end = this.current + ms;
+    await settle();
     for (;;) {
       const due = this.earliest(end);
       if (!due) break;
@@ -47,6 +55,7 @@ export class FakeClock implements Clock {
       if (timer.every === undefined) this.timers.delete(id);
       else timer.at += timer.every;
       timer.fn();
+      await settle();
     }
     this.current = end;
   }
@@ -73,3 +82,6 @@ export class FakeClock implements Clock {
     return first;
   }
 }
+
+/** One turn of the event loop: every promise settled by now has run its continuations. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -112,6 +112,23 @@ export class SqliteSql implements Sql {
   }
 }
 
+const wrappers = new WeakMap<Database, SqliteSql>();
+
+/**
+ * The one Sql of a connection. Its transactions exclude each other only when
+ * everyone goes through the same wrapper: two wrappers over one connection
+ * would each think the connection free and run a statement inside the other's
+ * transaction. Code still handed a `Database` gets its Sql here.
+ */
+export function sqliteSql(db: Database): SqliteSql {
+  let sql = wrappers.get(db);
+  if (!sql) {
+    sql = new SqliteSql(db);
+    wrappers.set(db, sql);
+  }
+  return sql;
+}
+
 function settle<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
