@@ -4,8 +4,8 @@ import { openDatabase } from "../../controller/store/open-database.js";
 import { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
-import { postgresDatabase } from "../support/postgres.js";
-import { createPostgresTables } from "../support/postgres-schema.js";
+import { openPostgres } from "../../controller/store/open-postgres.js";
+import { postgresDatabase, testPostgres } from "../support/postgres.js";
 import { freshDb, track } from "../store/helpers.js";
 
 export { freshDb, track } from "../store/helpers.js";
@@ -51,11 +51,12 @@ export const backends: Backend[] = [
   },
   {
     name: "postgres",
-    skip: postgresDatabase.missing,
+    skip: "missing" in testPostgres ? testPostgres.missing : undefined,
     open: async () => {
-      const url = await postgresDatabase.create();
-      const sql = postgres(url);
-      await createPostgresTables(sql);
+      const url = await postgresDatabase();
+      // The real schema: PostgreSQL's own migrations, as a controller applies them.
+      const sql = await openPostgres(url, { max: 4 });
+      pools.push(sql);
       return { sql, connect: () => Promise.resolve(postgres(url)) };
     },
   },
