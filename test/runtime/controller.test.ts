@@ -122,7 +122,8 @@ describe("once events and shutdown", () => {
     clock.advance(5 * 60_000);
     expect((await done).outcome.status).toBe("success");
     const { listEvents } = await import("../../controller/store/list-events.js");
-    expect(listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
+    const { SqliteSql } = await import("../../controller/store/sql/sqlite-sql.js");
+    expect(await listEvents(new SqliteSql(db), clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
     clock.advance(3_600_000);
     expect(runs(db)).toHaveLength(1);
   });

@@ -23,6 +23,6 @@ describe("the status page's API types", () => {
     expectTypeOf<RunSummary>().toExtend<Run>();
     expectTypeOf<ListedRun>().toExtend<Required<Run>>();
     expectTypeOf<EventSummary>().toExtend<Event>();
-    expectTypeOf<ReturnType<typeof statusReport>>().toExtend<Status>();
+    expectTypeOf<Awaited<ReturnType<typeof statusReport>>>().toExtend<Status>();
   });
 });

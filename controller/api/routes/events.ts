@@ -58,16 +58,16 @@ export default async function events(app: FastifyInstance): Promise<void> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, `limit must be a whole number from 1 to 1000; got ${JSON.stringify(limitText)}`);
     const after = queryValue(request.query, "after");
     // Pages in id order: the answer stays an array (SPEC §10), the cursor travels in a header.
-    const page = listEvents(app.deps.db, app.deps.clock.now(), { status, agent, after, limit });
+    const page = await listEvents(app.deps.sql, app.deps.clock.now(), { status, agent, after, limit });
     const last = page.at(-1);
     if (page.length === limit && last) void reply.header("x-next-after", last.id);
     return page;
   });
 
   app.get<{ Params: { id: string } }>("/api/events/:id", { schema: { response: { 200: eventDetailSchema, 404: errorSchema } } }, async (request, reply) => {
-    const { db, clock } = app.deps;
-    const event = listEvents(db, clock.now(), { id: request.params.id })[0];
+    const { db, sql, clock } = app.deps;
+    const [event] = await listEvents(sql, clock.now(), { id: request.params.id });
     if (!event) return notFound(reply, `no event ${JSON.stringify(request.params.id)}`);
-    return { ...event, next_fire_times: upcoming(db, event), last_runs: lastRuns(db, event.id, 10) };
+    return { ...event, next_fire_times: upcoming(db, event), last_runs: await lastRuns(sql, event.id, 10) };
   });
 }
