@@ -59,8 +59,9 @@ interface Row {
   paused_reason: string | null;
 }
 
+// PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
 const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
-  FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) AND (@after IS NULL OR name > @after) ORDER BY name LIMIT @batch`;
+  FROM events WHERE (CAST(@id AS TEXT) IS NULL OR name = @id) AND (CAST(@agent AS TEXT) IS NULL OR agent = @agent) AND (CAST(@after AS TEXT) IS NULL OR name > @after) ORDER BY name LIMIT @batch`;
 
 /** Rows read at a time: a page of a 10,000-event store reads about one page of rows, as the status filter is applied here. */
 const batchSize = 200;

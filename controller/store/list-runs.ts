@@ -30,9 +30,10 @@ function statusTerm(status: RunFilter["status"]): string {
 
 /** Runs newest first, filtered; history of deleted events included. */
 export function listRuns(sql: Sql, filter: RunFilter): Promise<ListedRun[]> {
+  // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
   return sql.all<ListedRun>(
     `SELECT ${columns} FROM event_runs
-      WHERE (@event IS NULL OR event_id = @event) AND ${statusTerm(filter.status)} AND (@before IS NULL OR id < @before)
+      WHERE (CAST(@event AS TEXT) IS NULL OR event_id = @event) AND ${statusTerm(filter.status)} AND (CAST(@before AS INTEGER) IS NULL OR id < @before)
       ORDER BY id DESC LIMIT @limit`,
     { event: filter.eventId ?? null, before: filter.before ?? null, limit: filter.limit },
   );

@@ -19,7 +19,8 @@ const clean = (r: Row): Row => ({ ...r, unpriced_calls: Number(r.unpriced_calls 
  */
 export async function usageBetween(sql: Sql, since: Date, until: Date | null) {
   const range = { since: isoTime(since), until: until ? isoTime(until) : null };
-  const where = "created_at >= @since AND (@until IS NULL OR created_at < @until)";
+  // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
+  const where = "created_at >= @since AND (CAST(@until AS TEXT) IS NULL OR created_at < @until)";
   const by = async (column: string, key: string) =>
     (await sql.all<Row>(`SELECT ${column} AS ${key}, ${sums} FROM token_usage WHERE ${where} GROUP BY 1 ORDER BY cost_usd DESC, 1`, range)).map(clean);
   // An aggregate without GROUP BY always returns its one row.
