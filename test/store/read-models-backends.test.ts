@@ -1,7 +1,6 @@
 // The reads of the status API and the CLI on both store backends (issue 16): the same rows,
 // written with plain INSERTs, read back alike from SQLite and PostgreSQL.
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createApiSession } from "../../controller/store/create-api-session.js";
 import { createApiToken } from "../../controller/store/create-api-token.js";
 import { deleteApiSession } from "../../controller/store/delete-api-session.js";
@@ -13,35 +12,16 @@ import { listEvents } from "../../controller/store/list-events.js";
 import { listRevisions } from "../../controller/store/list-revisions.js";
 import { listRuns, readRun } from "../../controller/store/list-runs.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../../controller/store/metric-counts.js";
-import { openDatabase } from "../../controller/store/open-database.js";
-import { openPostgres } from "../../controller/store/open-postgres.js";
 import { pruneApiSessions } from "../../controller/store/prune-api-sessions.js";
 import { revokeApiToken } from "../../controller/store/revoke-api-token.js";
 import { readRunStepsJson } from "../../controller/store/run-step-json.js";
 import { lastRunStepId, stepsAfter } from "../../controller/store/run-steps-after.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
-import { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { statusCounts } from "../../controller/store/status-counts.js";
 import { touchApiToken } from "../../controller/store/touch-api-token.js";
 import { usageBetween } from "../../controller/store/usage-between.js";
 import { usageSummary } from "../../controller/store/usage-summary.js";
-import { postgresDatabase, testPostgres } from "../support/postgres.js";
-import { tempDir } from "./helpers.js";
-
-const opened: Sql[] = [];
-afterEach(async () => {
-  for (const sql of opened.splice(0)) await sql.close();
-});
-
-const backends = [
-  { name: "sqlite", missing: undefined, open: () => Promise.resolve(track(new SqliteSql(openDatabase(join(tempDir(), "nexaas.db"))))) },
-  { name: "postgres", missing: "missing" in testPostgres ? testPostgres.missing : undefined, open: async () => track(await openPostgres(await postgresDatabase())) },
-];
-
-function track<S extends Sql>(sql: S): S {
-  opened.push(sql);
-  return sql;
-}
+import { storeBackends } from "../support/store-backends.js";
 
 const now = new Date("2026-11-23T12:00:00.000Z");
 
@@ -87,7 +67,7 @@ async function insertUsage(sql: Sql, row: { model: string; agent?: string; event
   );
 }
 
-describe.each(backends)("the API's reads on $name", ({ name, missing, open }) => {
+describe.each(storeBackends)("the API's reads on $name", ({ name, missing, open }) => {
   if (missing) console.warn(`test/store/read-models-backends: postgres cases skipped, ${missing}`);
   const test = missing ? (title: string, _body: () => Promise<void>) => it.skip(`${title} (needs PostgreSQL: ${missing})`, () => {}) : it;
 
