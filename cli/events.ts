@@ -1,7 +1,7 @@
 import type { EventSummary } from "../controller/store/list-events.js";
 import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 export const command = defineCommand({
   summary: "list events, or show one with its next fire times and last runs",
@@ -21,13 +21,13 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
     if (status !== undefined && !["active", "paused", "disabled", "expired"].includes(status)) {
       throw new UsageError(`--status ${status}: use active, paused, disabled or expired`);
     }
-    const db = await openStore(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common.db, { create: false });
     try {
       const { listEvents, lastRuns } = await import("../controller/store/list-events.js");
       const { nextFireTimes } = await import("../controller/definitions/next-fire-time.js");
       const now = new Date();
       const [id] = ctx.positionals;
-      const events = await listEvents(db, now, {
+      const events = await listEvents(sql, now, {
         ...(id !== undefined ? { id } : {}),
         ...(typeof ctx.values.status === "string" ? { status: ctx.values.status } : {}),
         ...(typeof ctx.values.agent === "string" ? { agent: ctx.values.agent } : {}),
@@ -43,12 +43,12 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
         event.status === "active" && event.next_fire_at && event.condition_spec
           ? [new Date(event.next_fire_at), ...nextFireTimes(event.condition_spec, new Date(event.next_fire_at), event.condition.timezone ?? "UTC", 4)]
           : [];
-      const detail = { ...event, next_fire_times: upcoming.map((d) => d.toISOString()), last_runs: lastRuns(db, event.id, 10) };
+      const detail = { ...event, next_fire_times: upcoming.map((d) => d.toISOString()), last_runs: await lastRuns(sql, event.id, 10) };
       if (ctx.common.json) ctx.stdout(JSON.stringify(detail, null, 2) + "\n");
       else ctx.stdout(renderDetail(detail));
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
 import { isOneOf } from "./support/one-of.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 const statuses = ["queued", "running", "success", "failed", "cancelled"] as const;
 
@@ -27,14 +27,14 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const [runArg] = ctx.positionals;
     if (runArg !== undefined && !/^[1-9]\d*$/.test(runArg)) throw new UsageError(`RUN is a run's number (e.g. nexaas runs 42), not "${runArg}"; for an event's runs: nexaas runs --event ${runArg}`);
-    const db = await openStore(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common.db, { create: false });
     try {
       const { listRuns, readRun } = await import("../controller/store/list-runs.js");
       if (runArg !== undefined) {
-        const run = readRun(db, Number(runArg));
+        const run = await readRun(sql, Number(runArg));
         if (!run) throw new CommandError(`no run ${runArg}`, "not-found");
         const { readRunStepsJson } = await import("../controller/store/run-step-json.js");
-        const steps = readRunStepsJson(db, run.id);
+        const steps = await readRunStepsJson(sql, run.id);
         if (ctx.common.json) ctx.stdout(JSON.stringify({ ...run, steps }, null, 2) + "\n");
         else {
           ctx.stdout(`#${run.id} ${run.event_id} ${run.status} (attempt ${run.attempt}, ${run.trigger}) for ${run.scheduled_for}\n`);
@@ -49,7 +49,7 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
         }
         return 0;
       }
-      const runs = listRuns(db, {
+      const runs = await listRuns(sql, {
         ...(typeof ctx.values.event === "string" ? { eventId: ctx.values.event } : {}),
         ...(status !== undefined ? { status } : {}),
         limit,
@@ -59,7 +59,7 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
       else for (const r of runs) ctx.stdout(`#${r.id}  ${r.event_id}  ${r.status}  ${r.scheduled_for}${r.duration_ms !== null ? `  ${r.duration_ms} ms` : ""}${r.error ? `  ${r.error.split("\n", 1)[0]}` : ""}\n`);
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

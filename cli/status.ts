@@ -1,7 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { defineCommand } from "./support/command.js";
 import { formatDiagnostics } from "./support/format/index.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 export const command = defineCommand({
   summary: "what is live: revisions, errors, events, queue, today's spend",
@@ -17,11 +17,11 @@ database fails its quick integrity check), or no database; 2 usage error.
 A monitor can run \`nexaas status >/dev/null || alert\`.`,
   options: {},
   async run(ctx) {
-    const db = await openStore(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common.db, { create: false });
     try {
       const { statusReport } = await import("../controller/store/status-report.js");
-      const status = await statusReport(db, new Date());
-      const degraded = degradedReasons(db, status.last_result);
+      const status = await statusReport(sql, new Date());
+      const degraded = degradedReasons(sql.db, status.last_result);
       const code = degraded.length > 0 ? 1 : 0;
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify({ ...status, degraded }, null, 2) + "\n");
@@ -44,7 +44,7 @@ A monitor can run \`nexaas status >/dev/null || alert\`.`,
       if (degraded.length > 0) ctx.stdout(`\ndegraded: ${degraded.join("; ")}\n`);
       return code;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

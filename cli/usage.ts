@@ -1,7 +1,7 @@
 import { defineCommand } from "./support/command.js";
 import { UsageError } from "./support/errors.js";
 import { isOneOf } from "./support/one-of.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 const groupings = ["model", "agent", "event"] as const;
 
@@ -22,10 +22,10 @@ Exit codes: 0 success, 1 no database, 2 usage error.`,
     const sinceText = ctx.values.since;
     const since = sinceText === undefined ? new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z") : new Date(sinceText);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${sinceText}: not a date (e.g. 2026-11-01)`);
-    const db = await openStore(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common.db, { create: false });
     try {
       const { usageSummary } = await import("../controller/store/usage-summary.js");
-      const usage = usageSummary(db, since);
+      const usage = await usageSummary(sql, since);
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify(usage, null, 2) + "\n");
         return 0;
@@ -40,7 +40,7 @@ Exit codes: 0 success, 1 no database, 2 usage error.`,
       ctx.stdout(`${"total".padEnd(28)} in ${t.input_tokens}  out ${t.output_tokens}  cache write ${t.cache_creation_input_tokens}  cache read ${t.cache_read_input_tokens}  ${money(t)}\n`);
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Database } from "better-sqlite3";
+import type { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { CommandError } from "./errors.js";
 
 /**
@@ -13,4 +14,11 @@ export async function openStore(path: string, options: { create: boolean; write?
   const { openDatabase } = await import("../../controller/store/open-database.js");
   // Read-only commands never migrate or write: a wrong --db is refused (StoreError), not converted.
   return openDatabase(path, { readonly: !options.create && !options.write });
+}
+
+/** The store as an Sql (issue 16): one SqliteSql over the connection openStore gives; `close()` closes both. */
+export async function openStoreSql(path: string, options: { create: boolean; write?: boolean }): Promise<SqliteSql> {
+  const db = await openStore(path, options);
+  const { sqliteSql } = await import("../../controller/store/sql/sqlite-sql.js");
+  return sqliteSql(db);
 }

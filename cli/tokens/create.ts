@@ -1,6 +1,6 @@
 import { defineCommand } from "../support/command.js";
 import { CommandError, UsageError } from "../support/errors.js";
-import { openStore } from "../support/open-store.js";
+import { openStoreSql } from "../support/open-store.js";
 
 export const command = defineCommand({
   summary: "make a named read token and print it once",
@@ -29,14 +29,14 @@ Exit codes: 0 made, 1 the name is taken, 2 usage error.`,
     const now = new Date();
     const expiresAt = lifetimeMs === undefined ? null : new Date(now.getTime() + lifetimeMs);
     const token = newApiToken();
-    const db = await openStore(ctx.common.db, { create: true });
+    const sql = await openStoreSql(ctx.common.db, { create: true });
     try {
       const { createApiToken } = await import("../../controller/store/create-api-token.js");
-      if (!createApiToken(db, { name, tokenHash: hashApiToken(token), createdAt: now, expiresAt })) {
+      if (!(await createApiToken(sql, { name, tokenHash: hashApiToken(token), createdAt: now, expiresAt }))) {
         throw new CommandError(`a token named "${name}" exists already (revoked tokens keep their names): pick another name`, "name-taken");
       }
     } finally {
-      db.close();
+      await sql.close();
     }
     const expires_at = expiresAt?.toISOString() ?? null;
     if (ctx.common.json) ctx.stdout(JSON.stringify({ name, token, expires_at }) + "\n");

@@ -1,5 +1,5 @@
 import { defineCommand } from "../support/command.js";
-import { openStore } from "../support/open-store.js";
+import { openStoreSql } from "../support/open-store.js";
 
 export const command = defineCommand({
   summary: "list the named read tokens (never the tokens themselves)",
@@ -12,10 +12,10 @@ most once a minute) and revoked. Never a token or its hash.
 Exit codes: 0 listed, 1 no database, 2 usage error.`,
   options: {},
   async run(ctx) {
-    const db = await openStore(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common.db, { create: false });
     try {
       const { listApiTokens } = await import("../../controller/store/list-api-tokens.js");
-      const tokens = listApiTokens(db).map(({ name, created_at, expires_at, last_used_at, revoked_at }) => ({ name, created_at, expires_at, last_used_at, revoked_at }));
+      const tokens = (await listApiTokens(sql)).map(({ name, created_at, expires_at, last_used_at, revoked_at }) => ({ name, created_at, expires_at, last_used_at, revoked_at }));
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify(tokens, null, 2) + "\n");
         return 0;
@@ -29,7 +29,7 @@ Exit codes: 0 listed, 1 no database, 2 usage error.`,
       ctx.stdout(rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n") + "\n");
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

@@ -1,6 +1,6 @@
 import { defineCommand } from "../support/command.js";
 import { CommandError, UsageError } from "../support/errors.js";
-import { openStore } from "../support/open-store.js";
+import { openStoreSql } from "../support/open-store.js";
 
 export const command = defineCommand({
   summary: "revoke a named read token",
@@ -16,15 +16,15 @@ Exit codes: 0 revoked, 1 no such token or no database, 2 usage error.`,
   async run(ctx) {
     const [name] = ctx.positionals;
     if (name === undefined) throw new UsageError("which token? nexaas tokens revoke NAME");
-    const db = await openStore(ctx.common.db, { create: false, write: true });
+    const sql = await openStoreSql(ctx.common.db, { create: false, write: true });
     try {
       const { revokeApiToken } = await import("../../controller/store/revoke-api-token.js");
-      const revoked_at = revokeApiToken(db, name, new Date());
+      const revoked_at = await revokeApiToken(sql, name, new Date());
       if (revoked_at === undefined) throw new CommandError(`no token named "${name}" (see nexaas tokens list)`, "not-found");
       ctx.stdout(ctx.common.json ? JSON.stringify({ name, revoked_at }) + "\n" : `revoked ${name} (at ${revoked_at})\n`);
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

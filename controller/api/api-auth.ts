@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import { createApiSession } from "../store/create-api-session.js";
 import { deleteApiSession } from "../store/delete-api-session.js";
 import { findApiSession } from "../store/find-api-session.js";
 import { findApiToken } from "../store/find-api-token.js";
 import { pruneApiSessions } from "../store/prune-api-sessions.js";
+import type { Sql } from "../store/sql/sql.js";
 import { touchApiToken } from "../store/touch-api-token.js";
 import { apiTokenPrefix, hashApiToken } from "./api-token.js";
 import { newSessionId, signSession, verifySession } from "./session-cookie.js";
@@ -35,7 +35,7 @@ export class ApiAuth {
   private readonly adminDigest: Buffer;
 
   constructor(
-    private readonly db: Database,
+    private readonly sql: Sql,
     apiKey: string,
     private readonly sessionSecret: Buffer,
     private readonly clock: Clock,
@@ -44,45 +44,45 @@ export class ApiAuth {
   }
 
   /** A bearer token, or the token of a sign-in. */
-  checkToken(token: string): Identity | Refusal {
+  async checkToken(token: string): Promise<Identity | Refusal> {
     // Compare digests, so the comparison takes the same time whatever the length of the guess.
     if (timingSafeEqual(digest(token), this.adminDigest)) return { name: adminName, expires_at: null, tokenId: null };
     if (!token.startsWith(apiTokenPrefix)) return { message: "wrong token" };
-    const row = findApiToken(this.db, hashApiToken(token));
+    const row = await findApiToken(this.sql, hashApiToken(token));
     if (!row) return { message: "wrong token" };
     const refused = this.refusal(row.name, row.expires_at, row.revoked_at);
     if (refused) return refused;
-    touchApiToken(this.db, row.id, this.clock.now());
+    await touchApiToken(this.sql, row.id, this.clock.now());
     return { name: row.name, expires_at: row.expires_at, tokenId: row.id };
   }
 
   /** A new session for `identity`: the cookie's value. Sessions past their age are dropped on the way. */
-  startSession(identity: Identity): string {
+  async startSession(identity: Identity): Promise<string> {
     const issuedAt = this.clock.now();
     const id = newSessionId();
-    pruneApiSessions(this.db, new Date(issuedAt.getTime() - sessionMaxAgeMs));
-    createApiSession(this.db, { id, tokenId: identity.tokenId, issuedAt });
+    await pruneApiSessions(this.sql, new Date(issuedAt.getTime() - sessionMaxAgeMs));
+    await createApiSession(this.sql, { id, tokenId: identity.tokenId, issuedAt });
     return signSession({ name: identity.name, id, issuedAt }, this.sessionSecret, this.binding(identity.name));
   }
 
   /** Who a session cookie signs in, or undefined when it does not (forged, signed out, too old, its token revoked or expired). */
-  checkSession(cookie: string): Identity | undefined {
+  async checkSession(cookie: string): Promise<Identity | undefined> {
     const claims = verifySession(cookie, this.sessionSecret, (name) => this.binding(name));
     if (!claims) return undefined;
     const now = this.clock.now();
     if (now.getTime() - claims.issuedAt.getTime() > sessionMaxAgeMs) return undefined;
-    const row = findApiSession(this.db, claims.id);
+    const row = await findApiSession(this.sql, claims.id);
     if (!row || row.issued_at !== claims.issuedAt.toISOString() || (row.name ?? adminName) !== claims.name) return undefined;
     if (row.token_id === null) return { name: adminName, expires_at: null, tokenId: null };
     if (this.refusal(claims.name, row.expires_at, row.revoked_at)) return undefined;
-    touchApiToken(this.db, row.token_id, now);
+    await touchApiToken(this.sql, row.token_id, now);
     return { name: claims.name, expires_at: row.expires_at, tokenId: row.token_id };
   }
 
   /** Logout: the session named by a valid cookie ends. */
-  endSession(cookie: string): void {
+  async endSession(cookie: string): Promise<void> {
     const claims = verifySession(cookie, this.sessionSecret, (name) => this.binding(name));
-    if (claims) deleteApiSession(this.db, claims.id);
+    if (claims) await deleteApiSession(this.sql, claims.id);
   }
 
   private refusal(name: string, expiresAt: string | null, revokedAt: string | null): Refusal | undefined {

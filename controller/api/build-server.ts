@@ -3,6 +3,8 @@ import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import type { Database } from "better-sqlite3";
+import type { Sql } from "../store/sql/sql.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { StoreHealth } from "../store/store-health.js";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
@@ -18,6 +20,11 @@ import { hasUi, isAppPath, serveApp } from "./ui.js";
 /** What the API reads from (it writes nothing but webhook runs, token use and sessions). */
 export interface ServerDeps {
   db: Database;
+  /**
+   * The store as the converted reads and the auth use it (issue 16). Absent, one SqliteSql over
+   * `db`, made here, until every caller opens its own next to `db`.
+   */
+  sql?: Sql;
   /** The admin's bearer token (API_KEY); never empty (start refuses). */
   apiKey: string;
   /** The controller's environment: webhook signing secrets are read from it by name. */
@@ -47,7 +54,7 @@ export interface ServerDeps {
 
 declare module "fastify" {
   interface FastifyInstance {
-    deps: Required<Pick<ServerDeps, "db" | "env">> & {
+    deps: Required<Pick<ServerDeps, "db" | "sql" | "env">> & {
       clock: Clock;
       onRunQueued: (runId: number) => void;
       metrics: ControllerMetrics;
@@ -87,14 +94,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Looked at once: a page built while the server runs is served from the next start.
   const givenUi = deps.uiDir === undefined ? join(packageRoot, "dist", "ui") : deps.uiDir;
   const uiDir = hasUi(givenUi) ? givenUi : null;
+  const sql = deps.sql ?? sqliteSql(deps.db);
   app.decorate("deps", {
     db: deps.db,
+    sql,
     env: deps.env,
     clock,
     storeHealth: deps.storeHealth ?? new StoreHealth(),
     onRunQueued: deps.onRunQueued ?? (() => {}),
-    metrics: deps.metrics ?? new ControllerMetrics(deps.db, () => clock.now()),
-    auth: new ApiAuth(deps.db, deps.apiKey, deps.sessionSecret ?? randomBytes(32), clock),
+    metrics: deps.metrics ?? new ControllerMetrics(deps.db, () => clock.now(), undefined, sql),
+    auth: new ApiAuth(sql, deps.apiKey, deps.sessionSecret ?? randomBytes(32), clock),
     signInLimit: new FailureLimit(clock),
     uiDir,
   });
@@ -146,7 +155,7 @@ async function authenticate(this: FastifyInstance, request: FastifyRequest, repl
   if (typeof header === "string" && header.startsWith("Bearer ")) {
     const wait = signInLimit.retryAfter(request.ip);
     if (wait > 0) return tooManyFailures(reply, wait);
-    const result = auth.checkToken(header.slice(7));
+    const result = await auth.checkToken(header.slice(7));
     if (!isRefusal(result)) {
       request.identity = result;
       return undefined;
@@ -156,7 +165,7 @@ async function authenticate(this: FastifyInstance, request: FastifyRequest, repl
     return reply.code(403).send({ error: "forbidden", message: result.message });
   }
   const cookie = request.cookies[sessionCookieName];
-  const identity = cookie ? auth.checkSession(cookie) : undefined;
+  const identity = cookie ? await auth.checkSession(cookie) : undefined;
   if (identity) {
     request.identity = identity;
     return undefined;

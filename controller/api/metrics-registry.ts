@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { activeJobs } from "../queue/queue-depth.js";
 import type { EndedRun } from "../store/ended-run.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../store/metric-counts.js";
+import type { Sql } from "../store/sql/sql.js";
 import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { StoreHealth } from "../store/store-health.js";
 import { getSyncStatus } from "../store/sync-status.js";
@@ -43,7 +44,8 @@ export class ControllerMetrics {
   private readonly lateness: Histogram<"trigger">;
   private readonly reconciles: Histogram<"result">;
 
-  constructor(db: Database, now: () => Date, health: StoreHealth = new StoreHealth()) {
+  /** `sql`: the store for the converted reads (issue 16); absent, one over `db` until controller.ts passes its own. */
+  constructor(db: Database, now: () => Date, health: StoreHealth = new StoreHealth(), sql: Sql = sqliteSql(db)) {
     const registers = [this.registry];
 
     // The store's faults as the controller saw them (it retries transient ones until they clear).
@@ -75,9 +77,10 @@ export class ControllerMetrics {
       help: "Runs by event and status: queued and running ones now; success and failed, the runs that ended so since the controller started.",
       labelNames: ["event", "status"],
       registers,
-      collect() {
+      async collect() {
+        const rows = await activeRunCounts(sql);
         this.reset();
-        for (const row of activeRunCounts(db)) this.set({ event: row.event_id, status: row.status }, row.n);
+        for (const row of rows) this.set({ event: row.event_id, status: row.status }, row.n);
         for (const [event, counts] of ended()) for (const [status, n] of counts) this.set({ event, status }, n);
       },
     });
@@ -104,7 +107,7 @@ export class ControllerMetrics {
       labelNames: ["state"],
       registers,
       async collect() {
-        const active = await activeJobs(sqliteSql(db), now());
+        const active = await activeJobs(sql, now());
         this.set({ state: "queued" }, active.queued);
         this.set({ state: "running" }, active.running);
         for (const status of endedStatuses) this.set({ state: status }, endedTotal(status));
@@ -117,7 +120,7 @@ export class ControllerMetrics {
       help: "Queued jobs whose run_at has passed (claimable now).",
       registers,
       async collect() {
-        this.set((await activeJobs(sqliteSql(db), now())).ready);
+        this.set((await activeJobs(sql, now())).ready);
       },
     });
 
@@ -132,9 +135,10 @@ export class ControllerMetrics {
       help: "Tokens used by model calls, by model and type (input, output, cache_creation, cache_read).",
       labelNames: ["model", "type"],
       registers,
-      collect() {
+      async collect() {
+        const rows = await usageTotals(sql);
         this.reset();
-        for (const row of usageTotals(db)) for (const [type, column] of tokenTypes) this.inc({ model: row.model, type }, row[column]);
+        for (const row of rows) for (const [type, column] of tokenTypes) this.inc({ model: row.model, type }, row[column]);
       },
     });
 
@@ -143,9 +147,10 @@ export class ControllerMetrics {
       help: "Cost of model calls in US dollars, by model (calls of unpriced models count nothing).",
       labelNames: ["model"],
       registers,
-      collect() {
+      async collect() {
+        const rows = await usageTotals(sql);
         this.reset();
-        for (const row of usageTotals(db)) this.inc({ model: row.model }, row.cost_usd);
+        for (const row of rows) this.inc({ model: row.model }, row.cost_usd);
       },
     });
 
@@ -154,9 +159,10 @@ export class ControllerMetrics {
       help: "Model calls recorded in token_usage, by model.",
       labelNames: ["model"],
       registers,
-      collect() {
+      async collect() {
+        const rows = await usageTotals(sql);
         this.reset();
-        for (const row of usageTotals(db)) this.inc({ model: row.model }, row.calls);
+        for (const row of rows) this.inc({ model: row.model }, row.calls);
       },
     });
 
@@ -225,9 +231,10 @@ export class ControllerMetrics {
       help: "Applied events, by condition type.",
       labelNames: ["condition"],
       registers,
-      collect() {
+      async collect() {
+        const rows = await eventsByCondition(sql);
         this.reset();
-        for (const row of eventsByCondition(db)) this.set({ condition: row.condition_type }, row.n);
+        for (const row of rows) this.set({ condition: row.condition_type }, row.n);
       },
     });
 
@@ -235,12 +242,12 @@ export class ControllerMetrics {
       name: "nexaas_paused_events",
       help: "Events paused (after failures or by hand).",
       registers,
-      collect() {
-        this.set(pausedEventCount(db));
+      async collect() {
+        this.set(await pausedEventCount(sql));
       },
     });
 
-    registerToolCallMetrics(db, registers);
+    registerToolCallMetrics(sql, registers);
   }
 
   /** A run ended for good (success, or failed after its retries): read from its row when the pool reported it. */

@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
 import { Counter, Histogram, type Registry } from "prom-client";
 import { lastRunStepId, stepsAfter, type ToolCallSample } from "../store/run-steps-after.js";
+import type { Sql } from "../store/sql/sql.js";
 
 /** Tool call durations, in seconds (tool_timeout defaults to 60 s). */
 export const toolDurationBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -24,10 +24,14 @@ export interface ToolCallMetricsOptions {
  * from zero when the process starts and never replay history. Retention deleting steps
  * changes no count.
  */
-export function registerToolCallMetrics(db: Database, registers: Registry[], options: ToolCallMetricsOptions = {}): void {
+export function registerToolCallMetrics(sql: Sql, registers: Registry[], options: ToolCallMetricsOptions = {}): void {
   const batch = options.batch ?? 10_000;
   const maxSeries = options.maxSeries ?? 1000;
-  let cursor = lastRunStepId(db);
+  // Read now (on SQLite, on this very turn), awaited by the first scrape.
+  const start = lastRunStepId(sql);
+  let cursor: number | undefined;
+  // Scrapes may overlap; each reads from where the one before it stopped, so no step counts twice.
+  let reading: Promise<void> = Promise.resolve();
   const series = new Set<string>();
 
   const calls = new Counter({
@@ -35,7 +39,7 @@ export function registerToolCallMetrics(db: Database, registers: Registry[], opt
     help: `Tool calls of agents, by MCP server ("${builtinServer}" for built-in nexaas__ tools), tool (as the model saw it) and status (ok, error), counted from run_steps since the controller started.`,
     labelNames: ["server", "tool", "status"],
     registers,
-    // A scrape collects metrics in the order they were registered: this read feeds the histogram below too.
+    // A scrape collects metrics in the order they were registered: this read, started first, feeds the histogram below too.
     collect: catchUp,
   });
   const durations = new Histogram({
@@ -44,6 +48,8 @@ export function registerToolCallMetrics(db: Database, registers: Registry[], opt
     labelNames: ["server", "tool"],
     buckets: toolDurationBuckets,
     registers,
+    // Collected alongside the counter (prom-client gets every metric at once): waits for its read.
+    collect: () => reading,
   });
 
   function labels(call: ToolCallSample): { server: string; tool: string } {
@@ -56,8 +62,13 @@ export function registerToolCallMetrics(db: Database, registers: Registry[], opt
     return { server, tool: call.tool };
   }
 
-  function catchUp(): void {
-    const { last, toolCalls } = stepsAfter(db, cursor, batch);
+  function catchUp(): Promise<void> {
+    reading = reading.then(readSteps, readSteps);
+    return reading;
+  }
+
+  async function readSteps(): Promise<void> {
+    const { last, toolCalls } = await stepsAfter(sql, cursor ?? (await start), batch);
     cursor = last;
     for (const call of toolCalls) {
       const l = labels(call);

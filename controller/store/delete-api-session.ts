@@ -1,7 +1,6 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** Logout: the session's cookie, even a copy of it, stops working. */
-export function deleteApiSession(db: Database, id: string): void {
-  prepared(db, "DELETE FROM api_sessions WHERE id = ?").run(id);
+export async function deleteApiSession(sql: Sql, id: string): Promise<void> {
+  await sql.run("DELETE FROM api_sessions WHERE id = ?", [id]);
 }

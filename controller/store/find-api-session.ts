@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** A session and the state of its token (the token columns are null for an API_KEY session). */
 export interface ApiSessionRow {
@@ -11,10 +10,10 @@ export interface ApiSessionRow {
   revoked_at: string | null;
 }
 
-export function findApiSession(db: Database, id: string): ApiSessionRow | undefined {
-  return prepared<[string], ApiSessionRow>(
-    db,
+export function findApiSession(sql: Sql, id: string): Promise<ApiSessionRow | undefined> {
+  return sql.get<ApiSessionRow>(
     `SELECT s.id, s.issued_at, s.token_id, t.name, t.expires_at, t.revoked_at
      FROM api_sessions s LEFT JOIN api_tokens t ON t.id = s.token_id WHERE s.id = ?`,
-  ).get(id);
+    [id],
+  );
 }

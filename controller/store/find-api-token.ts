@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { apiTokenColumns, type ApiTokenRow } from "./api-token-row.js";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /**
  * The token whose SHA-256 is `tokenHash`. Looked up through the unique index: the
@@ -8,6 +7,6 @@ import { prepared } from "./prepared.js";
  * which says nothing of any token (the API key, a chosen string, is compared in
  * constant time instead).
  */
-export function findApiToken(db: Database, tokenHash: string): ApiTokenRow | undefined {
-  return prepared<[string], ApiTokenRow>(db, `SELECT ${apiTokenColumns} FROM api_tokens WHERE token_hash = ?`).get(tokenHash);
+export function findApiToken(sql: Sql, tokenHash: string): Promise<ApiTokenRow | undefined> {
+  return sql.get<ApiTokenRow>(`SELECT ${apiTokenColumns} FROM api_tokens WHERE token_hash = ?`, [tokenHash]);
 }

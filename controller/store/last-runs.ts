@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** One run as `nexaas runs --json` shows it (SPEC §10). */
 export interface RunSummary {
@@ -16,10 +15,10 @@ export interface RunSummary {
 }
 
 /** The newest `limit` runs of an event, newest first; runs of deleted events are history and still listed. */
-export function lastRuns(db: Database, eventId: string, limit: number): RunSummary[] {
-  return prepared<[string, number], RunSummary>(
-    db,
+export function lastRuns(sql: Sql, eventId: string, limit: number): Promise<RunSummary[]> {
+  return sql.all<RunSummary>(
     `SELECT id, event_id, status, attempt, scheduled_for, started_at, finished_at, duration_ms, output, error
      FROM event_runs WHERE event_id = ? ORDER BY id DESC LIMIT ?`,
-  ).all(eventId, limit);
+    [eventId, limit],
+  );
 }

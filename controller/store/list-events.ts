@@ -1,9 +1,7 @@
-import type { Database } from "better-sqlite3";
 import type { EventCondition } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
-import { prepared } from "./prepared.js";
-import { sqliteSql } from "./sql/sqlite-sql.js";
+import type { Sql } from "./sql/sql.js";
 import { workspaceTimezone } from "./workspace-timezone.js";
 
 export { lastRuns, type RunSummary } from "./last-runs.js";
@@ -60,51 +58,57 @@ interface Row {
   paused_reason: string | null;
 }
 
+// PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
 const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
-  FROM events WHERE (@id IS NULL OR name = @id) AND (@agent IS NULL OR agent = @agent) AND (@after IS NULL OR name > @after) ORDER BY name`;
+  FROM events WHERE (CAST(@id AS TEXT) IS NULL OR name = @id) AND (CAST(@agent AS TEXT) IS NULL OR agent = @agent) AND (CAST(@after AS TEXT) IS NULL OR name > @after) ORDER BY name LIMIT @batch`;
+
+/** Rows read at a time: a page of a 10,000-event store reads about one page of rows, as the status filter is applied here. */
+const batchSize = 200;
 
 /** The events, by id; `status` is computed at `now`, so it is filtered here rather than in SQL. */
-export async function listEvents(db: Database, now: Date, filter: EventFilter = {}): Promise<EventSummary[]> {
-  const defaultTimezone = await workspaceTimezone(sqliteSql(db));
-  // Iterated, not loaded whole: a page of a 10,000-event store reads one page of rows.
-  const rows = prepared<{ id: string | null; agent: string | null; after: string | null }, Row>(db, selectSql).iterate({
-    id: filter.id ?? null,
-    agent: filter.agent ?? null,
-    after: filter.after ?? null,
-  });
+export async function listEvents(sql: Sql, now: Date, filter: EventFilter = {}): Promise<EventSummary[]> {
+  // For a cron condition stored without its time zone (every applied one has its own).
+  const defaultTimezone = await workspaceTimezone(sql);
+  const timezoneOf = (given: string | undefined) => given ?? defaultTimezone;
   const out: EventSummary[] = [];
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
-  for (const row of rows) {
-    if (out.length >= limit) {
-      rows.return?.(); // close the statement's cursor
-      break;
+  let after = filter.after ?? null;
+  for (;;) {
+    const rows = await sql.all<Row>(selectSql, { id: filter.id ?? null, agent: filter.agent ?? null, after, batch: batchSize });
+    for (const row of rows) {
+      if (out.length >= limit) return out;
+      const summary = summarize(row, now, timezoneOf);
+      if (filter.status === undefined || summary.status === filter.status) out.push(summary);
     }
-    // A row mangled out of band still lists, with what its columns say.
-    const spec = decodeSpec("event", row.spec);
-    const status = eventStatus({ ...row, expires_at: spec?.policy.expires_at }, now);
-    if (filter.status !== undefined && status !== filter.status) continue;
-    const conditionSpec = spec?.condition ?? null;
-    const type = conditionSpec?.type ?? row.condition_type;
-    out.push({
-      id: row.name,
-      status,
-      agent: row.agent,
-      layer: row.layer,
-      condition: {
-        type,
-        expr: conditionSpec && "expr" in conditionSpec ? conditionSpec.expr : null,
-        timezone: conditionSpec?.type === "cron" ? (conditionSpec.timezone ?? defaultTimezone) : null,
-      },
-      condition_spec: conditionSpec,
-      // A disabled or expired event never fires: a time here would be a promise the scheduler does not keep.
-      next_fire_at: status === "disabled" || status === "expired" ? null : row.next_fire_at,
-      consecutive_failures: row.consecutive_failures,
-      paused_reason: row.paused_reason,
-      description: spec?.description ?? null,
-      enabled: row.enabled !== 0,
-      origin: row.origin,
-      file: row.file,
-    });
+    if (rows.length < batchSize || out.length >= limit) return out;
+    after = rows[rows.length - 1]?.name ?? null;
   }
-  return out;
+}
+
+function summarize(row: Row, now: Date, timezoneOf: (given: string | undefined) => string): EventSummary {
+  // A row mangled out of band still lists, with what its columns say.
+  const spec = decodeSpec("event", row.spec);
+  const status = eventStatus({ ...row, expires_at: spec?.policy.expires_at }, now);
+  const conditionSpec = spec?.condition ?? null;
+  const type = conditionSpec?.type ?? row.condition_type;
+  return {
+    id: row.name,
+    status,
+    agent: row.agent,
+    layer: row.layer,
+    condition: {
+      type,
+      expr: conditionSpec && "expr" in conditionSpec ? conditionSpec.expr : null,
+      timezone: conditionSpec?.type === "cron" ? timezoneOf(conditionSpec.timezone) : null,
+    },
+    condition_spec: conditionSpec,
+    // A disabled or expired event never fires: a time here would be a promise the scheduler does not keep.
+    next_fire_at: status === "disabled" || status === "expired" ? null : row.next_fire_at,
+    consecutive_failures: row.consecutive_failures,
+    paused_reason: row.paused_reason,
+    description: spec?.description ?? null,
+    enabled: row.enabled !== 0,
+    origin: row.origin,
+    file: row.file,
+  };
 }

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { parseList, type SyncResult } from "./sync-status.js";
 
 export interface RevisionEntry {
@@ -14,10 +13,11 @@ export interface RevisionEntry {
 type Row = Omit<RevisionEntry, "errors"> & { errors: string };
 
 /** The reconcile history, newest first; `before` is the id the previous page ended after. */
-export function listRevisions(db: Database, page: { before?: number; limit: number }): RevisionEntry[] {
-  const rows = prepared<{ before: number | null; limit: number }, Row>(
-    db,
-    "SELECT id, revision, result, at, errors FROM reconcile_history WHERE (@before IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit",
-  ).all({ before: page.before ?? null, limit: page.limit });
+export async function listRevisions(sql: Sql, page: { before?: number; limit: number }): Promise<RevisionEntry[]> {
+  // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
+  const rows = await sql.all<Row>(
+    "SELECT id, revision, result, at, errors FROM reconcile_history WHERE (CAST(@before AS INTEGER) IS NULL OR id < @before) ORDER BY id DESC LIMIT @limit",
+    { before: page.before ?? null, limit: page.limit },
+  );
   return rows.map((row) => ({ ...row, errors: parseList(row.errors).filter(isDiagnostic) }));
 }

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { RunSummary } from "./last-runs.js";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 const columns = "id, event_id, status, attempt, scheduled_for, started_at, finished_at, duration_ms, output, error, trigger, stop_reason";
 
@@ -23,21 +22,23 @@ const runStatuses: readonly RunSummary["status"][] = ["queued", "running", "succ
  * last failed runs (the status page's overview) come from event_runs_failed, not a walk of them all.
  */
 function statusTerm(status: RunFilter["status"]): string {
-  if (status === undefined) return "1";
+  // "1" alone is no boolean on PostgreSQL; 1 = 1 is on both.
+  if (status === undefined) return "1 = 1";
   if (!runStatuses.includes(status)) throw new Error(`listRuns: no run status ${JSON.stringify(status)}`);
   return `status = '${status}'`;
 }
 
 /** Runs newest first, filtered; history of deleted events included. */
-export function listRuns(db: Database, filter: RunFilter): ListedRun[] {
-  return prepared<{ event: string | null; before: number | null; limit: number }, ListedRun>(
-    db,
+export function listRuns(sql: Sql, filter: RunFilter): Promise<ListedRun[]> {
+  // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
+  return sql.all<ListedRun>(
     `SELECT ${columns} FROM event_runs
-      WHERE (@event IS NULL OR event_id = @event) AND ${statusTerm(filter.status)} AND (@before IS NULL OR id < @before)
+      WHERE (CAST(@event AS TEXT) IS NULL OR event_id = @event) AND ${statusTerm(filter.status)} AND (CAST(@before AS INTEGER) IS NULL OR id < @before)
       ORDER BY id DESC LIMIT @limit`,
-  ).all({ event: filter.eventId ?? null, before: filter.before ?? null, limit: filter.limit });
+    { event: filter.eventId ?? null, before: filter.before ?? null, limit: filter.limit },
+  );
 }
 
-export function readRun(db: Database, id: number): (ListedRun & { payload: string | null }) | undefined {
-  return prepared<[number], ListedRun & { payload: string | null }>(db, `SELECT ${columns}, payload FROM event_runs WHERE id = ?`).get(id);
+export function readRun(sql: Sql, id: number): Promise<(ListedRun & { payload: string | null }) | undefined> {
+  return sql.get<ListedRun & { payload: string | null }>(`SELECT ${columns}, payload FROM event_runs WHERE id = ?`, [id]);
 }

@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /**
  * The counts /metrics reads at scrape time, each from an index or a small
@@ -7,11 +6,10 @@ import { prepared } from "./prepared.js";
  */
 
 /** Runs waiting or running, by event and status, from the partial index event_runs_active. */
-export function activeRunCounts(db: Database): { event_id: string; status: "queued" | "running"; n: number }[] {
-  return prepared<[], { event_id: string; status: "queued" | "running"; n: number }>(
-    db,
+export function activeRunCounts(sql: Sql): Promise<{ event_id: string; status: "queued" | "running"; n: number }[]> {
+  return sql.all<{ event_id: string; status: "queued" | "running"; n: number }>(
     "SELECT event_id, status, count(*) AS n FROM event_runs WHERE status IN ('queued', 'running') GROUP BY event_id, status",
-  ).all();
+  );
 }
 
 export interface UsageTotals {
@@ -25,16 +23,18 @@ export interface UsageTotals {
 }
 
 /** Token usage per model since the store began, kept by the trigger token_usage_totals (one row per model). */
-export function usageTotals(db: Database): UsageTotals[] {
-  return prepared<[], UsageTotals>(db, "SELECT * FROM usage_totals ORDER BY model").all();
+export function usageTotals(sql: Sql): Promise<UsageTotals[]> {
+  return sql.all<UsageTotals>(
+    "SELECT model, calls, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd FROM usage_totals ORDER BY model",
+  );
 }
 
 /** Applied events by condition type, from the index events_condition. */
-export function eventsByCondition(db: Database): { condition_type: string; n: number }[] {
-  return prepared<[], { condition_type: string; n: number }>(db, "SELECT condition_type, count(*) AS n FROM events GROUP BY condition_type").all();
+export function eventsByCondition(sql: Sql): Promise<{ condition_type: string; n: number }[]> {
+  return sql.all<{ condition_type: string; n: number }>("SELECT condition_type, count(*) AS n FROM events GROUP BY condition_type");
 }
 
 /** Paused events, from the partial index events_paused. */
-export function pausedEventCount(db: Database): number {
-  return prepared<[], number>(db, "SELECT count(*) FROM events WHERE paused = 1").pluck().get() ?? 0;
+export async function pausedEventCount(sql: Sql): Promise<number> {
+  return (await sql.get<{ n: number }>("SELECT count(*) AS n FROM events WHERE paused = 1"))?.n ?? 0;
 }

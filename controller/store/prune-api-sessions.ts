@@ -1,8 +1,7 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /** Deletes the sessions issued before `before` (past their maximum age, never signed out). */
-export function pruneApiSessions(db: Database, before: Date): void {
-  prepared(db, "DELETE FROM api_sessions WHERE issued_at < ?").run(isoTime(before));
+export async function pruneApiSessions(sql: Sql, before: Date): Promise<void> {
+  await sql.run("DELETE FROM api_sessions WHERE issued_at < ?", [isoTime(before)]);
 }

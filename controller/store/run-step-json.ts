@@ -1,10 +1,12 @@
-import type { Database } from "better-sqlite3";
+import type { Sql } from "./sql/sql.js";
 import { readRunSteps, type RunStepRow } from "./run-steps.js";
 
 /** A step as `nexaas runs RUN --json` and GET /api/runs/:id show it: is_error a boolean (null for a turn). */
-export type RunStepJson = Omit<RunStepRow, "is_error"> & { is_error: boolean | null };
+export type RunStepJson = Omit<RunStepRow, "is_error"> & {
+  is_error: boolean | null;
+};
 
 /** A run's steps, every attempt, in order, as machine output (SPEC §10 column names). */
-export function readRunStepsJson(db: Database, runId: number): RunStepJson[] {
-  return readRunSteps(db, runId).map((row) => ({ ...row, is_error: row.is_error === null ? null : row.is_error !== 0 }));
+export async function readRunStepsJson(sql: Sql, runId: number): Promise<RunStepJson[]> {
+  return (await readRunSteps(sql, runId)).map((row) => ({ ...row, is_error: row.is_error === null ? null : row.is_error !== 0 }));
 }

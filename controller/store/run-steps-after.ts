@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** A tool call as /metrics counts it. */
 export interface ToolCallSample {
@@ -12,8 +11,8 @@ export interface ToolCallSample {
 }
 
 /** The id of the newest step (0 for none): where /metrics starts reading, so history is not replayed. */
-export function lastRunStepId(db: Database): number {
-  return prepared<[], number>(db, "SELECT COALESCE(MAX(id), 0) FROM run_steps").pluck().get() ?? 0;
+export async function lastRunStepId(sql: Sql): Promise<number> {
+  return (await sql.get<{ id: number }>("SELECT COALESCE(MAX(id), 0) AS id FROM run_steps"))?.id ?? 0;
 }
 
 /**
@@ -22,10 +21,10 @@ export function lastRunStepId(db: Database): number {
  * reads at most `limit` rows. Ids are never reused (AUTOINCREMENT) and steps
  * are written one at a time, so a step never appears behind the cursor.
  */
-export function stepsAfter(db: Database, afterId: number, limit: number): { last: number; toolCalls: ToolCallSample[] } {
-  const rows = prepared<[number, number], ToolCallSample & { kind: string }>(
-    db,
+export async function stepsAfter(sql: Sql, afterId: number, limit: number): Promise<{ last: number; toolCalls: ToolCallSample[] }> {
+  const rows = await sql.all<ToolCallSample & { kind: string }>(
     "SELECT id, kind, tool, server, is_error, duration_ms FROM run_steps WHERE id > ? ORDER BY id LIMIT ?",
-  ).all(afterId, limit);
+    [afterId, limit],
+  );
   return { last: rows.at(-1)?.id ?? afterId, toolCalls: rows.filter((r) => r.kind === "tool_call") };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { TokenCounts } from "../definitions/token-counts.js";
 import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /** Who took a step of an attempt: the run's agent (depth 0) or a sub-agent it delegated to. */
@@ -34,7 +35,11 @@ export interface ToolCallStep extends StepOwner {
 }
 
 /** `seq`: the step's place in its attempt, handed out when the step began (a call's place is where the model asked for it); the next free one when omitted. */
-export type RunStep = (TurnStep | ToolCallStep) & { startedAt: Date; durationMs: number; seq?: number };
+export type RunStep = (TurnStep | ToolCallStep) & {
+  startedAt: Date;
+  durationMs: number;
+  seq?: number;
+};
 
 /** A stored step as read back, in the column names of SPEC §10 machine output. */
 export interface RunStepRow {
@@ -67,23 +72,51 @@ const insertSql = `
     @kind, @agent, @depth, @model, @stopReason, @input_tokens, @output_tokens, @cache_creation_input_tokens,
     @cache_read_input_tokens, @costUsd, @tool, @server, @input, @output, @isError, @durationMs, @startedAt)`;
 
-/** Appends one step to its attempt's transcript (seq numbers follow the order of the calls). */
+/** Appends one step (on SQLite only until agents/ takes an Sql, issue 16) to its attempt's transcript (seq numbers follow the order of the calls). */
 export function recordRunStep(db: Database, step: RunStep): void {
-  const none = { model: null, stopReason: null, input_tokens: null, output_tokens: null, cache_creation_input_tokens: null, cache_read_input_tokens: null, costUsd: null };
-  const common = { seq: step.seq ?? null, runId: step.runId, attempt: step.attempt, kind: step.kind, agent: step.agent, depth: step.depth, durationMs: Math.round(step.durationMs), startedAt: isoTime(step.startedAt) };
+  const none = {
+    model: null,
+    stopReason: null,
+    input_tokens: null,
+    output_tokens: null,
+    cache_creation_input_tokens: null,
+    cache_read_input_tokens: null,
+    costUsd: null,
+  };
+  const common = {
+    seq: step.seq ?? null,
+    runId: step.runId,
+    attempt: step.attempt,
+    kind: step.kind,
+    agent: step.agent,
+    depth: step.depth,
+    durationMs: Math.round(step.durationMs),
+    startedAt: isoTime(step.startedAt),
+  };
   const row =
     step.kind === "turn"
-      ? { ...common, model: step.model, stopReason: step.stopReason, ...step.usage, costUsd: step.costUsd, tool: null, server: null, input: null, output: step.text === "" ? null : step.text, isError: null }
+      ? {
+          ...common,
+          model: step.model,
+          stopReason: step.stopReason,
+          ...step.usage,
+          costUsd: step.costUsd,
+          tool: null,
+          server: null,
+          input: null,
+          output: step.text === "" ? null : step.text,
+          isError: null,
+        }
       : { ...common, ...none, tool: step.tool, server: step.server, input: step.input, output: step.output, isError: step.isError ? 1 : 0 };
   prepared(db, insertSql).run(row);
 }
 
 /** A run's steps, every attempt, in order. */
-export function readRunSteps(db: Database, runId: number): RunStepRow[] {
-  return prepared<[number], RunStepRow>(
-    db,
+export function readRunSteps(sql: Sql, runId: number): Promise<RunStepRow[]> {
+  return sql.all<RunStepRow>(
     `SELECT attempt, seq, kind, agent, depth, model, stop_reason, input_tokens, output_tokens, cache_creation_input_tokens,
        cache_read_input_tokens, cost_usd, tool, server, input, output, is_error, duration_ms, started_at
      FROM run_steps WHERE run_id = ? ORDER BY attempt, seq`,
-  ).all(runId);
+    [runId],
+  );
 }

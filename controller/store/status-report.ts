@@ -1,5 +1,6 @@
-import type { Database } from "better-sqlite3";
 import { readDefinition } from "./read-definition.js";
+import type { Sql } from "./sql/sql.js";
+import { sqliteOnly } from "./sql/sqlite-only.js";
 import { statusCounts } from "./status-counts.js";
 import { getSyncStatus } from "./sync-status.js";
 
@@ -8,9 +9,10 @@ import { getSyncStatus } from "./sync-status.js";
  * today's spend and the budget it counts against (nexaas.yaml budget.daily_usd, null when unset).
  * One shape for `nexaas status --json` and `/api/status`.
  */
-export async function statusReport(db: Database, now: Date) {
+export async function statusReport(sql: Sql, now: Date) {
+  const counts = await statusCounts(sql, now);
+  const db = sqliteOnly(sql, "getSyncStatus and readDefinition");
   const sync = getSyncStatus(db);
-  const counts = await statusCounts(db, now);
   return {
     last_applied_revision: sync.last_applied_revision,
     last_applied_at: sync.last_applied_at,

@@ -1,4 +1,4 @@
-import type { Database } from "better-sqlite3";
+import type { Sql } from "./sql/sql.js";
 import { usageBetween } from "./usage-between.js";
 
 export interface UsageTotals {
@@ -13,6 +13,6 @@ export interface UsageTotals {
 }
 
 /** Tokens and cost since a time (no end), in total and by model, agent, event and UTC day (SPEC §10 `usage`). */
-export function usageSummary(db: Database, since: Date) {
-  return usageBetween(db, since, null);
+export function usageSummary(sql: Sql, since: Date) {
+  return usageBetween(sql, since, null);
 }

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { readRunSteps } from "../../controller/store/run-steps.js";
 import { claudeChat } from "../../controller/workers/executors/claude-chat.js";
 import { skillExecutor } from "../../controller/workers/executors/skill.js";
@@ -8,7 +9,14 @@ import { context, define, failure, fakeApi, freshDb, usageRows } from "../llm/he
 /** A workspace whose `ops` agent has a skill, a folder skill with a reference file, a sub-agent and a registry. */
 function seedAgents(db: Database, ops: Record<string, unknown> = {}, workspace: Record<string, unknown> = {}): void {
   define(db, "workspace", "workspace", { name: "shop", defaults: { model: "claude-sonnet-5-5", max_tokens: 1000, agent: "ops" }, ...workspace });
-  define(db, "agent", "ops", { name: "ops", description: "Runs the shop.", prompt: "You run the shop.\n", skills: ["refunds", "reorder"], sub_agents: ["desk"], ...ops });
+  define(db, "agent", "ops", {
+    name: "ops",
+    description: "Runs the shop.",
+    prompt: "You run the shop.\n",
+    skills: ["refunds", "reorder"],
+    sub_agents: ["desk"],
+    ...ops,
+  });
   define(db, "agent", "desk", { name: "desk", description: "Handles one order.", model: "claude-haiku-5-5", prompt: "You handle one order.\n" });
   define(db, "skill", "refunds", { format: "markdown", description: "Decide a refund.", instructions: "Refund when the parcel is lost." });
   define(db, "skill", "reorder", {
@@ -52,7 +60,12 @@ describe("the tool loop with built-in tools", () => {
     expect(first.system).toContain("You run the shop.");
     expect(first.system).toMatch(/- refunds: Decide a refund\.\n- reorder: Reorder stock\./);
     expect(first.system).not.toContain("Refund when the parcel is lost"); // instructions only on demand
-    expect(first.tools?.map((t) => t.name).sort()).toEqual(["nexaas__delegate_desk", "nexaas__load_skill", "nexaas__lookup_registry", "nexaas__read_skill_file"]);
+    expect(first.tools?.map((t) => t.name).sort()).toEqual([
+      "nexaas__delegate_desk",
+      "nexaas__load_skill",
+      "nexaas__lookup_registry",
+      "nexaas__read_skill_file",
+    ]);
     expect(JSON.stringify(lastResults(body(api, 1)))).toContain("See references/suppliers.md.");
     const results = lastResults(body(api, 2)) as { content: { text: string }[]; is_error?: boolean }[];
     expect(results[0]?.content[0]?.text).toBe("Order beans from Acme Roasters.");
@@ -65,7 +78,11 @@ describe("the tool loop with built-in tools", () => {
     const db = freshDb();
     seedAgents(db);
     const api = await fakeApi([
-      { text: "", content: [{ type: "tool_use", name: "nexaas__delegate_desk", input: { task: "Check order 1042" } }], usage: { input_tokens: 100, output_tokens: 10 } },
+      {
+        text: "",
+        content: [{ type: "tool_use", name: "nexaas__delegate_desk", input: { task: "Check order 1042" } }],
+        usage: { input_tokens: 100, output_tokens: 10 },
+      },
       { text: "Order 1042 shipped yesterday.", usage: { input_tokens: 40, output_tokens: 8 } },
       { text: "All orders fine." },
     ]);
@@ -79,7 +96,7 @@ describe("the tool loop with built-in tools", () => {
       ["desk", "claude-haiku-5-5", 3],
       ["ops", "claude-sonnet-5-5", 3],
     ]);
-    const steps = readRunSteps(db, 3);
+    const steps = await readRunSteps(sqliteSql(db), 3);
     // In the order asked for: the delegation, then the sub-agent's own turn inside it.
     expect(steps.map((s) => [s.seq, s.kind, s.agent, s.depth, s.tool ?? s.stop_reason])).toEqual([
       [1, "turn", "ops", 0, "tool_use"],
@@ -94,7 +111,11 @@ describe("the tool loop with built-in tools", () => {
     const db = freshDb();
     seedAgents(db, {}, { defaults: { model: "claude-sonnet-5-5", agent: "ops", max_delegation_depth: 1 } });
     define(db, "agent", "desk", { name: "desk", description: "Handles one order.", prompt: "You handle one order.\n", sub_agents: ["ops"] });
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "nexaas__delegate_desk", input: { task: "t" } }] }, { text: "done" }, { text: "ok" }]);
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "nexaas__delegate_desk", input: { task: "t" } }] },
+      { text: "done" },
+      { text: "ok" },
+    ]);
     await claudeChat(context(db, { type: "claude_chat", prompt: "go" }, { api }));
     expect(body(api, 0).tools?.map((t) => t.name)).toContain("nexaas__delegate_desk");
     expect(body(api, 1).tools?.map((t) => t.name) ?? []).not.toContain("nexaas__delegate_ops");
@@ -103,7 +124,10 @@ describe("the tool loop with built-in tools", () => {
   it("looks up registry entries, read-only, by field values", async () => {
     const db = freshDb();
     seedAgents(db);
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "nexaas__lookup_registry", input: { registry: "on-call", match: { week: "2027-w02" } } }] }, { text: "Sam" }]);
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "nexaas__lookup_registry", input: { registry: "on-call", match: { week: "2027-w02" } } }] },
+      { text: "Sam" },
+    ]);
     await claudeChat(context(db, { type: "claude_chat", prompt: "Who is on call?" }, { api }));
     const [result] = lastResults(body(api, 1)) as { content: { text: string }[] }[];
     expect(JSON.parse(result?.content[0]?.text ?? "")).toEqual({ registry: "on-call", total: 1, entries: [{ week: "2027-W02", person: "Sam" }] });
@@ -129,7 +153,11 @@ describe("the tool loop with built-in tools", () => {
     expect(output).toBe("I cannot.");
     expect(JSON.stringify(lastResults(body(api, 1)))).toContain("not available to agent ops");
     // Shown under the server the name points at, not as a built-in.
-    expect(readRunSteps(db, 1).find((step) => step.kind === "tool_call")).toMatchObject({ tool: "mcp__bank__transfer", server: "bank", is_error: 1 });
+    expect((await readRunSteps(sqliteSql(db), 1)).find((step) => step.kind === "tool_call")).toMatchObject({
+      tool: "mcp__bank__transfer",
+      server: "bank",
+      is_error: 1,
+    });
   });
 
   it("stops at max_turns: the run fails without a retry, with the stop reason and every turn recorded", async () => {
@@ -142,9 +170,9 @@ describe("the tool loop with built-in tools", () => {
     expect(error.message).toContain("max_turns (2)");
     expect(api.requests).toHaveLength(2);
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 5").pluck().get()).toBe("max_turns");
-    expect(readRunSteps(db, 5).filter((s) => s.kind === "turn")).toHaveLength(2);
+    expect((await readRunSteps(sqliteSql(db), 5)).filter((s) => s.kind === "turn")).toHaveLength(2);
     // The call asked for in the last allowed turn is not run: no turn would be left to read its result.
-    expect(readRunSteps(db, 5).filter((s) => s.kind === "tool_call").map((s) => [s.is_error, s.output?.slice(0, 40)])).toEqual([
+    expect((await readRunSteps(sqliteSql(db), 5)).filter((s) => s.kind === "tool_call").map((s) => [s.is_error, s.output?.slice(0, 40)])).toEqual([
       [0, expect.stringContaining("# Skill: refunds")],
       [1, "not run: the agent reached max_turns (2)"],
     ]);
@@ -158,7 +186,7 @@ describe("the tool loop with built-in tools", () => {
     const error = await failure(claudeChat(context(db, { type: "claude_chat", prompt: "go" }, { api })));
     expect(error.code).toBe("max_tool_calls");
     // Neither ran; both are in the transcript as not run.
-    const calls = readRunSteps(db, 1).filter((s) => s.kind === "tool_call");
+    const calls = (await readRunSteps(sqliteSql(db), 1)).filter((s) => s.kind === "tool_call");
     expect(calls.map((c) => [c.tool, c.is_error, c.output])).toEqual([
       ["nexaas__load_skill", 1, "not run: the run reached max_tool_calls (1)"],
       ["nexaas__load_skill", 1, "not run: the run reached max_tool_calls (1)"],
@@ -203,7 +231,11 @@ describe("the tool loop with built-in tools", () => {
   it("keeps tool_use and tool_result blocks in a session, so the next run continues a valid conversation", async () => {
     const db = freshDb();
     seedAgents(db);
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "nexaas__load_skill", input: { name: "refunds" }, id: "toolu_a" }] }, { text: "Refunded." }, { text: "Yes, refunded." }]);
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "nexaas__load_skill", input: { name: "refunds" }, id: "toolu_a" }] },
+      { text: "Refunded." },
+      { text: "Yes, refunded." },
+    ]);
     await claudeChat(context(db, { type: "claude_chat", prompt: "Refund 1042?", session: "desk-chat" }, { api, runId: 1 }));
     await claudeChat(context(db, { type: "claude_chat", prompt: "Was it refunded?", session: "desk-chat" }, { api, runId: 2 }));
     const messages = body(api, 2).messages;
@@ -216,7 +248,10 @@ describe("the tool loop with built-in tools", () => {
   it("runs a skill action with the agent's tools, the skill's instructions after its prompt", async () => {
     const db = freshDb();
     seedAgents(db);
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "nexaas__lookup_registry", input: { registry: "on-call" } }] }, { text: "Two weeks covered." }]);
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "nexaas__lookup_registry", input: { registry: "on-call" } }] },
+      { text: "Two weeks covered." },
+    ]);
     const { output } = await skillExecutor(context(db, { type: "skill", skill: "refunds", input: "order 1042" }, { api }));
     expect(output).toBe("Two weeks covered.");
     expect(body(api, 0).system).toContain("You run the shop.\n\n# Skill: refunds");

@@ -6,6 +6,7 @@ import { packageRoot } from "../../controller/package-root.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
 import { readEvent } from "../../controller/store/read-event.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { readRunSteps } from "../../controller/store/run-steps.js";
 import { fakeApi } from "../llm/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -46,7 +47,7 @@ describe("workspace.example's agent that acts", () => {
     expect(offered.some((name) => name.startsWith("mcp__filesystem__write"))).toBe(false);
     const result = JSON.stringify((api.requests[1]?.body.messages as unknown[]).at(-1));
     expect(result).toContain("KT-002,Cast-iron casserole 24 cm,6,10,0.8,atelier-fonte");
-    const steps = readRunSteps(db, job.runId);
+    const steps = await readRunSteps(sqliteSql(db), job.runId);
     expect(steps.map((s) => s.tool ?? s.kind)).toEqual(["turn", "mcp__filesystem__read_text_file", "turn"]);
     expect(db.prepare("SELECT status, stop_reason, output FROM event_runs WHERE id = ?").get(job.runId)).toEqual({
       status: "success",

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { readRunSteps } from "../../controller/store/run-steps.js";
 import { claudeChat } from "../../controller/workers/executors/claude-chat.js";
 import { context, define, failure, fakeApi, freshDb } from "../llm/helpers.js";
@@ -21,7 +22,11 @@ function workspace(): string {
 
 /** An agent `clerk` naming the servers given, in a workspace whose egress lets it reach 127.0.0.1. */
 function seed(db: Database, servers: Record<string, Record<string, unknown>>, agent: Record<string, unknown> = {}): void {
-  define(db, "workspace", "workspace", { name: "shop", defaults: { model: "claude-sonnet-5-5", max_tokens: 1000, agent: "clerk" }, egress: { allow: ["127.0.0.1/32"] } });
+  define(db, "workspace", "workspace", {
+    name: "shop",
+    defaults: { model: "claude-sonnet-5-5", max_tokens: 1000, agent: "clerk" },
+    egress: { allow: ["127.0.0.1/32"] },
+  });
   define(db, "agent", "clerk", { name: "clerk", description: "Reads files.", prompt: "You read files.\n", mcp_servers: Object.keys(servers), ...agent });
   for (const [name, spec] of Object.entries(servers)) define(db, "mcp_server", name, spec);
 }
@@ -54,7 +59,7 @@ describe("the tool loop with real MCP servers", () => {
     expect(offered).toContain("mcp__filesystem__write_file");
     const results = resultsOf(api, 1);
     expect(results.map((r) => r.content[0]?.text)).toEqual(["sku,on_hand\nKT-001,42\n", "count on Monday"]);
-    const calls = readRunSteps(db, 2).filter((s) => s.kind === "tool_call");
+    const calls = (await readRunSteps(sqliteSql(db), 2)).filter((s) => s.kind === "tool_call");
     expect(calls.map((c) => [c.tool, c.server, c.is_error])).toEqual([
       ["mcp__filesystem__read_text_file", "filesystem", 0],
       ["mcp__filesystem__read_text_file", "filesystem", 0],
@@ -64,8 +69,15 @@ describe("the tool loop with real MCP servers", () => {
   it("narrows tools with allow, refuses a denied one with the pattern, and the server never sees it", async () => {
     const dir = workspace();
     const db = freshDb();
-    seed(db, { filesystem: nodeServer("filesystem", filesystemServerScript, [dir]) }, { tools: { allow: ["mcp__filesystem__read_*", "mcp__filesystem__write_file"], deny: ["mcp__filesystem__write_*"] } });
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "mcp__filesystem__write_file", input: { path: join(dir, "x.txt"), content: "pwned" } }] }, { text: "Not allowed." }]);
+    seed(
+      db,
+      { filesystem: nodeServer("filesystem", filesystemServerScript, [dir]) },
+      { tools: { allow: ["mcp__filesystem__read_*", "mcp__filesystem__write_file"], deny: ["mcp__filesystem__write_*"] } },
+    );
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "mcp__filesystem__write_file", input: { path: join(dir, "x.txt"), content: "pwned" } }] },
+      { text: "Not allowed." },
+    ]);
     await claudeChat(context(db, { type: "claude_chat", prompt: "Write" }, { api, workspaceDir: dir }));
     const offered = (api.requests[0]?.body.tools as { name: string }[]).map((t) => t.name);
     expect(offered.every((name) => name.startsWith("mcp__filesystem__read_"))).toBe(true);
@@ -80,7 +92,13 @@ describe("the tool loop with real MCP servers", () => {
     const db = freshDb();
     seed(db, { faults: nodeServer("faults", testServerScript) }, { tool_timeout: "1s" });
     const api = await fakeApi([
-      { text: "", content: [{ type: "tool_use", name: "mcp__faults__fail", input: {} }, { type: "tool_use", name: "mcp__faults__hang", input: {} }] },
+      {
+        text: "",
+        content: [
+          { type: "tool_use", name: "mcp__faults__fail", input: {} },
+          { type: "tool_use", name: "mcp__faults__hang", input: {} },
+        ],
+      },
       { text: "", content: [{ type: "tool_use", name: "mcp__faults__crash", input: {} }] },
       { text: "", content: [{ type: "tool_use", name: "mcp__faults__echo", input: { text: "still there?" } }] },
       { text: "Done, with errors." },
@@ -96,7 +114,7 @@ describe("the tool loop with real MCP servers", () => {
     expect(crashed?.content[0]?.text).toContain("faults");
     const [after] = resultsOf(api, 3);
     expect(after?.is_error).toBe(true); // the server is gone for the rest of the attempt
-    expect(readRunSteps(db, 6).filter((s) => s.kind === "tool_call").map((s) => s.is_error)).toEqual([1, 1, 1, 1]);
+    expect((await readRunSteps(sqliteSql(db), 6)).filter((s) => s.kind === "tool_call").map((s) => s.is_error)).toEqual([1, 1, 1, 1]);
   });
 
   it("caps a 10 MB tool result for the model and for the transcript", async () => {
@@ -109,7 +127,7 @@ describe("the tool loop with real MCP servers", () => {
     const sent = result?.content.map((b) => b.text).join("") ?? "";
     expect(sent.length).toBeLessThan(110_000);
     expect(sent).toMatch(/cut/);
-    const [step] = readRunSteps(db, 3).filter((s) => s.kind === "tool_call");
+    const [step] = (await readRunSteps(sqliteSql(db), 3)).filter((s) => s.kind === "tool_call");
     expect(Buffer.byteLength(step?.output ?? "")).toBeLessThanOrEqual(16 * 1024);
   });
 
@@ -119,12 +137,15 @@ describe("the tool loop with real MCP servers", () => {
     const db = freshDb();
     seed(db, { storefront: { name: "storefront", type: "http", url: "${SHOP_URL}", headers: { "X-Api-Key": "${SHOP_TOKEN}" } } });
     const token = "tok-live-5f2a9c81d7e3";
-    const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "mcp__storefront__lookup_order", input: { id: token } }] }, { text: "Shipped." }]);
+    const api = await fakeApi([
+      { text: "", content: [{ type: "tool_use", name: "mcp__storefront__lookup_order", input: { id: token } }] },
+      { text: "Shipped." },
+    ]);
     const ctx = context(db, { type: "claude_chat", prompt: "Order?" }, { api, runId: 4 });
     ctx.env = { ...ctx.env, SHOP_URL: http.url, SHOP_TOKEN: token };
     await claudeChat(ctx);
     expect(http.headers.some((h) => h["x-api-key"] === token)).toBe(true);
-    const [call] = readRunSteps(db, 4).filter((s) => s.kind === "tool_call");
+    const [call] = (await readRunSteps(sqliteSql(db), 4)).filter((s) => s.kind === "tool_call");
     expect(call?.input).not.toContain(token);
     expect(call?.output).toBe("order ***: shipped");
     // What the model gets back is masked too (the token in its own tool_use input is what it sent).
@@ -163,7 +184,10 @@ describe("the tool loop with real MCP servers", () => {
     const api = await fakeApi([{ text: "", content: [{ type: "tool_use", name: "mcp__faults__hang", input: {} }] }]);
     const abort = new AbortController();
     const groups: number[] = [];
-    const ctx = { ...context(db, { type: "claude_chat", prompt: "Hang" }, { api, workspaceDir: dir, signal: abort.signal, runId: 8 }), onProcess: (g: number) => groups.push(g) };
+    const ctx = {
+      ...context(db, { type: "claude_chat", prompt: "Hang" }, { api, workspaceDir: dir, signal: abort.signal, runId: 8 }),
+      onProcess: (g: number) => groups.push(g),
+    };
     const run = claudeChat(ctx).then(
       () => "resolved",
       () => "rejected",
@@ -171,7 +195,7 @@ describe("the tool loop with real MCP servers", () => {
     await api.received(1);
     await new Promise<void>((done) => {
       // The model's turn is recorded just before its tool call starts (in the same run of microtasks).
-      const poll = (): void => void (readRunSteps(db, 8).some((s) => s.kind === "turn") ? done() : setImmediate(poll));
+      const poll = (): void => void readRunSteps(sqliteSql(db), 8).then((steps) => (steps.some((s) => s.kind === "turn") ? done() : setImmediate(poll)));
       poll();
     });
     abort.abort(new Error("timed out after 5m"));
@@ -180,7 +204,7 @@ describe("the tool loop with real MCP servers", () => {
     expect(groups.every((g) => !groupAlive(g))).toBe(true);
     expect(db.prepare("SELECT stop_reason FROM event_runs WHERE id = 8").pluck().get()).toBe("timeout");
     // The call under way when the attempt ended is in the transcript.
-    expect(readRunSteps(db, 8).filter((s) => s.kind === "tool_call").map((s) => [s.tool, s.is_error, s.output])).toEqual([
+    expect((await readRunSteps(sqliteSql(db), 8)).filter((s) => s.kind === "tool_call").map((s) => [s.tool, s.is_error, s.output])).toEqual([
       ["mcp__faults__hang", 1, "cancelled: the attempt ended (timeout or shutdown) while the call ran"],
     ]);
   });

@@ -5,6 +5,8 @@ import { hashApiToken, newApiToken } from "../../controller/api/api-token.js";
 import { buildServer, type ServerDeps } from "../../controller/api/build-server.js";
 import type { Clock } from "../../controller/clock.js";
 import { createApiToken } from "../../controller/store/create-api-token.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { tempDir } from "../cli/helpers.js";
 
@@ -25,6 +27,8 @@ export function handClock(start: string): Clock & { advance(ms: number): void } 
 
 export interface HttpServer {
   db: Database;
+  /** The Sql the server was given over `db`. */
+  sql: Sql;
   app: FastifyInstance;
   clock: ReturnType<typeof handClock>;
   /** The server's pino lines, as written. */
@@ -33,17 +37,19 @@ export interface HttpServer {
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   request(method: string, path: string, init?: { headers?: Record<string, string>; body?: unknown }): Promise<Response>;
   /** A named token made as `nexaas tokens create` makes one. */
-  token(name: string, expiresAt?: Date | null): string;
+  token(name: string, expiresAt?: Date | null): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The API listening on 127.0.0.1 port 0 over a fresh SQLite file, its logs captured. */
 export async function httpServer(deps: Partial<ServerDeps> = {}): Promise<HttpServer> {
   const db = openDatabase(join(tempDir(), "nexaas.db"));
+  const sql = sqliteSql(db);
   const clock = handClock("2026-11-23T10:00:00.000Z");
   const logs: string[] = [];
   const app = await buildServer({
     db,
+    sql,
     apiKey,
     env: {},
     clock,
@@ -61,14 +67,15 @@ export async function httpServer(deps: Partial<ServerDeps> = {}): Promise<HttpSe
     });
   return {
     db,
+    sql,
     app,
     clock,
     logs,
     get: (path, headers = {}) => request("GET", path, { headers }),
     request,
-    token(name, expiresAt = null) {
+    async token(name, expiresAt = null) {
       const token = newApiToken();
-      createApiToken(db, { name, tokenHash: hashApiToken(token), createdAt: clock.now(), expiresAt });
+      await createApiToken(sql, { name, tokenHash: hashApiToken(token), createdAt: clock.now(), expiresAt });
       return token;
     },
     async close() {

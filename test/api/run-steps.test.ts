@@ -8,6 +8,7 @@ import type { Clock } from "../../controller/clock.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { deleteRuns } from "../../controller/store/prune-runs.js";
 import { recordRunStep } from "../../controller/store/run-steps.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { isolateGit } from "../cli/helpers.js";
 import { sample } from "../support/metric-sample.js";
 import { planOf, recordStatements, tableScans } from "../support/query-plans.js";
@@ -108,7 +109,7 @@ describe("tool calls in /metrics", () => {
     const { db } = await fixture();
     const registry = new Registry();
     const statements = recordStatements(db);
-    registerToolCallMetrics(db, [registry], { batch: 3, maxSeries: 2 });
+    registerToolCallMetrics(sqliteSql(db), [registry], { batch: 3, maxSeries: 2 });
     const runId = seedTranscript(db, "daily");
     // Steps 1-3: one tool call (read_file); 4-6: lookup_order; 7-8: the delegation.
     const first = await registry.metrics();

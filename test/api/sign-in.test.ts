@@ -12,10 +12,10 @@ const sessionPair = (response: Response): string => (response.headers.getSetCook
 describe("named tokens as bearer tokens", () => {
   it("accepts a good one on every read route; refuses a wrong, an expired and a revoked one (403)", async () => {
     server = await httpServer();
-    const good = server.token("dashboard");
-    const expired = server.token("old", new Date("2026-11-23T09:00:00.000Z"));
-    const revoked = server.token("gone");
-    revokeApiToken(server.db, "gone", server.clock.now());
+    const good = await server.token("dashboard");
+    const expired = await server.token("old", new Date("2026-11-23T09:00:00.000Z"));
+    const revoked = await server.token("gone");
+    await revokeApiToken(server.sql, "gone", server.clock.now());
 
     for (const path of ["/api/status", "/api/events", "/api/runs", "/api/usage", "/api/queue", "/api/revisions", "/metrics"]) {
       expect((await server.get(path, bearer(good))).status, path).toBe(200);
@@ -31,7 +31,7 @@ describe("named tokens as bearer tokens", () => {
 
   it("notes last_used_at at most once a minute", async () => {
     server = await httpServer();
-    const token = server.token("poller");
+    const token = await server.token("poller");
     expect(lastUsed(server, "poller")).toBeNull();
     await server.get("/api/status", bearer(token));
     expect(lastUsed(server, "poller")).toBe("2026-11-23T10:00:00.000Z");
@@ -47,7 +47,7 @@ describe("named tokens as bearer tokens", () => {
 describe("sign-in with a session cookie", () => {
   it("signs in with a named token: an HttpOnly, SameSite=Strict cookie that reads every /api route, until logout", async () => {
     server = await httpServer();
-    const token = server.token("alice", new Date("2026-12-23T10:00:00.000Z"));
+    const token = await server.token("alice", new Date("2026-12-23T10:00:00.000Z"));
     const signIn = await server.request("POST", "/api/session", { body: { token } });
     expect(signIn.status).toBe(204);
     const setCookie = signIn.headers.getSetCookie();
@@ -69,8 +69,8 @@ describe("sign-in with a session cookie", () => {
 
   it("refuses a wrong, an expired and a revoked token (401); a session ends when its token is revoked", async () => {
     server = await httpServer();
-    const token = server.token("bob");
-    const expired = server.token("old", new Date("2026-11-23T09:59:59.000Z"));
+    const token = await server.token("bob");
+    const expired = await server.token("old", new Date("2026-11-23T09:59:59.000Z"));
     for (const [body, message] of [
       [{ token: "nope" }, "wrong token"],
       [{ token: expired }, 'token "old" expired at 2026-11-23T09:59:59.000Z'],
@@ -84,7 +84,7 @@ describe("sign-in with a session cookie", () => {
 
     const cookie = { cookie: sessionPair(await server.request("POST", "/api/session", { body: { token } })) };
     expect((await server.get("/api/session", cookie)).status).toBe(200);
-    revokeApiToken(server.db, "bob", server.clock.now());
+    await revokeApiToken(server.sql, "bob", server.clock.now());
     expect((await server.get("/api/session", cookie)).status).toBe(401);
     expect((await server.request("POST", "/api/session", { body: { token } })).status).toBe(401);
   });
@@ -114,7 +114,7 @@ describe("sign-in with a session cookie", () => {
 
   it("rate-limits failed sign-ins per address: 10 a minute, then 429 with Retry-After, even for a good token", async () => {
     server = await httpServer();
-    const token = server.token("carol");
+    const token = await server.token("carol");
     for (let i = 0; i < 10; i++) expect((await server.request("POST", "/api/session", { body: { token: `guess-${i}` } })).status).toBe(401);
     const limited = await server.request("POST", "/api/session", { body: { token } });
     expect(limited.status).toBe(429);
@@ -130,9 +130,9 @@ describe("sign-in with a session cookie", () => {
 
   it("logs a failed sign-in at warn without the token: the name when it is a known one, else nothing of it", async () => {
     server = await httpServer();
-    const revoked = server.token("dave");
-    revokeApiToken(server.db, "dave", server.clock.now());
-    const good = server.token("erin");
+    const revoked = await server.token("dave");
+    await revokeApiToken(server.sql, "dave", server.clock.now());
+    const good = await server.token("erin");
     const guess = "nxs_someone-elses-guess-0123456789abcdefghijklmn";
     await server.request("POST", "/api/session", { body: { token: guess } });
     await server.request("POST", "/api/session", { body: { token: revoked } });

@@ -123,7 +123,7 @@ describe("once events and shutdown", () => {
     await clock.advance(5 * 60_000);
     expect((await done).outcome.status).toBe("success");
     const { listEvents } = await import("../../controller/store/list-events.js");
-    expect(await listEvents(db, clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
+    expect(await listEvents(sqliteSql(db), clock.now())).toEqual([expect.objectContaining({ id: "reminder", status: "expired", next_fire_at: null })]);
     await clock.advance(3_600_000);
     expect(runs(db)).toHaveLength(1);
   });

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { cancelQueuedJobs } from "../../controller/store/cancel-queued-jobs.js";
 import { lastRuns } from "../../controller/store/list-events.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { readEventRuntime } from "../../controller/store/read-event-runtime.js";
 import { readObjects } from "../../controller/store/read-objects.js";
 import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../../controller/store/write-event.js";
@@ -18,7 +19,7 @@ function setRuntime(db: Database, name: string): void {
 }
 
 describe("event definitions", () => {
-  it("stores the first fire time and the columns queries filter on", () => {
+  it("stores the first fire time and the columns queries filter on", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily", { enabled: false, origin: "followups" }), "rev1", now, at("2026-11-23T09:00:00.000Z"));
     const row = db.prepare("SELECT agent, condition_type, enabled, origin, next_fire_at, created_at FROM events").get();
@@ -32,7 +33,7 @@ describe("event definitions", () => {
     });
   });
 
-  it("takes the agent from the action when the event names none, and defaults enabled and origin", () => {
+  it("takes the agent from the action when the event names none, and defaults enabled and origin", async () => {
     const { db } = freshDb();
     const event = cronEvent("x");
     const spec = { condition: event.spec.condition, action: { type: "claude_chat", prompt: "hi", agent: "writer" } };
@@ -40,7 +41,7 @@ describe("event definitions", () => {
     expect(db.prepare("SELECT agent, enabled, origin FROM events").get()).toEqual({ agent: "writer", enabled: 1, origin: "events" });
   });
 
-  it("generates agent, condition type, enabled and origin from the spec: they follow it and cannot be written", () => {
+  it("generates agent, condition type, enabled and origin from the spec: they follow it and cannot be written", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily", { enabled: false, origin: "followups" }), "rev1", now, at("2026-11-23T09:00:00.000Z"));
     const columns = () => db.prepare("SELECT agent, condition_type, enabled, origin FROM events WHERE name = 'daily'").get();
@@ -71,7 +72,7 @@ describe("event definitions", () => {
     expect(due.all()).toEqual(["daily"]);
   });
 
-  it("refuses a spec edited out of band into something that is not an event", () => {
+  it("refuses a spec edited out of band into something that is not an event", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.condition.type', 'hourly')").run()).toThrow(/CHECK constraint failed/);
@@ -82,7 +83,7 @@ describe("event definitions", () => {
     expect(readObjects(db)[0]).toMatchObject({ spec: cronEvent("daily").spec });
   });
 
-  it("keeps next fire time, failures and pause when only the rest of the definition changed", () => {
+  it("keeps next fire time, failures and pause when only the rest of the definition changed", async () => {
     const { db } = freshDb();
     const v1 = cronEvent("daily");
     insertEvent(db, v1, "rev1", now, at("2026-11-23T09:00:00.000Z"));
@@ -103,7 +104,7 @@ describe("event definitions", () => {
     expect(stored).toMatchObject({ spec: v2.spec, digest: v2.digest, actualDigest: v2.digest, revision: "rev2" });
   });
 
-  it("replaces only the next fire time when the condition changed", () => {
+  it("replaces only the next fire time when the condition changed", async () => {
     const { db } = freshDb();
     const v1 = cronEvent("daily");
     insertEvent(db, v1, "rev1", now, at("2026-11-23T09:00:00.000Z"));
@@ -122,7 +123,7 @@ describe("event definitions", () => {
     });
   });
 
-  it("reads no runtime for an event that does not exist", () => {
+  it("reads no runtime for an event that does not exist", async () => {
     const { db } = freshDb();
     expect(readEventRuntime(db, "nope")).toBeUndefined();
   });
@@ -144,7 +145,7 @@ describe("deleting an event", () => {
     return Number(run.lastInsertRowid);
   }
 
-  it("cancels queued jobs and their runs, lets running ones finish, and keeps the history", () => {
+  it("cancels queued jobs and their runs, lets running ones finish, and keeps the history", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     insertEvent(db, cronEvent("other"), "rev1", now, null);
@@ -157,7 +158,7 @@ describe("deleting an event", () => {
     deleteEvent(db, "daily");
 
     expect(readEventRuntime(db, "daily")).toBeUndefined();
-    const runs = lastRuns(db, "daily", 10);
+    const runs = await lastRuns(sqliteSql(db), "daily", 10);
     expect(runs.map((r) => [r.id, r.status])).toEqual([
       [queued, "cancelled"],
       [running, "running"],
@@ -171,18 +172,18 @@ describe("deleting an event", () => {
       { run_id: queued, status: "cancelled" },
       { run_id: otherQueued, status: "queued" },
     ]);
-    expect(lastRuns(db, "other", 10).map((r) => r.status)).toEqual(["queued"]);
+    expect((await lastRuns(sqliteSql(db), "other", 10)).map((r) => r.status)).toEqual(["queued"]);
   });
 
-  it("cancels a run waiting for a retry: its job is queued again, so nothing is executing it", () => {
+  it("cancels a run waiting for a retry: its job is queued again, so nothing is executing it", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     const retrying = enqueue(db, "daily", "2026-11-23T08:00:00.000Z", "queued", "running");
     expect(cancelQueuedJobs(db, "daily", later)).toBe(1);
-    expect(lastRuns(db, "daily", 10).map((r) => [r.id, r.status])).toEqual([[retrying, "cancelled"]]);
+    expect((await lastRuns(sqliteSql(db), "daily", 10)).map((r) => [r.id, r.status])).toEqual([[retrying, "cancelled"]]);
   });
 
-  it("cancels nothing for an event without queued jobs", () => {
+  it("cancels nothing for an event without queued jobs", async () => {
     const { db } = freshDb();
     expect(cancelQueuedJobs(db, "nothing", later)).toBe(0);
   });

@@ -1,30 +1,13 @@
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LeaderElector } from "../../controller/store/leader-elector.js";
 import { holdsLease, releaseLease, renewLease, takeLease } from "../../controller/store/leader-lease.js";
-import { openDatabase } from "../../controller/store/open-database.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
-import { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { postgresDatabase, testPostgres } from "../support/postgres.js";
-import { tempDir } from "./helpers.js";
-
-const opened: Sql[] = [];
-afterEach(async () => {
-  for (const sql of opened.splice(0)) await sql.close();
-});
+import { storeBackends, track } from "../support/store-backends.js";
 
 const leaseMs = 30_000;
-const backends = [
-  { name: "sqlite", missing: undefined, open: () => Promise.resolve(track(new SqliteSql(openDatabase(join(tempDir(), "nexaas.db"))))) },
-  { name: "postgres", missing: "missing" in testPostgres ? testPostgres.missing : undefined, open: async () => track(await openPostgres(await postgresDatabase())) },
-];
-
-function track<S extends Sql>(sql: S): S {
-  opened.push(sql);
-  return sql;
-}
 
 /** The lease's heartbeat moved `ms` into the past: its holder stopped renewing that long ago. */
 async function lapse(sql: Sql, ms: number): Promise<void> {
@@ -32,7 +15,7 @@ async function lapse(sql: Sql, ms: number): Promise<void> {
   await sql.run("UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1", [new Date(Date.parse(row?.heartbeat_at ?? "") - ms).toISOString()]);
 }
 
-describe.each(backends)("the leader lease on $name", ({ missing, open }) => {
+describe.each(storeBackends)("the leader lease on $name", ({ missing, open }) => {
   if (missing) console.warn(`test/store/leader-lease: postgres cases skipped, ${missing}`);
   const test = missing ? (title: string, _body: () => Promise<void>) => it.skip(`${title} (needs PostgreSQL: ${missing})`, () => {}) : it;
 
@@ -80,17 +63,17 @@ describe("leader election between controllers sharing PostgreSQL", () => {
     await second.start();
     expect(events).toEqual(["first elected"]);
     // The follower keeps trying every third of a lease, and loses while the leader's heartbeat is fresh.
-    followerClock.advance(leaseMs / 3);
+    await followerClock.advance(leaseMs / 3);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events).toEqual(["first elected"]);
     // The leader hangs: its last heartbeat is a lease old. The follower's next try takes over.
     await lapse(one, leaseMs + 1);
     const electedSecond = new Promise((resolve) => second.once("elected", resolve));
-    followerClock.advance(leaseMs / 3);
+    await followerClock.advance(leaseMs / 3);
     await electedSecond;
     // The old leader wakes up: its renewal finds the fence gone, and it steps down.
     const deposedFirst = new Promise<void>((resolve) => first.once("deposed", () => resolve()));
-    leaderClock.advance(leaseMs / 3);
+    await leaderClock.advance(leaseMs / 3);
     await deposedFirst;
     expect(events).toEqual(["first elected", "second elected", "first deposed"]);
     expect(second.fence?.token).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { listEvents } from "../../controller/store/list-events.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { statusCounts } from "../../controller/store/status-counts.js";
 import { insertEvent } from "../../controller/store/write-event.js";
 import { upsertObject } from "../../controller/store/write-object.js";
@@ -25,7 +26,7 @@ describe("listEvents", () => {
   it("computes each event's status at now", async () => {
     const { db } = freshDb();
     seedEvents(db);
-    const statuses = Object.fromEntries((await listEvents(db, now)).map((e) => [e.id, e.status]));
+    const statuses = Object.fromEntries((await listEvents(sqliteSql(db), now)).map((e) => [e.id, e.status]));
     expect(statuses).toEqual({
       "active-one": "active",
       "switched-off": "disabled",
@@ -40,7 +41,7 @@ describe("listEvents", () => {
   it("gives the SPEC §10 shape", async () => {
     const { db } = freshDb();
     seedEvents(db);
-    expect((await listEvents(db, now, { id: "stuck" }))).toEqual([
+    expect(await listEvents(sqliteSql(db), now, { id: "stuck" })).toEqual([
       {
         id: "stuck",
         status: "paused",
@@ -57,16 +58,19 @@ describe("listEvents", () => {
         file: "events/stuck.yaml",
       },
     ]);
-    expect((await listEvents(db, now, { id: "active-one" }))[0]).toMatchObject({ next_fire_at: "2026-11-24T09:00:00.000Z", description: "Morning brief" });
+    expect((await listEvents(sqliteSql(db), now, { id: "active-one" }))[0]).toMatchObject({
+      next_fire_at: "2026-11-24T09:00:00.000Z",
+      description: "Morning brief",
+    });
   });
 
   it("filters by id, status and agent", async () => {
     const { db } = freshDb();
     seedEvents(db);
     insertEvent(db, { ...cronEvent("writer-event"), spec: { ...cronEvent("x").spec, agent: "writer" } }, "r", now, null);
-    expect((await listEvents(db, now, { status: "expired" })).map((e) => e.id)).toEqual(["old-and-paused", "past"]);
-    expect((await listEvents(db, now, { agent: "writer" })).map((e) => e.id)).toEqual(["writer-event"]);
-    expect((await listEvents(db, now, { id: "nope" }))).toEqual([]);
+    expect((await listEvents(sqliteSql(db), now, { status: "expired" })).map((e) => e.id)).toEqual(["old-and-paused", "past"]);
+    expect((await listEvents(sqliteSql(db), now, { agent: "writer" })).map((e) => e.id)).toEqual(["writer-event"]);
+    expect(await listEvents(sqliteSql(db), now, { id: "nope" })).toEqual([]);
   });
 
   it("shows a cron event's time zone: its own, else the workspace's, else UTC; none for other conditions", async () => {
@@ -77,23 +81,24 @@ describe("listEvents", () => {
     const every = cronEvent("every");
     insertEvent(db, { ...every, spec: { ...every.spec, condition: { type: "interval", expr: "15m" } } }, "r", now, null);
 
-    const zones = async () => Object.fromEntries((await listEvents(db, now)).map((e) => [e.id, e.condition.timezone]));
+    const zones = async () => Object.fromEntries((await listEvents(sqliteSql(db), now)).map((e) => [e.id, e.condition.timezone]));
     expect(await zones()).toEqual({ own: "Asia/Tokyo", inherits: "UTC", every: null });
 
     upsertObject(db, object("workspace", "workspace", { name: "ops", timezone: "Europe/Paris" }), "r", now);
     expect(await zones()).toEqual({ own: "Asia/Tokyo", inherits: "Europe/Paris", every: null });
-    expect((await listEvents(db, now, { id: "every" }))[0]?.condition).toEqual({ type: "interval", expr: "15m", timezone: null });
+    expect((await listEvents(sqliteSql(db), now, { id: "every" }))[0]?.condition).toEqual({ type: "interval", expr: "15m", timezone: null });
   });
 
   it("keeps a condition's expression with its JSON type, and gives the condition as stored", async () => {
     const { db } = freshDb();
     const base = cronEvent("x");
-    const withCondition = (name: string, condition: Record<string, unknown>) => insertEvent(db, { ...base, name, spec: { ...base.spec, condition } }, "r", now, null);
+    const withCondition = (name: string, condition: Record<string, unknown>) =>
+      insertEvent(db, { ...base, name, spec: { ...base.spec, condition } }, "r", now, null);
     withCondition("seconds", { type: "interval", expr: 90 });
     withCondition("zoned", { type: "cron", expr: "0 9 * * 1-5", timezone: "Europe/Paris" });
     withCondition("hook", { type: "webhook", secret: "test-secret" });
 
-    const byId = Object.fromEntries((await listEvents(db, now)).map((e) => [e.id, e]));
+    const byId = Object.fromEntries((await listEvents(sqliteSql(db), now)).map((e) => [e.id, e]));
     // A number of seconds stays a number: "90" would not parse as a duration.
     expect(byId.seconds?.condition).toEqual({ type: "interval", expr: 90, timezone: null });
     expect(byId.seconds?.condition_spec).toEqual({ type: "interval", expr: 90 });
@@ -107,15 +112,27 @@ describe("listEvents", () => {
 describe("statusCounts", () => {
   it("is all zeros on an empty store", async () => {
     const { db } = freshDb();
-    expect((await statusCounts(db, now))).toEqual({ events: { active: 0, paused: 0, disabled: 0, expired: 0 }, queue: { queued: 0, running: 0, ready: 0 }, spend_today_usd: 0 });
+    expect(await statusCounts(sqliteSql(db), now)).toEqual({
+      events: { active: 0, paused: 0, disabled: 0, expired: 0 },
+      queue: { queued: 0, running: 0, ready: 0 },
+      spend_today_usd: 0,
+    });
   });
 
   it("counts events by status, jobs by state, and today's spend without unpriced calls", async () => {
     const { db } = freshDb();
     seedEvents(db);
     const run = (scheduled: string, status: string) => {
-      const id = db.prepare("INSERT INTO event_runs (event_id, scheduled_for, status, created_at) VALUES ('stuck', ?, ?, ?)").run(scheduled, status, scheduled).lastInsertRowid;
-      db.prepare("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, 'stuck', ?, ?, ?, ?)").run(id, status, scheduled, scheduled, scheduled);
+      const id = db
+        .prepare("INSERT INTO event_runs (event_id, scheduled_for, status, created_at) VALUES ('stuck', ?, ?, ?)")
+        .run(scheduled, status, scheduled).lastInsertRowid;
+      db.prepare("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, 'stuck', ?, ?, ?, ?)").run(
+        id,
+        status,
+        scheduled,
+        scheduled,
+        scheduled,
+      );
     };
     run("2026-11-23T01:00:00.000Z", "queued");
     run("2026-11-23T02:00:00.000Z", "queued");
@@ -129,7 +146,7 @@ describe("statusCounts", () => {
     usage.run("claude-a", 0.2, "2026-11-23T11:00:00.000Z");
     usage.run("mystery-model", null, "2026-11-23T11:30:00.000Z");
 
-    expect((await statusCounts(db, now))).toEqual({
+    expect(await statusCounts(sqliteSql(db), now)).toEqual({
       events: { active: 2, paused: 1, disabled: 2, expired: 2 },
       queue: { queued: 2, running: 1, ready: 2 },
       spend_today_usd: 0.3,
@@ -139,6 +156,6 @@ describe("statusCounts", () => {
   it("spends nothing today when every call of the day is unpriced", async () => {
     const { db } = freshDb();
     db.prepare("INSERT INTO token_usage (model, cost_usd, created_at) VALUES ('mystery', NULL, '2026-11-23T10:00:00.000Z')").run();
-    expect((await statusCounts(db, now)).spend_today_usd).toBe(0);
+    expect((await statusCounts(sqliteSql(db), now)).spend_today_usd).toBe(0);
   });
 });

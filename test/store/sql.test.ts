@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
 import { toPostgres } from "../../controller/store/sql/placeholders.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
-import { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { postgresDatabase, testPostgres } from "../support/postgres.js";
 
 const table = `CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER NOT NULL DEFAULT 0, cost REAL)`;
@@ -17,7 +17,7 @@ const backends: { name: string; open: () => Promise<Sql> }[] = [
     open: () => {
       const db = new Sqlite(join(mkdtempSync(join(tmpdir(), "nexaas-sql-")), "store.db"));
       db.pragma("journal_mode = WAL");
-      return Promise.resolve(new SqliteSql(db));
+      return Promise.resolve(sqliteSql(db));
     },
   },
   { name: "postgres", open: async () => new PostgresSql(await postgresDatabase()) },

@@ -3,6 +3,7 @@ import { nextFireTimes } from "../../definitions/next-fire-time.js";
 import type { EventStatus } from "../../store/event-status.js";
 import { lastRuns } from "../../store/last-runs.js";
 import { type EventSummary, listEvents } from "../../store/list-events.js";
+import { workspaceTimezone } from "../../store/workspace-timezone.js";
 import { runSchema } from "./runs.js";
 import { anyObject, badRequest, errorSchema, isOneOf, notFound, nullableString, queryValue } from "./schemas.js";
 
@@ -33,11 +34,11 @@ const eventDetailSchema = {
 } as const;
 
 /** The next five fire times of an active, scheduled event: its stored next fire time, then what follows by its condition. */
-function upcoming(event: EventSummary): string[] {
+function upcoming(workspaceZone: string, event: EventSummary): string[] {
   if (event.status !== "active" || event.next_fire_at === null || event.condition_spec === null) return [];
   const first = new Date(event.next_fire_at);
   try {
-    return [first, ...nextFireTimes(event.condition_spec, first, event.condition.timezone ?? "UTC", 4)].map((d) => d.toISOString());
+    return [first, ...nextFireTimes(event.condition_spec, first, workspaceZone, 4)].map((d) => d.toISOString());
   } catch {
     // A condition the applier accepted should always parse; if not, the stored time is still true.
     return [first.toISOString()];
@@ -57,16 +58,16 @@ export default async function events(app: FastifyInstance): Promise<void> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return badRequest(reply, `limit must be a whole number from 1 to 1000; got ${JSON.stringify(limitText)}`);
     const after = queryValue(request.query, "after");
     // Pages in id order: the answer stays an array (SPEC §10), the cursor travels in a header.
-    const page = await listEvents(app.deps.db, app.deps.clock.now(), { status, agent, after, limit });
+    const page = await listEvents(app.deps.sql, app.deps.clock.now(), { status, agent, after, limit });
     const last = page.at(-1);
     if (page.length === limit && last) void reply.header("x-next-after", last.id);
     return page;
   });
 
   app.get<{ Params: { id: string } }>("/api/events/:id", { schema: { response: { 200: eventDetailSchema, 404: errorSchema } } }, async (request, reply) => {
-    const { db, clock } = app.deps;
-    const event = (await listEvents(db, clock.now(), { id: request.params.id }))[0];
+    const { sql, clock } = app.deps;
+    const [event] = await listEvents(sql, clock.now(), { id: request.params.id });
     if (!event) return notFound(reply, `no event ${JSON.stringify(request.params.id)}`);
-    return { ...event, next_fire_times: upcoming(event), last_runs: lastRuns(db, event.id, 10) };
+    return { ...event, next_fire_times: upcoming(await workspaceTimezone(sql), event), last_runs: await lastRuns(sql, event.id, 10) };
   });
 }

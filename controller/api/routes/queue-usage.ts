@@ -50,6 +50,6 @@ export default async function queueAndUsage(app: FastifyInstance): Promise<void>
     const now = app.deps.clock.now();
     const from = since ?? new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
     if (until && until.getTime() < from.getTime()) return badRequest(reply, "until must not be before since");
-    return usageBetween(app.deps.db, from, until ?? null);
+    return usageBetween(app.deps.sql, from, until ?? null);
   });
 }

@@ -30,7 +30,7 @@ export default async function revisions(app: FastifyInstance): Promise<void> {
   app.get("/api/revisions", { schema: { response: { 200: revisionPageSchema, 400: errorSchema } } }, async (request, reply) => {
     const query = pageQuery(request.query, defaultLimit, maxLimit);
     if (typeof query === "string") return badRequest(reply, query);
-    const page = listRevisions(app.deps.db, query);
+    const page = await listRevisions(app.deps.sql, query);
     return {
       revisions: page.map((r) => ({
         id: r.id,

@@ -69,14 +69,14 @@ export default async function runs(app: FastifyInstance): Promise<void> {
     }
     const query = pageQuery(request.query, defaultLimit, maxLimit);
     if (typeof query === "string") return badRequest(reply, query);
-    const page = listRuns(app.deps.db, { eventId, status, ...query });
+    const page = await listRuns(app.deps.sql, { eventId, status, ...query });
     return { runs: page, next_before: nextBefore(page, query.limit) };
   });
 
   app.get<{ Params: { id: string } }>("/api/runs/:id", { schema: { response: { 200: runDetailSchema, 404: errorSchema } } }, async (request, reply) => {
     const id = positiveInteger(request.params.id, "id");
-    const run = typeof id === "number" ? readRun(app.deps.db, id) : undefined;
+    const run = typeof id === "number" ? await readRun(app.deps.sql, id) : undefined;
     if (!run) return notFound(reply, `no run ${JSON.stringify(request.params.id)}`);
-    return { ...run, steps: readRunStepsJson(app.deps.db, run.id) };
+    return { ...run, steps: await readRunStepsJson(app.deps.sql, run.id) };
   });
 }

@@ -17,14 +17,14 @@ export default async function session(app: FastifyInstance): Promise<void> {
     if (wait > 0) return tooManyFailures(reply, wait);
     const token: unknown = typeof request.body === "object" && request.body !== null ? Reflect.get(request.body, "token") : undefined;
     if (typeof token !== "string" || token === "") return badRequest(reply, 'send JSON {"token": "<a token from nexaas tokens create, or API_KEY>"}');
-    const result = app.deps.auth.checkToken(token);
+    const result = await app.deps.auth.checkToken(token);
     if (isRefusal(result)) {
       app.deps.signInLimit.fail(request.ip);
       request.log.warn({ ...(result.knownName ? { token_name: result.knownName } : {}), reason: result.message }, "sign-in refused");
       return reply.code(401).send({ error: "unauthorized", message: result.message });
     }
     const untilTokenEnds = result.expires_at === null ? sessionMaxAgeMs : Date.parse(result.expires_at) - app.deps.clock.now().getTime();
-    reply.setCookie(sessionCookieName, app.deps.auth.startSession(result), {
+    reply.setCookie(sessionCookieName, await app.deps.auth.startSession(result), {
       ...cookieOptions(request),
       maxAge: Math.max(1, Math.floor(Math.min(sessionMaxAgeMs, untilTokenEnds) / 1000)),
     });
@@ -40,7 +40,7 @@ export default async function session(app: FastifyInstance): Promise<void> {
   // Public: a stale or forged cookie is cleared all the same.
   app.delete("/api/session", { config: { public: true } }, async (request, reply) => {
     const cookie = request.cookies[sessionCookieName];
-    if (cookie) app.deps.auth.endSession(cookie);
+    if (cookie) await app.deps.auth.endSession(cookie);
     reply.clearCookie(sessionCookieName, cookieOptions(request));
     return reply.code(204).send();
   });

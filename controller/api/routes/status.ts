@@ -23,7 +23,7 @@ const statusSchema = {
 /** What is live, what was tried, counts of events and jobs, today's spend and the daily budget (SPEC §10 `status`, as `nexaas status --json`). */
 export default async function status(app: FastifyInstance): Promise<void> {
   app.get("/api/status", { schema: { response: { 200: statusSchema } } }, async () => {
-    const { db, clock } = app.deps;
-    return statusReport(db, clock.now());
+    const { sql, clock } = app.deps;
+    return statusReport(sql, clock.now());
   });
 }

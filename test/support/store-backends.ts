@@ -1,0 +1,27 @@
+// The two store backends for matrix tests (issue 16): `describe.each(storeBackends)` runs a
+// file's cases on SQLite and on PostgreSQL; without PostgreSQL its cases show as skipped,
+// each naming what is missing. Every store opened here is closed after its test.
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { openDatabase } from "../../controller/store/open-database.js";
+import { openPostgres } from "../../controller/store/open-postgres.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import { tempDir } from "../store/helpers.js";
+import { postgresDatabase, testPostgres } from "./postgres.js";
+
+const opened: Sql[] = [];
+afterEach(async () => {
+  for (const sql of opened.splice(0)) await sql.close();
+});
+
+/** `sql`, closed when the test ends. */
+export function track<S extends Sql>(sql: S): S {
+  opened.push(sql);
+  return sql;
+}
+
+export const storeBackends = [
+  { name: "sqlite", missing: undefined, open: () => Promise.resolve(track(sqliteSql(openDatabase(join(tempDir(), "nexaas.db"))))) },
+  { name: "postgres", missing: "missing" in testPostgres ? testPostgres.missing : undefined, open: async () => track(await openPostgres(await postgresDatabase())) },
+];
