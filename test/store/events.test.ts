@@ -4,6 +4,7 @@ import { cancelQueuedJobs } from "../../controller/store/cancel-queued-jobs.js";
 import { lastRuns } from "../../controller/store/list-events.js";
 import { readEventRuntime } from "../../controller/store/read-event-runtime.js";
 import { readObjects } from "../../controller/store/read-objects.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql-of.js";
 import { conditionDigest, deleteEvent, insertEvent, updateEventDefinition } from "../../controller/store/write-event.js";
 import { at, cronEvent, freshDb } from "./helpers.js";
 
@@ -18,7 +19,7 @@ function setRuntime(db: Database, name: string): void {
 }
 
 describe("event definitions", () => {
-  it("stores the first fire time and the columns queries filter on", () => {
+  it("stores the first fire time and the columns queries filter on", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily", { enabled: false, origin: "followups" }), "rev1", now, at("2026-11-23T09:00:00.000Z"));
     const row = db.prepare("SELECT agent, condition_type, enabled, origin, next_fire_at, created_at FROM events").get();
@@ -32,7 +33,7 @@ describe("event definitions", () => {
     });
   });
 
-  it("takes the agent from the action when the event names none, and defaults enabled and origin", () => {
+  it("takes the agent from the action when the event names none, and defaults enabled and origin", async () => {
     const { db } = freshDb();
     const event = cronEvent("x");
     const spec = { condition: event.spec.condition, action: { type: "claude_chat", prompt: "hi", agent: "writer" } };
@@ -40,7 +41,7 @@ describe("event definitions", () => {
     expect(db.prepare("SELECT agent, enabled, origin FROM events").get()).toEqual({ agent: "writer", enabled: 1, origin: "events" });
   });
 
-  it("generates agent, condition type, enabled and origin from the spec: they follow it and cannot be written", () => {
+  it("generates agent, condition type, enabled and origin from the spec: they follow it and cannot be written", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily", { enabled: false, origin: "followups" }), "rev1", now, at("2026-11-23T09:00:00.000Z"));
     const columns = () => db.prepare("SELECT agent, condition_type, enabled, origin FROM events WHERE name = 'daily'").get();
@@ -71,7 +72,7 @@ describe("event definitions", () => {
     expect(due.all()).toEqual(["daily"]);
   });
 
-  it("refuses a spec edited out of band into something that is not an event", () => {
+  it("refuses a spec edited out of band into something that is not an event", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.condition.type', 'hourly')").run()).toThrow(/CHECK constraint failed/);
@@ -79,10 +80,10 @@ describe("event definitions", () => {
     expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.enabled', 'no')").run()).toThrow(/CHECK constraint failed/);
     expect(() => db.prepare("UPDATE events SET spec = json_remove(spec, '$.condition')").run()).toThrow(/NOT NULL constraint failed/);
     expect(() => db.prepare("UPDATE events SET spec = 'not json'").run()).toThrow(/malformed JSON/);
-    expect(readObjects(db)[0]).toMatchObject({ spec: cronEvent("daily").spec });
+    expect((await readObjects(sqliteSql(db)))[0]).toMatchObject({ spec: cronEvent("daily").spec });
   });
 
-  it("keeps next fire time, failures and pause when only the rest of the definition changed", () => {
+  it("keeps next fire time, failures and pause when only the rest of the definition changed", async () => {
     const { db } = freshDb();
     const v1 = cronEvent("daily");
     insertEvent(db, v1, "rev1", now, at("2026-11-23T09:00:00.000Z"));
@@ -90,20 +91,20 @@ describe("event definitions", () => {
 
     const v2 = cronEvent("daily", { description: "now described", action: { type: "claude_chat", prompt: "hello" } });
     expect(conditionDigest(v2.spec)).toBe(conditionDigest(v1.spec));
-    updateEventDefinition(db, v2, "rev2", later, false, null);
+    await updateEventDefinition(sqliteSql(db), v2, "rev2", later, false, null);
 
-    expect(readEventRuntime(db, "daily")).toEqual({
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toEqual({
       next_fire_at: "2026-11-24T09:00:00.000Z",
       consecutive_failures: 2,
       paused: 1,
       paused_reason: "failed 2 times",
       condition_digest: conditionDigest(v1.spec),
     });
-    const [stored] = readObjects(db);
+    const [stored] = (await readObjects(sqliteSql(db)));
     expect(stored).toMatchObject({ spec: v2.spec, digest: v2.digest, actualDigest: v2.digest, revision: "rev2" });
   });
 
-  it("replaces only the next fire time when the condition changed", () => {
+  it("replaces only the next fire time when the condition changed", async () => {
     const { db } = freshDb();
     const v1 = cronEvent("daily");
     insertEvent(db, v1, "rev1", now, at("2026-11-23T09:00:00.000Z"));
@@ -111,9 +112,9 @@ describe("event definitions", () => {
 
     const v2 = cronEvent("daily", {}, "*/5 * * * *");
     expect(conditionDigest(v2.spec)).not.toBe(conditionDigest(v1.spec));
-    updateEventDefinition(db, v2, "rev2", later, true, at("2026-11-23T08:35:00.000Z"));
+    await updateEventDefinition(sqliteSql(db), v2, "rev2", later, true, at("2026-11-23T08:35:00.000Z"));
 
-    expect(readEventRuntime(db, "daily")).toEqual({
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toEqual({
       next_fire_at: "2026-11-23T08:35:00.000Z",
       consecutive_failures: 2,
       paused: 1,
@@ -122,9 +123,9 @@ describe("event definitions", () => {
     });
   });
 
-  it("reads no runtime for an event that does not exist", () => {
+  it("reads no runtime for an event that does not exist", async () => {
     const { db } = freshDb();
-    expect(readEventRuntime(db, "nope")).toBeUndefined();
+    expect((await readEventRuntime(sqliteSql(db), "nope"))).toBeUndefined();
   });
 });
 
@@ -144,7 +145,7 @@ describe("deleting an event", () => {
     return Number(run.lastInsertRowid);
   }
 
-  it("cancels queued jobs and their runs, lets running ones finish, and keeps the history", () => {
+  it("cancels queued jobs and their runs, lets running ones finish, and keeps the history", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     insertEvent(db, cronEvent("other"), "rev1", now, null);
@@ -153,10 +154,10 @@ describe("deleting an event", () => {
     const queued = enqueue(db, "daily", "2026-11-23T09:00:00.000Z", "queued");
     const otherQueued = enqueue(db, "other", "2026-11-23T09:00:00.000Z", "queued");
 
-    expect(cancelQueuedJobs(db, "daily", later)).toBe(1);
-    deleteEvent(db, "daily");
+    expect(await cancelQueuedJobs(sqliteSql(db), "daily", later)).toBe(1);
+    await deleteEvent(sqliteSql(db), "daily");
 
-    expect(readEventRuntime(db, "daily")).toBeUndefined();
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toBeUndefined();
     const runs = lastRuns(db, "daily", 10);
     expect(runs.map((r) => [r.id, r.status])).toEqual([
       [queued, "cancelled"],
@@ -174,16 +175,16 @@ describe("deleting an event", () => {
     expect(lastRuns(db, "other", 10).map((r) => r.status)).toEqual(["queued"]);
   });
 
-  it("cancels a run waiting for a retry: its job is queued again, so nothing is executing it", () => {
+  it("cancels a run waiting for a retry: its job is queued again, so nothing is executing it", async () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     const retrying = enqueue(db, "daily", "2026-11-23T08:00:00.000Z", "queued", "running");
-    expect(cancelQueuedJobs(db, "daily", later)).toBe(1);
+    expect(await cancelQueuedJobs(sqliteSql(db), "daily", later)).toBe(1);
     expect(lastRuns(db, "daily", 10).map((r) => [r.id, r.status])).toEqual([[retrying, "cancelled"]]);
   });
 
-  it("cancels nothing for an event without queued jobs", () => {
+  it("cancels nothing for an event without queued jobs", async () => {
     const { db } = freshDb();
-    expect(cancelQueuedJobs(db, "nothing", later)).toBe(0);
+    expect(await cancelQueuedJobs(sqliteSql(db), "nothing", later)).toBe(0);
   });
 });
