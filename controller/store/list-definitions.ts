@@ -32,8 +32,9 @@ export function listDefinitions<K extends keyof DefinitionSpecs>(
   return records(kind, prepared<{ name: string | null }, Row>(store, listSql(kind, "")).all(params));
 }
 
+// The CAST tells PostgreSQL the parameter's type, which `@name IS NULL` alone does not.
 const listSql = (kind: keyof DefinitionSpecs, order: string) =>
-  `SELECT name, layer, revision, file, spec FROM ${definitionTables[kind]} WHERE (@name IS NULL OR name = @name) ORDER BY name${order}`;
+  `SELECT name, layer, revision, file, spec FROM ${definitionTables[kind]} WHERE (CAST(@name AS TEXT) IS NULL OR name = @name) ORDER BY name${order}`;
 
 function records<K extends keyof DefinitionSpecs>(kind: K, rows: readonly Row[]): DefinitionRecord<K>[] {
   const out: DefinitionRecord<K>[] = [];
