@@ -8,6 +8,7 @@ import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { readEndedRun } from "../../controller/store/ended-run.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { deleteRuns } from "../../controller/store/prune-runs.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql-of.js";
 import { recordUsage } from "../../controller/store/record-usage.js";
 import { StoreHealth } from "../../controller/store/store-health.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
@@ -170,7 +171,7 @@ describe("GET /metrics", () => {
     }
     db.prepare("UPDATE job_queue SET status = 'cancelled' WHERE status = 'queued'").run();
     db.prepare("UPDATE event_runs SET status = 'cancelled' WHERE status = 'queued'").run();
-    expect(deleteRuns(fresh, ids)).toBe(ids.length);
+    expect(await deleteRuns(sqliteSql(fresh), ids)).toBe(ids.length);
     expect(db.prepare("SELECT count(*) FROM event_runs").pluck().get()).toBe(0);
     const after = await metrics.scrape();
     expect(sample(after, 'nexaas_runs{event="hourly",status="success"}')).toBe(2);

@@ -7,6 +7,7 @@ import { registerToolCallMetrics } from "../../controller/api/tool-call-metrics.
 import type { Clock } from "../../controller/clock.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { deleteRuns } from "../../controller/store/prune-runs.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql-of.js";
 import { recordRunStep } from "../../controller/store/run-steps.js";
 import { isolateGit } from "../cli/helpers.js";
 import { sample } from "../support/metric-sample.js";
@@ -100,7 +101,7 @@ describe("tool calls in /metrics", () => {
     const again = await scrape();
     expect(sample(again, 'nexaas_tool_calls_total{server="files",tool="mcp__files__read_file",status="ok"}')).toBe(2);
     const ids = db.prepare("SELECT id FROM event_runs").pluck().all() as number[];
-    expect(deleteRuns(db, ids)).toBe(3);
+    expect(await deleteRuns(sqliteSql(db), ids)).toBe(3);
     expect(sample(await scrape(), 'nexaas_tool_calls_total{server="shop",tool="mcp__shop__lookup_order",status="error"}')).toBe(2);
   });
 

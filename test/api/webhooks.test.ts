@@ -8,6 +8,7 @@ import { decodeWebhookSecret } from "../../controller/api/webhooks.js";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { enqueueRun } from "../../controller/queue/enqueue-run.js";
 import { pruneWebhookIds } from "../../controller/store/prune-runs.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql-of.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
@@ -201,7 +202,7 @@ describe("POST /hooks/:event", () => {
     const ids = () => db2.prepare("SELECT webhook_id FROM webhook_ids WHERE event_id = 'deploy'").pluck().all();
     expect(ids()).toEqual(["msg_replayed"]);
     expect(db2.prepare("SELECT count(*) FROM webhook_ids").pluck().get()).toBe(2);
-    expect(pruneWebhookIds(db2, new Date(t0 + 60_000), 100)).toBe(1);
+    expect(await pruneWebhookIds(sqliteSql(db2), new Date(t0 + 60_000), 100)).toBe(1);
     expect(db2.prepare("SELECT event_id FROM webhook_ids").pluck().all()).toEqual(["deploy"]);
   });
 

@@ -7,6 +7,8 @@ import { appendChatMessages, chatSessionId } from "../../controller/store/chat-s
 import { recordUsage } from "../../controller/store/record-usage.js";
 import { type PruneReport, Retention } from "../../controller/store/retention.js";
 import { retentionSettings } from "../../controller/store/retention-settings.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql-of.js";
 import { rememberWebhookId } from "../../controller/store/webhook-ids.js";
 import { isolateGit } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -126,18 +128,20 @@ describe("retention", () => {
     let deletingTransactions = 0;
     let largest = 0;
     const before = db.prepare("SELECT count(*) FROM event_runs").pluck();
-    const original = db.transaction.bind(db);
-    db.transaction = ((fn: (...args: unknown[]) => unknown) =>
-      original((...args: unknown[]) => {
+    // Retention is handed `db` and takes its one wrapper, this one.
+    const sql = sqliteSql(db);
+    const original = sql.transaction.bind(sql);
+    sql.transaction = (<T>(body: (tx: Sql) => Promise<T>) =>
+      original(async (tx) => {
         const start = before.get() as number;
-        const result = fn(...args);
+        const result = await body(tx);
         const deleted = start - (before.get() as number);
         if (deleted > 0) {
           deletingTransactions++;
           largest = Math.max(largest, deleted);
         }
         return result;
-      })) as typeof db.transaction;
+      })) as typeof sql.transaction;
     let turns = 0;
     let spinning = true;
     const spin = () => {
@@ -213,10 +217,10 @@ describe("retention", () => {
 describe("retention in nexaas.yaml", () => {
   it("defaults to 30 days and 1000 runs per event, and is read from the applied manifest", async () => {
     const { db } = freshDb();
-    expect(retentionSettings(db)).toEqual({ runsMs: 30 * day, maxRunsPerEvent: 1000 });
+    expect(await retentionSettings(sqliteSql(db))).toEqual({ runsMs: 30 * day, maxRunsPerEvent: 1000 });
     const ws = gitWorkspace({ ...baseWorkspace, "nexaas.yaml": "name: test-ops\ndefaults: {agent: helper}\nretention: {runs: 7d, max_runs_per_event: 50}\n" });
     expect((await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(now) })).result).toBe("applied");
-    expect(retentionSettings(db)).toEqual({ runsMs: 7 * day, maxRunsPerEvent: 50 });
+    expect(await retentionSettings(sqliteSql(db))).toEqual({ runsMs: 7 * day, maxRunsPerEvent: 50 });
   });
 
   it("refuses a zero window and a cap under 1, at their line", async () => {
