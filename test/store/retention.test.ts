@@ -67,10 +67,10 @@ describe("retention", () => {
     const oldQueued = addRun(db, "daily", "queued", 45 * day);
     const oldRunning = addRun(db, "slow", "running", 33 * day);
     const recent = addRun(db, "daily", "success", 29 * day);
-    const session = chatSessionId(db, "thread", { agent: null, eventId: "daily" }, new Date(now));
-    appendChatMessages(db, session, oldDone[0] ?? null, [{ role: "user", content: "old" }, { role: "assistant", content: "reply" }], new Date(now - 40 * day));
-    appendChatMessages(db, session, recent, [{ role: "user", content: "new" }], new Date(now - 29 * day));
-    recordUsage(db, { runId: oldDone[0] ?? null, eventId: "daily", agent: null, model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: 0.01, priceTableDate: null }, new Date(now - 40 * day));
+    const session = await chatSessionId(sqliteSql(db), "thread", { agent: null, eventId: "daily" }, new Date(now));
+    await appendChatMessages(sqliteSql(db), session, oldDone[0] ?? null, [{ role: "user", content: "old" }, { role: "assistant", content: "reply" }], new Date(now - 40 * day));
+    await appendChatMessages(sqliteSql(db), session, recent, [{ role: "user", content: "new" }], new Date(now - 29 * day));
+    await recordUsage(sqliteSql(db), { runId: oldDone[0] ?? null, eventId: "daily", agent: null, model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: 0.01, priceTableDate: null }, new Date(now - 40 * day));
 
     const report = await retention(db, clock).prune();
 
