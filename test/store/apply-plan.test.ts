@@ -2,6 +2,7 @@ import { describe, expect } from "vitest";
 import type { ObjectState } from "../../controller/definitions/object-state.js";
 import { applyPlan } from "../../controller/reconcile/apply-plan.js";
 import { plan } from "../../controller/reconcile/plan.js";
+import { flowsAfter } from "../../controller/store/flows-after.js";
 import { listDefinitions } from "../../controller/store/list-definitions.js";
 import { readDefinition } from "../../controller/store/read-definition.js";
 import { readEvent } from "../../controller/store/read-event.js";
@@ -108,5 +109,26 @@ describe.each(backends)("a workspace applied through applyPlan on $name", ({ nam
     const desired = v2.filter((o) => !(o.kind === "event" && o.name === "weekly"));
     await expect(applyPlan(sql, { plan: thePlan, desired, revision: "rev2", key: "tree-rev2:fw", now: t1 })).rejects.toThrow(/event\/weekly|weekly/);
     expect(await state(sql)).toEqual(before);
+  });
+});
+
+describe.each(backends)("flows that follow a flow, on $name", ({ missing, open }) => {
+  const it = testOn(missing);
+
+  it("finds the flows whose trigger is after the one named, with the outcome they wait for", async () => {
+    const sql = await open();
+    const step = [{ id: "a", action: { type: "script", command: "true" } }];
+    const flows = [
+      object("flow", "first", { steps: step }),
+      object("flow", "then", { trigger: { type: "after", flow: "first" }, steps: step }),
+      object("flow", "Cleanup", { trigger: { type: "after", flow: "first", on: "always" }, steps: step }),
+      object("flow", "unrelated", { trigger: { type: "after", flow: "other", on: "failure" }, steps: step }),
+    ];
+    await apply(sql, flows, "rev1", t0);
+    expect(await flowsAfter(sql, "first")).toEqual([
+      { name: "Cleanup", on: "always" },
+      { name: "then", on: "success" },
+    ]);
+    expect(await flowsAfter(sql, "then")).toEqual([]);
   });
 });
