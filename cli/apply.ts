@@ -33,10 +33,12 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
     // A typo in --workspace or --revision fails here, before a database is created.
     await resolveRevision(ctx.common.workspace, revision);
     const db = await openStore(ctx.common.db, { create: true });
+    const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
+    const sql = new SqliteSql(db);
     try {
-      const result = await reconcile(db, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(async (error: unknown) => {
+      const result = await reconcile(sql, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(async (error: unknown) => {
         const { recordFailed } = await import("../controller/store/sync-status.js");
-        recordFailed(db, { revision: null, at: new Date(), message: error instanceof Error ? error.message : String(error) });
+        await recordFailed(sql, { revision: null, at: new Date(), message: error instanceof Error ? error.message : String(error) });
         throw error;
       });
       const short = result.revision.slice(0, 12);

@@ -69,7 +69,9 @@ changes, with --detailed-exitcode).`,
       try {
         const { readObjects } = await import("../controller/store/read-objects.js");
         const { getSyncStatus } = await import("../controller/store/sync-status.js");
-        base = { revision: getSyncStatus(db).last_applied_revision, current: readObjects(db) };
+        const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
+        const sql = new SqliteSql(db);
+        base = { revision: (await getSyncStatus(sql)).last_applied_revision, current: await readObjects(sql) };
       } finally {
         db.close();
       }

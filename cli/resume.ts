@@ -21,7 +21,8 @@ changes: its failure count stays) or no database, 2 usage error.`,
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
       const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
       const { readEventRuntime } = await import("../controller/store/read-event-runtime.js");
-      const runtime = readEventRuntime(db, id);
+      const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
+      const runtime = await readEventRuntime(new SqliteSql(db), id);
       if (!runtime) throw new CommandError(`no event "${id}" in the database`, "not-found");
       if (runtime.paused === 0) throw new CommandError(`${id} is not paused: nothing to resume`, "not-paused");
       await setEventPause(sqliteSql(db), id, { paused: false, at: new Date() });

@@ -1,6 +1,7 @@
 import { builtinToolNames, delegateToolName, toolPermission } from "../definitions/tool-names.js";
 import { readDefinition } from "../store/read-definition.js";
 import { setRunStopReason } from "../store/run-stop-reason.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { AgentError } from "./agent-error.js";
 import { agentProfile, type AgentProfile } from "./agent-profile.js";
 import type { AgentRuntime } from "./agent-runtime.js";
@@ -87,10 +88,10 @@ export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise
       await connections.close();
     }
   } catch (error) {
-    if (rt.signal.aborted) setRunStopReason(rt.db, rt.runId, "timeout");
+    if (rt.signal.aborted) await setRunStopReason(sqliteSql(rt.db), rt.runId, "timeout");
     throw error;
   }
-  setRunStopReason(rt.db, rt.runId, result.stopReason);
+  await setRunStopReason(sqliteSql(rt.db), rt.runId, result.stopReason);
   if (!successfulStops.has(result.stopReason)) {
     throw new AgentError(stopMessage(root, result, budgetStop), result.stopReason);
   }

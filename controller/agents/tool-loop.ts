@@ -4,6 +4,7 @@ import { ModelError, type ModelUsage } from "../llm/model-error.js";
 import { recordRunStep } from "../store/run-steps.js";
 import { recordUsage } from "../store/record-usage.js";
 import { spendToday } from "../store/spend-today.js";
+import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { isRecord } from "../definitions/is-record.js";
 import type { AgentProfile } from "./agent-profile.js";
 import type { AgentRuntime } from "./agent-runtime.js";
@@ -108,11 +109,11 @@ async function modelTurn(agent: LoopAgent, request: { maxTokens: number; message
   const { profile } = agent;
   const started = rt.clock.now();
   const seq = ledger.nextSeq();
-  const record = (spent: ModelUsage, stopReason: string | null, text: string): void => {
+  const record = async (spent: ModelUsage, stopReason: string | null, text: string): Promise<void> => {
     const now = rt.clock.now();
     ledger.spentUsd += spent.costUsd ?? 0;
     if (spent.costUsd === null) rt.log.warn({ model: profile.model, runId: rt.runId, eventId: rt.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
-    recordUsage(rt.db, { runId: rt.runId, eventId: rt.eventId, agent: profile.name, model: profile.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate }, now);
+    await recordUsage(sqliteSql(rt.db), { runId: rt.runId, eventId: rt.eventId, agent: profile.name, model: profile.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate }, now);
     recordRunStep(rt.db, {
       kind: "turn",
       seq,
@@ -135,10 +136,10 @@ async function modelTurn(agent: LoopAgent, request: { maxTokens: number; message
       { model: profile.model, maxTokens: request.maxTokens, system: agent.system, messages: request.messages, tools: request.tools },
       { env: rt.env, signal: rt.signal },
     );
-    record(reply, reply.stopReason, reply.text);
+    await record(reply, reply.stopReason, reply.text);
     return reply;
   } catch (error) {
-    if (error instanceof ModelError && error.spent) record(error.spent, error.code === "timeout" ? "timeout" : "error", "");
+    if (error instanceof ModelError && error.spent) await record(error.spent, error.code === "timeout" ? "timeout" : "error", "");
     throw error;
   }
 }

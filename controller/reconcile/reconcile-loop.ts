@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { WatchedSource } from "../source/watch-source.js";
+import type { Sql } from "../store/sql/sql.js";
+import { asSql } from "../store/sql/sqlite-sql-of.js";
 import { recordFailed } from "../store/sync-status.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 
@@ -41,12 +43,15 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   private running: Promise<void> | undefined;
   private pending: { revision: string; force: boolean } | undefined;
   private readonly source: WatchedSource;
+  private readonly sql: Sql;
 
+  /** A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16). */
   constructor(
-    private readonly db: Database,
+    store: Sql | Database,
     private readonly options: ReconcileLoopOptions,
   ) {
     super();
+    this.sql = asSql(store);
     this.source = options.source;
   }
 
@@ -56,10 +61,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     await this.source.start({
       revision: (revision) => this.request(revision, false),
       error: (error) => this.emit("error", error),
-      failed: (error) => {
-        recordFailed(this.db, { revision: null, at: this.options.now?.() ?? new Date(), message: error.message });
-        this.emit("error", error);
-      },
+      failed: (error) => void this.failed(null, error),
     });
     this.watching = this.source;
     const every = this.options.driftCheckMs ?? 0;
@@ -101,7 +103,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
       this.pending = undefined;
       const started = performance.now();
       try {
-        const result = await reconcile(this.db, {
+        const result = await reconcile(this.sql, {
           dir: this.source.dir,
           revision,
           source: this.source.reads,
@@ -111,11 +113,18 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
         });
         this.emit("reconciled", { ...result, durationMs: performance.now() - started });
       } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        // The status says why nothing was applied, not only the log.
-        recordFailed(this.db, { revision: revision === "worktree" ? null : revision, at: this.options.now?.() ?? new Date(), message: failure.message });
-        this.emit("error", failure);
+        await this.failed(revision === "worktree" ? null : revision, error instanceof Error ? error : new Error(String(error)));
       }
     }
+  }
+
+  /** The status says why nothing was applied, not only the log. */
+  private async failed(revision: string | null, failure: Error): Promise<void> {
+    try {
+      await recordFailed(this.sql, { revision, at: this.options.now?.() ?? new Date(), message: failure.message });
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
+    this.emit("error", failure);
   }
 }

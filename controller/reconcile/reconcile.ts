@@ -1,9 +1,11 @@
 import type { Database } from "better-sqlite3";
-import { checkConnectionFence } from "../store/controller-lock.js";
+import { checkFence } from "../store/controller-lock.js";
 import type { Diagnostic } from "../definitions/diagnostic.js";
 import { type TreeSelector, validateWorkspace } from "../definitions/validate-workspace.js";
 import { resolveRevision } from "../source/resolve-revision.js";
 import { readObjects } from "../store/read-objects.js";
+import type { Sql } from "../store/sql/sql.js";
+import { asSql } from "../store/sql/sqlite-sql-of.js";
 import { getSyncStatus, recordInvalid, recordUnchanged } from "../store/sync-status.js";
 import { type ApplyResult, applyPlan } from "./apply-plan.js";
 import { desiredState } from "./desired-state.js";
@@ -35,41 +37,43 @@ export type ReconcileResult =
  * One reconcile of one revision, as Flux treats a commit: a transaction.
  * source -> definitions (validate) -> plan (pure) -> apply (one transaction).
  * An invalid revision changes nothing but the status, which lists every error.
+ * A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16).
  */
-export async function reconcile(db: Database, options: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcile(store: Sql | Database, options: ReconcileOptions): Promise<ReconcileResult> {
+  const sql = asSql(store);
   const now = options.now ?? new Date();
-  if (options.source === "worktree") return reconcileTree(db, options, "worktree", { from: "worktree" }, "worktree", now);
+  if (options.source === "worktree") return reconcileTree(sql, options, "worktree", { from: "worktree" }, "worktree", now);
   const { commit, tree } = await resolveRevision(options.dir, options.revision ?? "HEAD");
   const key = `${tree}:${await frameworkDigest(options.frameworkDir)}`;
-  const status = getSyncStatus(db);
+  const status = await getSyncStatus(sql);
   if (!options.force && status.last_applied_key === key) {
     // Same workspace tree and framework as what is live: nothing to load or plan. Only a
     // new commit (one that did not touch the workspace) is noted as attempted.
-    if (status.last_attempted_revision !== commit) recordUnchanged(db, { revision: commit, at: now });
+    if (status.last_attempted_revision !== commit) await recordUnchanged(sql, { revision: commit, at: now });
     return { result: "unchanged", revision: commit };
   }
 
-  return reconcileTree(db, options, commit, { from: "revision", revision: commit }, key, now);
+  return reconcileTree(sql, options, commit, { from: "revision", revision: commit }, key, now);
 }
 
-async function reconcileTree(db: Database, options: ReconcileOptions, revision: string, tree: TreeSelector, key: string, now: Date): Promise<ReconcileResult> {
+async function reconcileTree(sql: Sql, options: ReconcileOptions, revision: string, tree: TreeSelector, key: string, now: Date): Promise<ReconcileResult> {
   const validation = await validateWorkspace({ dir: options.dir, tree, now, frameworkDir: options.frameworkDir });
   if (!validation.ok) {
-    recordInvalid(db, { revision, at: now, errors: validation.diagnostics });
+    await recordInvalid(sql, { revision, at: now, errors: validation.diagnostics });
     return { result: "invalid", revision, diagnostics: validation.diagnostics };
   }
   const desired = desiredState(validation.defs);
-  // Read, plan and write in one IMMEDIATE transaction: a second controller or
-  // `apply` on the same database waits, then plans against what this one wrote
-  // (or finds the tree live already) instead of applying a stale plan.
-  return db
-    .transaction((): ReconcileResult => {
-      checkConnectionFence(db);
-      const status = getSyncStatus(db);
-      if (!options.force && key !== "worktree" && status.last_applied_key === key) return { result: "unchanged", revision };
-      const thePlan = plan(desired, readObjects(db), { base: status.last_applied_revision, head: revision, now });
-      const applied = applyPlan(db, { plan: thePlan, desired, revision, key, now });
-      return { result: "applied", revision, plan: thePlan, applied, diagnostics: validation.diagnostics };
-    })
-    .immediate();
+  // Read, plan and write in one transaction, IMMEDIATE on SQLite and behind a
+  // lock on PostgreSQL: a second controller or `apply` on the same database
+  // waits, then plans against what this one wrote (or finds the tree live
+  // already) instead of applying a stale plan.
+  return sql.transaction(async (tx): Promise<ReconcileResult> => {
+    await tx.lock("nexaas:reconcile");
+    await checkFence(tx);
+    const status = await getSyncStatus(tx);
+    if (!options.force && key !== "worktree" && status.last_applied_key === key) return { result: "unchanged", revision };
+    const thePlan = plan(desired, await readObjects(tx), { base: status.last_applied_revision, head: revision, now });
+    const applied = await applyPlan(tx, { plan: thePlan, desired, revision, key, now });
+    return { result: "applied", revision, plan: thePlan, applied, diagnostics: validation.diagnostics };
+  });
 }

@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 // An event's queued jobs, walked in the queue's two partial indexes (job_queue_free and
@@ -26,8 +25,8 @@ const cancelJobsSql = `
  * jobs are left to finish; no row is deleted, so the history stays. Returns
  * how many jobs were cancelled.
  */
-export function cancelQueuedJobs(db: Database, eventId: string, now: Date): number {
+export async function cancelQueuedJobs(sql: Sql, eventId: string, now: Date): Promise<number> {
   const params = { event_id: eventId, now: isoTime(now) };
-  prepared(db, cancelRunsSql).run(params);
-  return prepared(db, cancelJobsSql).run(params).changes;
+  await sql.run(cancelRunsSql, params);
+  return (await sql.run(cancelJobsSql, params)).changes;
 }

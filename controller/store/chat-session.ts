@@ -1,6 +1,5 @@
 import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /** A message of a session: text, or content blocks (an agent's tool_use and tool_result turns). */
@@ -10,38 +9,38 @@ export interface ChatMessage {
 }
 
 /** The id of the session named `key`, created on first use (a `session:` key continues across runs). */
-export function chatSessionId(db: Database, key: string, owner: { agent: string | null; eventId: string | null }, now: Date): number {
+export async function chatSessionId(sql: Sql, key: string, owner: { agent: string | null; eventId: string | null }, now: Date): Promise<number> {
   const at = isoTime(now);
-  prepared(
-    db,
+  await sql.run(
     `INSERT INTO chat_sessions (session_key, agent, event_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (session_key) DO NOTHING`,
-  ).run(key, owner.agent, owner.eventId, at, at);
-  const id = prepared<[string], number>(db, "SELECT id FROM chat_sessions WHERE session_key = ?").pluck().get(key);
+    [key, owner.agent, owner.eventId, at, at],
+  );
+  const row = await sql.get<{ id: number }>("SELECT id FROM chat_sessions WHERE session_key = ?", [key]);
   // Inserted above, in this call, if it was not there.
-  if (id === undefined) throw new Error(`chat session ${key} was not created`);
-  return id;
+  if (row === undefined) throw new Error(`chat session ${key} was not created`);
+  return row.id;
 }
 
-/** Appends messages in order and touches the session. */
-export function appendChatMessages(db: Database, sessionId: number, runId: number | null, messages: readonly ChatMessage[], now: Date): void {
+/** Appends messages in order and touches the session, in one transaction. */
+export async function appendChatMessages(sql: Sql, sessionId: number, runId: number | null, messages: readonly ChatMessage[], now: Date): Promise<void> {
   const at = isoTime(now);
-  const insert = prepared(db, "INSERT INTO chat_messages (session_id, run_id, role, content, content_json, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-  db.transaction(() => {
+  const insert = "INSERT INTO chat_messages (session_id, run_id, role, content, content_json, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+  await sql.transaction(async (tx) => {
     for (const m of messages) {
-      if (typeof m.content === "string") insert.run(sessionId, runId, m.role, m.content, null, at);
-      else insert.run(sessionId, runId, m.role, textOf(m.content), JSON.stringify(m.content), at);
+      if (typeof m.content === "string") await tx.run(insert, [sessionId, runId, m.role, m.content, null, at]);
+      else await tx.run(insert, [sessionId, runId, m.role, textOf(m.content), JSON.stringify(m.content), at]);
     }
-    prepared(db, "UPDATE chat_sessions SET updated_at = ? WHERE id = ?").run(at, sessionId);
-  })();
+    await tx.run("UPDATE chat_sessions SET updated_at = ? WHERE id = ?", [at, sessionId]);
+  });
 }
 
 /** The conversation so far, oldest first, blocks as they were sent. */
-export function readChatMessages(db: Database, sessionId: number): ChatMessage[] {
-  const rows = prepared<[number], { role: ChatMessage["role"]; content: string; content_json: string | null }>(
-    db,
+export async function readChatMessages(sql: Sql, sessionId: number): Promise<ChatMessage[]> {
+  const rows = await sql.all<{ role: ChatMessage["role"]; content: string; content_json: string | null }>(
     "SELECT role, content, content_json FROM chat_messages WHERE session_id = ? ORDER BY id",
-  ).all(sessionId);
+    [sessionId],
+  );
   return rows.map((row) => ({ role: row.role, content: row.content_json === null ? row.content : blocksOf(row.content_json, row.content) }));
 }
 

@@ -93,7 +93,10 @@ export function fenceWrites(sql: Sql, fence: Fence): void {
 export async function checkFence(sql: Sql): Promise<void> {
   const fence = fences.get(sql);
   if (!fence) return;
-  if ((await sql.get(fenceSql, [fence.owner, fence.token])) === undefined) throw lockLost();
+  // On PostgreSQL the lock row is share-locked until this transaction ends: a takeover waits for
+  // this write to commit, and every later write of this controller sees the new token.
+  const text = sql.dialect === "postgres" ? `${fenceSql} FOR SHARE` : fenceSql;
+  if ((await sql.get(text, [fence.owner, fence.token])) === undefined) throw lockLost();
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
-import { checkConnectionFence } from "./controller-lock.js";
-import { prepared } from "./prepared.js";
+import { checkFence } from "./controller-lock.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /**
@@ -34,9 +33,9 @@ interface RunRow {
  * with creation time, so the walk stops at the first run created since
  * `before`; older ones still waiting or running are stepped over.
  */
-export function oldRunsBatch(db: Database, before: Date, after: number, limit: number): Batch {
+export async function oldRunsBatch(sql: Sql, before: Date, after: number, limit: number): Promise<Batch> {
   const cutoff = isoTime(before);
-  const rows = prepared<[number, number], RunRow>(db, "SELECT id, status, created_at, finished_at FROM event_runs WHERE id > ? ORDER BY id LIMIT ?").all(after, limit);
+  const rows = await sql.all<RunRow>("SELECT id, status, created_at, finished_at FROM event_runs WHERE id > ? ORDER BY id LIMIT ?", [after, limit]);
   const ids: number[] = [];
   let last = after;
   for (const row of rows) {
@@ -48,31 +47,42 @@ export function oldRunsBatch(db: Database, before: Date, after: number, limit: n
 }
 
 /** The first event (in name order) after `after` that has runs: one seek in event_runs_event, deleted events included. */
-export function nextEventWithRuns(db: Database, after: string): string | undefined {
-  return prepared<[string], string>(db, "SELECT event_id FROM event_runs WHERE event_id > ? ORDER BY event_id LIMIT 1").pluck().get(after);
+export async function nextEventWithRuns(sql: Sql, after: string): Promise<string | undefined> {
+  // `>` and ORDER BY share the column's collation, whichever it is, so the walk misses no event.
+  const row = await sql.get<{ event_id: string }>("SELECT event_id FROM event_runs WHERE event_id > ? ORDER BY event_id LIMIT 1", [after]);
+  return row?.event_id;
 }
 
 /** The id of the event's `keep`-th newest run, or undefined when it has no more than `keep`: runs below it are over the cap. */
-export function capBoundary(db: Database, eventId: string, keep: number): number | undefined {
-  return prepared<[string, number], number>(db, "SELECT id FROM event_runs WHERE event_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?").pluck().get(eventId, keep - 1);
+export async function capBoundary(sql: Sql, eventId: string, keep: number): Promise<number | undefined> {
+  const row = await sql.get<{ id: number }>("SELECT id FROM event_runs WHERE event_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?", [eventId, keep - 1]);
+  return row?.id;
 }
 
 /** The event's next runs below `boundary`, in id order from `after`. */
-export function overCapBatch(db: Database, eventId: string, boundary: number, after: number, limit: number): Batch {
-  const rows = prepared<[string, number, number, number], { id: number; status: string }>(
-    db,
-    "SELECT id, status FROM event_runs WHERE event_id = ? AND id > ? AND id < ? ORDER BY id LIMIT ?",
-  ).all(eventId, after, boundary, limit);
+export async function overCapBatch(sql: Sql, eventId: string, boundary: number, after: number, limit: number): Promise<Batch> {
+  const rows = await sql.all<{ id: number; status: string }>("SELECT id, status FROM event_runs WHERE event_id = ? AND id > ? AND id < ? ORDER BY id LIMIT ?", [
+    eventId,
+    after,
+    boundary,
+    limit,
+  ]);
   return { ids: rows.filter((r) => finished.has(r.status)).map((r) => r.id), after: rows.at(-1)?.id ?? after, done: rows.length < limit };
 }
 
-// The ids travel as one JSON array; each statement probes its index once per id.
-const deleteMessagesSql = "DELETE FROM chat_messages WHERE run_id IN (SELECT value FROM json_each(?))";
-const deleteJobsSql = "DELETE FROM job_queue WHERE run_id IN (SELECT value FROM json_each(?)) AND status IN ('success', 'failed', 'cancelled')";
-const deleteRunsSql = `
+// The ids travel as one parameter: a JSON array walked by json_each on SQLite, a
+// bigint[] on PostgreSQL (pg sends a JS array as one). Each statement probes its
+// index once per id.
+const idList = { sqlite: "(SELECT value FROM json_each(?))", postgres: "(SELECT unnest(CAST(? AS bigint[])))" } as const;
+const deleteSqls = (ids: string) => ({
+  messages: `DELETE FROM chat_messages WHERE run_id IN ${ids}`,
+  jobs: `DELETE FROM job_queue WHERE run_id IN ${ids} AND status IN ('success', 'failed', 'cancelled')`,
+  runs: `
   DELETE FROM event_runs
-  WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('success', 'failed', 'cancelled')
-    AND NOT EXISTS (SELECT 1 FROM job_queue WHERE job_queue.run_id = event_runs.id)`;
+  WHERE id IN ${ids} AND status IN ('success', 'failed', 'cancelled')
+    AND NOT EXISTS (SELECT 1 FROM job_queue WHERE job_queue.run_id = event_runs.id)`,
+});
+const deletes = { sqlite: deleteSqls(idList.sqlite), postgres: deleteSqls(idList.postgres) } as const;
 
 /**
  * Deletes finished runs with their jobs and chat messages, in one short
@@ -82,17 +92,16 @@ const deleteRunsSql = `
  * runs actually deleted go. Token usage rows stay: they are billing history.
  * Returns the runs deleted.
  */
-export function deleteRuns(db: Database, ids: readonly number[]): number {
+export async function deleteRuns(sql: Sql, ids: readonly number[]): Promise<number> {
   if (ids.length === 0) return 0;
-  const list = JSON.stringify(ids);
-  return db
-    .transaction(() => {
-      checkConnectionFence(db);
-      prepared(db, deleteMessagesSql).run(list);
-      prepared(db, deleteJobsSql).run(list);
-      return prepared(db, deleteRunsSql).run(list).changes;
-    })
-    .immediate();
+  const list = sql.dialect === "postgres" ? ids : JSON.stringify(ids);
+  const statements = deletes[sql.dialect];
+  return sql.transaction(async (tx) => {
+    await checkFence(tx);
+    await tx.run(statements.messages, [list]);
+    await tx.run(statements.jobs, [list]);
+    return (await tx.run(statements.runs, [list])).changes;
+  });
 }
 
 const deleteWebhookIdsSql = `
@@ -100,11 +109,9 @@ const deleteWebhookIdsSql = `
     SELECT event_id, webhook_id FROM webhook_ids WHERE seen_at < ? ORDER BY seen_at LIMIT ?)`;
 
 /** Deletes up to `limit` webhook ids seen before `before` (webhook_ids_seen finds them). Returns how many. */
-export function pruneWebhookIds(db: Database, before: Date, limit: number): number {
-  return db
-    .transaction(() => {
-      checkConnectionFence(db);
-      return prepared(db, deleteWebhookIdsSql).run(isoTime(before), limit).changes;
-    })
-    .immediate();
+export async function pruneWebhookIds(sql: Sql, before: Date, limit: number): Promise<number> {
+  return sql.transaction(async (tx) => {
+    await checkFence(tx);
+    return (await tx.run(deleteWebhookIdsSql, [isoTime(before), limit])).changes;
+  });
 }

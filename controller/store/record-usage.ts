@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { TokenCounts } from "../definitions/token-counts.js";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 export interface UsageRecord extends TokenCounts {
@@ -14,23 +13,23 @@ export interface UsageRecord extends TokenCounts {
 }
 
 /** One model call's tokens and cost (SPEC §3 model calls). */
-export function recordUsage(db: Database, usage: UsageRecord, now: Date): void {
-  prepared(
-    db,
+export async function recordUsage(sql: Sql, usage: UsageRecord, now: Date): Promise<void> {
+  await sql.run(
     `INSERT INTO token_usage (run_id, event_id, agent, model, input_tokens, output_tokens, cache_creation_input_tokens,
        cache_read_input_tokens, cost_usd, price_table_date, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    usage.runId,
-    usage.eventId,
-    usage.agent,
-    usage.model,
-    usage.input_tokens,
-    usage.output_tokens,
-    usage.cache_creation_input_tokens,
-    usage.cache_read_input_tokens,
-    usage.costUsd,
-    usage.priceTableDate,
-    isoTime(now),
+    [
+      usage.runId,
+      usage.eventId,
+      usage.agent,
+      usage.model,
+      usage.input_tokens,
+      usage.output_tokens,
+      usage.cache_creation_input_tokens,
+      usage.cache_read_input_tokens,
+      usage.costUsd,
+      usage.priceTableDate,
+      isoTime(now),
+    ],
   );
 }

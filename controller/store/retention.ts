@@ -4,6 +4,8 @@ import type { Clock } from "../clock.js";
 import { webhookIdTtlMs } from "./webhook-ids.js";
 import { type Batch, capBoundary, deleteRuns, nextEventWithRuns, oldRunsBatch, overCapBatch, pruneWebhookIds } from "./prune-runs.js";
 import { retentionSettings } from "./retention-settings.js";
+import type { Sql } from "./sql/sql.js";
+import { asSql } from "./sql/sqlite-sql-of.js";
 
 export interface RetentionOptions {
   clock: Clock;
@@ -46,12 +48,15 @@ export class Retention extends EventEmitter<RetentionEvents> {
   private pass: Promise<PruneReport> | undefined;
   private stopping = false;
   private started = false;
+  private readonly sql: Sql;
 
+  /** A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16). */
   constructor(
-    private readonly db: Database,
+    store: Sql | Database,
     private readonly options: RetentionOptions,
   ) {
     super();
+    this.sql = asSql(store);
   }
 
   private get batchSize(): number {
@@ -95,24 +100,24 @@ export class Retention extends EventEmitter<RetentionEvents> {
   private async runPass(): Promise<PruneReport> {
     const report: PruneReport = { expiredRuns: 0, overCapRuns: 0, webhookIds: 0, batches: 0 };
     const now = this.options.clock.now();
-    const settings = retentionSettings(this.db);
+    const settings = await retentionSettings(this.sql);
     const limit = this.batchSize;
 
     // Runs older than the window, oldest first.
     const before = new Date(now.getTime() - settings.runsMs);
     for (let after = 0, done = false; !done && !this.stopping; ) {
-      const batch: Batch = oldRunsBatch(this.db, before, after, limit);
-      report.expiredRuns += deleteRuns(this.db, batch.ids);
+      const batch: Batch = await oldRunsBatch(this.sql, before, after, limit);
+      report.expiredRuns += await deleteRuns(this.sql, batch.ids);
       ({ after, done } = batch);
       await this.yieldTurn(report);
     }
 
     // Runs beyond the newest N of each event (events removed since included: their history counts too).
-    for (let event = nextEventWithRuns(this.db, ""); event !== undefined && !this.stopping; event = nextEventWithRuns(this.db, event)) {
-      const boundary = capBoundary(this.db, event, settings.maxRunsPerEvent);
+    for (let event = await nextEventWithRuns(this.sql, ""); event !== undefined && !this.stopping; event = await nextEventWithRuns(this.sql, event)) {
+      const boundary = await capBoundary(this.sql, event, settings.maxRunsPerEvent);
       for (let after = 0, done = boundary === undefined; !done && boundary !== undefined && !this.stopping; ) {
-        const batch = overCapBatch(this.db, event, boundary, after, limit);
-        report.overCapRuns += deleteRuns(this.db, batch.ids);
+        const batch = await overCapBatch(this.sql, event, boundary, after, limit);
+        report.overCapRuns += await deleteRuns(this.sql, batch.ids);
         ({ after, done } = batch);
         await this.yieldTurn(report);
       }
@@ -122,7 +127,7 @@ export class Retention extends EventEmitter<RetentionEvents> {
     // Webhook ids past their replay window (a replayed id is answered from the primary key meanwhile).
     const seenBefore = new Date(now.getTime() - webhookIdTtlMs);
     for (let deleted = limit; deleted === limit && !this.stopping; ) {
-      deleted = pruneWebhookIds(this.db, seenBefore, limit);
+      deleted = await pruneWebhookIds(this.sql, seenBefore, limit);
       report.webhookIds += deleted;
       await this.yieldTurn(report);
     }

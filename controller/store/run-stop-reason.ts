@@ -1,7 +1,6 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** Why the run's agent loop ended (end_turn, max_turns, ...): shown beside its status. */
-export function setRunStopReason(db: Database, runId: number, stopReason: string): void {
-  prepared(db, "UPDATE event_runs SET stop_reason = ? WHERE id = ?").run(stopReason, runId);
+export async function setRunStopReason(sql: Sql, runId: number, stopReason: string): Promise<void> {
+  await sql.run("UPDATE event_runs SET stop_reason = ? WHERE id = ?", [stopReason, runId]);
 }

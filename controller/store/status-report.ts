@@ -1,6 +1,5 @@
 import { readDefinition } from "./read-definition.js";
 import type { Sql } from "./sql/sql.js";
-import { sqliteOnly } from "./sql/sqlite-only.js";
 import { statusCounts } from "./status-counts.js";
 import { getSyncStatus } from "./sync-status.js";
 
@@ -11,8 +10,7 @@ import { getSyncStatus } from "./sync-status.js";
  */
 export async function statusReport(sql: Sql, now: Date) {
   const counts = await statusCounts(sql, now);
-  const db = sqliteOnly(sql, "getSyncStatus and readDefinition");
-  const sync = getSyncStatus(db);
+  const sync = await getSyncStatus(sql);
   return {
     last_applied_revision: sync.last_applied_revision,
     last_applied_at: sync.last_applied_at,
@@ -24,6 +22,6 @@ export async function statusReport(sql: Sql, now: Date) {
     events: counts.events,
     queue: counts.queue,
     spend_today_usd: counts.spend_today_usd,
-    budget_daily_usd: readDefinition(db, "workspace", "workspace")?.budget?.daily_usd ?? null,
+    budget_daily_usd: (await readDefinition(sql, "workspace", "workspace"))?.budget?.daily_usd ?? null,
   };
 }

@@ -2,6 +2,8 @@ import type { Database } from "better-sqlite3";
 import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
 import { prepared } from "./prepared.js";
 import { recordRevision } from "./record-revision.js";
+import type { Sql } from "./sql/sql.js";
+import { isSql } from "./sql/sqlite-sql-of.js";
 import { isoTime } from "./time.js";
 
 export type SyncResult = "applied" | "unchanged" | "invalid" | "error";
@@ -22,8 +24,20 @@ export interface SyncStatus {
 
 type Row = Omit<SyncStatus, "errors" | "drift"> & { errors: string; drift: string };
 
-export function getSyncStatus(db: Database): SyncStatus {
-  const row = prepared<[], Row>(db, "SELECT * FROM sync_status WHERE id = 1").get();
+const selectSql = "SELECT * FROM sync_status WHERE id = 1";
+
+/**
+ * Given a better-sqlite3 connection it still answers at once: the API and the
+ * queue call it so until their slice of issue 16 moves them to Sql.
+ */
+export function getSyncStatus(sql: Sql): Promise<SyncStatus>;
+export function getSyncStatus(db: Database): SyncStatus;
+export function getSyncStatus(store: Sql | Database): Promise<SyncStatus> | SyncStatus {
+  if (isSql(store)) return store.get<Row>(selectSql).then(syncStatusOf);
+  return syncStatusOf(prepared<[], Row>(store, selectSql).get());
+}
+
+function syncStatusOf(row: Row | undefined): SyncStatus {
   if (!row) throw new Error("sync_status has no row: the store's first migration did not run");
   return {
     last_applied_revision: row.last_applied_revision,
@@ -38,35 +52,35 @@ export function getSyncStatus(db: Database): SyncStatus {
 }
 
 /** A revision went live. */
-export function recordApplied(db: Database, input: { revision: string; key: string; at: Date; drift: readonly string[] }): void {
+export async function recordApplied(sql: Sql, input: { revision: string; key: string; at: Date; drift: readonly string[] }): Promise<void> {
   const at = isoTime(input.at);
-  prepared(
-    db,
+  await sql.run(
     `UPDATE sync_status SET last_applied_revision = @revision, last_applied_key = @key, last_applied_at = @at,
        last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'applied', errors = '[]', drift = @drift
      WHERE id = 1`,
-  ).run({ revision: input.revision, key: input.key, at, drift: JSON.stringify(input.drift) });
-  recordRevision(db, { revision: input.revision, result: "applied", at: input.at, errors: [] });
+    { revision: input.revision, key: input.key, at, drift: JSON.stringify(input.drift) },
+  );
+  await recordRevision(sql, { revision: input.revision, result: "applied", at: input.at, errors: [] });
 }
 
 /** A revision whose content is already live (e.g. a commit that did not touch the workspace). */
-export function recordUnchanged(db: Database, input: { revision: string; at: Date }): void {
-  prepared(
-    db,
+export async function recordUnchanged(sql: Sql, input: { revision: string; at: Date }): Promise<void> {
+  await sql.run(
     `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'unchanged', errors = '[]'
      WHERE id = 1`,
-  ).run({ revision: input.revision, at: isoTime(input.at) });
-  recordRevision(db, { revision: input.revision, result: "unchanged", at: input.at, errors: [] });
+    { revision: input.revision, at: isoTime(input.at) },
+  );
+  await recordRevision(sql, { revision: input.revision, result: "unchanged", at: input.at, errors: [] });
 }
 
 /** A revision with errors: nothing of it applied, so the last applied revision stays live and is kept here. */
-export function recordInvalid(db: Database, input: { revision: string; at: Date; errors: readonly Diagnostic[] }): void {
-  prepared(
-    db,
+export async function recordInvalid(sql: Sql, input: { revision: string; at: Date; errors: readonly Diagnostic[] }): Promise<void> {
+  await sql.run(
     `UPDATE sync_status SET last_attempted_revision = @revision, last_attempted_at = @at, last_result = 'invalid', errors = @errors
      WHERE id = 1`,
-  ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(input.errors) });
-  recordRevision(db, { revision: input.revision, result: "invalid", at: input.at, errors: input.errors });
+    { revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(input.errors) },
+  );
+  await recordRevision(sql, { revision: input.revision, result: "invalid", at: input.at, errors: input.errors });
 }
 
 /**
@@ -76,15 +90,15 @@ export function recordInvalid(db: Database, input: { revision: string; at: Date;
  * for every failure. `revision` is null when the failure came before one was
  * resolved; the last attempted revision is then left as it was.
  */
-export function recordFailed(db: Database, input: { revision: string | null; at: Date; message: string }): void {
+export async function recordFailed(sql: Sql, input: { revision: string | null; at: Date; message: string }): Promise<void> {
   const errors: Diagnostic[] = [{ file: "", line: 0, column: 0, rule: "reconcile-error", severity: "error", message: input.message }];
-  prepared(
-    db,
+  await sql.run(
     `UPDATE sync_status SET last_attempted_revision = coalesce(@revision, last_attempted_revision), last_attempted_at = @at,
        last_result = 'error', errors = @errors
      WHERE id = 1`,
-  ).run({ revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) });
-  recordRevision(db, { revision: input.revision, result: "error", at: input.at, errors });
+    { revision: input.revision, at: isoTime(input.at), errors: JSON.stringify(errors) },
+  );
+  await recordRevision(sql, { revision: input.revision, result: "error", at: input.at, errors });
 }
 
 /** A JSON list this module wrote; anything else reads as empty. */

@@ -3,6 +3,8 @@ import type { Database } from "better-sqlite3";
 import { canonicalJson } from "../definitions/canonical-json.js";
 import type { ObjectState } from "../definitions/object-state.js";
 import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
+import { isSql } from "./sql/sqlite-sql-of.js";
 import { isoTime } from "./time.js";
 
 /**
@@ -17,7 +19,7 @@ export function conditionDigest(spec: Record<string, unknown>): string {
 /**
  * The definition columns: everything a revision decides; runtime columns are the
  * scheduler's. agent, condition_type, enabled and origin are not among them:
- * SQLite generates them from `spec` (migration 000001), so they cannot disagree with it.
+ * the database generates them from `spec` (migration 000001 on both), so they cannot disagree with it.
  */
 function definitionColumns(obj: ObjectState, revision: string, now: Date) {
   return {
@@ -41,9 +43,17 @@ const setDefinition = `layer = @layer, revision = @revision, digest = @digest, f
 const updateKeepingScheduleSql = `UPDATE events SET ${setDefinition} WHERE name = @name`;
 const updateWithScheduleSql = `UPDATE events SET ${setDefinition}, next_fire_at = @next_fire_at WHERE name = @name`;
 
-/** A new event, with its first fire time (null: it never fires by schedule, e.g. a webhook). */
-export function insertEvent(db: Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): void {
-  prepared(db, insertSql).run({ ...definitionColumns(obj, revision, now), next_fire_at: nextFireAt ? isoTime(nextFireAt) : null });
+/**
+ * A new event, with its first fire time (null: it never fires by schedule, e.g. a webhook).
+ * Given a better-sqlite3 connection it writes at once: test fixtures still do so
+ * until the rest of the store is on Sql (issue 16).
+ */
+export function insertEvent(sql: Sql, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): Promise<void>;
+export function insertEvent(db: Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): void;
+export function insertEvent(store: Sql | Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): Promise<void> | void {
+  const params = { ...definitionColumns(obj, revision, now), next_fire_at: nextFireAt ? isoTime(nextFireAt) : null };
+  if (isSql(store)) return store.run(insertSql, params).then(() => undefined);
+  prepared(store, insertSql).run(params);
 }
 
 /**
@@ -51,20 +61,20 @@ export function insertEvent(db: Database, obj: ObjectState, revision: string, no
  * and last run always; the next fire time too unless the condition changed,
  * when `nextFireAt` replaces it (a new schedule starts from now).
  */
-export function updateEventDefinition(
-  db: Database,
+export async function updateEventDefinition(
+  sql: Sql,
   obj: ObjectState,
   revision: string,
   now: Date,
   conditionChanged: boolean,
   nextFireAt: Date | null,
-): void {
+): Promise<void> {
   const columns = definitionColumns(obj, revision, now);
-  if (conditionChanged) prepared(db, updateWithScheduleSql).run({ ...columns, next_fire_at: nextFireAt ? isoTime(nextFireAt) : null });
-  else prepared(db, updateKeepingScheduleSql).run(columns);
+  if (conditionChanged) await sql.run(updateWithScheduleSql, { ...columns, next_fire_at: nextFireAt ? isoTime(nextFireAt) : null });
+  else await sql.run(updateKeepingScheduleSql, columns);
 }
 
 /** Removes an event's definition. Its runs stay as history; cancel its queued jobs first (cancelQueuedJobs). */
-export function deleteEvent(db: Database, name: string): void {
-  prepared(db, "DELETE FROM events WHERE name = ?").run(name);
+export async function deleteEvent(sql: Sql, name: string): Promise<void> {
+  await sql.run("DELETE FROM events WHERE name = ?", [name]);
 }

@@ -3,13 +3,15 @@ import { canonicalJson } from "../definitions/canonical-json.js";
 import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 import { definitionTables } from "./definition-tables.js";
 import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
+import { isSql } from "./sql/sqlite-sql-of.js";
 import { isoTime } from "./time.js";
 
 type PlainKind = Exclude<ObjectKind, "event">;
 
 /**
  * Only the shared definition columns are written. Columns queries need from a
- * spec (agents.model) are generated from `spec` by SQLite (migration 000001),
+ * spec (agents.model) are generated from `spec` by the database (migration 000001 on both),
  * so they cannot disagree with it, and writing them would be an error.
  */
 const upsertSql = (table: string): string =>
@@ -28,10 +30,17 @@ const upsertSqls: Record<PlainKind, string> = {
   flow: upsertSql(definitionTables.flow),
 };
 
-/** Creates or replaces one definition that has no runtime state (every kind but events). */
-export function upsertObject(db: Database, obj: ObjectState, revision: string, now: Date): void {
+/**
+ * Creates or replaces one definition that has no runtime state (every kind but events).
+ * Given a better-sqlite3 connection it writes at once: test fixtures still do so
+ * until the rest of the store is on Sql (issue 16).
+ */
+export function upsertObject(sql: Sql, obj: ObjectState, revision: string, now: Date): Promise<void>;
+export function upsertObject(db: Database, obj: ObjectState, revision: string, now: Date): void;
+export function upsertObject(store: Sql | Database, obj: ObjectState, revision: string, now: Date): Promise<void> | void {
   if (obj.kind === "event") throw new Error("upsertObject: events keep runtime state; use insertEvent or updateEventDefinition");
-  prepared(db, upsertSqls[obj.kind]).run({
+  const text = upsertSqls[obj.kind];
+  const params = {
     name: obj.name,
     layer: obj.layer,
     revision,
@@ -39,11 +48,13 @@ export function upsertObject(db: Database, obj: ObjectState, revision: string, n
     file: obj.file,
     spec: canonicalJson(obj.spec),
     updated_at: isoTime(now),
-  });
+  };
+  if (isSql(store)) return store.run(text, params).then(() => undefined);
+  prepared(store, text).run(params);
 }
 
 /** Removes one definition that has no runtime state; events go through deleteEvent. */
-export function deleteObject(db: Database, kind: ObjectKind, name: string): void {
+export async function deleteObject(sql: Sql, kind: ObjectKind, name: string): Promise<void> {
   if (kind === "event") throw new Error("deleteObject: use deleteEvent (and cancelQueuedJobs) for events");
-  prepared(db, `DELETE FROM ${definitionTables[kind]} WHERE name = ?`).run(name);
+  await sql.run(`DELETE FROM ${definitionTables[kind]} WHERE name = ?`, [name]);
 }

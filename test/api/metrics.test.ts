@@ -8,7 +8,7 @@ import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { readEndedRun } from "../../controller/store/ended-run.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { deleteRuns } from "../../controller/store/prune-runs.js";
-import { recordUsage } from "../../controller/store/record-usage.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { StoreHealth } from "../../controller/store/store-health.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -71,7 +71,13 @@ function seed(db: Database, metrics?: ControllerMetrics): number[] {
   add("hourly", "schedule", "queued", t0 + 180_000, null, null);
   add("deploy", "webhook", "success", t0, 0, 100);
   const usage = (model: string, input: number, output: number, cacheWrite: number, cacheRead: number, cost: number | null) =>
-    recordUsage(db, { runId: 1, eventId: "hourly", agent: "helper", model, input_tokens: input, output_tokens: output, cache_creation_input_tokens: cacheWrite, cache_read_input_tokens: cacheRead, costUsd: cost, priceTableDate: null }, new Date(t0));
+    // Seeded as recordUsage writes it (a statement, as this seed's runs and jobs are): recordUsage is asynchronous now.
+    db
+      .prepare(
+        `INSERT INTO token_usage (run_id, event_id, agent, model, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd, price_table_date, created_at)
+         VALUES (1, 'hourly', 'helper', ?, ?, ?, ?, ?, ?, NULL, ?)`,
+      )
+      .run(model, input, output, cacheWrite, cacheRead, cost, iso(t0));
   usage("claude-sonnet-4-5", 1000, 200, 50, 300, 0.0123);
   usage("claude-sonnet-4-5", 500, 100, 0, 0, 0.0061);
   usage("unpriced-model", 10, 5, 0, 0, null);
@@ -170,7 +176,7 @@ describe("GET /metrics", () => {
     }
     db.prepare("UPDATE job_queue SET status = 'cancelled' WHERE status = 'queued'").run();
     db.prepare("UPDATE event_runs SET status = 'cancelled' WHERE status = 'queued'").run();
-    expect(deleteRuns(fresh, ids)).toBe(ids.length);
+    expect(await deleteRuns(sqliteSql(fresh), ids)).toBe(ids.length);
     expect(db.prepare("SELECT count(*) FROM event_runs").pluck().get()).toBe(0);
     const after = await metrics.scrape();
     expect(sample(after, 'nexaas_runs{event="hourly",status="success"}')).toBe(2);

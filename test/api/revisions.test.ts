@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { recordApplied, recordFailed, recordInvalid, recordUnchanged } from "../../controller/store/sync-status.js";
 import { bearer, apiKey, type HttpServer, httpServer } from "./http-server.js";
 
@@ -12,12 +13,12 @@ const error: Diagnostic = { file: "events/daily.yaml", line: 2, column: 3, rule:
 describe("GET /api/revisions", () => {
   it("pages the reconcile history newest first: applied, refused with its errors, unchanged", async () => {
     server = await httpServer();
-    recordApplied(server.db, { revision: "a1", key: "k1", at: at(0), drift: [] });
-    recordInvalid(server.db, { revision: "b2", at: at(5), errors: [error] });
-    recordUnchanged(server.db, { revision: "c3", at: at(10) });
-    recordFailed(server.db, { revision: null, at: at(15), message: "git: unknown revision main" });
+    await recordApplied(sqliteSql(server.db), { revision: "a1", key: "k1", at: at(0), drift: [] });
+    await recordInvalid(sqliteSql(server.db), { revision: "b2", at: at(5), errors: [error] });
+    await recordUnchanged(sqliteSql(server.db), { revision: "c3", at: at(10) });
+    await recordFailed(sqliteSql(server.db), { revision: null, at: at(15), message: "git: unknown revision main" });
     // The same failure at the next poll is not a new entry.
-    recordFailed(server.db, { revision: null, at: at(16), message: "git: unknown revision main" });
+    await recordFailed(sqliteSql(server.db), { revision: null, at: at(16), message: "git: unknown revision main" });
 
     const first = await (await server.get("/api/revisions?limit=2", bearer(apiKey))).json();
     expect(first).toEqual({

@@ -101,7 +101,7 @@ describe("tool calls in /metrics", () => {
     const again = await scrape();
     expect(sample(again, 'nexaas_tool_calls_total{server="files",tool="mcp__files__read_file",status="ok"}')).toBe(2);
     const ids = db.prepare("SELECT id FROM event_runs").pluck().all() as number[];
-    expect(deleteRuns(db, ids)).toBe(3);
+    expect(await deleteRuns(sqliteSql(db), ids)).toBe(3);
     expect(sample(await scrape(), 'nexaas_tool_calls_total{server="shop",tool="mcp__shop__lookup_order",status="error"}')).toBe(2);
   });
 

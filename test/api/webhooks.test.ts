@@ -202,7 +202,7 @@ describe("POST /hooks/:event", () => {
     const ids = () => db2.prepare("SELECT webhook_id FROM webhook_ids WHERE event_id = 'deploy'").pluck().all();
     expect(ids()).toEqual(["msg_replayed"]);
     expect(db2.prepare("SELECT count(*) FROM webhook_ids").pluck().get()).toBe(2);
-    expect(pruneWebhookIds(db2, new Date(t0 + 60_000), 100)).toBe(1);
+    expect(await pruneWebhookIds(sqliteSql(db2), new Date(t0 + 60_000), 100)).toBe(1);
     expect(db2.prepare("SELECT event_id FROM webhook_ids").pluck().all()).toEqual(["deploy"]);
   });
 

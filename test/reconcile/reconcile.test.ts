@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { readEventRuntime } from "../../controller/store/read-event-runtime.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { getSyncStatus } from "../../controller/store/sync-status.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { gitWorkspace } from "../support/git-workspace.js";
@@ -36,7 +37,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     expect(first.result).toBe("applied");
     expect(count(db, "events")).toBe(2);
     expect(count(db, "agents")).toBe(1);
-    expect(readEventRuntime(db, "digest")?.next_fire_at).toBe("2026-11-24T08:00:00.000Z"); // 09:00 Paris, strictly after now
+    expect((await readEventRuntime(sqliteSql(db), "digest"))?.next_fire_at).toBe("2026-11-24T08:00:00.000Z"); // 09:00 Paris, strictly after now
     expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: ws.head(), last_result: "applied", errors: [] });
 
     const again = await reconcile(db, opts(ws.dir, later(1)));
@@ -66,18 +67,18 @@ describe("reconcile: a revision is applied as one transaction", () => {
     const db = open();
     await reconcile(db, opts(ws.dir, t0));
     db.prepare("UPDATE events SET next_fire_at = ?, consecutive_failures = 2, paused = 1, paused_reason = 'manual' WHERE name = 'digest'").run("2026-11-24T08:00:00.000Z");
-    const pingBefore = readEventRuntime(db, "ping");
+    const pingBefore = (await readEventRuntime(sqliteSql(db), "ping"));
 
     ws.commit({ "events/digest.yaml": digest.replace("Summarise yesterday", "Summarise the week") });
     expect((await reconcile(db, opts(ws.dir, later(10)))).result).toBe("applied");
-    expect(readEventRuntime(db, "digest")).toMatchObject({ next_fire_at: "2026-11-24T08:00:00.000Z", consecutive_failures: 2, paused: 1, paused_reason: "manual" });
+    expect((await readEventRuntime(sqliteSql(db), "digest"))).toMatchObject({ next_fire_at: "2026-11-24T08:00:00.000Z", consecutive_failures: 2, paused: 1, paused_reason: "manual" });
 
     ws.commit({ "events/digest.yaml": digest.replace("0 9 * * *", "30 7 * * *") });
     await reconcile(db, opts(ws.dir, later(20)));
-    const runtime = readEventRuntime(db, "digest");
+    const runtime = (await readEventRuntime(sqliteSql(db), "digest"));
     expect(runtime?.next_fire_at).toBe("2026-11-24T06:30:00.000Z"); // 07:30 Paris, computed from now
     expect(runtime).toMatchObject({ consecutive_failures: 2, paused: 1 }); // a pause is kept until resumed
-    expect(readEventRuntime(db, "ping")).toEqual(pingBefore); // untouched
+    expect((await readEventRuntime(sqliteSql(db), "ping"))).toEqual(pingBefore); // untouched
   });
 
   it("deletes a removed event, cancels its queued jobs and keeps its history", async () => {
@@ -98,7 +99,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     ws.commit({ "events/ping.yaml": null });
     const result = await reconcile(db, opts(ws.dir, later(30)));
     expect(result.result === "applied" && result.applied).toMatchObject({ deleted: 1, cancelledJobs: 1 });
-    expect(readEventRuntime(db, "ping")).toBeUndefined();
+    expect((await readEventRuntime(sqliteSql(db), "ping"))).toBeUndefined();
     const runs = db.prepare("SELECT id, status FROM event_runs WHERE event_id = 'ping' ORDER BY id").all();
     expect(runs).toEqual([
       { id: doneRun, status: "success" },
@@ -154,7 +155,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     const result = await reconcile(db, opts(ws.dir, later(2)));
     const change = result.result === "applied" ? result.plan.changes.find((c) => c.name === "digest") : undefined;
     expect(change?.next_fire_times[0]).toBe("2026-11-24T08:00:00.000Z");
-    expect(readEventRuntime(db, "digest")?.next_fire_at).toBe(change?.next_fire_times[0]);
+    expect((await readEventRuntime(sqliteSql(db), "digest"))?.next_fire_at).toBe(change?.next_fire_times[0]);
   });
 
   it("lets two reconciles of one database race without a crash or a mixed state", async () => {

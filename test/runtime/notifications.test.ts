@@ -15,6 +15,7 @@ import { signStandardWebhook } from "../../controller/notify/standard-webhook.js
 import { noticeRunEnded } from "../../controller/notify/controller-notices.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { recordUsage } from "../../controller/store/record-usage.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
@@ -102,15 +103,15 @@ describe("the notifier", () => {
     upsertObject(db, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "r1", clock.now());
     const job = { jobId: 1, runId: 1, eventId: "digest", attempt: 1, maxAttempts: 3, trigger: "schedule" as const, scheduledFor: clock.now().toISOString(), payload: null };
     const spend = (usd: number) =>
-      recordUsage(db, { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
-    spend(0.2);
+      recordUsage(sqliteSql(db), { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
+    await spend(0.2);
     noticeRunEnded(n, db, clock.now(), job, { status: "success" });
-    spend(0.4);
+    await spend(0.4);
     noticeRunEnded(n, db, clock.now(), job, { status: "success" });
     noticeRunEnded(n, db, clock.now(), job, { status: "success" }); // the same day: not again
     await r.waitFor(1);
     await clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
-    spend(0.6);
+    await spend(0.6);
     noticeRunEnded(n, db, clock.now(), job, { status: "success" });
     await r.waitFor(2);
     const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);

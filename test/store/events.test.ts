@@ -80,7 +80,7 @@ describe("event definitions", () => {
     expect(() => db.prepare("UPDATE events SET spec = json_set(spec, '$.enabled', 'no')").run()).toThrow(/CHECK constraint failed/);
     expect(() => db.prepare("UPDATE events SET spec = json_remove(spec, '$.condition')").run()).toThrow(/NOT NULL constraint failed/);
     expect(() => db.prepare("UPDATE events SET spec = 'not json'").run()).toThrow(/malformed JSON/);
-    expect(readObjects(db)[0]).toMatchObject({ spec: cronEvent("daily").spec });
+    expect((await readObjects(sqliteSql(db)))[0]).toMatchObject({ spec: cronEvent("daily").spec });
   });
 
   it("keeps next fire time, failures and pause when only the rest of the definition changed", async () => {
@@ -91,16 +91,16 @@ describe("event definitions", () => {
 
     const v2 = cronEvent("daily", { description: "now described", action: { type: "claude_chat", prompt: "hello" } });
     expect(conditionDigest(v2.spec)).toBe(conditionDigest(v1.spec));
-    updateEventDefinition(db, v2, "rev2", later, false, null);
+    await updateEventDefinition(sqliteSql(db), v2, "rev2", later, false, null);
 
-    expect(readEventRuntime(db, "daily")).toEqual({
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toEqual({
       next_fire_at: "2026-11-24T09:00:00.000Z",
       consecutive_failures: 2,
       paused: 1,
       paused_reason: "failed 2 times",
       condition_digest: conditionDigest(v1.spec),
     });
-    const [stored] = readObjects(db);
+    const [stored] = (await readObjects(sqliteSql(db)));
     expect(stored).toMatchObject({ spec: v2.spec, digest: v2.digest, actualDigest: v2.digest, revision: "rev2" });
   });
 
@@ -112,9 +112,9 @@ describe("event definitions", () => {
 
     const v2 = cronEvent("daily", {}, "*/5 * * * *");
     expect(conditionDigest(v2.spec)).not.toBe(conditionDigest(v1.spec));
-    updateEventDefinition(db, v2, "rev2", later, true, at("2026-11-23T08:35:00.000Z"));
+    await updateEventDefinition(sqliteSql(db), v2, "rev2", later, true, at("2026-11-23T08:35:00.000Z"));
 
-    expect(readEventRuntime(db, "daily")).toEqual({
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toEqual({
       next_fire_at: "2026-11-23T08:35:00.000Z",
       consecutive_failures: 2,
       paused: 1,
@@ -125,7 +125,7 @@ describe("event definitions", () => {
 
   it("reads no runtime for an event that does not exist", async () => {
     const { db } = freshDb();
-    expect(readEventRuntime(db, "nope")).toBeUndefined();
+    expect((await readEventRuntime(sqliteSql(db), "nope"))).toBeUndefined();
   });
 });
 
@@ -154,10 +154,10 @@ describe("deleting an event", () => {
     const queued = enqueue(db, "daily", "2026-11-23T09:00:00.000Z", "queued");
     const otherQueued = enqueue(db, "other", "2026-11-23T09:00:00.000Z", "queued");
 
-    expect(cancelQueuedJobs(db, "daily", later)).toBe(1);
-    deleteEvent(db, "daily");
+    expect(await cancelQueuedJobs(sqliteSql(db), "daily", later)).toBe(1);
+    await deleteEvent(sqliteSql(db), "daily");
 
-    expect(readEventRuntime(db, "daily")).toBeUndefined();
+    expect((await readEventRuntime(sqliteSql(db), "daily"))).toBeUndefined();
     const runs = await lastRuns(sqliteSql(db), "daily", 10);
     expect(runs.map((r) => [r.id, r.status])).toEqual([
       [queued, "cancelled"],
@@ -179,12 +179,12 @@ describe("deleting an event", () => {
     const { db } = freshDb();
     insertEvent(db, cronEvent("daily"), "rev1", now, null);
     const retrying = enqueue(db, "daily", "2026-11-23T08:00:00.000Z", "queued", "running");
-    expect(cancelQueuedJobs(db, "daily", later)).toBe(1);
+    expect(await cancelQueuedJobs(sqliteSql(db), "daily", later)).toBe(1);
     expect((await lastRuns(sqliteSql(db), "daily", 10)).map((r) => [r.id, r.status])).toEqual([[retrying, "cancelled"]]);
   });
 
   it("cancels nothing for an event without queued jobs", async () => {
     const { db } = freshDb();
-    expect(cancelQueuedJobs(db, "nothing", later)).toBe(0);
+    expect(await cancelQueuedJobs(sqliteSql(db), "nothing", later)).toBe(0);
   });
 });

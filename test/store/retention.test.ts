@@ -7,6 +7,7 @@ import { appendChatMessages, chatSessionId } from "../../controller/store/chat-s
 import { recordUsage } from "../../controller/store/record-usage.js";
 import { type PruneReport, Retention } from "../../controller/store/retention.js";
 import { retentionSettings } from "../../controller/store/retention-settings.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { rememberWebhookId } from "../../controller/store/webhook-ids.js";
 import { isolateGit } from "../cli/helpers.js";
@@ -66,10 +67,10 @@ describe("retention", () => {
     const oldQueued = addRun(db, "daily", "queued", 45 * day);
     const oldRunning = addRun(db, "slow", "running", 33 * day);
     const recent = addRun(db, "daily", "success", 29 * day);
-    const session = chatSessionId(db, "thread", { agent: null, eventId: "daily" }, new Date(now));
-    appendChatMessages(db, session, oldDone[0] ?? null, [{ role: "user", content: "old" }, { role: "assistant", content: "reply" }], new Date(now - 40 * day));
-    appendChatMessages(db, session, recent, [{ role: "user", content: "new" }], new Date(now - 29 * day));
-    recordUsage(db, { runId: oldDone[0] ?? null, eventId: "daily", agent: null, model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: 0.01, priceTableDate: null }, new Date(now - 40 * day));
+    const session = await chatSessionId(sqliteSql(db), "thread", { agent: null, eventId: "daily" }, new Date(now));
+    await appendChatMessages(sqliteSql(db), session, oldDone[0] ?? null, [{ role: "user", content: "old" }, { role: "assistant", content: "reply" }], new Date(now - 40 * day));
+    await appendChatMessages(sqliteSql(db), session, recent, [{ role: "user", content: "new" }], new Date(now - 29 * day));
+    await recordUsage(sqliteSql(db), { runId: oldDone[0] ?? null, eventId: "daily", agent: null, model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: 0.01, priceTableDate: null }, new Date(now - 40 * day));
 
     const report = await retention(db, clock).prune();
 
@@ -127,18 +128,20 @@ describe("retention", () => {
     let deletingTransactions = 0;
     let largest = 0;
     const before = db.prepare("SELECT count(*) FROM event_runs").pluck();
-    const original = db.transaction.bind(db);
-    db.transaction = ((fn: (...args: unknown[]) => unknown) =>
-      original((...args: unknown[]) => {
+    // Retention is handed `db` and takes its one wrapper, this one.
+    const sql = sqliteSql(db);
+    const original = sql.transaction.bind(sql);
+    sql.transaction = (<T>(body: (tx: Sql) => Promise<T>) =>
+      original(async (tx) => {
         const start = before.get() as number;
-        const result = fn(...args);
+        const result = await body(tx);
         const deleted = start - (before.get() as number);
         if (deleted > 0) {
           deletingTransactions++;
           largest = Math.max(largest, deleted);
         }
         return result;
-      })) as typeof db.transaction;
+      })) as typeof sql.transaction;
     let turns = 0;
     let spinning = true;
     const spin = () => {
@@ -214,10 +217,10 @@ describe("retention", () => {
 describe("retention in nexaas.yaml", () => {
   it("defaults to 30 days and 1000 runs per event, and is read from the applied manifest", async () => {
     const { db } = freshDb();
-    expect(retentionSettings(db)).toEqual({ runsMs: 30 * day, maxRunsPerEvent: 1000 });
+    expect(await retentionSettings(sqliteSql(db))).toEqual({ runsMs: 30 * day, maxRunsPerEvent: 1000 });
     const ws = gitWorkspace({ ...baseWorkspace, "nexaas.yaml": "name: test-ops\ndefaults: {agent: helper}\nretention: {runs: 7d, max_runs_per_event: 50}\n" });
     expect((await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(now) })).result).toBe("applied");
-    expect(retentionSettings(db)).toEqual({ runsMs: 7 * day, maxRunsPerEvent: 50 });
+    expect(await retentionSettings(sqliteSql(db))).toEqual({ runsMs: 7 * day, maxRunsPerEvent: 50 });
   });
 
   it("refuses a zero window and a cap under 1, at their line", async () => {

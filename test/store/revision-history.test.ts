@@ -1,21 +1,24 @@
-import { describe, expect, it } from "vitest";
-import { listRevisions } from "../../controller/store/list-revisions.js";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import { describe, expect } from "vitest";
 import { recordApplied, recordFailed } from "../../controller/store/sync-status.js";
-import { freshDb } from "./helpers.js";
+import { backends, testOn } from "./backends.js";
 
-describe("the reconcile history", () => {
+describe.each(backends)("the reconcile history on $name", ({ missing, open }) => {
+  const it = testOn(missing);
+
   it("keeps one entry per outcome: a repeat of the newest is not added, the same outcome after another is", async () => {
-    const { db } = freshDb();
+    const sql = await open();
     const at = (m: number) => new Date(Date.UTC(2026, 10, 23, 9, m));
-    recordApplied(db, { revision: "a1", key: "k", at: at(0), drift: [] });
+    await recordApplied(sql, { revision: "a1", key: "k", at: at(0), drift: [] });
     // A drift check re-applying the live revision.
-    recordApplied(db, { revision: "a1", key: "k", at: at(10), drift: ["agent/helper"] });
-    recordFailed(db, { revision: null, at: at(11), message: "fetch failed" });
-    recordFailed(db, { revision: null, at: at(12), message: "fetch failed" });
-    recordFailed(db, { revision: null, at: at(13), message: "another failure" });
-    recordApplied(db, { revision: "a1", key: "k", at: at(14), drift: [] });
-    expect((await listRevisions(sqliteSql(db), { limit: 10 })).map((r) => [r.revision, r.result, r.at.slice(11, 16), r.errors.map((e) => e.message)])).toEqual([
+    await recordApplied(sql, { revision: "a1", key: "k", at: at(10), drift: ["agent/helper"] });
+    await recordFailed(sql, { revision: null, at: at(11), message: "fetch failed" });
+    await recordFailed(sql, { revision: null, at: at(12), message: "fetch failed" });
+    await recordFailed(sql, { revision: null, at: at(13), message: "another failure" });
+    await recordApplied(sql, { revision: "a1", key: "k", at: at(14), drift: [] });
+    const rows = await sql.all<{ revision: string | null; result: string; at: string; errors: string }>(
+      "SELECT revision, result, at, errors FROM reconcile_history ORDER BY id DESC LIMIT 10",
+    );
+    expect(rows.map((r) => [r.revision, r.result, r.at.slice(11, 16), (JSON.parse(r.errors) as { message: string }[]).map((e) => e.message)])).toEqual([
       ["a1", "applied", "09:14", []],
       [null, "error", "09:13", ["another failure"]],
       [null, "error", "09:11", ["fetch failed"]],

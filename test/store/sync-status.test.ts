@@ -1,14 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { Diagnostic } from "../../controller/definitions/diagnostic.js";
 import { getSyncStatus, recordApplied, recordFailed, recordInvalid, recordUnchanged } from "../../controller/store/sync-status.js";
-import { at, freshDb } from "./helpers.js";
+import { backends, testOn } from "./backends.js";
+import { at } from "./helpers.js";
 
 const error: Diagnostic = { file: "events/daily.yaml", line: 3, column: 9, rule: "cron-expression", severity: "error", message: "bad cron" };
 
-describe("sync status", () => {
-  it("starts empty", () => {
-    const { db } = freshDb();
-    expect(getSyncStatus(db)).toEqual({
+describe.each(backends)("sync status on $name", ({ missing, open }) => {
+  const it = testOn(missing);
+
+  it("starts empty", async () => {
+    const sql = await open();
+    expect(await getSyncStatus(sql)).toEqual({
       last_applied_revision: null,
       last_applied_key: null,
       last_applied_at: null,
@@ -20,10 +23,10 @@ describe("sync status", () => {
     });
   });
 
-  it("keeps the applied revision live through an invalid one, then moves on with the fix", () => {
-    const { db } = freshDb();
-    recordApplied(db, { revision: "a1", key: "tree1:fw", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
-    expect(getSyncStatus(db)).toEqual({
+  it("keeps the applied revision live through an invalid one, then moves on with the fix", async () => {
+    const sql = await open();
+    await recordApplied(sql, { revision: "a1", key: "tree1:fw", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
+    expect(await getSyncStatus(sql)).toEqual({
       last_applied_revision: "a1",
       last_applied_key: "tree1:fw",
       last_applied_at: "2026-11-23T09:00:00.000Z",
@@ -34,8 +37,8 @@ describe("sync status", () => {
       drift: ["agent/helper"],
     });
 
-    recordInvalid(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
-    expect(getSyncStatus(db)).toMatchObject({
+    await recordInvalid(sql, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
+    expect(await getSyncStatus(sql)).toMatchObject({
       last_applied_revision: "a1",
       last_applied_key: "tree1:fw",
       last_applied_at: "2026-11-23T09:00:00.000Z",
@@ -45,8 +48,8 @@ describe("sync status", () => {
       errors: [error],
     });
 
-    recordApplied(db, { revision: "c3", key: "tree3:fw", at: at("2026-11-23T09:10:00.000Z"), drift: [] });
-    expect(getSyncStatus(db)).toMatchObject({
+    await recordApplied(sql, { revision: "c3", key: "tree3:fw", at: at("2026-11-23T09:10:00.000Z"), drift: [] });
+    expect(await getSyncStatus(sql)).toMatchObject({
       last_applied_revision: "c3",
       last_attempted_revision: "c3",
       last_result: "applied",
@@ -55,12 +58,12 @@ describe("sync status", () => {
     });
   });
 
-  it("records an unchanged revision as attempted only, and clears the errors of an earlier invalid one", () => {
-    const { db } = freshDb();
-    recordApplied(db, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: [] });
-    recordInvalid(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
-    recordUnchanged(db, { revision: "c3", at: at("2026-11-23T09:10:00.000Z") });
-    expect(getSyncStatus(db)).toMatchObject({
+  it("records an unchanged revision as attempted only, and clears the errors of an earlier invalid one", async () => {
+    const sql = await open();
+    await recordApplied(sql, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: [] });
+    await recordInvalid(sql, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), errors: [error] });
+    await recordUnchanged(sql, { revision: "c3", at: at("2026-11-23T09:10:00.000Z") });
+    expect(await getSyncStatus(sql)).toMatchObject({
       last_applied_revision: "a1",
       last_applied_at: "2026-11-23T09:00:00.000Z",
       last_attempted_revision: "c3",
@@ -70,10 +73,10 @@ describe("sync status", () => {
     });
   });
 
-  it("records a reconcile that failed for another reason as an error, keeping what is live", () => {
-    const { db } = freshDb();
-    recordApplied(db, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
-    recordFailed(db, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), message: "git: bad object b2" });
+  it("records a reconcile that failed for another reason as an error, keeping what is live", async () => {
+    const sql = await open();
+    await recordApplied(sql, { revision: "a1", key: "k", at: at("2026-11-23T09:00:00.000Z"), drift: ["agent/helper"] });
+    await recordFailed(sql, { revision: "b2", at: at("2026-11-23T09:05:00.000Z"), message: "git: bad object b2" });
     const failed = {
       last_applied_revision: "a1",
       last_applied_key: "k",
@@ -84,17 +87,17 @@ describe("sync status", () => {
       errors: [{ file: "", line: 0, column: 0, rule: "reconcile-error", severity: "error", message: "git: bad object b2" }],
       drift: ["agent/helper"],
     };
-    expect(getSyncStatus(db)).toEqual(failed);
+    expect(await getSyncStatus(sql)).toEqual(failed);
 
     // No revision resolved (say, the branch is gone): the last attempted one stays named.
-    recordFailed(db, { revision: null, at: at("2026-11-23T09:10:00.000Z"), message: "unknown revision main" });
-    expect(getSyncStatus(db)).toEqual({
+    await recordFailed(sql, { revision: null, at: at("2026-11-23T09:10:00.000Z"), message: "unknown revision main" });
+    expect(await getSyncStatus(sql)).toEqual({
       ...failed,
       last_attempted_at: "2026-11-23T09:10:00.000Z",
       errors: [{ ...failed.errors[0], message: "unknown revision main" }],
     });
 
-    recordApplied(db, { revision: "c3", key: "k3", at: at("2026-11-23T09:15:00.000Z"), drift: [] });
-    expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: "c3", last_result: "applied", errors: [] });
+    await recordApplied(sql, { revision: "c3", key: "k3", at: at("2026-11-23T09:15:00.000Z"), drift: [] });
+    expect(await getSyncStatus(sql)).toMatchObject({ last_applied_revision: "c3", last_result: "applied", errors: [] });
   });
 });
