@@ -9,7 +9,8 @@
 // Heavy server-side dependencies (and the native better-sqlite3) stay external.
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,10 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = join(root, "dist/nexaas.cjs");
 const require = createRequire(join(root, "package.json"));
+// validate --staged keeps parse results between runs under a key naming the code that
+// made them (controller/definitions/validate-cache.ts): the bundle's own hash, taken with
+// this placeholder in place and then written over it.
+const buildIdPlaceholder = JSON.stringify("nexaas-build-id-placeholder");
 
 await build({
   entryPoints: [join(root, "dist/cli/main.js")],
@@ -28,12 +33,17 @@ await build({
   logLevel: "warning",
   external: ["better-sqlite3", "fastify", "@fastify/cookie", "@fastify/static", "@anthropic-ai/sdk", "chokidar", "simple-git", "pino", "pino-pretty", "diff"],
   // The sources are ESM; in one CommonJS file import.meta.url is this file's URL.
-  define: { "import.meta.url": "__nexaasFileUrl" },
+  define: { "import.meta.url": "__nexaasFileUrl", __NEXAAS_BUILD_ID__: buildIdPlaceholder },
   // luxon ships an ESM and a CommonJS build; cron-parser requires the latter. One copy
   // for both, so the Settings that cron-expression.ts sets are the ones cron-parser reads.
   plugins: [{ name: "one-luxon", setup: (b) => b.onResolve({ filter: /^luxon$/ }, () => ({ path: require.resolve("luxon") })) }],
   banner: { js: "const __nexaasFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+
+const bundled = readFileSync(outfile, "utf8");
+if (!bundled.includes(buildIdPlaceholder)) throw new Error("bundle-cli: the build id placeholder is not in the bundle");
+const buildId = createHash("sha256").update(bundled).digest("hex").slice(0, 16);
+writeFileSync(outfile, bundled.replaceAll(buildIdPlaceholder, JSON.stringify(buildId)));
 
 // Warm the code cache with the hot path, so the first hook run is fast too. The hook
 // validates and then scans for secrets: both run here, in one process, before the

@@ -4,6 +4,7 @@ import { DirectorySource } from "../source/directory-source.js";
 import type { FileSource } from "../source/file-source.js";
 import { GitSource } from "../source/git-source.js";
 import { type LoadResult, loadDefinitions } from "./load-definitions.js";
+import type { ValidateCache } from "./validate-cache.js";
 
 export type TreeSelector = { from: "worktree" } | { from: "index" } | { from: "revision"; revision: string };
 
@@ -18,6 +19,8 @@ export interface ValidateOptions {
   now?: Date;
   /** Folder of the framework layer; default: the product's framework/. */
   frameworkDir?: string | null;
+  /** Blobs and YAML checks kept from earlier runs, for a tree read from git (`validate --staged`); the caller saves it. */
+  cache?: ValidateCache;
 }
 
 /** The one validator that hooks, CI and the reconciler share. */
@@ -26,8 +29,8 @@ export async function validateWorkspace(options: ValidateOptions): Promise<LoadR
   const workspace: FileSource =
     options.source ? options.source
     : tree.from === "worktree" ? new DirectorySource(options.dir)
-    : tree.from === "index" ? GitSource.index(options.dir)
-    : GitSource.revision(options.dir, tree.revision);
+    : tree.from === "index" ? GitSource.index(options.dir, { blobs: options.cache })
+    : GitSource.revision(options.dir, tree.revision, { blobs: options.cache });
   const frameworkDir = options.frameworkDir === undefined ? join(packageRoot, "framework") : options.frameworkDir;
   const result = await loadDefinitions({
     workspace,
@@ -36,6 +39,7 @@ export async function validateWorkspace(options: ValidateOptions): Promise<LoadR
     // installed (../../prefix/lib/node_modules/nexaas/...) would say nothing, and change with it.
     frameworkPath: (p) => `framework/${p}`,
     now: options.now,
+    checkFor: options.cache?.checkFor(),
   });
   return onlyPaths(result, options.paths);
 }

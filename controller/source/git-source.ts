@@ -6,6 +6,22 @@ interface TreeEntry extends SourceEntry {
 }
 
 /**
+ * Blobs kept between runs, by oid (`validate --staged` keeps them under the git folder):
+ * git answers only for the ones it lacks. A blob's oid is the hash of its content, so a
+ * kept blob never goes stale.
+ */
+export interface BlobStore {
+  /** The blobs it holds among these. */
+  get(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  /** A blob git has just read. */
+  add(oid: string, blob: Buffer): void;
+}
+
+export interface GitSourceOptions {
+  blobs?: BlobStore;
+}
+
+/**
  * A workspace read from git objects, never from the working tree: either a
  * revision's tree or the index (what the next commit will contain). Run in the
  * workspace folder, git restricts both listings to it, so a workspace may be a
@@ -18,18 +34,19 @@ export class GitSource implements FileSource {
   private constructor(
     readonly dir: string,
     private readonly what: { index: true } | { revision: string },
+    private readonly store: BlobStore | undefined,
   ) {
     this.label = "index" in what ? "index" : `revision ${what.revision}`;
   }
 
   /** The staged tree: what `git commit` would record now. */
-  static index(dir: string): GitSource {
-    return new GitSource(dir, { index: true });
+  static index(dir: string, options: GitSourceOptions = {}): GitSource {
+    return new GitSource(dir, { index: true }, options.blobs);
   }
 
   /** The tree of a revision (commit, branch, tag), read at the workspace's path. */
-  static revision(dir: string, revision: string): GitSource {
-    return new GitSource(dir, { revision });
+  static revision(dir: string, revision: string, options: GitSourceOptions = {}): GitSource {
+    return new GitSource(dir, { revision }, options.blobs);
   }
 
   list(options: ListOptions = {}): Promise<SourceEntry[]> {
@@ -43,11 +60,17 @@ export class GitSource implements FileSource {
       if (!entry) throw new Error(`${p} is not in the ${this.label}`);
       return entry;
     });
-    const missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
+    let missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
+    if (this.store && missing.length > 0) {
+      const kept = await this.store.get(missing);
+      for (const [oid, blob] of kept) this.blobs.set(oid, blob);
+      missing = missing.filter((oid) => !kept.has(oid));
+    }
     const blobs = await readBlobs(this.dir, missing, maxBytes);
     for (const [i, oid] of missing.entries()) {
       const blob = blobs[i] ?? Buffer.alloc(0);
       this.blobs.set(oid, typeof blob === "number" ? { size: blob } : blob);
+      if (typeof blob !== "number") this.store?.add(oid, blob);
     }
     return new Map(wanted.map((e) => [e.path, this.cached(e.oid, maxBytes) ?? Buffer.alloc(0)]));
   }
