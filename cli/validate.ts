@@ -79,7 +79,7 @@ with --scan, 3 when the files validate but hold secrets.`,
     const cache = tree.from !== "worktree" && !ctx.values["no-cache"] ? ValidateCache.open(workspace) : undefined;
     // The hook's two checks share one reading of the index, and git lists the staged
     // changes for the scan while the files validate.
-    const index = ctx.values.scan ? GitSource.index(workspace, { blobs: cache }) : undefined;
+    const index = ctx.values.scan ? GitSource.index(workspace, { blobs: cache, worktree: true }) : undefined;
     const staged = ctx.values.scan ? stagedChanges(workspace) : undefined;
     staged?.catch(() => undefined); // reported by the scan, if it runs
     const validating =
@@ -87,7 +87,7 @@ with --scan, 3 when the files validate but hold secrets.`,
         ? Promise.all([import("../controller/definitions/validate-framework.js"), import("../controller/contribute/scan-framework.js")]).then(([{ validateFramework }, { scanFramework }]) =>
             validateFramework(workspace, scanFramework, paths),
           )
-        : validateWorkspace({ dir: workspace, tree, paths, source: index, cache });
+        : validateWorkspace({ dir: workspace, tree, paths, source: index, cache, worktreeBlobs: true });
     // git's message names its command, not the flag that ran it.
     const gitRead = tree.from === "index" ? "--staged reads the git index" : tree.from === "revision" ? `--revision ${tree.revision} reads git objects` : undefined;
     const result = await validating.catch(during(gitRead));

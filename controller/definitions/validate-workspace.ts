@@ -21,16 +21,19 @@ export interface ValidateOptions {
   frameworkDir?: string | null;
   /** Blobs and YAML checks kept from earlier runs, for a tree read from git (`validate --staged`); the caller saves it. */
   cache?: ValidateCache;
+  /** For a tree read from git: take a blob from the working tree when a file there has its oid (GitSourceOptions.worktree). */
+  worktreeBlobs?: boolean;
 }
 
 /** The one validator that hooks, CI and the reconciler share. */
 export async function validateWorkspace(options: ValidateOptions): Promise<LoadResult> {
   const tree = options.tree ?? { from: "worktree" };
+  const gitOptions = { blobs: options.cache, worktree: options.worktreeBlobs };
   const workspace: FileSource =
     options.source ? options.source
     : tree.from === "worktree" ? new DirectorySource(options.dir)
-    : tree.from === "index" ? GitSource.index(options.dir, { blobs: options.cache })
-    : GitSource.revision(options.dir, tree.revision, { blobs: options.cache });
+    : tree.from === "index" ? GitSource.index(options.dir, gitOptions)
+    : GitSource.revision(options.dir, tree.revision, gitOptions);
   const frameworkDir = options.frameworkDir === undefined ? join(packageRoot, "framework") : options.frameworkDir;
   const result = await loadDefinitions({
     workspace,

@@ -1,5 +1,6 @@
 import { type FileSource, type ListOptions, type SourceEntry, isIgnoredPath } from "./file-source.js";
 import { git, readBlobs } from "./git.js";
+import { readWorktreeBlobs } from "./worktree-blobs.js";
 
 interface TreeEntry extends SourceEntry {
   oid: string;
@@ -19,6 +20,12 @@ export interface BlobStore {
 
 export interface GitSourceOptions {
   blobs?: BlobStore;
+  /**
+   * Take a blob from the working tree when the file there hashes to its oid
+   * (worktree-blobs.ts): the same bytes, without git. For a repository's own
+   * working tree (the CLI's --staged and --revision), not a mirror's empty one.
+   */
+  worktree?: boolean;
 }
 
 /**
@@ -34,19 +41,19 @@ export class GitSource implements FileSource {
   private constructor(
     readonly dir: string,
     private readonly what: { index: true } | { revision: string },
-    private readonly store: BlobStore | undefined,
+    private readonly options: GitSourceOptions,
   ) {
     this.label = "index" in what ? "index" : `revision ${what.revision}`;
   }
 
   /** The staged tree: what `git commit` would record now. */
   static index(dir: string, options: GitSourceOptions = {}): GitSource {
-    return new GitSource(dir, { index: true }, options.blobs);
+    return new GitSource(dir, { index: true }, options);
   }
 
   /** The tree of a revision (commit, branch, tag), read at the workspace's path. */
   static revision(dir: string, revision: string, options: GitSourceOptions = {}): GitSource {
-    return new GitSource(dir, { revision }, options.blobs);
+    return new GitSource(dir, { revision }, options);
   }
 
   list(options: ListOptions = {}): Promise<SourceEntry[]> {
@@ -60,17 +67,24 @@ export class GitSource implements FileSource {
       if (!entry) throw new Error(`${p} is not in the ${this.label}`);
       return entry;
     });
+    const store = this.options.blobs;
     let missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
-    if (this.store && missing.length > 0) {
-      const kept = await this.store.get(missing);
-      for (const [oid, blob] of kept) this.blobs.set(oid, blob);
-      missing = missing.filter((oid) => !kept.has(oid));
+    const found = (blobs: Map<string, Buffer>) => {
+      for (const [oid, blob] of blobs) this.blobs.set(oid, blob);
+      missing = missing.filter((oid) => !blobs.has(oid));
+    };
+    if (store && missing.length > 0) found(await store.get(missing));
+    if (this.options.worktree && missing.length > 0) {
+      const stillMissing = new Set(missing);
+      const onDisk = readWorktreeBlobs(this.dir, wanted.filter((e) => e.type === "file" && stillMissing.has(e.oid)), maxBytes);
+      for (const [oid, blob] of onDisk) store?.add(oid, blob);
+      found(onDisk);
     }
     const blobs = await readBlobs(this.dir, missing, maxBytes);
     for (const [i, oid] of missing.entries()) {
       const blob = blobs[i] ?? Buffer.alloc(0);
       this.blobs.set(oid, typeof blob === "number" ? { size: blob } : blob);
-      if (typeof blob !== "number") this.store?.add(oid, blob);
+      if (typeof blob !== "number") store?.add(oid, blob);
     }
     return new Map(wanted.map((e) => [e.path, this.cached(e.oid, maxBytes) ?? Buffer.alloc(0)]));
   }
