@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { readPackageVersion } from "../package-root.js";
 import { git } from "../source/git.js";
 import type { BlobStore } from "../source/git-source.js";
-import { type SchemaKind, type SchemaValue, matchesSchema } from "./check-schema.js";
+import type { SchemaKind, SchemaValue } from "./check-schema.js";
 import { type CheckedYaml, checkYamlFile, lazyParsedFile } from "./check-yaml-file.js";
 import { isDiagnostic } from "./diagnostic.js";
 import { maxFileBytes } from "./file-checks.js";
@@ -26,15 +26,16 @@ declare const __NEXAAS_BUILD_ID__: string | undefined;
  * An oid names content, so an entry never goes stale under the same code; the file's
  * key names the build, so another build ignores the file. A missing, damaged or foreign
  * file reads as empty and is rewritten; writes go to a temporary file renamed into
- * place, so two hooks at once leave one whole file. The file holds what the last run
- * used, so it stays the size of the workspace.
+ * place, so two hooks at once leave one whole file. A write keeps only what its run
+ * used, so the file stays the size of the workspace.
  */
 export class ValidateCache implements BlobStore {
   private readonly loading: Promise<{ file: string; contents: CacheContents } | undefined>;
   /** Entries used or added by this run: what the next file holds. */
   private readonly blobs = new Map<string, Buffer>();
   private readonly checks = new Map<string, Buffer>();
-  private added = false;
+  /** How many of those the file did not hold. */
+  private added = 0;
 
   private constructor(
     dir: string,
@@ -64,8 +65,8 @@ export class ValidateCache implements BlobStore {
   add(oid: string, blob: Buffer): void {
     // Validation reads nothing larger: a large blob is some other read's business.
     if (blob.length > maxFileBytes) return;
+    if (!this.blobs.has(oid)) this.added++;
     this.blobs.set(oid, blob);
-    this.added = true;
   }
 
   /** checkYamlFile for a file, answered from the cache when its oid was checked before (files without an oid are checked as usual). */
@@ -88,20 +89,29 @@ export class ValidateCache implements BlobStore {
         const result = checkYamlFile(file, text, kind, lineOffset);
         const fresh = toEntry(result);
         if (fresh) {
+          if (!this.checks.has(key)) this.added++;
           this.checks.set(key, fresh);
-          this.added = true;
         }
         return result;
       };
     };
   }
 
-  /** Writes what this run used and added, unless that is what the file already holds. Never fails: a cache that cannot be written only costs speed. */
+  /**
+   * Writes what this run used and added, when that differs enough from what the file holds.
+   * Rewriting the file costs about what parsing a thirtieth of its entries does, so a commit
+   * that changes a file or two leaves it as it is and the next run parses those again; the
+   * file is rewritten once the changes add up to a thirty-second of it. Never fails: a cache
+   * that cannot be written only costs speed.
+   */
   async save(): Promise<void> {
     const loaded = await this.loading;
     if (!loaded) return;
     const { file, contents } = loaded;
-    if (!this.added && this.blobs.size === contents.blobs.size && this.checks.size === contents.checks.size) return;
+    const used = this.blobs.size + this.checks.size;
+    const unused = contents.blobs.size + contents.checks.size - (used - this.added);
+    const changes = this.added + unused;
+    if (changes === 0 || changes * 32 < used) return;
     const temp = `${file}.${randomUUID()}.tmp`;
     try {
       await mkdir(dirname(file), { recursive: true });
@@ -153,9 +163,10 @@ function fromEntry<K extends SchemaKind>(entry: Buffer, file: string, text: stri
   const diagnostics: unknown[] = stored.d;
   if (!diagnostics.every(isDiagnostic)) return undefined;
   if (!("v" in stored)) return { diagnostics };
-  // Checked again on the way in: the value the callers get is one of the schema's type.
-  const value = stored.v;
-  if (!matchesSchema(kind, value)) return undefined;
+  // A value is stored only once it matched its kind's schema (checkYamlFile returns no value
+  // otherwise), under a key naming this build, in a file whose digest proved it whole: it
+  // matches still. Checking again would cost a tenth of a warm hook (ajv over every file).
+  const value = stored.v as SchemaValue<K>;
   return { value, diagnostics, parsed: lazyParsedFile(file, text, value, lineOffset) };
 }
 

@@ -74,6 +74,26 @@ describe("validate --staged keeps blobs and parse results under .git/nexaas/", (
     expect(changed.stdout).toMatch(/^events\/check\.yaml:2:\d+ +error +unknown-reference/m);
   });
 
+  it("rewrites the file once changes add up, not for every changed file", async () => {
+    const event = (n: number, command = `./check-${n}.sh`): [string, string] => [`events/e${n}.yaml`, `condition: {type: interval, expr: 15m}\naction: {type: script, command: ${command}}\n`];
+    const dir = stagedRepo(Object.fromEntries(Array.from({ length: 80 }, (_, n) => event(n))));
+    await validate(dir);
+    const file = await cacheFile(dir);
+    const written = fileState(file);
+    writeTree(dir, Object.fromEntries([event(0, "./other.sh")]));
+    git(dir, "add", "-A");
+    expect(await validate(dir)).toEqual({ code: 0, stdout: "no problems\n" });
+    expect(fileState(file)).toEqual(written); // one file of 80: parsed again next time, not worth a write
+    writeTree(dir, { "events/e1.yaml": "condition: {type: interval, expr: 15m\n" });
+    git(dir, "add", "-A");
+    expect((await validate(dir)).stdout).toMatch(/^events\/e1\.yaml:\d+:\d+ +error +yaml-syntax/m);
+    writeTree(dir, Object.fromEntries(Array.from({ length: 10 }, (_, n) => event(n + 10, "./other.sh"))));
+    git(dir, "add", "-A");
+    await validate(dir);
+    expect(fileState(file)).not.toEqual(written);
+    expect(await validate(dir)).toEqual(await validate(dir, "--no-cache"));
+  });
+
   it("ignores a damaged or foreign cache file and writes a good one in its place", async () => {
     const dir = stagedRepo();
     const expected = await validate(dir, "--no-cache");
