@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GitSource } from "../../controller/source/git-source.js";
 import { readWorktreeBlobs } from "../../controller/source/worktree-blobs.js";
-import { isolateGit } from "../cli/helpers.js";
+import { isolateGit, tempDir } from "../cli/helpers.js";
 import { emptyRepo, git } from "./helpers.js";
 
 beforeAll(() => isolateGit());
@@ -28,6 +28,16 @@ describe("blobs read from the working tree", () => {
     expect([...found.keys()]).toEqual([oidOf(dir, "same"), oidOf(dir, "large")]);
     expect(found.get(oidOf(dir, "same"))?.toString()).toBe("same\n");
     expect(readWorktreeBlobs(dir, wanted, 3).size).toBe(0); // larger than allowed: left to git
+  });
+
+  it("hashes with SHA-256 in a repository whose object ids are SHA-256", () => {
+    const dir = tempDir();
+    git(dir, "init", "-q", "--object-format=sha256");
+    writeFileSync(join(dir, "a.yaml"), "a: 1\n");
+    git(dir, "add", "-A");
+    const oid = oidOf(dir, "a.yaml");
+    expect(oid).toHaveLength(64);
+    expect(readWorktreeBlobs(dir, [{ path: "a.yaml", oid }], 1024).get(oid)?.toString()).toBe("a: 1\n");
   });
 
   it("gives the index's content through GitSource whatever the working tree holds", async () => {
