@@ -14,7 +14,7 @@ interface TreeEntry extends SourceEntry {
 export interface BlobStore {
   /** The blobs it holds among these. */
   get(oids: readonly string[]): Promise<Map<string, Buffer>>;
-  /** A blob git has just read. */
+  /** A blob just read, from git or from the working tree. */
   add(oid: string, blob: Buffer): void;
 }
 
@@ -32,7 +32,8 @@ export interface GitSourceOptions {
  * A workspace read from git objects, never from the working tree: either a
  * revision's tree or the index (what the next commit will contain). Run in the
  * workspace folder, git restricts both listings to it, so a workspace may be a
- * subfolder of a larger repository.
+ * subfolder of a larger repository. (With the `worktree` option a file on disk
+ * stands in for a blob only when it hashes to the blob's oid: the same bytes.)
  */
 export class GitSource implements FileSource {
   readonly label: string;
