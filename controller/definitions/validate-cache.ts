@@ -7,9 +7,11 @@ import type { BlobStore } from "../source/git-source.js";
 import type { SchemaKind, SchemaValue } from "./check-schema.js";
 import { type CheckedYaml, checkYamlFile, lazyParsedFile } from "./check-yaml-file.js";
 import { isDiagnostic } from "./diagnostic.js";
-import { maxFileBytes } from "./file-checks.js";
 import type { CheckYamlFor } from "./parse-layer.js";
 import { type CacheContents, decodeCache, encodeCache } from "./validate-cache-file.js";
+
+/** The largest blob kept. */
+const maxKeptBlobBytes = 64 * 1024;
 
 /** A hash of the bundled CLI, set by scripts/bundle-cli.mjs; undefined when run from source. */
 declare const __NEXAAS_BUILD_ID__: string | undefined;
@@ -63,8 +65,10 @@ export class ValidateCache implements BlobStore {
   }
 
   add(oid: string, blob: Buffer): void {
-    // Validation reads nothing larger: a large blob is some other read's business.
-    if (blob.length > maxFileBytes) return;
+    // Definitions are a few KB. A larger file (a skill's data, say) is read again at each
+    // run (from the working tree, else git) rather than copied here: the cache stays about
+    // the size of the definitions.
+    if (blob.length > maxKeptBlobBytes) return;
     if (!this.blobs.has(oid)) this.added++;
     this.blobs.set(oid, blob);
   }

@@ -138,6 +138,17 @@ describe("validate --staged keeps blobs and parse results under .git/nexaas/", (
     expect(git(dir, "status", "--porcelain")).toBe("");
   });
 
+  it("keeps definitions, not a skill's large files", async () => {
+    const data = `${"row,value\n".repeat(10_000)}`;
+    const dir = stagedRepo({ ...findings, "skills/summary/data.csv": data });
+    const expected = await validate(dir, "--no-cache");
+    expect(await validate(dir)).toEqual(expected);
+    expect(await validate(dir)).toEqual(expected);
+    const kept = decodeCache(readFileSync(await cacheFile(dir)), cacheKey());
+    expect(kept?.blobs.size).toBeGreaterThan(5);
+    expect(Math.max(...[...(kept?.blobs.values() ?? [])].map((b) => b.length))).toBeLessThan(data.length);
+  });
+
   it("keeps one cache per workspace folder of a repository", async () => {
     const dir = tempDir();
     writeTree(dir, Object.fromEntries(Object.entries({ ...baseWorkspace, ...findings }).map(([path, text]) => [`ops/${path}`, text])));
