@@ -18,12 +18,12 @@ declare const __NEXAAS_BUILD_ID__: string | undefined;
 
 /**
  * What `validate --staged` and `--revision` keep between runs, under the repository's
- * git folder (never in the working tree): the blobs git read, and each YAML check's
- * result (value and diagnostics) by blob oid. A pre-commit hook then asks git only for
- * the files changed since the last run and parses only those: on 1,000 definitions,
- * js-yaml and `git cat-file` were most of the hook's time. Cross-file rules still run
- * over every file, and a position a rule asks for is parsed from the kept text, so the
- * diagnostics are the same with or without the cache.
+ * git folder (never in the working tree): the blobs read, and each YAML check's result
+ * (value and diagnostics) by blob oid. A pre-commit hook then reads and parses only the
+ * files changed since the cache was written: on 1,000 definitions, js-yaml and
+ * `git cat-file` were most of the hook's time. Cross-file rules still run over every
+ * file, and a position a rule asks for is parsed from the kept text, so the diagnostics
+ * are the same with or without the cache.
  *
  * An oid names content, so an entry never goes stale under the same code; the file's
  * key names the build, so another build ignores the file. A missing, damaged or foreign
