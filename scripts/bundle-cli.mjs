@@ -41,7 +41,7 @@ await build({
 });
 
 // esbuild escapes strings, but leaves a few non-ASCII characters in comments and one
-// regular expression (a "µs" in luxon's neighbourhood). One of them makes Node decode the
+// regular expression (cel-js's duration units, "µs"). One of them makes Node decode the
 // whole 3 MB file as UTF-8 and V8 hold it as a two-byte string: ~10 ms of every start.
 // As \u escapes they mean the same, and bin/nexaas.js reads the file as latin1, as is.
 const bundled = readFileSync(outfile, "utf8").replace(/[^\t\n\r\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
