@@ -14,7 +14,8 @@ const file = join(dirname(fileURLToPath(import.meta.url)), "../dist/nexaas.cjs")
 const cacheFile = `${file}.cache`;
 let source;
 try {
-  source = readFileSync(file, "utf8");
+  // ASCII by construction (scripts/bundle-cli.mjs): latin1 reads it as is, with no UTF-8 decoding.
+  source = readFileSync(file, "latin1");
 } catch {
   process.stderr.write(`nexaas: ${file} is missing; run \`npm run build\` (npm ci does it through prepare)\n`);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { ValidateCache } from "../controller/definitions/validate-cache.js";
 import { validateWorkspace } from "../controller/definitions/validate-workspace.js";
 import { GitSource } from "../controller/source/git-source.js";
 import { stagedChanges } from "../controller/source/git.js";
@@ -10,7 +11,7 @@ import { requireFolder } from "./support/require-folder.js";
 
 export const command = defineCommand({
   summary: "check every file of the workspace; every error in one pass",
-  help: `Usage: nexaas validate [PATHS...] [--staged [--scan] | --revision REV] [--format text|json|sarif|github] [--workspace DIR]
+  help: `Usage: nexaas validate [PATHS...] [--staged [--scan] | --revision REV] [--no-cache] [--format text|json|sarif|github] [--workspace DIR]
        nexaas validate --framework DIR [PATHS...] [--format ...]
 
 Checks every file of the workspace (and the framework layer under it): YAML
@@ -28,6 +29,11 @@ in one pass as file:line:col.
                    the same process: the pre-commit hook's two checks, one start
   --revision REV   validate a commit's tree from git objects (what a push or
                    the reconciler would see), not the working tree
+  --no-cache       with --staged or --revision, read and parse every file again:
+                   by default the files read from git and their parse results
+                   are kept under the repository's git folder (.git/nexaas/),
+                   by content, so a commit parses only the files it changes;
+                   the findings are the same either way
   --format FORMAT  text (default), json, sarif (SARIF 2.1.0) or github
                    (workflow annotations); --json is --format json
   --framework DIR  validate DIR as the product's framework layer (framework/, or
@@ -45,6 +51,7 @@ with --scan, 3 when the files validate but hold secrets.`,
     revision: { type: "string", short: "r" },
     format: { type: "string", short: "f" },
     framework: { type: "string" },
+    "no-cache": { type: "boolean" },
   },
   async run(ctx) {
     const format = ctx.common.json ? "json" : (ctx.values.format ?? "text");
@@ -67,9 +74,12 @@ with --scan, 3 when the files validate but hold secrets.`,
       if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(", ")}`);
     }
     const tree = ctx.values.staged ? ({ from: "index" } as const) : revision !== undefined ? ({ from: "revision", revision } as const) : ({ from: "worktree" } as const);
+    // Blobs and parse results kept from the last run (the pre-commit hook's, mostly): read
+    // while git lists the tree.
+    const cache = tree.from !== "worktree" && !ctx.values["no-cache"] ? ValidateCache.open(workspace) : undefined;
     // The hook's two checks share one reading of the index, and git lists the staged
     // changes for the scan while the files validate.
-    const index = ctx.values.scan ? GitSource.index(workspace) : undefined;
+    const index = ctx.values.scan ? GitSource.index(workspace, { blobs: cache, worktree: true }) : undefined;
     const staged = ctx.values.scan ? stagedChanges(workspace) : undefined;
     staged?.catch(() => undefined); // reported by the scan, if it runs
     const validating =
@@ -77,10 +87,12 @@ with --scan, 3 when the files validate but hold secrets.`,
         ? Promise.all([import("../controller/definitions/validate-framework.js"), import("../controller/contribute/scan-framework.js")]).then(([{ validateFramework }, { scanFramework }]) =>
             validateFramework(workspace, scanFramework, paths),
           )
-        : validateWorkspace({ dir: workspace, tree, paths, source: index });
+        : validateWorkspace({ dir: workspace, tree, paths, source: index, cache, worktreeBlobs: true });
     // git's message names its command, not the flag that ran it.
     const gitRead = tree.from === "index" ? "--staged reads the git index" : tree.from === "revision" ? `--revision ${tree.revision} reads git objects` : undefined;
     const result = await validating.catch(during(gitRead));
+    // Before the scan: what it reads (any staged file) is not the validation's to keep.
+    await cache?.save();
     const needsRepoPath = format === "sarif" || format === "github";
     const workspaceFromRepoRoot = needsRepoPath ? await (await import("../controller/source/git.js")).repoPrefix(workspace) : "";
     const { readPackageVersion } = await import("../controller/package-root.js");

@@ -12,6 +12,9 @@ export interface CheckedYaml<T = unknown> {
   parsed?: ParsedFile<T>;
 }
 
+/** checkYamlFile's signature: parse-layer.ts takes one per file, so a caller may remember results (validate-cache.ts). */
+export type CheckYaml = <K extends SchemaKind>(file: string, text: string, kind: K, lineOffset?: number) => CheckedYaml<SchemaValue<K>>;
+
 /**
  * Parses one YAML file and checks it against its schema.
  *

@@ -2,7 +2,7 @@ import type { FileSource } from "../source/file-source.js";
 import { type Diagnostic, isError, sortDiagnostics } from "./diagnostic.js";
 import { mergeLayers } from "./merge-layers.js";
 import type { Definitions } from "./model.js";
-import { parseLayer } from "./parse-layer.js";
+import { type CheckYamlFor, parseLayer } from "./parse-layer.js";
 import { readLayerFiles } from "./read-layer-files.js";
 import { rules } from "./rules/index.js";
 
@@ -15,6 +15,8 @@ export interface LoadOptions {
   /** How framework paths appear in diagnostics, e.g. "../framework/agents/x/config.yaml". */
   frameworkPath: (path: string) => string;
   now?: Date;
+  /** How the workspace layer's YAML is checked (validate-cache.ts remembers results); awaited once its files are read. */
+  checkFor?: Promise<CheckYamlFor>;
 }
 
 export interface LoadResult {
@@ -39,7 +41,7 @@ export async function loadDefinitions(options: LoadOptions): Promise<LoadResult>
     ),
     readLayerFiles(options.workspace),
   ]);
-  const workspace = parseLayer(workspaceFiles.files, "workspace", (p) => p);
+  const workspace = parseLayer(workspaceFiles.files, "workspace", (p) => p, await options.checkFor);
   const merged = mergeLayers(framework, workspace);
   const diagnostics: Diagnostic[] = [
     ...frameworkFiles.diagnostics.map((d) => ({ ...d, file: options.frameworkPath(d.file) })),

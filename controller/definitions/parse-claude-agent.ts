@@ -1,5 +1,5 @@
 import { checkSchema, label, matchesSchema } from "./check-schema.js";
-import { checkYamlFile } from "./check-yaml-file.js";
+import { type CheckYaml, checkYamlFile } from "./check-yaml-file.js";
 import { droppedToolsWarning, mapToolList, serverOfPattern, toolListEntries } from "./claude-code-tools.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { AgentDefinition, Layer } from "./model.js";
@@ -22,11 +22,18 @@ const mappedFields: ReadonlySet<string> = new Set(["name", "description", "tools
  * mcpServers given by name. Claude Code's own tools and other fields are
  * reported (warnings) and dropped.
  */
-export function parseClaudeAgent(f: LayerFile, name: string, layer: Layer, file: string, diagnostics: Diagnostic[]): AgentDefinition | undefined {
+export function parseClaudeAgent(
+  f: LayerFile,
+  name: string,
+  layer: Layer,
+  file: string,
+  diagnostics: Diagnostic[],
+  check: CheckYaml = checkYamlFile,
+): AgentDefinition | undefined {
   const fm = splitFrontMatter(file, f.text, "agent-format");
   diagnostics.push(...fm.diagnostics);
   if (!fm.yaml) return undefined;
-  const checked = checkYamlFile(file, fm.yaml.text, "claude-agent", fm.yaml.lineOffset);
+  const checked = check(file, fm.yaml.text, "claude-agent", fm.yaml.lineOffset);
   diagnostics.push(...checked.diagnostics);
   if (!checked.parsed) return undefined;
   const front = checked.parsed;

@@ -1,5 +1,5 @@
 import type { SchemaKind, SchemaValue } from "./check-schema.js";
-import { checkYamlFile } from "./check-yaml-file.js";
+import { type CheckYaml, checkYamlFile } from "./check-yaml-file.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { AgentDefinition, Definition, EventDefinition, Layer } from "./model.js";
 import { checkEvents, followupEvents } from "./memory-shorthands.js";
@@ -16,12 +16,20 @@ export interface ParsedLayer {
   diagnostics: Diagnostic[];
 }
 
+/** The YAML check to use for a file: checkYamlFile itself, or one that remembers results by the file's oid (validate-cache.ts). */
+export type CheckYamlFor = (file: LayerFile) => CheckYaml;
+
 /**
  * Parses one layer's files into definitions. A file with a syntax or schema
  * error yields no definition (its diagnostics say why), so later rules only
  * ever see values of the right shape.
  */
-export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (path: string) => string): ParsedLayer {
+export function parseLayer(
+  files: readonly LayerFile[],
+  layer: Layer,
+  display: (path: string) => string,
+  checkFor: CheckYamlFor = () => checkYamlFile,
+): ParsedLayer {
   const out: ParsedLayer = { definitions: [], diagnostics: [] };
   const prompts = new Map(files.filter((f) => f.role.role === "agent-prompt").map((f) => [f.path, f]));
   const agentDirs = new Set<string>();
@@ -36,7 +44,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
   }
 
   const yamlOf = <K extends SchemaKind>(f: LayerFile, kind: K): ParsedFile<SchemaValue<K>> | undefined => {
-    const result = checkYamlFile(display(f.path), f.text, kind);
+    const result = checkFor(f)(display(f.path), f.text, kind);
     out.diagnostics.push(...result.diagnostics);
     return result.parsed;
   };
@@ -97,7 +105,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
           });
           break;
         }
-        const agent = parseClaudeAgent(f, r.name, layer, display(f.path), out.diagnostics);
+        const agent = parseClaudeAgent(f, r.name, layer, display(f.path), out.diagnostics, checkFor(f));
         if (agent) out.definitions.push(agent);
         break;
       }
@@ -107,7 +115,7 @@ export function parseLayer(files: readonly LayerFile[], layer: Layer, display: (
         break;
       }
       case "skill-folder": {
-        const skill = parseFolderSkill(f, r.name, layer, display(f.path), out.diagnostics, skillFiles.get(r.name));
+        const skill = parseFolderSkill(f, r.name, layer, display(f.path), out.diagnostics, skillFiles.get(r.name), checkFor(f));
         if (skill) out.definitions.push(skill);
         break;
       }

@@ -1,4 +1,4 @@
-import { checkYamlFile } from "./check-yaml-file.js";
+import { type CheckYaml, checkYamlFile } from "./check-yaml-file.js";
 import { droppedToolsWarning, mapToolList } from "./claude-code-tools.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { Layer, SkillDefinition, SkillFrontMatter } from "./model.js";
@@ -61,11 +61,12 @@ export function parseFolderSkill(
   file: string,
   diagnostics: Diagnostic[],
   files: Record<string, string> | undefined,
+  check: CheckYaml = checkYamlFile,
 ): SkillDefinition | undefined {
   const fm = splitFrontMatter(file, f.text);
   diagnostics.push(...fm.diagnostics);
   if (!fm.yaml) return undefined;
-  const checked = checkYamlFile(file, fm.yaml.text, "skill", fm.yaml.lineOffset);
+  const checked = check(file, fm.yaml.text, "skill", fm.yaml.lineOffset);
   diagnostics.push(...checked.diagnostics);
   if (!checked.parsed) return undefined;
   const source = checked.parsed;

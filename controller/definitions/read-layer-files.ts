@@ -8,6 +8,8 @@ export interface LayerFile {
   path: string;
   role: FileRole;
   text: string;
+  /** git's id of the content, when the layer is read from git: what a parse result is remembered by. */
+  oid?: string;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function readLayerFiles(source: FileSource): Promise<{ files: Layer
     if (typeof content === "number") continue;
     const { text, diagnostic } = checkText(w.path, content);
     if (diagnostic) diagnostics.push(asResource(w.role, diagnostic));
-    else if (text !== undefined) files.push({ path: w.path, role: w.role, text });
+    else if (text !== undefined) files.push({ path: w.path, role: w.role, text, oid: byPath.get(w.contentPath)?.oid });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { files, diagnostics };

@@ -4,6 +4,7 @@ import { DirectorySource } from "../source/directory-source.js";
 import type { FileSource } from "../source/file-source.js";
 import { GitSource } from "../source/git-source.js";
 import { type LoadResult, loadDefinitions } from "./load-definitions.js";
+import type { ValidateCache } from "./validate-cache.js";
 
 export type TreeSelector = { from: "worktree" } | { from: "index" } | { from: "revision"; revision: string };
 
@@ -18,16 +19,21 @@ export interface ValidateOptions {
   now?: Date;
   /** Folder of the framework layer; default: the product's framework/. */
   frameworkDir?: string | null;
+  /** Blobs and YAML checks kept from earlier runs, for a tree read from git (`validate --staged`); the caller saves it. */
+  cache?: ValidateCache;
+  /** For a tree read from git: take a blob from the working tree when a file there has its oid (GitSourceOptions.worktree). */
+  worktreeBlobs?: boolean;
 }
 
 /** The one validator that hooks, CI and the reconciler share. */
 export async function validateWorkspace(options: ValidateOptions): Promise<LoadResult> {
   const tree = options.tree ?? { from: "worktree" };
+  const gitOptions = { blobs: options.cache, worktree: options.worktreeBlobs };
   const workspace: FileSource =
     options.source ? options.source
     : tree.from === "worktree" ? new DirectorySource(options.dir)
-    : tree.from === "index" ? GitSource.index(options.dir)
-    : GitSource.revision(options.dir, tree.revision);
+    : tree.from === "index" ? GitSource.index(options.dir, gitOptions)
+    : GitSource.revision(options.dir, tree.revision, gitOptions);
   const frameworkDir = options.frameworkDir === undefined ? join(packageRoot, "framework") : options.frameworkDir;
   const result = await loadDefinitions({
     workspace,
@@ -36,6 +42,7 @@ export async function validateWorkspace(options: ValidateOptions): Promise<LoadR
     // installed (../../prefix/lib/node_modules/nexaas/...) would say nothing, and change with it.
     frameworkPath: (p) => `framework/${p}`,
     now: options.now,
+    checkFor: options.cache?.checkFor(),
   });
   return onlyPaths(result, options.paths);
 }

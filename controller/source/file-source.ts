@@ -9,6 +9,8 @@ export interface SourceEntry {
   type: "file" | "symlink";
   /** Size in bytes (for a symlink, the length of its target). */
   size: number;
+  /** git's object id of the content, for a tree read from git (the same content, the same id). */
+  oid?: string;
 }
 
 export interface FileSource {

@@ -1,15 +1,39 @@
 import { type FileSource, type ListOptions, type SourceEntry, isIgnoredPath } from "./file-source.js";
 import { git, readBlobs } from "./git.js";
+import { readWorktreeBlobs } from "./worktree-blobs.js";
 
 interface TreeEntry extends SourceEntry {
   oid: string;
 }
 
 /**
+ * Blobs kept between runs, by oid (`validate --staged` keeps them under the git folder):
+ * git answers only for the ones it lacks. A blob's oid is the hash of its content, so a
+ * kept blob never goes stale.
+ */
+export interface BlobStore {
+  /** The blobs it holds among these. */
+  get(oids: readonly string[]): Promise<Map<string, Buffer>>;
+  /** A blob just read, from git or from the working tree. */
+  add(oid: string, blob: Buffer): void;
+}
+
+export interface GitSourceOptions {
+  blobs?: BlobStore;
+  /**
+   * Take a blob from the working tree when the file there hashes to its oid
+   * (worktree-blobs.ts): the same bytes, without git. For a repository's own
+   * working tree (the CLI's --staged and --revision), not a mirror's empty one.
+   */
+  worktree?: boolean;
+}
+
+/**
  * A workspace read from git objects, never from the working tree: either a
  * revision's tree or the index (what the next commit will contain). Run in the
  * workspace folder, git restricts both listings to it, so a workspace may be a
- * subfolder of a larger repository.
+ * subfolder of a larger repository. (With the `worktree` option a file on disk
+ * stands in for a blob only when it hashes to the blob's oid: the same bytes.)
  */
 export class GitSource implements FileSource {
   readonly label: string;
@@ -18,18 +42,19 @@ export class GitSource implements FileSource {
   private constructor(
     readonly dir: string,
     private readonly what: { index: true } | { revision: string },
+    private readonly options: GitSourceOptions,
   ) {
     this.label = "index" in what ? "index" : `revision ${what.revision}`;
   }
 
   /** The staged tree: what `git commit` would record now. */
-  static index(dir: string): GitSource {
-    return new GitSource(dir, { index: true });
+  static index(dir: string, options: GitSourceOptions = {}): GitSource {
+    return new GitSource(dir, { index: true }, options);
   }
 
   /** The tree of a revision (commit, branch, tag), read at the workspace's path. */
-  static revision(dir: string, revision: string): GitSource {
-    return new GitSource(dir, { revision });
+  static revision(dir: string, revision: string, options: GitSourceOptions = {}): GitSource {
+    return new GitSource(dir, { revision }, options);
   }
 
   list(options: ListOptions = {}): Promise<SourceEntry[]> {
@@ -43,11 +68,24 @@ export class GitSource implements FileSource {
       if (!entry) throw new Error(`${p} is not in the ${this.label}`);
       return entry;
     });
-    const missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
+    const store = this.options.blobs;
+    let missing = [...new Set(wanted.filter((e) => this.cached(e.oid, maxBytes) === undefined).map((e) => e.oid))];
+    const found = (blobs: Map<string, Buffer>) => {
+      for (const [oid, blob] of blobs) this.blobs.set(oid, blob);
+      missing = missing.filter((oid) => !blobs.has(oid));
+    };
+    if (store && missing.length > 0) found(await store.get(missing));
+    if (this.options.worktree && missing.length > 0) {
+      const stillMissing = new Set(missing);
+      const onDisk = readWorktreeBlobs(this.dir, wanted.filter((e) => e.type === "file" && stillMissing.has(e.oid)), maxBytes);
+      for (const [oid, blob] of onDisk) store?.add(oid, blob);
+      found(onDisk);
+    }
     const blobs = await readBlobs(this.dir, missing, maxBytes);
     for (const [i, oid] of missing.entries()) {
       const blob = blobs[i] ?? Buffer.alloc(0);
       this.blobs.set(oid, typeof blob === "number" ? { size: blob } : blob);
+      if (typeof blob !== "number") store?.add(oid, blob);
     }
     return new Map(wanted.map((e) => [e.path, this.cached(e.oid, maxBytes) ?? Buffer.alloc(0)]));
   }
