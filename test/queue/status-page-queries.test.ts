@@ -6,10 +6,10 @@ import { planOf, recordStatements, tableScans } from "../support/query-plans.js"
 import { freshDb, t0 } from "./helpers.js";
 
 describe("the overview's queries", () => {
-  it("read no whole table: the status (events by state, the queue, today's spend) and the last failed runs", () => {
+  it("read no whole table: the status (events by state, the queue, today's spend) and the last failed runs", async () => {
     const { db } = freshDb();
     const statements = recordStatements(db);
-    statusReport(db, t0);
+    await statusReport(db, t0);
     listRuns(db, { status: "failed", limit: 100 });
     expect(statements.length).toBeGreaterThan(3);
     for (const sql of statements) expect(tableScans(planOf(db, sql)), sql).toEqual([]);
