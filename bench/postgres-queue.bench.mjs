@@ -5,6 +5,7 @@
 // Goal: with 3 controllers, at least graphile-worker's jobs/s. Not run in CI (npm run bench).
 import { fork } from "node:child_process";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { goal, repoRoot, table } from "./lib.mjs";
 import { benchPostgres } from "./postgres-server.mjs";
@@ -13,7 +14,25 @@ const JOBS = Number(process.env.PG_QUEUE_BENCH_JOBS ?? 5000);
 const CONCURRENCY = 8;
 const server = await benchPostgres();
 
+const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
+
 const systems = {
+  nexaas: {
+    async prepare(url) {
+      const { openPostgres } = await load("store/open-postgres.js");
+      const { enqueueRun } = await load("queue/enqueue-run.js");
+      const sql = await openPostgres(url);
+      const now = new Date();
+      return {
+        // One transaction, as a due second's runs are queued.
+        enqueue: () =>
+          sql.transaction(async (tx) => {
+            for (let i = 0; i < JOBS; i++) await enqueueRun(tx, { eventId: "noop", scheduledFor: now, trigger: "manual", runAt: now, priority: 5, maxAttempts: 1 }, now);
+          }),
+        close: () => sql.close(),
+      };
+    },
+  },
   "pg-boss": {
     async prepare(url) {
       const { default: PgBoss } = await import("pg-boss");

@@ -24,6 +24,7 @@ const { GitSource } = await load("source/git-source.js");
 const { validateWorkspace } = await load("definitions/validate-workspace.js");
 const { desiredState } = await load("reconcile/desired-state.js");
 const { readObjects } = await load("store/read-objects.js");
+const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 const { plan } = await load("reconcile/plan.js");
 const { applyPlan } = await load("reconcile/apply-plan.js");
 
@@ -123,11 +124,11 @@ async function reconcilePhases() {
   mark("validateWorkspace (git read, parse, rules)");
   const desired = desiredState(validation.defs);
   mark("desiredState");
-  const current = readObjects(db);
+  const current = await readObjects(sqliteSql(db));
   mark("readObjects (empty store)");
   const thePlan = plan(desired, current, { base: null, head: commit, now });
   mark("plan");
-  const applied = applyPlan(db, { plan: thePlan, desired, revision: commit, key: `bench:${commit}`, now });
+  const applied = await applyPlan(sqliteSql(db), { plan: thePlan, desired, revision: commit, key: `bench:${commit}`, now });
   mark("applyPlan (store write, one transaction)");
   if (!validation.ok || applied.created !== thePlan.changes.length || applied.created < total) {
     throw new Error(`phases: validation ok=${validation.ok}, applied ${JSON.stringify(applied)} of ${thePlan.changes.length} changes`);

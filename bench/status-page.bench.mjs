@@ -18,6 +18,7 @@ const { openDatabase, closeDatabase } = await load("store/open-database.js");
 const { reconcile } = await load("reconcile/reconcile.js");
 const { buildServer } = await load("api/build-server.js");
 const { createApiToken } = await load("store/create-api-token.js");
+const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 const { hashApiToken, newApiToken } = await load("api/api-token.js");
 
 const dir = tempDir("status-page");
@@ -85,7 +86,7 @@ console.log(`store: ${count(held.events)} events, ${count(held.runs)} runs (${co
 
 // Signed in as the page is: a named token exchanged for a session cookie.
 const token = newApiToken();
-createApiToken(db, { name: "bench", tokenHash: hashApiToken(token), createdAt: new Date(), expiresAt: null });
+await createApiToken(sqliteSql(db), { name: "bench", tokenHash: hashApiToken(token), createdAt: new Date(), expiresAt: null });
 const app = await buildServer({ db, apiKey: "bench-admin", env: {}, uiDir: null });
 const signIn = await app.inject({ method: "POST", url: "/api/session", payload: { token } });
 if (signIn.statusCode !== 204) throw new Error(`sign-in: ${signIn.statusCode}`);

@@ -55,6 +55,7 @@ export async function seedStatusStore(dir, dbPath, now = new Date()) {
   const { createApiToken } = await load("store/create-api-token.js");
   const { revokeApiToken } = await load("store/revoke-api-token.js");
   const { hashApiToken, newApiToken } = await load("api/api-token.js");
+  const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 
   const ws = join(dir, "workspace");
   writeFiles(ws, workspace);
@@ -137,10 +138,10 @@ export async function seedStatusStore(dir, dbPath, now = new Date()) {
   recordRunStep(db, { ...agent, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "end_turn", text: "No order 42 in the export.", usage: tokens(900, 60), costUsd: 0.0036, startedAt: at(1600), durationMs: 800 });
 
   const token = newApiToken();
-  createApiToken(db, { name: "ops-laptop", tokenHash: hashApiToken(token), createdAt: now, expiresAt: new Date(now.getTime() + 90 * day) });
+  await createApiToken(sqliteSql(db), { name: "ops-laptop", tokenHash: hashApiToken(token), createdAt: now, expiresAt: new Date(now.getTime() + 90 * day) });
   const revoked = newApiToken();
-  createApiToken(db, { name: "old-laptop", tokenHash: hashApiToken(revoked), createdAt: t(30 * day), expiresAt: null });
-  revokeApiToken(db, "old-laptop", t(day));
+  await createApiToken(sqliteSql(db), { name: "old-laptop", tokenHash: hashApiToken(revoked), createdAt: t(30 * day), expiresAt: null });
+  await revokeApiToken(sqliteSql(db), "old-laptop", t(day));
   return { db, tokens: { good: token, revoked }, runs: ids };
 }
 

@@ -1,6 +1,7 @@
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate } from "./immediate.js";
+import { announceJob } from "./announce-job.js";
 
 export type RunTrigger = "schedule" | "catchup" | "manual" | "webhook" | "flow";
 
@@ -73,5 +74,7 @@ export async function insertRunAndJob(tx: Sql, input: EnqueueRunInput, at: Date)
     now,
   });
   if (!job) throw new Error(`the job of run ${run.id} was not inserted`);
+  // PostgreSQL: every controller's workers hear of it at commit (SQLite's one controller pokes its own pool).
+  await announceJob(tx);
   return { runId: run.id, jobId: job.id };
 }

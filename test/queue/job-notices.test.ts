@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
-import { announceJob, JobListener } from "../../controller/queue/job-notices.js";
+import { announceJob } from "../../controller/queue/announce-job.js";
+import { JobListener } from "../../controller/queue/job-notices.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
 import { describePostgres, postgresDatabase } from "../support/postgres.js";

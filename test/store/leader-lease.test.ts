@@ -90,11 +90,15 @@ describe("leader election between controllers sharing PostgreSQL", () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
     const order: string[] = [];
+    let fenceChecked: () => void = () => {};
+    const checked = new Promise<void>((resolve) => (fenceChecked = resolve));
     const write = old.transaction(async (tx) => {
       expect(await holdsLease(tx, fence!)).toBe(true);
+      fenceChecked();
       await gate;
       order.push("old leader's write committed");
     });
+    await checked;
     const takeover = takeLease(next, { owner: "next" }, leaseMs).then((won) => {
       order.push("takeover");
       return won;
