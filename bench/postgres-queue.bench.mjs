@@ -107,4 +107,5 @@ try {
 }
 console.log(`no-op jobs end to end on one PostgreSQL (${JOBS} jobs queued at once; each controller a process with ${CONCURRENCY} slots)`);
 table(["system", "controllers", "slots each", "jobs", "jobs/s"], rows);
-if (figures["nexaas 3"] !== undefined) goal("nexaas jobs/s with 3 controllers / graphile-worker's", figures["nexaas 3"] / figures["graphile-worker 3"], 1, "x (at least)");
+// goal() judges "under the limit": graphile-worker's rate over ours is under 1 when ours is at least theirs.
+goal("graphile-worker's jobs/s / nexaas's, 3 controllers each", figures["graphile-worker 3"] / figures["nexaas 3"], 1, "x");
