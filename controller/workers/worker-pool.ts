@@ -171,13 +171,17 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
    * transaction: a due second's runs cost one commit, not one each.
    */
   private async claimReadyJobs(): Promise<ReadyJobs> {
-    const recovered = await recoverExpiredLeases(this.sql, this.clock.now());
+    // One time for the whole transaction, as PostgreSQL's now() is: its claims become visible
+    // together at commit, so each is running from the same moment (and the last of a due second's
+    // runs is not stamped later than the first by the claims before it).
+    const now = this.clock.now();
+    const recovered = await recoverExpiredLeases(this.sql, now);
     // An attempt whose worker died may have left its script running: it goes before the retry starts.
     killOrphanedGroups(recovered.processGroups);
     for (const eventId of recovered.failedEvents) await this.countLostRun(eventId);
     const claimed: ClaimedJob[] = [];
     while (!this.stopping && this.running.size + claimed.length < this.size) {
-      const job = await claimJob(this.sql, this.workerId, this.clock.now(), this.leaseMs);
+      const job = await claimJob(this.sql, this.workerId, now, this.leaseMs);
       if (!job) break;
       claimed.push(job);
     }
