@@ -1,9 +1,10 @@
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
+import { announceJob } from "./announce-job.js";
 import { immediate } from "./immediate.js";
 
 export const heldJobSql = `
-  SELECT run_id, attempts, max_attempts FROM job_queue
+  SELECT run_id, attempts, max_attempts, concurrency_key FROM job_queue
   WHERE id = @id AND status = 'running' AND lease_owner = @worker`;
 
 // The job's writes repeat the read's condition (still running, still this
@@ -67,8 +68,10 @@ export function retryDelayMs(backoffMs: readonly number[], attempt: number, rand
 
 async function fail(tx: Sql, id: number, worker: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
   const lost = { final: false, leaseLost: true };
-  const job = await tx.get<{ run_id: number; attempts: number; max_attempts: number }>(heldJobSql, { id, worker });
+  const job = await tx.get<{ run_id: number; attempts: number; max_attempts: number; concurrency_key: string | null }>(heldJobSql, { id, worker });
   if (!job) return lost;
+  // Either way its key is free: a job waiting behind it may now be claimed, by any controller.
+  if (job.concurrency_key !== null) await announceJob(tx);
   const at = isoTime(now);
   const run = { run_id: job.run_id, duration_ms: Math.round(failure.durationMs), error: failure.error };
   if (failure.retryable !== false && job.attempts < job.max_attempts) {

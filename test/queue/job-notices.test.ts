@@ -1,5 +1,8 @@
 import { afterEach, expect, it } from "vitest";
 import { announceJob } from "../../controller/queue/announce-job.js";
+import { claimJob } from "../../controller/queue/claim-job.js";
+import { completeJob } from "../../controller/queue/complete-job.js";
+import { enqueueRun } from "../../controller/queue/enqueue-run.js";
 import { JobListener } from "../../controller/queue/job-notices.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
@@ -48,6 +51,19 @@ describePostgres("job notices (LISTEN/NOTIFY): workers on every controller hear 
     await heard;
     // PostgreSQL folds identical notices of one transaction into one; the listener folds what arrives together.
     expect(wakes()).toBe(1);
+  });
+
+  it("is heard when a job with a concurrency key ends, so another controller claims the job waiting behind it", async () => {
+    const { sql, nextWake } = await setup();
+    const now = new Date();
+    const enqueued = nextWake();
+    const queued = await enqueueRun(sql, { eventId: "nightly", scheduledFor: now, trigger: "manual", runAt: now, priority: 5, maxAttempts: 1, concurrencyKey: "warehouse" }, now);
+    await enqueued; // the queuing's own notice, heard before the one under test
+    const claimed = await claimJob(sql, "worker-a", now, 60_000);
+    expect(claimed?.jobId).toBe(queued?.jobId);
+    const heard = nextWake();
+    expect(await completeJob(sql, claimed!.jobId, "worker-a", new Date(), { output: null, durationMs: 1 })).toBe(true);
+    await heard;
   });
 
   it("listens again after the server drops its connection, and says so, so the pool looks at what it missed", async () => {
