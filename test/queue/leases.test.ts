@@ -2,6 +2,7 @@ import { describe, expect } from "vitest";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { completeJob } from "../../controller/queue/complete-job.js";
 import { heartbeatJob } from "../../controller/queue/heartbeat-job.js";
+import { expireOrphanedLeases } from "../../controller/queue/process-groups.js";
 import { queueDepth } from "../../controller/queue/queue-depth.js";
 import { lostLeaseError, recoverExpiredLeases } from "../../controller/queue/recover-expired-leases.js";
 import { releaseJobs } from "../../controller/queue/release-jobs.js";
@@ -12,6 +13,21 @@ const nothing = { retried: 0, failed: 0, failedEvents: [], processGroups: [] };
 
 describe.each(backends)("leases on $name", (backend) => {
   const test = backendTest(backend, "test/queue/leases");
+
+  test("a controller starting up expires the running jobs it finds only on SQLite, where it owns the database alone", async () => {
+    const { sql } = await backend.open();
+    const { jobId } = await enqueue(sql, "long");
+    await claimJob(sql, "another-controller", t0, lease);
+    const orphans = await expireOrphanedLeases(sql);
+    if (backend.name === "sqlite") {
+      expect(orphans.jobs).toBe(1);
+      expect((await jobRow(sql, jobId))?.lease_expires_at).toBe("0000-01-01T00:00:00.000Z");
+    } else {
+      // On PostgreSQL that job is a live controller's: its lease is left to run.
+      expect(orphans).toEqual({ jobs: 0, groups: [] });
+      expect((await jobRow(sql, jobId))?.lease_expires_at).toBe(after(lease).toISOString());
+    }
+  });
 
   test("a heartbeat extends the lease; a worker that lost it learns so on its next heartbeat", async () => {
     const { sql } = await backend.open();
