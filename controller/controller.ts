@@ -126,7 +126,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
     });
     this.scheduler = new Scheduler(sqliteSql(db), { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
-    this.pool = new WorkerPool(db, {
+    this.pool = new WorkerPool(sqliteSql(db), {
       size: options.workers ?? 3,
       leaseMs: this.leaseMs,
       executors: defaultExecutors(),

@@ -9,7 +9,8 @@ import { heartbeatJob } from "../queue/heartbeat-job.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
+import type { Sql } from "../store/sql/sql.js";
+import { SqliteSql } from "../store/sql/sqlite-sql.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -18,7 +19,7 @@ import { SecretMask } from "./secret-mask.js";
 import { renderFields, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
-  db: Database;
+  sql: Sql;
   workerId: string;
   clock: Clock;
   leaseMs: number;
@@ -47,10 +48,9 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
  * a retry after backoff, or a final failure that may pause the event).
  */
 export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
-  // The queue's writes go through the connection's Sql; the definition and the executors still use `db`.
-  const sql = sqliteSql(o.db);
+  const sql = o.sql;
   const started = o.clock.now();
-  const spec = readDefinition(o.db, "event", job.eventId);
+  const spec = await readDefinition(sql, "event", job.eventId);
   const elapsed = () => o.clock.now().getTime() - started.getTime();
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
@@ -82,7 +82,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
     const ctx: ExecutionContext = {
-      db: o.db,
+      db: executorConnection(sql),
       runId: job.runId,
       eventId: job.eventId,
       attempt: job.attempt,
@@ -132,7 +132,16 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
 /** A named flow ended for good: the flows that follow it (`trigger: {type: after}`) are queued. */
 async function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): Promise<void> {
   if (action.type !== "flow" || typeof action.flow !== "string") return;
-  const { queued, skipped } = await queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
+  const { queued, skipped } = await queueFlowsAfter(o.sql, action.flow, success, o.clock.now(), job.payload ?? null);
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
   for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
+}
+
+/**
+ * Transitional: the executors still read and write a better-sqlite3 connection
+ * (`ExecutionContext.db`); until they move to Sql, a run needs the SQLite store.
+ */
+function executorConnection(sql: Sql): Database {
+  if (sql instanceof SqliteSql) return sql.db;
+  throw new ExecutionError(`the executors do not run on ${sql.dialect} yet`, "unsupported");
 }
