@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { Sql } from "../store/sql/sql.js";
 import type { SecretMask } from "./secret-mask.js";
 
 /**
@@ -10,6 +11,9 @@ import type { SecretMask } from "./secret-mask.js";
  * failures: a non-2xx answer, a non-zero exit, a timeout).
  */
 export interface ExecutionContext {
+  /** The store. */
+  sql: Sql;
+  /** Transitional: the same store's SQLite connection, for the readers not yet on `sql`. */
   db: Database;
   /** The run (event_runs.id) this attempt belongs to, and the event. */
   runId: number;

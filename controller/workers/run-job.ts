@@ -82,6 +82,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
     const ctx: ExecutionContext = {
+      sql,
       db: executorConnection(sql),
       runId: job.runId,
       eventId: job.eventId,

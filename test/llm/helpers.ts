@@ -1,3 +1,4 @@
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -66,6 +67,7 @@ export function context(
   );
   return {
     db,
+    sql: sqliteSql(db),
     runId,
     eventId: "digest",
     attempt: 1,

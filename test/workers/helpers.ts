@@ -1,3 +1,4 @@
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { expect } from "vitest";
 import { ExecutionError } from "../../controller/workers/executor.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -50,8 +51,10 @@ export function loopbackContext(action: ExecutionContext["action"], overrides: P
 
 /** A minimal context around one action: a real store, a temp workspace, the system clock, a silent logger. */
 export function context(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
+  const db = overrides.db ?? freshDb();
   return {
-    db: overrides.db ?? freshDb(),
+    db,
+    sql: sqliteSql(db),
     runId: 1,
     eventId: "nightly",
     attempt: 1,

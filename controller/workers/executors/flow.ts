@@ -42,7 +42,7 @@ const selfRendering = new Set(["script", "webhook"]);
  */
 export function createFlowExecutor(executors: Readonly<Record<string, Executor>>): Executor {
   return async (ctx) => {
-    const steps = flowSteps(ctx);
+    const steps = await flowSteps(ctx);
     const payload = ctx.payload ?? ctx.action.trigger_payload ?? null;
     const results: Record<string, StepResult> = {};
     const summary: StepSummary[] = [];
@@ -106,10 +106,10 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
   };
 }
 
-function flowSteps(ctx: ExecutionContext): Record<string, unknown>[] {
+async function flowSteps(ctx: ExecutionContext): Promise<Record<string, unknown>[]> {
   let steps: unknown = ctx.action.steps;
   if (steps === undefined && typeof ctx.action.flow === "string") {
-    const flow = readDefinition(ctx.db, "flow", ctx.action.flow);
+    const flow = await readDefinition(ctx.sql, "flow", ctx.action.flow);
     if (!flow) throw new ExecutionError(`flow "${ctx.action.flow}" is not applied`, "unknown-flow");
     steps = flow.steps;
   }

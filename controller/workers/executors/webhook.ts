@@ -44,7 +44,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   const signal = AbortSignal.any([ctx.signal, controller.signal]);
   try {
     const request = { method: verb, headers: Object.fromEntries(sent.entries()), ...(payload !== undefined ? { body: payload } : {}) };
-    const response = await egressRequest(target, request, { policy: workspaceEgress(ctx.db), signal });
+    const response = await egressRequest(target, request, { policy: await workspaceEgress(ctx.sql), signal });
     const text = await readCapped(response.body, ctx.secrets);
     if (response.status < 200 || response.status > 299) {
       throw new ExecutionError(clean(`${where} answered ${response.status} ${response.statusText}${text ? `: ${capOutput(text, { maxBytes: 4096 })}` : ""}`), "http-status");
