@@ -101,7 +101,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     };
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
-    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, templateScope(ctx)), type: ctx.action.type };
+    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, await templateScope(ctx, ctx.action)), type: ctx.action.type };
     const action = executor(ctx);
     o.onStarted?.();
     const result = await Promise.race([

@@ -24,7 +24,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   if (!isStringMap(headers)) throw new ExecutionError("webhook: `headers` must map names to strings", "invalid-action");
   const timeoutMs = actionTimeout(ctx.action.timeout);
 
-  const scope = templateScope(ctx);
+  const scope = await templateScope(ctx, { url, headers, body });
   const secrets = { env: ctx.env, used: ctx.secrets };
   const target = targetUrl(url, scope, secrets);
   const sent = new Headers(renderStrings(headers, scope, secrets));
