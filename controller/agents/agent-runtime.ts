@@ -2,6 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { Sql } from "../store/sql/sql.js";
 
 /**
  * What an agent's attempt gets from the worker that runs it. agents/ sits
@@ -10,6 +11,9 @@ import type { Logger } from "../log.js";
  * the egress policy for HTTP MCP servers, and process-group recording.
  */
 export interface AgentRuntime {
+  /** The store. */
+  sql: Sql;
+  /** Transitional: the same store's SQLite connection, for the spend and run-step writes not yet on `sql`. */
   db: Database;
   client: Anthropic;
   runId: number;
