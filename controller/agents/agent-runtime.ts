@@ -1,5 +1,4 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Sql } from "../store/sql/sql.js";
@@ -13,8 +12,6 @@ import type { Sql } from "../store/sql/sql.js";
 export interface AgentRuntime {
   /** The store. */
   sql: Sql;
-  /** Transitional: the same store's SQLite connection, for the spend and run-step writes not yet on `sql`. */
-  db: Database;
   client: Anthropic;
   runId: number;
   eventId: string;

@@ -29,7 +29,6 @@ async function agentRuntime(ctx: ExecutionContext): Promise<AgentRuntime> {
   const dailyBudgetUsd = (await readDefinition(ctx.sql, "workspace", "workspace"))?.budget?.daily_usd;
   return {
     sql: ctx.sql,
-    db: ctx.db,
     client: createModelClient(ctx.env),
     runId: ctx.runId,
     eventId: ctx.eventId,

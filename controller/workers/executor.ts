@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
 import type { Sql } from "../store/sql/sql.js";
@@ -13,8 +12,6 @@ import type { SecretMask } from "./secret-mask.js";
 export interface ExecutionContext {
   /** The store. */
   sql: Sql;
-  /** Transitional: the same store's SQLite connection, for the readers not yet on `sql`. */
-  db: Database;
   /** The run (event_runs.id) this attempt belongs to, and the event. */
   runId: number;
   eventId: string;

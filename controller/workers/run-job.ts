@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import { parseDuration } from "../definitions/duration.js";
 import { policyDefaults } from "../definitions/schema-types.js";
@@ -10,7 +9,6 @@ import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import type { Sql } from "../store/sql/sql.js";
-import { SqliteSql } from "../store/sql/sqlite-sql.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -83,7 +81,6 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
     const ctx: ExecutionContext = {
       sql,
-      db: executorConnection(sql),
       runId: job.runId,
       eventId: job.eventId,
       attempt: job.attempt,
@@ -136,13 +133,4 @@ async function followFlow(action: { type: string; flow?: unknown }, success: boo
   const { queued, skipped } = await queueFlowsAfter(o.sql, action.flow, success, o.clock.now(), job.payload ?? null);
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
   for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
-}
-
-/**
- * Transitional: the executors still read and write a better-sqlite3 connection
- * (`ExecutionContext.db`); until they move to Sql, a run needs the SQLite store.
- */
-function executorConnection(sql: Sql): Database {
-  if (sql instanceof SqliteSql) return sql.db;
-  throw new ExecutionError(`the executors do not run on ${sql.dialect} yet`, "unsupported");
 }

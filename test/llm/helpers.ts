@@ -66,7 +66,6 @@ export function context(
     "2026-11-23T09:00:00.000Z",
   );
   return {
-    db,
     sql: sqliteSql(db),
     runId,
     eventId: "digest",

@@ -45,15 +45,17 @@ export function applyEgress(db: Database, egress: Egress): Database {
 }
 
 /** A context whose workspace lets webhooks reach loopback, where these tests' servers listen. */
-export function loopbackContext(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
+export function loopbackContext(action: ExecutionContext["action"], overrides: ContextOverrides = {}): ExecutionContext {
   return context(action, { db: applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
 }
 
+/** A context's fields to replace; `db`: the store's connection (the context gets its Sql). */
+export type ContextOverrides = Partial<ExecutionContext> & { db?: Database };
+
 /** A minimal context around one action: a real store, a temp workspace, the system clock, a silent logger. */
-export function context(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
-  const db = overrides.db ?? freshDb();
+export function context(action: ExecutionContext["action"], { db: given, ...overrides }: ContextOverrides = {}): ExecutionContext {
+  const db = given ?? freshDb();
   return {
-    db,
     sql: sqliteSql(db),
     runId: 1,
     eventId: "nightly",
