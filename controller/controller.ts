@@ -156,13 +156,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.pool.on("finished", ({ job, outcome }) => {
       if (outcome.status !== "success" && outcome.status !== "failed") return;
-      try {
-        const run = readEndedRun(db, job.runId);
+      const sql = sqliteSql(db);
+      const now = this.clock.now();
+      void (async () => {
+        const run = await readEndedRun(sql, job.runId);
         if (run) this.metrics.runEnded(run);
-        noticeRunEnded(this.notifier, db, this.clock.now(), job, outcome);
-      } catch (error) {
-        this.onError(error);
-      }
+        await noticeRunEnded(this.notifier, sql, now, job, outcome);
+      })().catch((error: unknown) => this.onError(error));
     });
     this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
     this.retention.on("pruned", (report) => {
