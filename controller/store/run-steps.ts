@@ -1,8 +1,5 @@
-import type { Database } from "better-sqlite3";
 import type { TokenCounts } from "../definitions/token-counts.js";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
 import { isoTime } from "./time.js";
 
 /** Who took a step of an attempt: the run's agent (depth 0) or a sub-agent it delegated to. */
@@ -74,10 +71,7 @@ const insertSql = `
     @cache_read_input_tokens, @costUsd, @tool, @server, @input, @output, @isError, @durationMs, @startedAt)`;
 
 /** Appends one step to its attempt's transcript (seq numbers follow the order of the calls). */
-export function recordRunStep(sql: Sql, step: RunStep): Promise<void>;
-/** Transitional: the test fixtures that seed a transcript synchronously. */
-export function recordRunStep(db: Database, step: RunStep): void;
-export function recordRunStep(store: Sql | Database, step: RunStep): Promise<void> | void {
+export async function recordRunStep(sql: Sql, step: RunStep): Promise<void> {
   const none = {
     model: null,
     stopReason: null,
@@ -112,8 +106,7 @@ export function recordRunStep(store: Sql | Database, step: RunStep): Promise<voi
           isError: null,
         }
       : { ...common, ...none, tool: step.tool, server: step.server, input: step.input, output: step.output, isError: step.isError ? 1 : 0 };
-  if (isSql(store)) return store.run(insertSql, row).then(() => undefined);
-  prepared(store, insertSql).run(row);
+  await sql.run(insertSql, row);
 }
 
 /** A run's steps, every attempt, in order. */
