@@ -126,7 +126,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
     });
     this.scheduler = new Scheduler(sqliteSql(db), { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
-    this.pool = new WorkerPool(db, {
+    this.pool = new WorkerPool(sqliteSql(db), {
       size: options.workers ?? 3,
       leaseMs: this.leaseMs,
       executors: defaultExecutors(),
@@ -156,13 +156,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.pool.on("finished", ({ job, outcome }) => {
       if (outcome.status !== "success" && outcome.status !== "failed") return;
-      try {
-        const run = readEndedRun(db, job.runId);
+      const sql = sqliteSql(db);
+      const now = this.clock.now();
+      void (async () => {
+        const run = await readEndedRun(sql, job.runId);
         if (run) this.metrics.runEnded(run);
-        noticeRunEnded(this.notifier, db, this.clock.now(), job, outcome);
-      } catch (error) {
-        this.onError(error);
-      }
+        await noticeRunEnded(this.notifier, sql, now, job, outcome);
+      })().catch((error: unknown) => this.onError(error));
     });
     this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
     this.retention.on("pruned", (report) => {

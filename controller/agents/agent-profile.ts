@@ -1,8 +1,8 @@
-import type { Database } from "better-sqlite3";
 import { resolveAgentLimits, type AgentLimits } from "../definitions/agent-limits.js";
 import { resolveAgentTools } from "../definitions/tool-names.js";
 import type { ToolPermissions } from "../definitions/schema-types.js";
 import { readDefinition } from "../store/read-definition.js";
+import type { Sql } from "../store/sql/sql.js";
 import { AgentError } from "./agent-error.js";
 
 /** Everything one agent's loop needs from the applied definitions. */
@@ -27,12 +27,12 @@ const text = (value: unknown): string | undefined => (typeof value === "string" 
  * The agent an action runs: its own `agent`, else the event's, else
  * nexaas.yaml defaults.agent; the workspace defaults fill what it leaves out.
  */
-export function agentProfile(db: Database, requested: string | undefined, label: string): AgentProfile {
-  const workspace = readDefinition(db, "workspace", "workspace");
+export async function agentProfile(sql: Sql, requested: string | undefined, label: string): Promise<AgentProfile> {
+  const workspace = await readDefinition(sql, "workspace", "workspace");
   const defaults = workspace?.defaults ?? {};
   const name = text(requested) ?? text(defaults.agent);
   if (!name) throw new AgentError(`${label}: no agent: set \`agent\` on the action or the event, or defaults.agent in nexaas.yaml`, "no-agent");
-  const agent = readDefinition(db, "agent", name);
+  const agent = await readDefinition(sql, "agent", name);
   if (!agent) throw new AgentError(`${label}: agent "${name}" is not defined (or not applied)`, "unknown-agent");
   const model = text(agent.model) ?? text(defaults.model);
   if (!model) throw new AgentError(`${label}: agent "${name}" has no model and nexaas.yaml sets no defaults.model`, "no-model");

@@ -1,7 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { Sql } from "../store/sql/sql.js";
 
 /**
  * What an agent's attempt gets from the worker that runs it. agents/ sits
@@ -10,7 +10,8 @@ import type { Logger } from "../log.js";
  * the egress policy for HTTP MCP servers, and process-group recording.
  */
 export interface AgentRuntime {
-  db: Database;
+  /** The store. */
+  sql: Sql;
   client: Anthropic;
   runId: number;
   eventId: string;

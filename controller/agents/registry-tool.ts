@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
 import { builtinToolNames } from "../definitions/tool-names.js";
 import { listDefinitions } from "../store/list-definitions.js";
+import type { Sql } from "../store/sql/sql.js";
 import { toolError, toolText, type AgentTool } from "./agent-tool.js";
 
 const defaultLimit = 20;
@@ -12,8 +12,8 @@ const maxLimit = 100;
  * Offered when the workspace defines registries; the description lists them and
  * their fields, so the model can ask without a first call to discover them.
  */
-export function registryTool(db: Database): AgentTool | undefined {
-  const registries = listDefinitions(db, "registry");
+export async function registryTool(sql: Sql): Promise<AgentTool | undefined> {
+  const registries = await listDefinitions(sql, "registry");
   if (registries.length === 0) return undefined;
   const catalogue = registries.map((r) => `- ${r.name}: ${r.spec.description ?? ""} (fields: ${Object.keys(r.spec.fields).join(", ")})`).join("\n");
   return {

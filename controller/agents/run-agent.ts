@@ -1,7 +1,6 @@
 import { builtinToolNames, delegateToolName, toolPermission } from "../definitions/tool-names.js";
 import { readDefinition } from "../store/read-definition.js";
 import { setRunStopReason } from "../store/run-stop-reason.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { AgentError } from "./agent-error.js";
 import { agentProfile, type AgentProfile } from "./agent-profile.js";
 import type { AgentRuntime } from "./agent-runtime.js";
@@ -31,17 +30,17 @@ export interface AgentRequest {
  * max_tool_calls, budget, refusal) is an AgentError with that code.
  */
 export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise<LoopResult> {
-  const root = agentProfile(rt.db, request.agent, request.label);
-  const agents = reachableAgents(rt, root);
-  const servers = serverSpecs(rt, agents);
+  const root = await agentProfile(rt.sql, request.agent, request.label);
+  const agents = await reachableAgents(rt, root);
+  const servers = await serverSpecs(rt, agents);
   let result: LoopResult;
   let budgetStop: RunLedger["budgetStop"];
   try {
     const connections = await connect(rt, servers);
     try {
       const ledger = new RunLedger(root.limits.maxToolCalls, root.limits.maxCostUsd);
-      const loopAgent = (profile: AgentProfile, depth: number, instructions?: string): LoopAgent => {
-        const candidates = [...mcpTools(connections, profile), ...builtinTools(profile, depth)];
+      const loopAgent = async (profile: AgentProfile, depth: number, instructions?: string): Promise<LoopAgent> => {
+        const candidates = [...mcpTools(connections, profile), ...(await builtinTools(profile, depth))];
         const offered = candidates.filter((t) => toolPermission(t.name, profile.tools, { builtin: t.server === null }).allowed);
         // prompt.md goes as written; a skill action's instructions follow it after a blank line.
         const system = instructions?.trim() ? [profile.prompt.trimEnd(), instructions.trim()].filter((p) => p !== "").join("\n\n") : profile.prompt;
@@ -49,7 +48,7 @@ export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise
         return {
           profile,
           depth,
-          system: loadsSkills ? system + skillsListing(rt.db, profile.skills) : system,
+          system: loadsSkills ? system + (await skillsListing(rt.sql, profile.skills)) : system,
           tools: offered,
           refusal: (name) => {
             const permission = toolPermission(name, profile.tools, { builtin: name.startsWith("nexaas__") });
@@ -58,10 +57,10 @@ export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise
           },
         };
       };
-      const builtinTools = (profile: AgentProfile, depth: number): AgentTool[] => {
-        const registry = registryTool(rt.db);
+      const builtinTools = async (profile: AgentProfile, depth: number): Promise<AgentTool[]> => {
+        const registry = await registryTool(rt.sql);
         const delegates = depth < root.limits.maxDelegationDepth ? profile.subAgents.flatMap((name) => delegateTool(name, depth)) : [];
-        return [...skillTools(rt.db, profile.skills), ...(registry ? [registry] : []), ...delegates];
+        return [...(await skillTools(rt.sql, profile.skills)), ...(registry ? [registry] : []), ...delegates];
       };
       const delegateTool = (name: string, depth: number): AgentTool[] => {
         const sub = agents.get(name);
@@ -75,23 +74,23 @@ export async function runAgent(rt: AgentRuntime, request: AgentRequest): Promise
             run: async (input) => {
               const task = typeof input.task === "string" ? input.task.trim() : "";
               if (task === "") return toolError("give the sub-agent a `task`");
-              const nested = await runToolLoop(loopAgent(sub, depth + 1), [{ role: "user", content: task }], rt, ledger);
+              const nested = await runToolLoop(await loopAgent(sub, depth + 1), [{ role: "user", content: task }], rt, ledger);
               if (successfulStops.has(nested.stopReason)) return toolText(nested.text);
               return toolError(`agent ${name} stopped (${nested.stopReason}) before finishing${nested.text ? `; its last words: ${nested.text}` : ""}`);
             },
           },
         ];
       };
-      result = await runToolLoop(loopAgent(root, 0, request.instructions), request.messages, rt, ledger);
+      result = await runToolLoop(await loopAgent(root, 0, request.instructions), request.messages, rt, ledger);
       budgetStop = ledger.budgetStop;
     } finally {
       await connections.close();
     }
   } catch (error) {
-    if (rt.signal.aborted) await setRunStopReason(sqliteSql(rt.db), rt.runId, "timeout");
+    if (rt.signal.aborted) await setRunStopReason(rt.sql, rt.runId, "timeout");
     throw error;
   }
-  await setRunStopReason(sqliteSql(rt.db), rt.runId, result.stopReason);
+  await setRunStopReason(rt.sql, rt.runId, result.stopReason);
   if (!successfulStops.has(result.stopReason)) {
     throw new AgentError(stopMessage(root, result, budgetStop), result.stopReason);
   }
@@ -113,7 +112,7 @@ function stopMessage(root: AgentProfile, result: LoopResult, budgetStop: RunLedg
 }
 
 /** The agent and the sub-agents it may reach within the delegation depth, by name. */
-function reachableAgents(rt: AgentRuntime, root: AgentProfile): Map<string, AgentProfile> {
+async function reachableAgents(rt: AgentRuntime, root: AgentProfile): Promise<Map<string, AgentProfile>> {
   const found = new Map<string, AgentProfile>([[root.name, root]]);
   let frontier = [root];
   for (let depth = 0; depth < root.limits.maxDelegationDepth && frontier.length > 0; depth++) {
@@ -121,7 +120,7 @@ function reachableAgents(rt: AgentRuntime, root: AgentProfile): Map<string, Agen
     for (const agent of frontier) {
       for (const name of agent.subAgents) {
         if (found.has(name)) continue;
-        const profile = agentProfile(rt.db, name, `sub-agent of ${agent.name}`);
+        const profile = await agentProfile(rt.sql, name, `sub-agent of ${agent.name}`);
         found.set(name, profile);
         next.push(profile);
       }
@@ -136,16 +135,18 @@ function reachableAgents(rt: AgentRuntime, root: AgentProfile): Map<string, Agen
  * applied server fails the run; a server with `enabled: false` is left out (its
  * tools are not offered; validate warned about the agents that name it).
  */
-function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): (McpServerSpec & { name: string })[] {
+async function serverSpecs(rt: AgentRuntime, agents: Map<string, AgentProfile>): Promise<(McpServerSpec & { name: string })[]> {
   const names = [...new Set([...agents.values()].flatMap((a) => a.mcpServers))];
-  const enabled = readDefinition(rt.db, "workspace", "workspace");
-  return names.flatMap((name) => {
-    const spec = readDefinition(rt.db, "mcp_server", name);
+  const enabled = await readDefinition(rt.sql, "workspace", "workspace");
+  const specs: (McpServerSpec & { name: string })[] = [];
+  for (const name of names) {
+    const spec = await readDefinition(rt.sql, "mcp_server", name);
     if (!spec) {
       throw new AgentError(`MCP server "${name}" is not applied (a framework server must be enabled in nexaas.yaml mcp_servers; enabled: ${(enabled?.mcp_servers ?? []).join(", ") || "none"})`, "mcp-server");
     }
-    return spec.enabled === false ? [] : [{ ...spec, name }];
-  });
+    if (spec.enabled !== false) specs.push({ ...spec, name });
+  }
+  return specs;
 }
 
 async function connect(rt: AgentRuntime, servers: (McpServerSpec & { name: string })[]): Promise<McpConnections> {

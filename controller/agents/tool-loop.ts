@@ -4,7 +4,6 @@ import { ModelError, type ModelUsage } from "../llm/model-error.js";
 import { recordRunStep } from "../store/run-steps.js";
 import { recordUsage } from "../store/record-usage.js";
 import { spendToday } from "../store/spend-today.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { isRecord } from "../definitions/is-record.js";
 import type { AgentProfile } from "./agent-profile.js";
 import type { AgentRuntime } from "./agent-runtime.js";
@@ -62,7 +61,7 @@ export async function runToolLoop(agent: LoopAgent, input: readonly Turn[], rt: 
   for (let turn = 1; ; turn++) {
     if (turn > profile.limits.maxTurns) return { text, stopReason: "max_turns", messages: added() };
     if (rt.dailyBudgetUsd !== undefined) {
-      const spent = spendToday(rt.db, rt.clock.now());
+      const spent = await spendToday(rt.sql, rt.clock.now());
       if (spent >= rt.dailyBudgetUsd) {
         ledger.budgetStop = { by: "daily", spentToday: spent };
         return { text, stopReason: "budget", messages: added() };
@@ -94,7 +93,7 @@ export async function runToolLoop(agent: LoopAgent, input: readonly Turn[], rt: 
           : undefined;
     if (notRun) {
       const outcome = toolError(notRun.reason);
-      for (const call of calls) recordToolStep(agent, call, undefined, outcome, { seq: ledger.nextSeq(), started: rt.clock.now() }, rt);
+      for (const call of calls) await recordToolStep(agent, call, undefined, outcome, { seq: ledger.nextSeq(), started: rt.clock.now() }, rt);
       conversation.push({ role: "user", content: calls.map((c) => resultBlock(c, outcome)) });
       return { text, stopReason: notRun.stop, messages: added() };
     }
@@ -113,8 +112,8 @@ async function modelTurn(agent: LoopAgent, request: { maxTokens: number; message
     const now = rt.clock.now();
     ledger.spentUsd += spent.costUsd ?? 0;
     if (spent.costUsd === null) rt.log.warn({ model: profile.model, runId: rt.runId, eventId: rt.eventId }, "model has no price in controller/llm/prices.json: cost recorded as null");
-    await recordUsage(sqliteSql(rt.db), { runId: rt.runId, eventId: rt.eventId, agent: profile.name, model: profile.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate }, now);
-    recordRunStep(rt.db, {
+    await recordUsage(rt.sql, { runId: rt.runId, eventId: rt.eventId, agent: profile.name, model: profile.model, ...spent.usage, costUsd: spent.costUsd, priceTableDate: spent.priceTableDate }, now);
+    await recordRunStep(rt.sql, {
       kind: "turn",
       seq,
       text: rt.cap(rt.mask(text), transcriptCapBytes),
@@ -155,7 +154,7 @@ async function toolCall(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | 
   try {
     outcome = tool ? await tool.run(isRecord(call.input) ? call.input : {}, rt.signal) : toolError(agent.refusal(call.name));
   } catch (error) {
-    recordToolStep(agent, call, tool, toolError("cancelled: the attempt ended (timeout or shutdown) while the call ran"), { seq, started }, rt);
+    await recordToolStep(agent, call, tool, toolError("cancelled: the attempt ended (timeout or shutdown) while the call ran"), { seq, started }, rt);
     throw error;
   }
   const masked: ToolOutcome = {
@@ -163,14 +162,14 @@ async function toolCall(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | 
     text: rt.mask(outcome.text),
     content: outcome.content.map((block) => (block.type === "text" ? { ...block, text: rt.mask(block.text) } : block)),
   };
-  recordToolStep(agent, call, tool, masked, { seq, started }, rt);
+  await recordToolStep(agent, call, tool, masked, { seq, started }, rt);
   return resultBlock(call, masked);
 }
 
 /** A tool call's row in the transcript. A refused `mcp__<server>__…` name is shown under the server it names. */
-function recordToolStep(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | undefined, outcome: ToolOutcome, at: { seq: number; started: Date }, rt: AgentRuntime): void {
+async function recordToolStep(agent: LoopAgent, call: ToolUseBlock, tool: AgentTool | undefined, outcome: ToolOutcome, at: { seq: number; started: Date }, rt: AgentRuntime): Promise<void> {
   const now = rt.clock.now();
-  recordRunStep(rt.db, {
+  await recordRunStep(rt.sql, {
     kind: "tool_call",
     seq: at.seq,
     runId: rt.runId,

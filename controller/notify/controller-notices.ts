@@ -1,8 +1,8 @@
-import type { Database } from "better-sqlite3";
 import type { Diagnostic } from "../definitions/diagnostic.js";
 import type { ReconcileResult } from "../reconcile/reconcile.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
+import type { Sql } from "../store/sql/sql.js";
 import { spendToday } from "../store/spend-today.js";
 import type { JobOutcome } from "../workers/run-job.js";
 import type { Notifier } from "./notifier.js";
@@ -20,7 +20,7 @@ const oneLine = (text: string, max = 300): string => {
  * daily budget (budget_reached, once per UTC day). The error is the run's,
  * masked already by the worker.
  */
-export function noticeRunEnded(notifier: Notifier, db: Database, now: Date, job: ClaimedJob, outcome: JobOutcome): void {
+export async function noticeRunEnded(notifier: Notifier, sql: Sql, now: Date, job: ClaimedJob, outcome: JobOutcome): Promise<void> {
   const subject = `event:${job.eventId}`;
   const data = { event_id: job.eventId, run_id: job.runId, attempt: job.attempt };
   if (outcome.status === "success") {
@@ -32,9 +32,9 @@ export function noticeRunEnded(notifier: Notifier, db: Database, now: Date, job:
       notifier.notify({ kind: "event_paused", subject, key: subject, text: `nexaas: event ${job.eventId} is paused after repeated failures; \`nexaas resume ${job.eventId}\` once fixed`, data: { ...data, error } });
     }
   } else return;
-  const budget = readDefinition(db, "workspace", "workspace")?.budget?.daily_usd;
+  const budget = (await readDefinition(sql, "workspace", "workspace"))?.budget?.daily_usd;
   if (budget === undefined) return;
-  const spent = spendToday(db, now);
+  const spent = await spendToday(sql, now);
   if (spent < budget) return;
   const date = now.toISOString().slice(0, 10);
   notifier.notify({

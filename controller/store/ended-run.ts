@@ -1,5 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
+import type { Sql } from "./sql/sql.js";
 
 /** What the metrics observe of a run that ended: read once, by its id, when the pool reports it. */
 export interface EndedRun {
@@ -11,6 +10,6 @@ export interface EndedRun {
   duration_ms: number | null;
 }
 
-export function readEndedRun(db: Database, runId: number): EndedRun | undefined {
-  return prepared<[number], EndedRun>(db, "SELECT event_id, status, trigger, scheduled_for, started_at, duration_ms FROM event_runs WHERE id = ?").get(runId);
+export function readEndedRun(sql: Sql, runId: number): Promise<EndedRun | undefined> {
+  return sql.get<EndedRun>("SELECT event_id, status, trigger, scheduled_for, started_at, duration_ms FROM event_runs WHERE id = ?", [runId]);
 }

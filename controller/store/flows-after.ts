@@ -1,7 +1,4 @@
-import type { Database } from "better-sqlite3";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
 
 type FlowAfter = { name: string; on: "success" | "failure" | "always" };
 
@@ -17,14 +14,7 @@ const selectSqls = {
       ORDER BY name COLLATE "C"`,
 } as const;
 
-/**
- * Flows whose trigger is `{type: after, flow: <name>}`, with the outcome (`on`) they wait for.
- * Given a better-sqlite3 connection it still answers at once: queueFlowsAfter runs inside
- * the queue's synchronous path until its slice of issue 16 moves it to Sql.
- */
-export function flowsAfter(sql: Sql, flow: string): Promise<FlowAfter[]>;
-export function flowsAfter(db: Database, flow: string): FlowAfter[];
-export function flowsAfter(store: Sql | Database, flow: string): Promise<FlowAfter[]> | FlowAfter[] {
-  if (isSql(store)) return store.all<FlowAfter>(selectSqls[store.dialect], [flow]);
-  return prepared<[string], FlowAfter>(store, selectSqls.sqlite).all(flow);
+/** Flows whose trigger is `{type: after, flow: <name>}`, with the outcome (`on`) they wait for. */
+export function flowsAfter(sql: Sql, flow: string): Promise<FlowAfter[]> {
+  return sql.all<FlowAfter>(selectSqls[sql.dialect], [flow]);
 }

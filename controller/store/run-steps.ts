@@ -1,6 +1,4 @@
-import type { Database } from "better-sqlite3";
 import type { TokenCounts } from "../definitions/token-counts.js";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
@@ -72,8 +70,8 @@ const insertSql = `
     @kind, @agent, @depth, @model, @stopReason, @input_tokens, @output_tokens, @cache_creation_input_tokens,
     @cache_read_input_tokens, @costUsd, @tool, @server, @input, @output, @isError, @durationMs, @startedAt)`;
 
-/** Appends one step (on SQLite only until agents/ takes an Sql, issue 16) to its attempt's transcript (seq numbers follow the order of the calls). */
-export function recordRunStep(db: Database, step: RunStep): void {
+/** Appends one step to its attempt's transcript (seq numbers follow the order of the calls). */
+export async function recordRunStep(sql: Sql, step: RunStep): Promise<void> {
   const none = {
     model: null,
     stopReason: null,
@@ -108,7 +106,7 @@ export function recordRunStep(db: Database, step: RunStep): void {
           isError: null,
         }
       : { ...common, ...none, tool: step.tool, server: step.server, input: step.input, output: step.output, isError: step.isError ? 1 : 0 };
-  prepared(db, insertSql).run(row);
+  await sql.run(insertSql, row);
 }
 
 /** A run's steps, every attempt, in order. */

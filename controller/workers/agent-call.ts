@@ -18,16 +18,17 @@ import { resolveSecrets } from "./secrets.js";
  */
 export async function agentCall(ctx: ExecutionContext, request: AgentRequest): Promise<LoopResult> {
   try {
-    return await runAgent(agentRuntime(ctx), request);
+    return await runAgent(await agentRuntime(ctx), request);
   } catch (error) {
     if (error instanceof AgentError || error instanceof ModelError) throw new ExecutionError(ctx.secrets.mask(error.message), error.code, { cause: error });
     throw error;
   }
 }
 
-function agentRuntime(ctx: ExecutionContext): AgentRuntime {
+async function agentRuntime(ctx: ExecutionContext): Promise<AgentRuntime> {
+  const dailyBudgetUsd = (await readDefinition(ctx.sql, "workspace", "workspace"))?.budget?.daily_usd;
   return {
-    db: ctx.db,
+    sql: ctx.sql,
     client: createModelClient(ctx.env),
     runId: ctx.runId,
     eventId: ctx.eventId,
@@ -42,8 +43,8 @@ function agentRuntime(ctx: ExecutionContext): AgentRuntime {
     mask: (text) => ctx.secrets.mask(text),
     cap: (text, maxBytes) => capOutput(text, { maxBytes }),
     // Refused before anything is connected; the MCP SDK then connects by name (README "Webhook egress" notes the difference).
-    checkEgress: async (url) => void (await checkedLookup(url, workspaceEgress(ctx.db))),
+    checkEgress: async (url) => void (await checkedLookup(url, await workspaceEgress(ctx.sql))),
     ...(ctx.onProcess ? { onProcess: ctx.onProcess } : {}),
-    dailyBudgetUsd: readDefinition(ctx.db, "workspace", "workspace")?.budget?.daily_usd,
+    dailyBudgetUsd,
   };
 }

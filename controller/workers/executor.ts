@@ -1,6 +1,6 @@
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import type { Logger } from "../log.js";
+import type { Sql } from "../store/sql/sql.js";
 import type { SecretMask } from "./secret-mask.js";
 
 /**
@@ -10,7 +10,8 @@ import type { SecretMask } from "./secret-mask.js";
  * failures: a non-2xx answer, a non-zero exit, a timeout).
  */
 export interface ExecutionContext {
-  db: Database;
+  /** The store. */
+  sql: Sql;
   /** The run (event_runs.id) this attempt belongs to, and the event. */
   runId: number;
   eventId: string;

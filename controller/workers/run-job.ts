@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import { parseDuration } from "../definitions/duration.js";
 import { policyDefaults } from "../definitions/schema-types.js";
@@ -9,7 +8,7 @@ import { heartbeatJob } from "../queue/heartbeat-job.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
+import type { Sql } from "../store/sql/sql.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -18,7 +17,7 @@ import { SecretMask } from "./secret-mask.js";
 import { renderFields, templateScope } from "./templates.js";
 
 export interface RunJobOptions {
-  db: Database;
+  sql: Sql;
   workerId: string;
   clock: Clock;
   leaseMs: number;
@@ -47,10 +46,9 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
  * a retry after backoff, or a final failure that may pause the event).
  */
 export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
-  // The queue's writes go through the connection's Sql; the definition and the executors still use `db`.
-  const sql = sqliteSql(o.db);
+  const sql = o.sql;
   const started = o.clock.now();
-  const spec = readDefinition(o.db, "event", job.eventId);
+  const spec = await readDefinition(sql, "event", job.eventId);
   const elapsed = () => o.clock.now().getTime() - started.getTime();
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
@@ -82,7 +80,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
     const ctx: ExecutionContext = {
-      db: o.db,
+      sql,
       runId: job.runId,
       eventId: job.eventId,
       attempt: job.attempt,
@@ -100,7 +98,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
     };
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
-    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, templateScope(ctx)), type: ctx.action.type };
+    if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, await templateScope(ctx, ctx.action)), type: ctx.action.type };
     const action = executor(ctx);
     o.onStarted?.();
     const result = await Promise.race([
@@ -132,7 +130,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
 /** A named flow ended for good: the flows that follow it (`trigger: {type: after}`) are queued. */
 async function followFlow(action: { type: string; flow?: unknown }, success: boolean, o: RunJobOptions, job: ClaimedJob): Promise<void> {
   if (action.type !== "flow" || typeof action.flow !== "string") return;
-  const { queued, skipped } = await queueFlowsAfter(o.db, action.flow, success, o.clock.now(), job.payload ?? null);
+  const { queued, skipped } = await queueFlowsAfter(o.sql, action.flow, success, o.clock.now(), job.payload ?? null);
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
   for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
 }

@@ -1,4 +1,3 @@
-import type { Database } from "better-sqlite3";
 import { readDefinition } from "../store/read-definition.js";
 import { isRecord } from "../definitions/is-record.js";
 import { ExecutionError, type ExecutionContext } from "./executor.js";
@@ -19,8 +18,14 @@ export interface TemplateScope {
   eventId: string;
   scheduledFor: string;
   now: Date;
-  db: Database;
+  /** The event's description, or "" when the run's event is not (or no longer) applied. */
+  description: string;
+  /** The entries of the registries the rendered fields name (`{{registries.<name>}}`), read with the scope. */
+  registries: Readonly<Record<string, unknown[]>>;
 }
+
+/** What a script's NEXAAS_* variables read: the scope without the store's values. */
+export type TemplateValues = Pick<TemplateScope, "steps" | "payload" | "eventId" | "scheduledFor" | "now">;
 
 /**
  * Step results travel with the context a flow hands to its steps, so the
@@ -41,15 +46,44 @@ export function stepContext(
   return child;
 }
 
-export function templateScope(ctx: ExecutionContext): TemplateScope {
+/** The values of `ctx` that need no read of the store. */
+export function templateValues(ctx: ExecutionContext): TemplateValues {
   return {
     steps: stepResults.get(ctx) ?? {},
     payload: ctx.payload,
     eventId: ctx.eventId,
     scheduledFor: ctx.scheduledFor,
     now: ctx.clock.now(),
-    db: ctx.db,
   };
+}
+
+/**
+ * Everything templates over `fields` can read: the event's description and the
+ * registries `fields` name are read from the store up front, so rendering
+ * stays synchronous. Without `fields`, no registry is read.
+ */
+export async function templateScope(ctx: ExecutionContext, fields?: unknown): Promise<TemplateScope> {
+  const values = templateValues(ctx);
+  const event = await readDefinition(ctx.sql, "event", ctx.eventId);
+  const registries: Record<string, unknown[]> = {};
+  for (const name of registryNames(fields)) {
+    const registry = await readDefinition(ctx.sql, "registry", name);
+    if (registry) registries[name] = registry.entries ?? [];
+  }
+  const description = event?.description;
+  return { ...values, description: typeof description === "string" ? description : "", registries };
+}
+
+/** The registries named by `{{registries.<name>}}` anywhere in `value`'s strings. */
+function registryNames(value: unknown, names = new Set<string>()): Set<string> {
+  if (typeof value === "string") {
+    for (const match of value.matchAll(reference)) {
+      const [root, name, ...rest] = (match[1] ?? "").split(".");
+      if (root === "registries" && name !== undefined && rest.length === 0) names.add(name);
+    }
+  } else if (Array.isArray(value)) for (const v of value) registryNames(v, names);
+  else if (isRecord(value)) for (const v of Object.values(value)) registryNames(v, names);
+  return names;
 }
 
 const reference = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -108,7 +142,7 @@ export function templateValue(expr: string, scope: TemplateScope): string {
     case "event":
       if (rest.length === 0 && second === "id") return scope.eventId;
       if (rest.length === 0 && second === "scheduled_for") return scope.scheduledFor;
-      if (rest.length === 0 && second === "description") return eventDescription(scope);
+      if (rest.length === 0 && second === "description") return scope.description;
       throw unknown(expr, "use event.id, event.description or event.scheduled_for");
     case "date":
       if (rest.length === 0 && second !== undefined) {
@@ -117,9 +151,9 @@ export function templateValue(expr: string, scope: TemplateScope): string {
       }
       throw unknown(expr, "use date.today, date.yesterday or date.now");
     case "registries": {
-      const registry = second === undefined || rest.length > 0 ? undefined : readDefinition(scope.db, "registry", second);
-      if (!registry) throw unknown(expr, `no registry "${second ?? ""}" is applied`);
-      return JSON.stringify(registry.entries ?? []);
+      const entries = second === undefined || rest.length > 0 || !Object.hasOwn(scope.registries, second) ? undefined : scope.registries[second];
+      if (!entries) throw unknown(expr, `no registry "${second ?? ""}" is applied`);
+      return JSON.stringify(entries);
     }
     default:
       throw unknown(expr, "templates start with steps, trigger, event, date or registries");
@@ -127,7 +161,7 @@ export function templateValue(expr: string, scope: TemplateScope): string {
 }
 
 /** The same values as environment variables, for a script (never spliced into its command). */
-export function templateEnv(scope: TemplateScope): Record<string, string> {
+export function templateEnv(scope: TemplateValues): Record<string, string> {
   const env: Record<string, string> = {
     NEXAAS_TRIGGER_PAYLOAD: JSON.stringify(scope.payload ?? null),
     NEXAAS_EVENT_ID: scope.eventId,
@@ -149,12 +183,6 @@ export function dateValues(now: Date): { today: string; yesterday: string; now: 
     yesterday: new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10),
     now: now.toISOString(),
   };
-}
-
-/** The event's description, or "" when the run's event is not (or no longer) applied. */
-export function eventDescription(scope: Pick<TemplateScope, "db" | "eventId">): string {
-  const description = readDefinition(scope.db, "event", scope.eventId)?.description;
-  return typeof description === "string" ? description : "";
 }
 
 function asText(value: unknown): string {

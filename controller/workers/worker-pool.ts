@@ -1,6 +1,5 @@
 import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
-import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
@@ -11,7 +10,6 @@ import { killOrphanedGroups, recordProcessGroup } from "../queue/process-groups.
 import { releaseJobs } from "../queue/release-jobs.js";
 import { immediate } from "../queue/immediate.js";
 import type { Sql } from "../store/sql/sql.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import type { Executor } from "./executor.js";
 import { type JobOutcome, runJob } from "./run-job.js";
 
@@ -64,20 +62,17 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private stopping = false;
   private started = false;
   private readonly clock: Clock;
-  /** The queue's writes; the definitions and the executors still read and write `db` itself. */
-  private readonly sql: Sql;
   /** The fill under way. */
   private filling: Promise<void> | undefined;
   /** Poked meanwhile: fill again when it ends. */
   private fillAgain = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly sql: Sql,
     private readonly options: WorkerPoolOptions,
   ) {
     super();
     this.clock = options.clock ?? systemClock;
-    this.sql = sqliteSql(db);
   }
 
   get size(): number {
@@ -206,7 +201,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
 
   /** A job that lost its worker on its last attempt failed for good, like any other failure. */
   private async countLostRun(eventId: string): Promise<void> {
-    const spec = readDefinition(this.db, "event", eventId);
+    const spec = await readDefinition(this.sql, "event", eventId);
     if (!spec) return;
     await recordRunOutcome(this.sql, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
   }
@@ -214,7 +209,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private async run(job: ClaimedJob): Promise<void> {
     try {
       const outcome = await runJob(job, {
-        db: this.db,
+        sql: this.sql,
         workerId: this.workerId,
         clock: this.clock,
         leaseMs: this.leaseMs,

@@ -24,7 +24,7 @@ export async function runQueued(
   const job = await claimJob(sqliteSql(db), "w1", clock.now(), 60_000);
   if (!job) throw new Error(`no job of ${event.name} to claim`);
   const outcome = await runJob(job, {
-    db,
+    sql: sqliteSql(db),
     workerId: "w1",
     clock,
     leaseMs: 60_000,

@@ -50,26 +50,26 @@ async function server() {
  * queued; one success of `deploy`. The ended ones are reported to `metrics` as the pool reports
  * them to the controller; token usage is recorded as the workers record it.
  */
-function seed(db: Database, metrics?: ControllerMetrics): number[] {
+async function seed(db: Database, metrics?: ControllerMetrics): Promise<number[]> {
   const run = db.prepare(
     `INSERT INTO event_runs (event_id, scheduled_for, trigger, status, started_at, finished_at, duration_ms, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const job = db.prepare("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
   const ids: number[] = [];
-  const add = (event: string, trigger: string, status: string, at: number, lateMs: number | null, durationMs: number | null) => {
+  const add = async (event: string, trigger: string, status: string, at: number, lateMs: number | null, durationMs: number | null) => {
     const started = lateMs === null ? null : iso(at + lateMs);
     const id = Number(run.run(event, iso(at), trigger, status, started, durationMs === null ? null : iso(at + (lateMs ?? 0) + durationMs), durationMs, iso(at)).lastInsertRowid);
     job.run(id, event, status, iso(at), iso(at), iso(at));
     ids.push(id);
-    const ended = readEndedRun(db, id);
+    const ended = await readEndedRun(sqliteSql(db), id);
     if (metrics && ended) metrics.runEnded(ended);
   };
-  add("hourly", "schedule", "success", t0, 1_000, 2_000);
-  add("hourly", "catchup", "success", t0 + 60_000, 20_000, 40_000);
-  add("hourly", "schedule", "failed", t0 + 120_000, 500, 700);
-  add("hourly", "schedule", "queued", t0 + 180_000, null, null);
-  add("deploy", "webhook", "success", t0, 0, 100);
+  await add("hourly", "schedule", "success", t0, 1_000, 2_000);
+  await add("hourly", "catchup", "success", t0 + 60_000, 20_000, 40_000);
+  await add("hourly", "schedule", "failed", t0 + 120_000, 500, 700);
+  await add("hourly", "schedule", "queued", t0 + 180_000, null, null);
+  await add("deploy", "webhook", "success", t0, 0, 100);
   const usage = (model: string, input: number, output: number, cacheWrite: number, cacheRead: number, cost: number | null) =>
     // Seeded as recordUsage writes it (a statement, as this seed's runs and jobs are): recordUsage is asynchronous now.
     db
@@ -99,7 +99,7 @@ describe("GET /metrics", () => {
     expect(empty.headers["content-type"]).toBe("text/plain; version=0.0.4; charset=utf-8");
     expect(sample(empty.body, 'nexaas_queue_jobs{state="queued"}')).toBe(0);
 
-    seed(db, metrics);
+    await seed(db, metrics);
     const text = (await app.inject({ url: "/metrics", headers: auth })).body;
     for (const name of ["nexaas_runs", "nexaas_run_duration_seconds", "nexaas_schedule_lateness_seconds", "nexaas_queue_jobs", "nexaas_tokens_total", "nexaas_cost_usd_total", "nexaas_last_applied_revision_info", "nexaas_reconcile_last_result", "nexaas_paused_events"]) {
       expect(text).toContain(`# TYPE ${name} `);
@@ -155,7 +155,7 @@ describe("GET /metrics", () => {
   it("reads no history at scrape time: runs that ended before are not counted, and counts stay when retention deletes their rows", async () => {
     const { app, db, path } = await server();
     // History the metrics never saw end (another process, or before a restart): not replayed.
-    const ids = seed(db);
+    const ids = await seed(db);
     const before = (await app.inject({ url: "/metrics", headers: auth })).body;
     expect(sample(before, 'nexaas_runs{event="hourly",status="success"}')).toBeUndefined();
     expect(sample(before, 'nexaas_runs{event="hourly",status="queued"}')).toBe(1);
@@ -171,7 +171,7 @@ describe("GET /metrics", () => {
 
     // Runs observed as they ended keep counting after retention deleted their rows.
     for (const id of ids) {
-      const ended = readEndedRun(fresh, id);
+      const ended = await readEndedRun(sqliteSql(fresh), id);
       if (ended) metrics.runEnded(ended);
     }
     db.prepare("UPDATE job_queue SET status = 'cancelled' WHERE status = 'queued'").run();
@@ -192,7 +192,7 @@ describe("GET /metrics", () => {
       return;
     }
     const { app, db, metrics } = await server();
-    seed(db, metrics);
+    await seed(db, metrics);
     metrics.reconciled("applied", 0.2);
     const text = (await app.inject({ url: "/metrics", headers: auth })).body;
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });

@@ -13,7 +13,7 @@ async function runWithTranscript() {
   const db = join(tempDir(), "n.db");
   expect((await cli(["apply", "--db", db], ws.dir)).code).toBe(0);
   const store = openDatabase(db);
-  const runId = seedTranscript(store, "ping");
+  const runId = await seedTranscript(store, "ping");
   store.close();
   return { ws, db, runId };
 }

@@ -23,7 +23,7 @@ describe("cost and spend", () => {
     await row(1.5, "2026-11-23T00:00:00.000Z");
     await row(null, "2026-11-23T08:00:00.000Z");
     await row(2, "2026-11-23T12:00:00.000Z");
-    expect(spendToday(db, new Date("2026-11-23T18:00:00Z"))).toBeCloseTo(3.5, 9);
-    expect(spendToday(db, new Date("2026-11-24T00:00:01Z"))).toBe(0);
+    expect(await spendToday(sqliteSql(db), new Date("2026-11-23T18:00:00Z"))).toBeCloseTo(3.5, 9);
+    expect(await spendToday(sqliteSql(db), new Date("2026-11-24T00:00:01Z"))).toBe(0);
   });
 });

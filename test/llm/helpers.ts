@@ -1,3 +1,4 @@
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,7 +66,7 @@ export function context(
     "2026-11-23T09:00:00.000Z",
   );
   return {
-    db,
+    sql: sqliteSql(db),
     runId,
     eventId: "digest",
     attempt: 1,

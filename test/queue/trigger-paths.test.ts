@@ -145,8 +145,8 @@ describe.each(Object.keys(policies) as Mode[])("policy %s: every trigger path qu
 
   it("flow after: the follow-on flow while its last run waits", async () => {
     const { db } = await setup(mode);
-    expect((await queueFlowsAfter(db, "first", true, new Date(t0), null)).queued).toEqual(["next"]);
-    const second = await queueFlowsAfter(db, "first", true, new Date(t0 + 1000), null);
+    expect((await queueFlowsAfter(sqliteSql(db), "first", true, new Date(t0), null)).queued).toEqual(["next"]);
+    const second = await queueFlowsAfter(sqliteSql(db), "first", true, new Date(t0 + 1000), null);
     if (expected[mode]) expect(second.queued).toEqual(["next"]);
     else expect(second.skipped).toEqual([{ flow: "next", reason: expect.stringContaining("overlap: skip") }]);
     expectSecond(mode, db, "flow:next", "flow");

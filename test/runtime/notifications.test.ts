@@ -105,14 +105,14 @@ describe("the notifier", () => {
     const spend = (usd: number) =>
       recordUsage(sqliteSql(db), { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
     await spend(0.2);
-    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
+    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
     await spend(0.4);
-    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
-    noticeRunEnded(n, db, clock.now(), job, { status: "success" }); // the same day: not again
+    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
+    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" }); // the same day: not again
     await r.waitFor(1);
     await clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
     await spend(0.6);
-    noticeRunEnded(n, db, clock.now(), job, { status: "success" });
+    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
     await r.waitFor(2);
     const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);
     expect(texts).toHaveLength(2);

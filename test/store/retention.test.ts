@@ -85,7 +85,7 @@ describe("retention", () => {
   it("deletes a run's transcript with the run (run_steps' foreign key cascades) and keeps the steps of runs it keeps", async () => {
     const { db } = freshDb();
     const clock = new FakeClock(now);
-    const old = seedTranscript(db, "daily");
+    const old = await seedTranscript(db, "daily");
     db.prepare("UPDATE event_runs SET created_at = ?, finished_at = ? WHERE id = ?").run(iso(now - 40 * day), iso(now - 40 * day), old);
     const recent = addRun(db, "daily", "success", day);
     db.prepare("INSERT INTO run_steps (run_id, attempt, seq, kind, agent, duration_ms, started_at) SELECT ?, attempt, seq, kind, agent, duration_ms, started_at FROM run_steps WHERE run_id = ?").run(recent, old);

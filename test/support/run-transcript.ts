@@ -1,4 +1,5 @@
 import type { Database } from "better-sqlite3";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { recordRunStep, type RunStep } from "../../controller/store/run-steps.js";
 
 const t0 = Date.parse("2026-11-23T09:00:00.000Z");
@@ -27,7 +28,7 @@ export const seededOrder = [
  * (a turn, a file read), then attempt 2 where the writer delegates to the researcher, whose
  * tool call fails, at depth 1. Returns the run's id.
  */
-export function seedTranscript(db: Database, eventId: string): number {
+export async function seedTranscript(db: Database, eventId: string): Promise<number> {
   // Each further run is scheduled an hour later (a slot holds one run).
   const slot = at((db.prepare("SELECT count(*) FROM event_runs WHERE event_id = ?").pluck().get(eventId) as number) * 3_600_000).toISOString();
   const runId = Number(
@@ -50,6 +51,6 @@ export function seedTranscript(db: Database, eventId: string): number {
     { ...writer, attempt: 2, kind: "tool_call", tool: "nexaas__delegate_researcher", server: null, input: '{"task":"Find order 42"}', output: "No such order.", isError: false, startedAt: at(2800), durationMs: 850 },
     { ...writer, attempt: 2, kind: "turn", text: "", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: usage(1000, 12), costUsd: 0.0032, startedAt: at(3650), durationMs: 350 },
   ];
-  for (const step of steps) recordRunStep(db, step);
+  for (const step of steps) await recordRunStep(sqliteSql(db), step);
   return runId;
 }

@@ -1,3 +1,4 @@
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { expect } from "vitest";
 import { ExecutionError } from "../../controller/workers/executor.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -44,14 +45,18 @@ export function applyEgress(db: Database, egress: Egress): Database {
 }
 
 /** A context whose workspace lets webhooks reach loopback, where these tests' servers listen. */
-export function loopbackContext(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
+export function loopbackContext(action: ExecutionContext["action"], overrides: ContextOverrides = {}): ExecutionContext {
   return context(action, { db: applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
 }
 
+/** A context's fields to replace; `db`: the store's connection (the context gets its Sql). */
+export type ContextOverrides = Partial<ExecutionContext> & { db?: Database };
+
 /** A minimal context around one action: a real store, a temp workspace, the system clock, a silent logger. */
-export function context(action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): ExecutionContext {
+export function context(action: ExecutionContext["action"], { db: given, ...overrides }: ContextOverrides = {}): ExecutionContext {
+  const db = given ?? freshDb();
   return {
-    db: overrides.db ?? freshDb(),
+    sql: sqliteSql(db),
     runId: 1,
     eventId: "nightly",
     attempt: 1,

@@ -2,7 +2,6 @@ import type { Turn } from "../../agents/tool-loop.js";
 import { agentProfile } from "../../agents/agent-profile.js";
 import { appendChatMessages, chatSessionId, readChatMessages } from "../../store/chat-session.js";
 import { isRecord } from "../../definitions/is-record.js";
-import { sqliteSql } from "../../store/sql/sqlite-sql.js";
 import { agentCall } from "../agent-call.js";
 import { ExecutionError, type Executor } from "../executor.js";
 
@@ -21,23 +20,23 @@ export const claudeChat: Executor = async (ctx) => {
   }
   const requested = typeof agent === "string" && agent !== "" ? agent : ctx.defaultAgent;
   // The session belongs to the agent that runs (the workspace default when none is named).
-  const sessionAgent = session ? agentName(ctx, requested) : "";
-  const history = session ? await readChatMessages(sqliteSql(ctx.db), await sessionIdFor(ctx, session, sessionAgent)) : [];
+  const sessionAgent = session ? await agentName(ctx, requested) : "";
+  const history = session ? await readChatMessages(ctx.sql, await sessionIdFor(ctx, session, sessionAgent)) : [];
   const result = await agentCall(ctx, { agent: requested, label: "claude_chat", messages: [...history, ...turn] });
-  if (session) await appendChatMessages(sqliteSql(ctx.db), await sessionIdFor(ctx, session, sessionAgent), ctx.runId, [...turn, ...result.messages], ctx.clock.now());
+  if (session) await appendChatMessages(ctx.sql, await sessionIdFor(ctx, session, sessionAgent), ctx.runId, [...turn, ...result.messages], ctx.clock.now());
   return { output: result.text };
 };
 
-function agentName(ctx: Parameters<Executor>[0], requested: string | undefined): string {
+async function agentName(ctx: Parameters<Executor>[0], requested: string | undefined): Promise<string> {
   try {
-    return agentProfile(ctx.db, requested, "claude_chat").name;
+    return (await agentProfile(ctx.sql, requested, "claude_chat")).name;
   } catch (error) {
     throw new ExecutionError(error instanceof Error ? error.message : String(error), error instanceof Error && "code" in error && typeof error.code === "string" ? error.code : "unknown-agent");
   }
 }
 
 function sessionIdFor(ctx: Parameters<Executor>[0], key: string, agent: string): Promise<number> {
-  return chatSessionId(sqliteSql(ctx.db), key, { agent, eventId: ctx.eventId }, ctx.clock.now());
+  return chatSessionId(ctx.sql, key, { agent, eventId: ctx.eventId }, ctx.clock.now());
 }
 
 function newMessages(prompt: unknown, messages: unknown): Turn[] {

@@ -5,7 +5,7 @@ import { readDefinition } from "../../store/read-definition.js";
 import { capOutput, outputCapBytes } from "../cap-output.js";
 import { isPermanentFailure } from "../permanent-failure.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
-import { dateValues, eventDescription, renderFields, stepContext, templateScope, type StepResult } from "../templates.js";
+import { dateValues, renderFields, stepContext, templateScope, type StepResult, type TemplateScope } from "../templates.js";
 
 /** One step as the run records it. */
 export interface StepSummary {
@@ -42,11 +42,11 @@ const selfRendering = new Set(["script", "webhook"]);
  */
 export function createFlowExecutor(executors: Readonly<Record<string, Executor>>): Executor {
   return async (ctx) => {
-    const steps = flowSteps(ctx);
+    const steps = await flowSteps(ctx);
     const payload = ctx.payload ?? ctx.action.trigger_payload ?? null;
     const results: Record<string, StepResult> = {};
     const summary: StepSummary[] = [];
-    const base = templateScope({ ...ctx, payload });
+    const base = await templateScope({ ...ctx, payload });
     // Each step's share of the output cap, so the summary stays whole (valid JSON) under the run's cap.
     const stepCap = Math.max(1024, Math.floor((outputCapBytes - 4096) / Math.max(1, steps.length)));
 
@@ -106,10 +106,10 @@ export function createFlowExecutor(executors: Readonly<Record<string, Executor>>
   };
 }
 
-function flowSteps(ctx: ExecutionContext): Record<string, unknown>[] {
+async function flowSteps(ctx: ExecutionContext): Promise<Record<string, unknown>[]> {
   let steps: unknown = ctx.action.steps;
   if (steps === undefined && typeof ctx.action.flow === "string") {
-    const flow = readDefinition(ctx.db, "flow", ctx.action.flow);
+    const flow = await readDefinition(ctx.sql, "flow", ctx.action.flow);
     if (!flow) throw new ExecutionError(`flow "${ctx.action.flow}" is not applied`, "unknown-flow");
     steps = flow.steps;
   }
@@ -134,16 +134,16 @@ async function runStep(
   const executor = typeof type === "string" && Object.hasOwn(executors, type) ? executors[type] : undefined;
   if (!executor || typeof type !== "string") throw new ExecutionError(`no executor for action "${String(type)}"`, "invalid-action");
   const plain = stepContext(ctx, { ...fields, type }, payload, results);
-  const action = selfRendering.has(type) ? plain.action : { ...renderFields(fields, templateScope(plain)), type };
+  const action = selfRendering.has(type) ? plain.action : { ...renderFields(fields, await templateScope(plain, fields)), type };
   return executor(selfRendering.has(type) ? plain : stepContext(ctx, action, payload, results));
 }
 
 /** `when` over steps, trigger, event and date; anything but `true` skips; an evaluation error fails the step. */
-function whenHolds(when: string, scope: ReturnType<typeof templateScope>, ctx: ExecutionContext): boolean {
+function whenHolds(when: string, scope: TemplateScope, ctx: ExecutionContext): boolean {
   const context = {
     steps: plainCopy(scope.steps),
     trigger: { payload: plainCopy(scope.payload ?? null) },
-    event: { id: ctx.eventId, description: eventDescription(scope), scheduled_for: ctx.scheduledFor },
+    event: { id: ctx.eventId, description: scope.description, scheduled_for: ctx.scheduledFor },
     date: dateValues(scope.now),
   };
   let value: unknown;

@@ -5,7 +5,7 @@ import { errorMessage } from "../../error-message.js";
 import { parseDuration } from "../../definitions/duration.js";
 import { CappedBuffer } from "../cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "../executor.js";
-import { templateEnv, templateScope } from "../templates.js";
+import { templateEnv, templateValues } from "../templates.js";
 
 /** What every script gets from the controller's environment; anything else must be listed in `env`. */
 const baseEnvNames = ["PATH", "HOME", "LANG", "TZ"] as const;
@@ -115,7 +115,7 @@ function scriptEnv(ctx: ExecutionContext): NodeJS.ProcessEnv {
     env[name] = value;
     ctx.secrets.add(value);
   }
-  return { ...env, ...templateEnv(templateScope(ctx)) };
+  return { ...env, ...templateEnv(templateValues(ctx)) };
 }
 
 /** The action's own `timeout` in ms, if it has one (the attempt's signal carries the policy timeout). */

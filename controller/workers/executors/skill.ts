@@ -10,7 +10,7 @@ import { ExecutionError, type Executor } from "../executor.js";
 export const skillExecutor: Executor = async (ctx) => {
   const { skill, input, agent } = ctx.action;
   if (typeof skill !== "string" || skill === "") throw new ExecutionError("skill: `skill` must name a skill", "invalid-action");
-  const definition = readDefinition(ctx.db, "skill", skill);
+  const definition = await readDefinition(ctx.sql, "skill", skill);
   if (!definition) throw new ExecutionError(`skill: skill "${skill}" is not defined (or not applied)`, "unknown-skill");
   const skillText = [`# Skill: ${skill}`, definition.description.trim(), definition.instructions.trim()].filter((part) => part !== "").join("\n\n");
   const userText = input === undefined || input === null ? "" : typeof input === "string" ? input : JSON.stringify(input, null, 2);

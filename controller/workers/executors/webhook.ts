@@ -24,7 +24,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   if (!isStringMap(headers)) throw new ExecutionError("webhook: `headers` must map names to strings", "invalid-action");
   const timeoutMs = actionTimeout(ctx.action.timeout);
 
-  const scope = templateScope(ctx);
+  const scope = await templateScope(ctx, { url, headers, body });
   const secrets = { env: ctx.env, used: ctx.secrets };
   const target = targetUrl(url, scope, secrets);
   const sent = new Headers(renderStrings(headers, scope, secrets));
@@ -44,7 +44,7 @@ export const webhookExecutor: Executor = async (ctx) => {
   const signal = AbortSignal.any([ctx.signal, controller.signal]);
   try {
     const request = { method: verb, headers: Object.fromEntries(sent.entries()), ...(payload !== undefined ? { body: payload } : {}) };
-    const response = await egressRequest(target, request, { policy: workspaceEgress(ctx.db), signal });
+    const response = await egressRequest(target, request, { policy: await workspaceEgress(ctx.sql), signal });
     const text = await readCapped(response.body, ctx.secrets);
     if (response.status < 200 || response.status > 299) {
       throw new ExecutionError(clean(`${where} answered ${response.status} ${response.statusText}${text ? `: ${capOutput(text, { maxBytes: 4096 })}` : ""}`), "http-status");
