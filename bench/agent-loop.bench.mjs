@@ -30,6 +30,7 @@ const { openDatabase, closeDatabase } = await dist("store/open-database.js");
 const { upsertObject } = await dist("store/write-object.js");
 const { objectDigest } = await dist("definitions/canonical-json.js");
 const { runAgent } = await dist("agents/run-agent.js");
+const { sqliteSql } = await dist("store/sql/sqlite-sql.js");
 const { createLogger } = await dist("log.js");
 const { systemClock } = await dist("clock.js");
 
@@ -77,7 +78,7 @@ const newRun = () => {
   return runId;
 };
 const runtime = (id) => ({
-  db,
+  sql: sqliteSql(db),
   client,
   runId: id,
   eventId: "bench",

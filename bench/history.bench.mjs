@@ -23,6 +23,7 @@ const { reconcile } = await load("reconcile/reconcile.js");
 const { buildServer } = await load("api/build-server.js");
 const { ControllerMetrics } = await load("api/metrics-registry.js");
 const { readEndedRun } = await load("store/ended-run.js");
+const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 const { Retention } = await load("store/retention.js");
 const { WorkerPool } = await load("workers/worker-pool.js");
 const { createLogger } = await load("log.js");
@@ -128,7 +129,7 @@ for (const size of [10_000, 1_000_000]) {
   seeded = size;
   if (size === 10_000) {
     // The runs this process saw end: every series of every histogram exists, at both sizes.
-    for (const id of scrapeStore.db.prepare("SELECT id FROM event_runs ORDER BY id DESC LIMIT 2000").pluck().all()) metrics.runEnded(readEndedRun(scrapeStore.db, id));
+    for (const id of scrapeStore.db.prepare("SELECT id FROM event_runs ORDER BY id DESC LIMIT 2000").pluck().all()) metrics.runEnded(await readEndedRun(sqliteSql(scrapeStore.db), id));
   }
   const now = await timeAsync(scrape, { runs: 40, warmup: 5 });
   const before = await timeAsync(oldScrape, { runs: size > 100_000 ? 3 : 20, warmup: 1 });
@@ -157,7 +158,7 @@ const idb = intakeStore.db;
 // figure is the intake's alone (route, queueing, the claim the poke triggers).
 const holdUntilAborted = (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true }));
 const silent = createLogger({ LOG_LEVEL: "silent" }, new Writable({ write: (_c, _e, cb) => cb() }));
-const pool = new WorkerPool(idb, { size: 3, executors: { script: holdUntilAborted }, env: {}, workspaceDir: intakeStore.ws, log: silent });
+const pool = new WorkerPool(sqliteSql(idb), { size: 3, executors: { script: holdUntilAborted }, env: {}, workspaceDir: intakeStore.ws, log: silent });
 const server = await buildServer({ db: idb, apiKey: "bench", env: { HOOK_SECRET: secret }, onRunQueued: () => pool.poke() });
 const address = await server.listen({ port: 0, host: "127.0.0.1" });
 pool.start();

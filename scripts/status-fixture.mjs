@@ -133,9 +133,9 @@ export async function seedStatusStore(dir, dbPath, now = new Date()) {
   const agent = { runId: ids.transcript, agent: "writer", depth: 0 };
   const at = (ms) => t(90 * 60_000 - ms);
   const tokens = (input, output) => ({ input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
-  recordRunStep(db, { ...agent, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "tool_use", text: transcriptText, usage: tokens(1_200, 80), costUsd: 0.0123, startedAt: at(0), durationMs: 1500 });
-  recordRunStep(db, { ...agent, attempt: 1, kind: "tool_call", tool: "mcp__files__read_file", server: "files", input: '{"path":"exports/stock.csv"}', output: "sku,qty\nA1,3\n<img src=x onerror=alert(1)>", isError: false, startedAt: at(1500), durationMs: 35 });
-  recordRunStep(db, { ...agent, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "end_turn", text: "No order 42 in the export.", usage: tokens(900, 60), costUsd: 0.0036, startedAt: at(1600), durationMs: 800 });
+  await recordRunStep(sqliteSql(db), { ...agent, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "tool_use", text: transcriptText, usage: tokens(1_200, 80), costUsd: 0.0123, startedAt: at(0), durationMs: 1500 });
+  await recordRunStep(sqliteSql(db), { ...agent, attempt: 1, kind: "tool_call", tool: "mcp__files__read_file", server: "files", input: '{"path":"exports/stock.csv"}', output: "sku,qty\nA1,3\n<img src=x onerror=alert(1)>", isError: false, startedAt: at(1500), durationMs: 35 });
+  await recordRunStep(sqliteSql(db), { ...agent, attempt: 1, kind: "turn", model: "claude-sonnet-4-5", stopReason: "end_turn", text: "No order 42 in the export.", usage: tokens(900, 60), costUsd: 0.0036, startedAt: at(1600), durationMs: 800 });
 
   const token = newApiToken();
   await createApiToken(sqliteSql(db), { name: "ops-laptop", tokenHash: hashApiToken(token), createdAt: now, expiresAt: new Date(now.getTime() + 90 * day) });
