@@ -3,7 +3,7 @@ import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { WatchedSource } from "../source/watch-source.js";
 import type { Sql } from "../store/sql/sql.js";
-import { asSql } from "../store/sql/sqlite-sql-of.js";
+import { asSql } from "../store/sql/sqlite-sql.js";
 import { recordFailed } from "../store/sync-status.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 

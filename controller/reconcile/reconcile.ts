@@ -5,7 +5,7 @@ import { type TreeSelector, validateWorkspace } from "../definitions/validate-wo
 import { resolveRevision } from "../source/resolve-revision.js";
 import { readObjects } from "../store/read-objects.js";
 import type { Sql } from "../store/sql/sql.js";
-import { asSql } from "../store/sql/sqlite-sql-of.js";
+import { asSql } from "../store/sql/sqlite-sql.js";
 import { getSyncStatus, recordInvalid, recordUnchanged } from "../store/sync-status.js";
 import { type ApplyResult, applyPlan } from "./apply-plan.js";
 import { desiredState } from "./desired-state.js";

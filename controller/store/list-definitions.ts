@@ -4,7 +4,7 @@ import { byBytes, type DefinitionRow, definitionTables } from "./definition-tabl
 import { decodeSpec } from "./decode-spec.js";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
+import { isSql } from "./sql/sqlite-sql.js";
 
 export interface DefinitionRecord<K extends keyof DefinitionSpecs> {
   name: string;

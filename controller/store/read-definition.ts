@@ -4,7 +4,7 @@ import { definitionTables } from "./definition-tables.js";
 import { decodeSpec } from "./decode-spec.js";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
+import { isSql } from "./sql/sqlite-sql.js";
 
 /**
  * One applied definition, by kind and name, typed by its kind (what an executor

@@ -3,7 +3,7 @@ import type { ResolvedEvent } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
+import { isSql } from "./sql/sqlite-sql.js";
 
 /** An applied event with the runtime state a trigger path looks at. */
 export interface StoredEvent {

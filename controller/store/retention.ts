@@ -5,7 +5,7 @@ import { webhookIdTtlMs } from "./webhook-ids.js";
 import { type Batch, capBoundary, deleteRuns, nextEventWithRuns, oldRunsBatch, overCapBatch, pruneWebhookIds } from "./prune-runs.js";
 import { retentionSettings } from "./retention-settings.js";
 import type { Sql } from "./sql/sql.js";
-import { asSql } from "./sql/sqlite-sql-of.js";
+import { asSql } from "./sql/sqlite-sql.js";
 
 export interface RetentionOptions {
   clock: Clock;

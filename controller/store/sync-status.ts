@@ -3,7 +3,7 @@ import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
 import { prepared } from "./prepared.js";
 import { recordRevision } from "./record-revision.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
+import { isSql } from "./sql/sqlite-sql.js";
 import { isoTime } from "./time.js";
 
 export type SyncResult = "applied" | "unchanged" | "invalid" | "error";

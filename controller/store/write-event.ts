@@ -4,7 +4,7 @@ import { canonicalJson } from "../definitions/canonical-json.js";
 import type { ObjectState } from "../definitions/object-state.js";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql-of.js";
+import { isSql } from "./sql/sqlite-sql.js";
 import { isoTime } from "./time.js";
 
 /**

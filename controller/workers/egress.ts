@@ -5,7 +5,7 @@ import type { Database } from "better-sqlite3";
 import { type EgressPolicy, egressPolicy, egressRefusal } from "../definitions/egress-policy.js";
 import { readDefinition } from "../store/read-definition.js";
 import type { Sql } from "../store/sql/sql.js";
-import { isSql } from "../store/sql/sqlite-sql-of.js";
+import { isSql } from "../store/sql/sqlite-sql.js";
 import { ExecutionError } from "./executor.js";
 
 /** Codes of egress failures: the same request again would meet them again (run-job does not retry them). */
