@@ -1,7 +1,7 @@
 import type { ReconcileResult } from "../controller/reconcile/reconcile.js";
 import { defineCommand } from "./support/command.js";
 import { formatDiagnostics } from "./support/format/index.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 export const command = defineCommand({
   summary: "reconcile one revision into the database, once, and exit",
@@ -32,9 +32,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
     const revision = ctx.values.revision ?? "HEAD";
     // A typo in --workspace or --revision fails here, before a database is created.
     await resolveRevision(ctx.common.workspace, revision);
-    const db = await openStore(ctx.common.db, { create: true });
-    const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
-    const sql = new SqliteSql(db);
+    const sql = await openStoreSql(ctx.common, { create: true });
     try {
       const result = await reconcile(sql, { dir: ctx.common.workspace, revision, force: ctx.values.force === true }).catch(async (error: unknown) => {
         const { recordFailed } = await import("../controller/store/sync-status.js");
@@ -60,7 +58,7 @@ Exit codes: 0 applied or unchanged, 1 invalid revision or failure, 2 usage error
       }
       return result.result === "invalid" ? 1 : 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

@@ -21,7 +21,7 @@ Exit codes: 0 success, 1 no such event or no database, 2 usage error.`,
     if (status !== undefined && !["active", "paused", "disabled", "expired"].includes(status)) {
       throw new UsageError(`--status ${status}: use active, paused, disabled or expired`);
     }
-    const sql = await openStoreSql(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common, { create: false });
     try {
       const { listEvents, lastRuns } = await import("../controller/store/list-events.js");
       const { nextFireTimes } = await import("../controller/definitions/next-fire-time.js");

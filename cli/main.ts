@@ -62,7 +62,8 @@ ${lines.join("\n")}
 
 Options every command takes:
   -w, --workspace DIR  the workspace (default: current directory)
-      --db PATH        the SQLite file (default: $DATABASE_PATH, else data/nexaas.db in the workspace)
+      --db PATH        the SQLite file (default: $DATABASE_PATH, else data/nexaas.db in the workspace),
+                       or a postgres:// URL; $DATABASE_URL=postgres://… selects PostgreSQL too
       --json           machine-readable output
   -h, --help           help for a command: nexaas <command> --help
 

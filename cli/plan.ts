@@ -4,7 +4,7 @@ import { defineCommand } from "./support/command.js";
 import { UsageError } from "./support/errors.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { isOneOf } from "./support/one-of.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 const formats = ["text", "markdown", "json"] as const;
 
@@ -64,16 +64,14 @@ changes, with --detailed-exitcode).`,
     if (baseRev !== undefined) {
       const state = await revisionState(dir, baseRev, now);
       base = { revision: state.commit, current: asCurrent(state.objects, state.commit) };
-    } else if (existsSync(ctx.common.db)) {
-      const db = await openStore(ctx.common.db, { create: false });
+    } else if (ctx.common.databaseUrl !== undefined || existsSync(ctx.common.db)) {
+      const sql = await openStoreSql(ctx.common, { create: false });
       try {
         const { readObjects } = await import("../controller/store/read-objects.js");
         const { getSyncStatus } = await import("../controller/store/sync-status.js");
-        const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
-        const sql = new SqliteSql(db);
         base = { revision: (await getSyncStatus(sql)).last_applied_revision, current: await readObjects(sql) };
       } finally {
-        db.close();
+        await sql.close();
       }
     } else {
       base = { revision: null, current: [] };

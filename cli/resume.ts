@@ -1,6 +1,6 @@
 import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 export const command = defineCommand({
   summary: "resume a paused event (and clear its failure count)",
@@ -16,20 +16,18 @@ changes: its failure count stays) or no database, 2 usage error.`,
   async run(ctx) {
     const [id] = ctx.positionals;
     if (id === undefined) throw new UsageError("which event? nexaas resume ID");
-    const db = await openStore(ctx.common.db, { create: false, write: true });
+    const sql = await openStoreSql(ctx.common, { create: false, write: true });
     try {
       const { setEventPause } = await import("../controller/store/record-run-outcome.js");
-      const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
       const { readEventRuntime } = await import("../controller/store/read-event-runtime.js");
-      const { SqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
-      const runtime = await readEventRuntime(new SqliteSql(db), id);
+      const runtime = await readEventRuntime(sql, id);
       if (!runtime) throw new CommandError(`no event "${id}" in the database`, "not-found");
       if (runtime.paused === 0) throw new CommandError(`${id} is not paused: nothing to resume`, "not-paused");
-      await setEventPause(sqliteSql(db), id, { paused: false, at: new Date() });
+      await setEventPause(sql, id, { paused: false, at: new Date() });
       ctx.stdout(ctx.common.json ? JSON.stringify({ id, status: "active" }) + "\n" : `resumed ${id}\n`);
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

@@ -27,7 +27,7 @@ Exit codes: 0 success, 1 no such run or no database, 2 usage error.`,
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit takes a whole number from 1 to 10000");
     const [runArg] = ctx.positionals;
     if (runArg !== undefined && !/^[1-9]\d*$/.test(runArg)) throw new UsageError(`RUN is a run's number (e.g. nexaas runs 42), not "${runArg}"; for an event's runs: nexaas runs --event ${runArg}`);
-    const sql = await openStoreSql(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common, { create: false });
     try {
       const { listRuns, readRun } = await import("../controller/store/list-runs.js");
       if (runArg !== undefined) {

@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { LoopSource } from "../controller/source/watch-source.js";
 import { defineCommand, type CommandContext, type OptionSpec } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { openStore } from "./support/open-store.js";
+import { openPostgresStore, openStore } from "./support/open-store.js";
 
 const options = {
   poll: { type: "string" },
@@ -41,11 +41,19 @@ JSON lines otherwise; LOG_FORMAT=json|pretty chooses, LOG_LEVEL filters.
 
 It schedules every event at its due time and runs it on WORKER_POOL_SIZE
 workers (default 3) with leases (NEXAAS_LEASE_SECONDS, default 60).
-One controller owns a database at a time: a second one refuses to start,
+On SQLite one controller owns the database at a time: a second one refuses to start,
 naming the owner; with --standby it waits, and takes over within one lease
 of the owner's end (at once when the owner's pid is gone on this host).
 A controller that finds another took its lock stops at once (exit 1): its
 writes are fenced, so it cannot change a job after losing the lock.
+DATABASE_URL=postgres://user:password@host/db runs on a shared PostgreSQL
+database instead (created by its owner; Nexaas migrates it): start as many
+controllers as you need on it, each with its own clone of the workspace. All
+run workers (woken by LISTEN/NOTIFY) and serve the API and webhooks; one,
+elected under a lease (NEXAAS_LEASE_SECONDS), reconciles and schedules, and
+another takes over within one lease when it dies. Its writes are fenced: a
+replaced leader changes nothing and goes on as a follower. Set the same
+SESSION_SECRET on every one behind a load balancer. --standby is for SQLite.
 A store fault that may pass (disk full, a busy or read-only file, an I/O
 error) is logged, shown by /api/health as 503, and retried until it clears;
 a corrupt, deleted or replaced database file stops the controller (exit 1).
@@ -85,13 +93,13 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     const portText = ctx.values.port ?? ctx.env.PORT ?? "8400";
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`port ${portText}: a number from 0 to 65535`);
-    const db = await openStore(ctx.common.db, { create: true });
+    const { store, where, close } = await openControllerStore(ctx.common);
     const { loadSessionSecret } = await import("../controller/api/session-secret.js");
     let sessionSecret: Buffer;
     try {
       sessionSecret = loadSessionSecret(ctx.env, ctx.common.db);
     } catch (error) {
-      db.close();
+      await close();
       throw new CommandError(error instanceof Error ? error.message : String(error), "session-secret", { cause: error });
     }
     const { Controller } = await import("../controller/controller.js");
@@ -100,7 +108,7 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name}=${ctx.env[name] ?? ""}: a positive number`);
       return n;
     };
-    const controller = new Controller(db, {
+    const controller = new Controller(store, {
       dir: ctx.common.workspace,
       source,
       pollMs,
@@ -157,7 +165,7 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
       log.info({ holder }, "standing by: another controller owns the database");
     });
 
-    log.info({ workspace: ctx.common.workspace, db: ctx.common.db, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
+    log.info({ workspace: ctx.common.workspace, db: where, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     // Listening before start: a SIGTERM while it reconciles or stands by must stop it
     // cleanly too, not kill it with the lock taken (npm start, a supervisor's stop).
     let halted: { reason: string; message: string } | undefined;
@@ -187,7 +195,7 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     } catch (error) {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      db.close();
+      await close();
       if (signalled !== undefined && standingBy) {
         log.info("controller stopped");
         return 0;
@@ -201,7 +209,7 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     const code = await ended;
     await controller.stop(30_000);
     try {
-      db.close();
+      await close();
     } catch {
       // A file gone bad may refuse even to close.
     }
@@ -211,6 +219,21 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
     return code;
   },
 });
+
+/**
+ * DATABASE_URL=postgres://… (or --db postgres://…): the shared PostgreSQL
+ * database, connected and migrated here; else the SQLite file at --db.
+ * `where` is for the log, with the URL's password hidden.
+ */
+async function openControllerStore(common: CommandContext<typeof options>["common"]) {
+  if (common.databaseUrl !== undefined) {
+    const sql = await openPostgresStore(common.databaseUrl);
+    const { redactUrl } = await import("../controller/store/open-postgres.js");
+    return { store: sql, where: redactUrl(common.databaseUrl), close: () => sql.close() };
+  }
+  const db = await openStore(common.db, { create: true });
+  return { store: db, where: common.db, close: () => Promise.resolve(db.close()) };
+}
 
 async function loopSource(values: CommandContext<typeof options>["values"], db: string): Promise<LoopSource> {
   const remote = values.remote;

@@ -1,4 +1,5 @@
-import type { Database } from "better-sqlite3";
+import type { Sql } from "../controller/store/sql/sql.js";
+import { SqliteSql } from "../controller/store/sql/sqlite-sql.js";
 import { defineCommand } from "./support/command.js";
 import { formatDiagnostics } from "./support/format/index.js";
 import { openStoreSql } from "./support/open-store.js";
@@ -17,11 +18,11 @@ database fails its quick integrity check), or no database; 2 usage error.
 A monitor can run \`nexaas status >/dev/null || alert\`.`,
   options: {},
   async run(ctx) {
-    const sql = await openStoreSql(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common, { create: false });
     try {
       const { statusReport } = await import("../controller/store/status-report.js");
       const status = await statusReport(sql, new Date());
-      const degraded = degradedReasons(sql.db, status.last_result);
+      const degraded = degradedReasons(sql, status.last_result);
       const code = degraded.length > 0 ? 1 : 0;
       if (ctx.common.json) {
         ctx.stdout(JSON.stringify({ ...status, degraded }, null, 2) + "\n");
@@ -50,11 +51,14 @@ A monitor can run \`nexaas status >/dev/null || alert\`.`,
 });
 
 /** Why what runs is not what should: a refused or failed revision, or a database that fails its quick check. */
-function degradedReasons(db: Database, lastResult: string | null): string[] {
+function degradedReasons(sql: Sql, lastResult: string | null): string[] {
   const reasons: string[] = [];
   if (lastResult === "invalid") reasons.push("the last attempted revision was refused (invalid); an older revision stays live");
   if (lastResult === "error") reasons.push("the last attempted revision failed to apply; an older revision stays live");
-  const check = db.pragma("quick_check", { simple: true });
-  if (check !== "ok") reasons.push(`the database fails its integrity check: ${String(check)}`);
+  // SQLite's file is checked here; a PostgreSQL server checks its own pages.
+  if (sql instanceof SqliteSql) {
+    const check = sql.db.pragma("quick_check", { simple: true });
+    if (check !== "ok") reasons.push(`the database fails its integrity check: ${String(check)}`);
+  }
   return reasons;
 }

@@ -22,7 +22,7 @@ Exit codes: 0 success, 1 no database, 2 usage error.`,
     const sinceText = ctx.values.since;
     const since = sinceText === undefined ? new Date(new Date().toISOString().slice(0, 10) + "T00:00:00.000Z") : new Date(sinceText);
     if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${sinceText}: not a date (e.g. 2026-11-01)`);
-    const sql = await openStoreSql(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common, { create: false });
     try {
       const { usageSummary } = await import("../controller/store/usage-summary.js");
       const usage = await usageSummary(sql, since);

@@ -15,7 +15,12 @@ import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
+import { LeaderElector } from "./store/leader-elector.js";
+import type { PostgresSql } from "./store/sql/postgres-sql.js";
+import type { Sql } from "./store/sql/sql.js";
+import { sqlView } from "./store/sql/sql-view.js";
 import { sqliteSql } from "./store/sql/sqlite-sql.js";
+import { JobListener } from "./queue/job-notices.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
 import { scriptExecutor } from "./workers/executors/script.js";
@@ -62,6 +67,10 @@ export interface ControllerEvents {
   recovered: [];
   /** Standing by: another controller owns the database (once per owner, not at every look). */
   waiting: [{ holder: string }];
+  /** PostgreSQL: this controller was elected leader; it reconciles and schedules from now on (after its first reconcile). */
+  leading: [Fence];
+  /** PostgreSQL: it leads no more (taken over, stopped, or cut off from the store for a lease); it goes on working and serving. */
+  following: [];
 }
 
 export class ControllerLockedError extends Error {}
@@ -74,8 +83,15 @@ export function defaultExecutors(): Record<string, Executor> {
 }
 
 /**
- * The whole controller: source -> reconcile -> scheduler -> queue -> workers,
- * with one owner per database. Symmetric start/stop, so a test can run it.
+ * The whole controller: source -> reconcile -> scheduler -> queue -> workers.
+ * Symmetric start/stop, so a test can run it.
+ *
+ * On SQLite one controller owns the database (a lock row with a fencing
+ * token). On PostgreSQL (issue 16) several share it: every one runs workers,
+ * serves the API and accepts webhooks, woken by LISTEN/NOTIFY; one leader,
+ * elected under a lease, runs the reconciler, the scheduler and retention,
+ * whose writes go through a handle fenced by the lease's token, so a leader
+ * that was replaced changes nothing and goes on as a follower.
  *
  * Unattended, it survives its store: a transient fault (disk full, a busy or
  * read-only file, an I/O error) is reported (log, /api/health 503, metrics),
@@ -107,26 +123,47 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private halted = false;
   private stopped = false;
   /** The connection's busy_timeout (ms) while the store is healthy; shortened during a fault. */
-  private busyTimeoutMs: number;
+  private busyTimeoutMs = 5000;
+  /** SQLite: the file's connection (its lock, its faults); undefined on PostgreSQL. */
+  private readonly db: Database | undefined;
+  /** What every part reads and writes through. */
+  private readonly sql: Sql;
+  /** The reconciler's, the scheduler's and retention's: fenced while this controller owns the database or leads it. */
+  private readonly leaderSql: Sql;
+  private elector: LeaderElector | undefined;
+  private listener: JobListener | undefined;
+  /** PostgreSQL: starting or stopping the leader's parts, one change at a time. */
+  private leadership: Promise<void> = Promise.resolve();
+  private leads = false;
 
+  /** `store`: a SQLite connection (openDatabase) or a PostgreSQL pool (openPostgres, migrated). */
   constructor(
-    private readonly db: Database,
+    store: Database | PostgresSql,
     private readonly options: ControllerOptions,
   ) {
     super();
     this.clock = options.clock ?? systemClock;
-    const busyTimeout = Number(db.pragma("busy_timeout", { simple: true }));
-    this.busyTimeoutMs = Number.isFinite(busyTimeout) ? busyTimeout : 5000;
+    if ("dialect" in store) {
+      this.db = undefined;
+      this.sql = store;
+      this.leaderSql = sqlView(store);
+    } else {
+      this.db = store;
+      this.sql = sqliteSql(store);
+      this.leaderSql = this.sql;
+      const busyTimeout = Number(store.pragma("busy_timeout", { simple: true }));
+      if (Number.isFinite(busyTimeout)) this.busyTimeoutMs = busyTimeout;
+    }
     // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
-    this.loop = new ReconcileLoop(db, {
+    this.loop = new ReconcileLoop(this.leaderSql, {
       source: watchSource(options.source ?? { kind: "git" }, { dir: options.dir, pollMs: options.pollMs }),
       ...(options.driftCheckMs !== undefined ? { driftCheckMs: options.driftCheckMs } : {}),
       frameworkDir: options.frameworkDir,
       now: () => this.clock.now(),
       clock: this.clock,
     });
-    this.scheduler = new Scheduler(sqliteSql(db), { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
-    this.pool = new WorkerPool(sqliteSql(db), {
+    this.scheduler = new Scheduler(this.leaderSql, { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
+    this.pool = new WorkerPool(this.sql, {
       size: options.workers ?? 3,
       leaseMs: this.leaseMs,
       executors: defaultExecutors(),
@@ -135,11 +172,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
       log: options.log,
       clock: this.clock,
     });
-    this.retention = new Retention(db, { clock: this.clock, ...options.retention });
-    this.metrics = new ControllerMetrics(db, () => this.clock.now(), this.health);
+    this.retention = new Retention(this.leaderSql, { clock: this.clock, ...options.retention });
+    this.metrics = new ControllerMetrics(this.sql, () => this.clock.now(), this.health);
     this.notifier = new Notifier({
-      targets: () => readDefinition(db, "workspace", "workspace")?.notifications ?? [],
-      policy: () => workspaceEgress(db),
+      targets: async () => (await readDefinition(this.sql, "workspace", "workspace"))?.notifications ?? [],
+      policy: () => workspaceEgress(this.sql),
       env: options.env,
       log: options.log,
       clock: this.clock,
@@ -156,7 +193,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.pool.on("finished", ({ job, outcome }) => {
       if (outcome.status !== "success" && outcome.status !== "failed") return;
-      const sql = sqliteSql(db);
+      const sql = this.sql;
       const now = this.clock.now();
       void (async () => {
         const run = await readEndedRun(sql, job.runId);
@@ -179,24 +216,34 @@ export class Controller extends EventEmitter<ControllerEvents> {
     return this.options.leaseMs ?? 60_000;
   }
 
-  /** Takes the database (or throws ControllerLockedError; with `standby`, waits for it), reconciles HEAD, then schedules and works. */
+  /**
+   * SQLite: takes the database (or throws ControllerLockedError; with
+   * `standby`, waits for it), reconciles HEAD, then schedules and works.
+   * PostgreSQL: listens for jobs, works, and stands for leader; when elected
+   * at the first try it has reconciled HEAD by the time this resolves.
+   */
   async start(): Promise<void> {
-    this.file = fileIdentity(this.db.name);
-    this.fence = await this.acquire();
-    fenceWrites(sqliteSql(this.db), this.fence);
+    if (this.db) {
+      this.file = fileIdentity(this.db.name);
+      this.fence = await this.acquire(this.db);
+      fenceWrites(this.sql, this.fence);
+    }
     try {
-      // Jobs still marked running were a dead owner's: their scripts are killed now, and the jobs
-      // recovered at the first claim, so a retry never overlaps the attempt it replaces.
-      const orphans = await expireOrphanedLeases(sqliteSql(this.db));
-      const killed = killOrphanedGroups(orphans.groups);
-      if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
-      this.lockTimer = this.clock.setInterval(() => this.heartbeat(), Math.max(1000, Math.floor(this.leaseMs / 3)));
+      if (this.db) {
+        // Jobs still marked running were a dead owner's: their scripts are killed now, and the jobs
+        // recovered at the first claim, so a retry never overlaps the attempt it replaces.
+        const orphans = await expireOrphanedLeases(this.sql);
+        const killed = killOrphanedGroups(orphans.groups);
+        if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
+        const db = this.db;
+        this.lockTimer = this.clock.setInterval(() => this.heartbeat(db), Math.max(1000, Math.floor(this.leaseMs / 3)));
+      } else await this.listen();
       // The server is built first, so its metrics see the first reconcile; it listens last.
       const api = this.options.api;
       if (api) {
         const { buildServer } = await import("./api/build-server.js");
         this.server = await buildServer({
-          db: this.db,
+          sql: this.sql,
           apiKey: api.apiKey,
           ...(api.sessionSecret ? { sessionSecret: api.sessionSecret } : {}),
           env: this.options.env,
@@ -207,10 +254,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
           metrics: this.metrics,
         });
       }
-      await this.loop.start();
-      this.scheduler.start();
+      if (this.db) await this.startLeaderParts();
       this.pool.start();
-      this.retention.start();
+      if (!this.db) await this.elect();
       // The first firing and the first claims are done, and their timers armed, when start resolves.
       await this.scheduler.idle();
       await this.pool.idle();
@@ -222,10 +268,83 @@ export class Controller extends EventEmitter<ControllerEvents> {
     }
   }
 
-  private async acquire(): Promise<Fence> {
+  /** Whether this controller reconciles and schedules now: SQLite's owner always; on PostgreSQL the elected leader. */
+  get leading(): boolean {
+    return this.db !== undefined || this.leads;
+  }
+
+  /** The reconciler, the scheduler and retention: the owner's or the leader's alone. */
+  private async startLeaderParts(): Promise<void> {
+    await this.loop.start();
+    this.scheduler.start();
+    this.retention.start();
+  }
+
+  private async stopLeaderParts(): Promise<void> {
+    this.scheduler.stop();
+    await Promise.all([this.loop.stop(), this.retention.stop()]);
+    // A wake under way: its firing ends (or rolls back) before the lease can go.
+    await this.scheduler.idle();
+  }
+
+  /** PostgreSQL: every controller's pool is woken by the NOTIFY of each job queued, on any controller. */
+  private async listen(): Promise<void> {
+    const url = (this.sql as PostgresSql).url;
+    const listener = new JobListener(url);
+    this.listener = listener;
+    // Listening again after a dropped connection: what was queued meanwhile is looked at now.
+    listener.on("job", () => this.pool.poke());
+    listener.on("listening", () => this.pool.poke());
+    listener.on("error", (error) => this.options.log.warn({ err: errorMessage(error) }, "job notices: connection lost, reconnecting"));
+    await listener.start();
+  }
+
+  /** PostgreSQL: stands for leader now and every third of a lease; the first try is over (and a won lead started) when it resolves. */
+  private async elect(): Promise<void> {
+    const elector = new LeaderElector(this.sql, { owner: this.owner }, { leaseMs: this.leaseMs, clock: this.clock });
+    this.elector = elector;
+    elector.on("elected", (fence) => this.changeLeadership(fence));
+    elector.on("deposed", () => this.changeLeadership(undefined));
+    elector.on("reached", () => this.wrote(true));
+    elector.on("error", (error) => this.onError(error));
+    await elector.start();
+    await this.leadership;
+  }
+
+  /** Starts or stops the leader's parts, one change after the other (an election can follow a deposition at once). */
+  private changeLeadership(fence: Fence | undefined): void {
+    this.leadership = this.leadership.then(async () => {
+      if (fence) {
+        if (this.stopped || this.halted) return;
+        fenceWrites(this.leaderSql, fence);
+        this.fence = fence;
+        this.leads = true;
+        this.options.log.info({ owner: this.owner, token: fence.token }, "leading: this controller reconciles and schedules");
+        this.emit("leading", fence);
+        try {
+          await this.startLeaderParts();
+        } catch (error) {
+          // No repository, say: the lease is given up so that another controller can lead.
+          this.options.log.error({ err: errorMessage(error) }, "could not start leading: stepping down");
+          await this.stopLeaderParts();
+          this.leads = false;
+          void this.elector?.stop();
+        }
+        return;
+      }
+      if (!this.leads) return;
+      this.leads = false;
+      await this.stopLeaderParts();
+      if (!this.stopped) this.options.log.warn({ owner: this.owner }, "no longer leading: another controller reconciles and schedules; this one goes on working");
+      this.emit("following");
+    });
+    this.leadership.catch((error: unknown) => this.onError(error));
+  }
+
+  private async acquire(db: Database): Promise<Fence> {
     let waitingFor: string | undefined;
     for (;;) {
-      const lock = acquireLock(this.db, this.owner, this.clock.now(), this.leaseMs);
+      const lock = acquireLock(db, this.owner, this.clock.now(), this.leaseMs);
       if (lock.ok) return { owner: this.owner, token: lock.token };
       const h = lock.holder;
       const holder = `pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}`;
@@ -247,12 +366,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
    * opened, sound and writable, a write goes through, the lock is ours. It is
    * also the probe that ends a transient fault.
    */
-  private heartbeat(): void {
+  private heartbeat(db: Database): void {
     if (this.halted || !this.fence) return;
-    const file = this.file ? fileFault(this.db.name, this.file) : undefined;
+    const file = this.file ? fileFault(db.name, this.file) : undefined;
     if (file?.kind === "fatal") return this.onFault(file);
     try {
-      if (!refreshLock(this.db, this.fence, this.clock.now())) {
+      if (!refreshLock(db, this.fence, this.clock.now())) {
         return this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write");
       }
       // A read-only file still takes the lock's heartbeat (through the open descriptor): the
@@ -271,6 +390,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   private onFault(fault: StoreFault): void {
     if (this.halted) return;
+    // A leader's fenced write met a newer token: it follows at once (its elector would see it at the next renewal).
+    if (fault.kind === "lock-lost" && !this.db) return this.changeLeadership(undefined);
     if (fault.kind === "lock-lost") return this.halt("lock-lost", fault.message);
     if (fault.kind === "fatal") return this.halt("fatal", `the database cannot be used any more (${fault.code}): ${fault.message}`);
     // Held at every fault, not only a new one: a part started meanwhile (the scheduler, after a first reconcile that failed) stops again.
@@ -288,6 +409,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
    * answering at all. The heartbeat probes every 1/3 lease.
    */
   private hold(): void {
+    // On PostgreSQL the server holds the data: a leader keeps its scheduler, whose firings wait on the pool's reconnection.
+    if (!this.db) return;
     this.scheduler.stop();
     this.db.pragma("busy_timeout = 100");
   }
@@ -301,11 +424,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const fault = this.health.fault;
     if (!fault || fault.kind !== "transient" || (!pulse && !endedByWrite(fault))) return;
     this.health.recovered();
-    this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    this.db?.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     if (this.halted || this.stopped) return;
     this.options.log.info({ code: fault.code }, "store writable again: resuming");
     this.emit("recovered");
-    this.scheduler.start();
+    if (this.leading) this.scheduler.start();
     this.pool.poke();
   }
 
@@ -326,7 +449,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     );
   }
 
-  /** SIGTERM: stop claiming and scheduling, let running jobs finish within `graceMs`, release the rest and the lock. */
+  /** SIGTERM: stop claiming and scheduling, let running jobs finish within `graceMs`, release the rest and the lock (or the lead). */
   async stop(graceMs = 30_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -344,9 +467,14 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await retention;
     // A wake under way when the scheduler stopped: its firing ends (or rolls back) before the lock goes.
     await this.scheduler.idle();
+    // PostgreSQL: the lease is given up last, so a follower leads at its next try rather than a lease later.
+    await this.leadership;
+    await this.elector?.stop();
+    await this.leadership;
+    await this.listener?.stop();
     // After the pool: the last runs' notices are queued; they get a short grace to go out.
     await this.notifier.stop(graceMs === 0 ? 0 : 5_000);
-    if (!this.fence) return;
+    if (!this.fence || !this.db) return;
     try {
       releaseLock(this.db, this.fence);
     } catch (error) {

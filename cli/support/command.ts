@@ -30,6 +30,11 @@ export interface CommonFlags {
   workspace: string;
   /** Absolute path of the database (--db, else DATABASE_PATH, else data/nexaas.db under the workspace). */
   db: string;
+  /**
+   * The PostgreSQL store, when there is one (issue 16): `--db postgres://…`, else DATABASE_URL.
+   * `db` then only places what lives beside a database on disk (the session secret, a pulled clone).
+   */
+  databaseUrl: string | undefined;
   json: boolean;
 }
 
@@ -95,7 +100,10 @@ function commonFlags(values: Record<string, unknown>, readsEnvFile: boolean, io:
   if (values.help === true) return "help";
   const workspace = resolve(io.cwd, typeof values.workspace === "string" ? values.workspace : ".");
   if (readsEnvFile) loadEnvFile(workspace, io.env);
-  const dbFlag = typeof values.db === "string" ? values.db : io.env.DATABASE_PATH;
+  const flag = typeof values.db === "string" ? values.db : undefined;
+  const flagUrl = flag !== undefined && /^postgres(ql)?:\/\//i.test(flag) ? flag : undefined;
+  const dbFlag = (flagUrl ? undefined : flag) ?? io.env.DATABASE_PATH;
   const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(io.cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
-  return { workspace, db, json: values.json === true };
+  const databaseUrl = flagUrl ?? (io.env.DATABASE_URL?.trim() || undefined);
+  return { workspace, db, databaseUrl, json: values.json === true };
 }

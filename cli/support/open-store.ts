@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import type { Database } from "better-sqlite3";
-import type { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
-import { CommandError } from "./errors.js";
+import type { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
+import type { CommonFlags } from "./command.js";
+import { CommandError, UsageError } from "./errors.js";
 
 /**
  * Opens the store for a command. Read-only commands refuse a missing database
@@ -16,9 +18,21 @@ export async function openStore(path: string, options: { create: boolean; write?
   return openDatabase(path, { readonly: !options.create && !options.write });
 }
 
-/** The store as an Sql (issue 16): one SqliteSql over the connection openStore gives; `close()` closes both. */
-export async function openStoreSql(path: string, options: { create: boolean; write?: boolean }): Promise<SqliteSql> {
-  const db = await openStore(path, options);
+/**
+ * The store as an Sql (issue 16): the PostgreSQL database when `databaseUrl`
+ * is set (--db postgres://…, DATABASE_URL), connected and migrated; else one
+ * SqliteSql over the connection openStore gives. `close()` closes it.
+ */
+export async function openStoreSql(common: Pick<CommonFlags, "db" | "databaseUrl">, options: { create: boolean; write?: boolean }): Promise<Sql> {
+  if (common.databaseUrl !== undefined) return openPostgresStore(common.databaseUrl);
+  const db = await openStore(common.db, options);
   const { sqliteSql } = await import("../../controller/store/sql/sqlite-sql.js");
   return sqliteSql(db);
+}
+
+/** DATABASE_URL's store: refused with a clear message when it is not a postgres:// URL. */
+export async function openPostgresStore(url: string): Promise<PostgresSql> {
+  const { isPostgresUrl, openPostgres, redactUrl } = await import("../../controller/store/open-postgres.js");
+  if (!isPostgresUrl(url)) throw new UsageError(`DATABASE_URL=${redactUrl(url)}: not a postgres:// URL; unset it to use the SQLite file (--db, DATABASE_PATH)`);
+  return openPostgres(url);
 }

@@ -29,7 +29,7 @@ Exit codes: 0 made, 1 the name is taken, 2 usage error.`,
     const now = new Date();
     const expiresAt = lifetimeMs === undefined ? null : new Date(now.getTime() + lifetimeMs);
     const token = newApiToken();
-    const sql = await openStoreSql(ctx.common.db, { create: true });
+    const sql = await openStoreSql(ctx.common, { create: true });
     try {
       const { createApiToken } = await import("../../controller/store/create-api-token.js");
       if (!(await createApiToken(sql, { name, tokenHash: hashApiToken(token), createdAt: now, expiresAt }))) {

@@ -12,7 +12,7 @@ most once a minute) and revoked. Never a token or its hash.
 Exit codes: 0 listed, 1 no database, 2 usage error.`,
   options: {},
   async run(ctx) {
-    const sql = await openStoreSql(ctx.common.db, { create: false });
+    const sql = await openStoreSql(ctx.common, { create: false });
     try {
       const { listApiTokens } = await import("../../controller/store/list-api-tokens.js");
       const tokens = (await listApiTokens(sql)).map(({ name, created_at, expires_at, last_used_at, revoked_at }) => ({ name, created_at, expires_at, last_used_at, revoked_at }));

@@ -16,7 +16,7 @@ Exit codes: 0 revoked, 1 no such token or no database, 2 usage error.`,
   async run(ctx) {
     const [name] = ctx.positionals;
     if (name === undefined) throw new UsageError("which token? nexaas tokens revoke NAME");
-    const sql = await openStoreSql(ctx.common.db, { create: false, write: true });
+    const sql = await openStoreSql(ctx.common, { create: false, write: true });
     try {
       const { revokeApiToken } = await import("../../controller/store/revoke-api-token.js");
       const revoked_at = await revokeApiToken(sql, name, new Date());

@@ -9,6 +9,8 @@ export interface LeaderElectorEvents {
   elected: [Fence];
   /** It leads no more (taken over, or the store unreachable for a whole lease): stop them at once. */
   deposed: [];
+  /** A try reached the store (a renewal, a takeover, or seeing another lead): the store answers again after a fault. */
+  reached: [];
   error: [Error];
 }
 
@@ -71,11 +73,14 @@ export class LeaderElector extends EventEmitter<LeaderElectorEvents> {
     const now = this.clock.now().getTime();
     try {
       if (this.held) {
-        if (await renewLease(this.sql, this.held)) this.renewedAt = now;
+        const renewed = await renewLease(this.sql, this.held);
+        this.emit("reached");
+        if (renewed) this.renewedAt = now;
         else this.stepDown();
         return;
       }
       const fence = await takeLease(this.sql, this.candidate, this.options.leaseMs);
+      this.emit("reached");
       if (fence && this.running) {
         this.held = fence;
         this.renewedAt = now;

@@ -14,14 +14,23 @@ export type StoreFault = { kind: "transient" | "fatal" | "lock-lost"; code: stri
 
 const transient = /^SQLITE_(BUSY|LOCKED|FULL|IOERR|READONLY|CANTOPEN|PROTOCOL)/;
 const fatal = /^SQLITE_(CORRUPT|NOTADB)/;
+/**
+ * PostgreSQL's that pass (issue 16): the server unreachable or restarting
+ * (the socket's errno, SQLSTATE class 08 and 57P01-03), out of disk, memory or
+ * connections (class 53), a serialization failure or deadlock (40001, 40P01).
+ * The pool reconnects by itself; nothing is fatal, as the data lives on the server.
+ */
+const transientPostgres = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|08\w{3}|57P0[123]|53\w{3}|40001|40P01)$/;
 
 /** The fault a thrown value stands for, or undefined when it is not the store's (a bug, a git error). */
 export function storeFault(error: unknown): StoreFault | undefined {
   if (error instanceof StoreError && error.code === "lock-lost") return { kind: "lock-lost", code: error.code, message: error.message };
+  // pg's "Connection terminated (unexpectedly|due to connection timeout)" carries no code.
+  if (error instanceof Error && error.message.startsWith("Connection terminated")) return { kind: "transient", code: "connection-terminated", message: error.message };
   if (!(error instanceof Error) || !("code" in error) || typeof error.code !== "string") return undefined;
   const code = error.code;
   if (fatal.test(code)) return { kind: "fatal", code, message: error.message };
-  if (transient.test(code)) return { kind: "transient", code, message: error.message };
+  if (transient.test(code) || transientPostgres.test(code)) return { kind: "transient", code, message: error.message };
   return undefined;
 }
 

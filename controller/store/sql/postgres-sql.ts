@@ -27,8 +27,12 @@ export class PostgresSql implements Sql {
   private readonly current = new AsyncLocalStorage<OpenTransaction>();
   readonly pool: pg.Pool;
 
-  constructor(connectionString: string, options: { max?: number; applicationName?: string } = {}) {
-    this.pool = new pg.Pool({ connectionString, types, max: options.max ?? 10, application_name: options.applicationName ?? "nexaas" });
+  constructor(
+    /** The server's URL: a LISTEN needs a connection of its own, outside the pool. */
+    readonly url: string,
+    options: { max?: number; applicationName?: string } = {},
+  ) {
+    this.pool = new pg.Pool({ connectionString: url, types, max: options.max ?? 10, application_name: options.applicationName ?? "nexaas" });
     // An idle pooled connection that the server drops (a restart, a failover) is discarded, not fatal.
     this.pool.on("error", () => undefined);
   }
