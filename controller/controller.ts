@@ -136,10 +136,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
     });
     this.retention = new Retention(db, { clock: this.clock, ...options.retention });
-    this.metrics = new ControllerMetrics(db, () => this.clock.now(), this.health);
+    this.metrics = new ControllerMetrics(sqliteSql(db), () => this.clock.now(), this.health);
     this.notifier = new Notifier({
-      targets: () => readDefinition(db, "workspace", "workspace")?.notifications ?? [],
-      policy: () => workspaceEgress(db),
+      targets: async () => (await readDefinition(sqliteSql(db), "workspace", "workspace"))?.notifications ?? [],
+      policy: () => workspaceEgress(sqliteSql(db)),
       env: options.env,
       log: options.log,
       clock: this.clock,
@@ -196,7 +196,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       if (api) {
         const { buildServer } = await import("./api/build-server.js");
         this.server = await buildServer({
-          db: this.db,
+          sql: sqliteSql(this.db),
           apiKey: api.apiKey,
           ...(api.sessionSecret ? { sessionSecret: api.sessionSecret } : {}),
           env: this.options.env,
