@@ -12,6 +12,7 @@ const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller",
 const { openDatabase, closeDatabase } = await load("store/open-database.js");
 const { reconcile } = await load("reconcile/reconcile.js");
 const { buildServer } = await load("api/build-server.js");
+const { sqliteSql } = await load("store/sql/sqlite-sql.js");
 
 const dir = tempDir("api");
 const ws = join(dir, "ws");
@@ -25,7 +26,7 @@ if (applied.result !== "applied") throw new Error(`reconcile: ${applied.result}`
 const events = db.prepare("SELECT count(*) AS n FROM events").get().n;
 
 const apiKey = "bench-key";
-const app = await buildServer({ db, apiKey, env: {} });
+const app = await buildServer({ sql: sqliteSql(db), apiKey, env: {} });
 const address = await app.listen({ port: 0, host: "127.0.0.1" });
 const cannon = join(repoRoot, "node_modules", ".bin", "autocannon");
 

@@ -98,8 +98,8 @@ function seedRuns(db, n, { events = 100, fromAgoMs, toAgoMs, usageEvery = 0, cha
 console.log("1. GET /metrics: scrape time against the runs in the store (100 events; token usage 1 row per 10 runs)");
 const hundredEvents = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`event-${String(i).padStart(3, "0")}`, "condition: {type: interval, expr: 1h}\naction: {type: script, command: \"true\"}\n"]));
 const scrapeStore = await storeWith("metrics", hundredEvents);
-const metrics = new ControllerMetrics(scrapeStore.db, () => new Date());
-const app = await buildServer({ db: scrapeStore.db, apiKey: "bench", env: {}, metrics });
+const metrics = new ControllerMetrics(sqliteSql(scrapeStore.db), () => new Date());
+const app = await buildServer({ sql: sqliteSql(scrapeStore.db), apiKey: "bench", env: {}, metrics });
 const scrape = async () => {
   const res = await app.inject({ url: "/metrics", headers: { authorization: "Bearer bench" } });
   if (res.statusCode !== 200) throw new Error(`/metrics: ${res.statusCode}`);
@@ -159,7 +159,7 @@ const idb = intakeStore.db;
 const holdUntilAborted = (ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true }));
 const silent = createLogger({ LOG_LEVEL: "silent" }, new Writable({ write: (_c, _e, cb) => cb() }));
 const pool = new WorkerPool(sqliteSql(idb), { size: 3, executors: { script: holdUntilAborted }, env: {}, workspaceDir: intakeStore.ws, log: silent });
-const server = await buildServer({ db: idb, apiKey: "bench", env: { HOOK_SECRET: secret }, onRunQueued: () => pool.poke() });
+const server = await buildServer({ sql: sqliteSql(idb), apiKey: "bench", env: { HOOK_SECRET: secret }, onRunQueued: () => pool.poke() });
 const address = await server.listen({ port: 0, host: "127.0.0.1" });
 pool.start();
 

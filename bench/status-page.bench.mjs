@@ -87,7 +87,7 @@ console.log(`store: ${count(held.events)} events, ${count(held.runs)} runs (${co
 // Signed in as the page is: a named token exchanged for a session cookie.
 const token = newApiToken();
 await createApiToken(sqliteSql(db), { name: "bench", tokenHash: hashApiToken(token), createdAt: new Date(), expiresAt: null });
-const app = await buildServer({ db, apiKey: "bench-admin", env: {}, uiDir: null });
+const app = await buildServer({ sql: sqliteSql(db), apiKey: "bench-admin", env: {}, uiDir: null });
 const signIn = await app.inject({ method: "POST", url: "/api/session", payload: { token } });
 if (signIn.statusCode !== 204) throw new Error(`sign-in: ${signIn.statusCode}`);
 const cookie = String(signIn.headers["set-cookie"]).split(";", 1)[0];

@@ -1,6 +1,6 @@
 import { defineCommand } from "./support/command.js";
 import { CommandError, UsageError } from "./support/errors.js";
-import { openStore } from "./support/open-store.js";
+import { openStoreSql } from "./support/open-store.js";
 
 export const command = defineCommand({
   summary: "queue a run of an event now",
@@ -32,15 +32,14 @@ Exit codes: 0 queued, 1 skipped by the policy, no such event or no database,
         throw new UsageError(`--payload is not JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const db = await openStore(ctx.common.db, { create: false, write: true });
+    const sql = await openStoreSql(ctx.common, { create: false, write: true });
     try {
       const { readEvent } = await import("../controller/store/read-event.js");
       const { queueRun } = await import("../controller/queue/queue-run.js");
-      const { sqliteSql } = await import("../controller/store/sql/sqlite-sql.js");
-      const event = readEvent(db, id);
+      const event = await readEvent(sql, id);
       if (!event) throw new CommandError(`no event "${id}" in the database (is the revision that defines it applied?)`, "not-found");
       const now = new Date();
-      const decision = await queueRun(sqliteSql(db), { event, trigger: "manual", scheduledFor: now, payload, force: ctx.values.force === true }, now);
+      const decision = await queueRun(sql, { event, trigger: "manual", scheduledFor: now, payload, force: ctx.values.force === true }, now);
       if ("skipped" in decision) {
         if (ctx.common.json) ctx.stdout(JSON.stringify({ skipped: decision.skipped, event_id: id }) + "\n");
         throw new CommandError(`not queued: ${decision.skipped}; --force queues it anyway`, "skipped");
@@ -49,7 +48,7 @@ Exit codes: 0 queued, 1 skipped by the policy, no such event or no database,
       ctx.stdout(ctx.common.json ? JSON.stringify({ run_id: queued.runId, event_id: id, status: "queued" }) + "\n" : `queued run #${queued.runId} of ${id}\n`);
       return 0;
     } finally {
-      db.close();
+      await sql.close();
     }
   },
 });

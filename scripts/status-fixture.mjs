@@ -148,10 +148,11 @@ export async function seedStatusStore(dir, dbPath, now = new Date()) {
 /** The seeded store behind a listening API that serves dist/ui. `close()` stops it and removes the files. */
 export async function startStatusFixture({ now = new Date() } = {}) {
   const { buildServer } = await load("api/build-server.js");
+  const { sqliteSql } = await load("store/sql/sqlite-sql.js");
   const dir = mkdtempSync(join(tmpdir(), "nexaas-status-"));
   const dbPath = join(dir, "nexaas.db");
   const seeded = await seedStatusStore(dir, dbPath, now);
-  const app = await buildServer({ db: seeded.db, apiKey: "status-fixture-admin-key", env: {}, uiDir: join(repoRoot, "dist", "ui") });
+  const app = await buildServer({ sql: sqliteSql(seeded.db), apiKey: "status-fixture-admin-key", env: {}, uiDir: join(repoRoot, "dist", "ui") });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     ...seeded,

@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
-import type { Database } from "better-sqlite3";
 import type { Sql } from "../store/sql/sql.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { StoreHealth } from "../store/store-health.js";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { type Clock, systemClock } from "../clock.js";
@@ -19,12 +17,8 @@ import { hasUi, isAppPath, serveApp } from "./ui.js";
 
 /** What the API reads from (it writes nothing but webhook runs, token use and sessions). */
 export interface ServerDeps {
-  db: Database;
-  /**
-   * The store as the converted reads and the auth use it (issue 16). Absent, one SqliteSql over
-   * `db`, made here, until every caller opens its own next to `db`.
-   */
-  sql?: Sql;
+  /** The store, SQLite (sqliteSql) or PostgreSQL (openPostgres): every route reads and writes through it. */
+  sql: Sql;
   /** The admin's bearer token (API_KEY); never empty (start refuses). */
   apiKey: string;
   /** The controller's environment: webhook signing secrets are read from it by name. */
@@ -54,7 +48,7 @@ export interface ServerDeps {
 
 declare module "fastify" {
   interface FastifyInstance {
-    deps: Required<Pick<ServerDeps, "db" | "sql" | "env">> & {
+    deps: Required<Pick<ServerDeps, "sql" | "env">> & {
       clock: Clock;
       onRunQueued: (runId: number) => void;
       metrics: ControllerMetrics;
@@ -94,15 +88,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Looked at once: a page built while the server runs is served from the next start.
   const givenUi = deps.uiDir === undefined ? join(packageRoot, "dist", "ui") : deps.uiDir;
   const uiDir = hasUi(givenUi) ? givenUi : null;
-  const sql = deps.sql ?? sqliteSql(deps.db);
+  const sql = deps.sql;
   app.decorate("deps", {
-    db: deps.db,
     sql,
     env: deps.env,
     clock,
     storeHealth: deps.storeHealth ?? new StoreHealth(),
     onRunQueued: deps.onRunQueued ?? (() => {}),
-    metrics: deps.metrics ?? new ControllerMetrics(deps.db, () => clock.now(), undefined, sql),
+    metrics: deps.metrics ?? new ControllerMetrics(sql, () => clock.now()),
     auth: new ApiAuth(sql, deps.apiKey, deps.sessionSecret ?? randomBytes(32), clock),
     signInLimit: new FailureLimit(clock),
     uiDir,

@@ -1,10 +1,8 @@
-import type { Database } from "better-sqlite3";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { activeJobs } from "../queue/queue-depth.js";
 import type { EndedRun } from "../store/ended-run.js";
 import { activeRunCounts, eventsByCondition, pausedEventCount, usageTotals } from "../store/metric-counts.js";
 import type { Sql } from "../store/sql/sql.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { StoreHealth } from "../store/store-health.js";
 import { getSyncStatus } from "../store/sync-status.js";
 import { registerToolCallMetrics } from "./tool-call-metrics.js";
@@ -44,9 +42,12 @@ export class ControllerMetrics {
   private readonly lateness: Histogram<"trigger">;
   private readonly reconciles: Histogram<"result">;
 
-  /** `sql`: the store for the converted reads (issue 16); absent, one over `db` until controller.ts passes its own. */
-  constructor(db: Database, now: () => Date, health: StoreHealth = new StoreHealth(), sql: Sql = sqliteSql(db)) {
+  constructor(sql: Sql, now: () => Date, health: StoreHealth = new StoreHealth()) {
     const registers = [this.registry];
+    // A scrape collects every metric at once: metrics that show parts of one read share it.
+    const syncStatus = shared(() => getSyncStatus(sql));
+    const jobs = shared(() => activeJobs(sql, now()));
+    const usage = shared(() => usageTotals(sql));
 
     // The store's faults as the controller saw them (it retries transient ones until they clear).
     new Counter({
@@ -107,7 +108,7 @@ export class ControllerMetrics {
       labelNames: ["state"],
       registers,
       async collect() {
-        const active = await activeJobs(sql, now());
+        const active = await jobs();
         this.set({ state: "queued" }, active.queued);
         this.set({ state: "running" }, active.running);
         for (const status of endedStatuses) this.set({ state: status }, endedTotal(status));
@@ -120,7 +121,7 @@ export class ControllerMetrics {
       help: "Queued jobs whose run_at has passed (claimable now).",
       registers,
       async collect() {
-        this.set((await activeJobs(sql, now())).ready);
+        this.set((await jobs()).ready);
       },
     });
 
@@ -136,7 +137,7 @@ export class ControllerMetrics {
       labelNames: ["model", "type"],
       registers,
       async collect() {
-        const rows = await usageTotals(sql);
+        const rows = await usage();
         this.reset();
         for (const row of rows) for (const [type, column] of tokenTypes) this.inc({ model: row.model, type }, row[column]);
       },
@@ -148,7 +149,7 @@ export class ControllerMetrics {
       labelNames: ["model"],
       registers,
       async collect() {
-        const rows = await usageTotals(sql);
+        const rows = await usage();
         this.reset();
         for (const row of rows) this.inc({ model: row.model }, row.cost_usd);
       },
@@ -160,7 +161,7 @@ export class ControllerMetrics {
       labelNames: ["model"],
       registers,
       async collect() {
-        const rows = await usageTotals(sql);
+        const rows = await usage();
         this.reset();
         for (const row of rows) this.inc({ model: row.model }, row.calls);
       },
@@ -179,9 +180,9 @@ export class ControllerMetrics {
       help: "The revision last applied (value 1; absent before the first apply).",
       labelNames: ["revision"],
       registers,
-      collect() {
+      async collect() {
+        const revision = (await syncStatus()).last_applied_revision;
         this.reset();
-        const revision = getSyncStatus(db).last_applied_revision;
         if (revision) this.set({ revision }, 1);
       },
     });
@@ -191,8 +192,8 @@ export class ControllerMetrics {
       help: "Result of the last reconcile: 1 for the current result, 0 for the others.",
       labelNames: ["result"],
       registers,
-      collect() {
-        const result = getSyncStatus(db).last_result;
+      async collect() {
+        const result = (await syncStatus()).last_result;
         for (const r of ["applied", "unchanged", "invalid", "error"]) this.set({ result: r }, r === result ? 1 : 0);
       },
     });
@@ -201,8 +202,8 @@ export class ControllerMetrics {
       name: "nexaas_reconcile_last_applied_timestamp_seconds",
       help: "When the last revision was applied, in seconds since the epoch (0 before the first apply).",
       registers,
-      collect() {
-        const at = getSyncStatus(db).last_applied_at;
+      async collect() {
+        const at = (await syncStatus()).last_applied_at;
         this.set(at ? Date.parse(at) / 1000 : 0);
       },
     });
@@ -211,8 +212,8 @@ export class ControllerMetrics {
       name: "nexaas_reconcile_last_attempt_timestamp_seconds",
       help: "When a revision was last tried, in seconds since the epoch (0 before the first).",
       registers,
-      collect() {
-        const at = getSyncStatus(db).last_attempted_at;
+      async collect() {
+        const at = (await syncStatus()).last_attempted_at;
         this.set(at ? Date.parse(at) / 1000 : 0);
       },
     });
@@ -221,8 +222,8 @@ export class ControllerMetrics {
       name: "nexaas_reconcile_errors",
       help: "Errors of the last reconcile attempt (0 when it succeeded).",
       registers,
-      collect() {
-        this.set(getSyncStatus(db).errors.length);
+      async collect() {
+        this.set((await syncStatus()).errors.length);
       },
     });
 
@@ -292,4 +293,20 @@ export class ControllerMetrics {
     for (const counts of this.ended.values()) total += counts.get(status) ?? 0;
     return total;
   }
+}
+
+/**
+ * `read` shared by the callers that ask while it is under way (the metrics of one
+ * scrape), read anew once it settled (by the next scrape).
+ */
+function shared<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    if (pending) return pending;
+    const reading = read().finally(() => {
+      if (pending === reading) pending = undefined;
+    });
+    pending = reading;
+    return reading;
+  };
 }

@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { immediate } from "../queue/immediate.js";
 import { decideRun } from "../queue/queue-run.js";
 import { readEvent } from "../store/read-event.js";
-import { sqliteSql } from "../store/sql/sqlite-sql.js";
 import { rememberWebhookId } from "../store/webhook-ids.js";
 
 /** Largest body accepted (413 above). */
@@ -26,7 +25,7 @@ const fail = (reply: FastifyReply, code: number, error: string, message: string)
 /**
  * POST /hooks/:event (SPEC §5): the API's one write. Verified in the Standard
  * Webhooks scheme (HMAC-SHA256 of `id.timestamp.body` over the raw bytes, a
- * 5-minute window, replayed ids refused with 409 and remembered in SQLite), the
+ * 5-minute window, replayed ids refused with 409 and remembered in the store), the
  * secret read from the environment variable the event names and decoded as the
  * official library does. The body (JSON, or
  * else text) becomes the run's trigger payload.
@@ -56,9 +55,9 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
     // Public: a webhook authenticates by its signature instead.
     { bodyLimit: webhookBodyLimit, schema: { response: replySchema }, config: { public: true } },
     async (request, reply) => {
-      const { db, env, clock, onRunQueued } = app.deps;
+      const { sql, env, clock, onRunQueued } = app.deps;
       const name = request.params.event;
-      const event = readEvent(db, name);
+      const event = await readEvent(sql, name);
       if (!event || event.spec.condition.type !== "webhook") return fail(reply, 404, "not_found", `no webhook event ${name}`);
 
       const key = signingKey(event.spec.condition.secret, env);
@@ -84,7 +83,7 @@ export default async function webhooks(app: FastifyInstance): Promise<void> {
       const payload = parsePayload(raw);
       // Replays are checked first; a delivery the policy skips still uses up its id.
       // One fenced transaction, so an id is kept only with its run.
-      const decision = await immediate(sqliteSql(db), async (tx) => {
+      const decision = await immediate(sql, async (tx) => {
         if (!(await rememberWebhookId(tx, name, id, now))) return "replayed" as const;
         return decideRun(tx, { event, trigger: "webhook", scheduledFor: now, payload }, now);
       });

@@ -2,16 +2,20 @@ import { EventEmitter } from "node:events";
 import type { Clock } from "../clock.js";
 import type { EgressPolicy } from "../definitions/egress-policy.js";
 import type { Notification } from "../definitions/schema-types.js";
+import { errorMessage } from "../error-message.js";
 import type { Logger } from "../log.js";
 import type { Resolver } from "../workers/egress.js";
 import { type Notice, type NoticeKind, type SentKind, troubleKinds } from "./notice.js";
 import { NoticeError, sendNotice } from "./send-notice.js";
 
 export interface NotifierOptions {
-  /** The live revision's nexaas.yaml `notifications` (read at each notice, so a reconcile changes them at once). */
-  targets: () => readonly Notification[];
+  /**
+   * The live revision's nexaas.yaml `notifications` (read at each notice, so a reconcile changes them at once).
+   * Read from the store, it is a promise: notices then fan out once it settles, in the order they came.
+   */
+  targets: () => readonly Notification[] | Promise<readonly Notification[]>;
   /** The live revision's egress policy: notices go out as webhook actions do. */
-  policy: () => EgressPolicy;
+  policy: () => EgressPolicy | Promise<EgressPolicy>;
   env: NodeJS.ProcessEnv;
   log: Logger;
   clock: Clock;
@@ -58,6 +62,8 @@ export class Notifier extends EventEmitter<NotifierEvents> {
   private readonly troubled = new Map<string, Set<string>>();
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Fan-outs waiting for their targets to be read (targets given as promises), chained to keep their order; never rejects. */
+  private reading: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly options: NotifierOptions) {
@@ -81,11 +87,39 @@ export class Notifier extends EventEmitter<NotifierEvents> {
     this.lastSent.set(dedupeKey, now);
     const told = troubleKinds.has(notice.kind) ? (this.troubled.get(notice.subject) ?? new Set<string>()) : undefined;
     if (told) this.troubled.set(notice.subject, told);
-    for (const target of this.options.targets()) {
-      if (!include(target) || !target.on.some((kind) => kind === notice.kind)) continue;
-      told?.add(target.name);
-      this.enqueue(target, notice, now);
+    this.withTargets((targets) => {
+      for (const target of targets) {
+        if (!include(target) || !target.on.some((kind) => kind === notice.kind)) continue;
+        told?.add(target.name);
+        this.enqueue(target, notice, now);
+      }
+    });
+  }
+
+  /**
+   * `use` with the current targets: at once when they are at hand and no earlier
+   * read is pending; else once they are read, after the fan-outs before it (so a
+   * `recovered` sees the targets its trouble was sent to). A read that fails drops
+   * the notice, with a warning.
+   */
+  private withTargets(use: (targets: readonly Notification[]) => void): void {
+    let targets: Promise<readonly Notification[]>;
+    if (this.reading === undefined) {
+      const now = this.options.targets();
+      if (!(now instanceof Promise)) return use(now);
+      targets = now;
+    } else {
+      targets = this.reading.then(() => (this.stopped ? [] : this.options.targets()));
     }
+    const reading: Promise<void> = targets
+      .then((list) => {
+        if (!this.stopped) use(list);
+      })
+      .catch((error: unknown) => this.options.log.warn({ err: errorMessage(error) }, "notification targets not read: notice dropped"))
+      .finally(() => {
+        if (this.reading === reading) this.reading = undefined;
+      });
+    this.reading = reading;
   }
 
   /**
@@ -143,13 +177,15 @@ export class Notifier extends EventEmitter<NotifierEvents> {
     const held = [...state.held];
     state.held.clear();
     const total = held.reduce((sum, [, n]) => sum + n, 0);
-    const target = this.options.targets().find((t) => t.name === name);
-    if (total === 0 || !target || this.stopped) return;
-    const counts = held.map(([kind, n]) => `${kind} ×${n}`).join(", ");
-    const text = `nexaas: ${total} more notification${total === 1 ? "" : "s"} held back by the rate limit (${counts}); see the controller's log and \`nexaas runs\``;
-    const now = this.options.clock.now().getTime();
-    state.queue.push({ kind: "summary", subject: "summary", key: `summary@${now}`, text, data: { held: Object.fromEntries(held) } });
-    this.pump(name);
+    if (total === 0) return;
+    this.withTargets((targets) => {
+      if (!targets.some((t) => t.name === name) || this.stopped) return;
+      const counts = held.map(([kind, n]) => `${kind} ×${n}`).join(", ");
+      const text = `nexaas: ${total} more notification${total === 1 ? "" : "s"} held back by the rate limit (${counts}); see the controller's log and \`nexaas runs\``;
+      const now = this.options.clock.now().getTime();
+      state.queue.push({ kind: "summary", subject: "summary", key: `summary@${now}`, text, data: { held: Object.fromEntries(held) } });
+      this.pump(name);
+    });
   }
 
   private pump(name: string): void {
@@ -168,14 +204,14 @@ export class Notifier extends EventEmitter<NotifierEvents> {
 
   private async send(name: string, notice: Notice): Promise<void> {
     const kind = notice.kind;
-    const target = this.options.targets().find((t) => t.name === name);
-    if (!target) return; // removed by a reconcile meanwhile
     const timeout = new AbortController();
     const timer = this.options.clock.setTimeout(() => timeout.abort(), this.options.timeoutMs ?? 10_000);
     try {
+      const target = (await this.options.targets()).find((t) => t.name === name);
+      if (!target) return; // removed by a reconcile meanwhile
       await sendNotice(target, notice, {
         env: this.options.env,
-        policy: this.options.policy(),
+        policy: await this.options.policy(),
         signal: AbortSignal.any([timeout.signal, this.abort.signal]),
         now: this.options.clock.now(),
         ...(this.options.resolve ? { resolve: this.options.resolve } : {}),
@@ -202,6 +238,8 @@ export class Notifier extends EventEmitter<NotifierEvents> {
       state.queue.length = 0;
     }
     if (dropped > 0) this.options.log.warn({ dropped }, "stopping: queued notifications not sent");
+    // Targets being read: nothing more is queued from them, and nothing reads the store after stop.
+    await this.reading;
     const grace = new Promise<void>((resolve) => {
       const timer = this.options.clock.setTimeout(resolve, graceMs);
       void Promise.all(this.inFlight).then(() => {

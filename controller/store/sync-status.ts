@@ -1,9 +1,6 @@
-import type { Database } from "better-sqlite3";
 import { type Diagnostic, isDiagnostic } from "../definitions/diagnostic.js";
-import { prepared } from "./prepared.js";
 import { recordRevision } from "./record-revision.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql.js";
 import { isoTime } from "./time.js";
 
 export type SyncResult = "applied" | "unchanged" | "invalid" | "error";
@@ -26,15 +23,8 @@ type Row = Omit<SyncStatus, "errors" | "drift"> & { errors: string; drift: strin
 
 const selectSql = "SELECT * FROM sync_status WHERE id = 1";
 
-/**
- * Given a better-sqlite3 connection it still answers at once: the API and the
- * queue call it so until their slice of issue 16 moves them to Sql.
- */
-export function getSyncStatus(sql: Sql): Promise<SyncStatus>;
-export function getSyncStatus(db: Database): SyncStatus;
-export function getSyncStatus(store: Sql | Database): Promise<SyncStatus> | SyncStatus {
-  if (isSql(store)) return store.get<Row>(selectSql).then(syncStatusOf);
-  return syncStatusOf(prepared<[], Row>(store, selectSql).get());
+export async function getSyncStatus(sql: Sql): Promise<SyncStatus> {
+  return syncStatusOf(await sql.get<Row>(selectSql));
 }
 
 function syncStatusOf(row: Row | undefined): SyncStatus {

@@ -1,11 +1,9 @@
 import type { LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
 import type { LookupFunction } from "node:net";
-import type { Database } from "better-sqlite3";
 import { type EgressPolicy, egressPolicy, egressRefusal } from "../definitions/egress-policy.js";
 import { readDefinition } from "../store/read-definition.js";
 import type { Sql } from "../store/sql/sql.js";
-import { isSql } from "../store/sql/sqlite-sql.js";
 import { ExecutionError } from "./executor.js";
 
 /** Codes of egress failures: the same request again would meet them again (run-job does not retry them). */
@@ -17,12 +15,8 @@ export type Resolver = (host: string) => Promise<LookupAddress[]>;
 export const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true });
 
 /** The applied workspace's `egress` (nexaas.yaml), read at each attempt so a reconcile takes effect at once. */
-export function workspaceEgress(sql: Sql): Promise<EgressPolicy>;
-/** Transitional: the notifier's policy is read synchronously, from the connection, until the notifier moves to Sql. */
-export function workspaceEgress(db: Database): EgressPolicy;
-export function workspaceEgress(store: Sql | Database): Promise<EgressPolicy> | EgressPolicy {
-  if (isSql(store)) return readDefinition(store, "workspace", "workspace").then((w) => egressPolicy(w?.egress));
-  return egressPolicy(readDefinition(store, "workspace", "workspace")?.egress);
+export async function workspaceEgress(sql: Sql): Promise<EgressPolicy> {
+  return egressPolicy((await readDefinition(sql, "workspace", "workspace"))?.egress);
 }
 
 /**

@@ -5,6 +5,7 @@ import { buildServer } from "../../controller/api/build-server.js";
 import type { Clock } from "../../controller/clock.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { tempDir } from "../cli/helpers.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace } from "../support/tree.js";
@@ -31,7 +32,7 @@ export async function apiFixture(): Promise<{ db: Database; app: FastifyInstance
   const result = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date("2026-11-23T08:00:00.000Z") });
   if (result.result !== "applied") throw new Error(`fixture did not apply: ${JSON.stringify(result)}`);
   const clock: Clock = { now: () => now } as Clock;
-  const app = await buildServer({ db, apiKey: token, env: {}, clock });
+  const app = await buildServer({ sql: sqliteSql(db), apiKey: token, env: {}, clock });
   return {
     db,
     app,

@@ -48,7 +48,6 @@ export async function httpServer(deps: Partial<ServerDeps> = {}): Promise<HttpSe
   const clock = handClock("2026-11-23T10:00:00.000Z");
   const logs: string[] = [];
   const app = await buildServer({
-    db,
     sql,
     apiKey,
     env: {},

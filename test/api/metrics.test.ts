@@ -39,8 +39,8 @@ async function server() {
   expect(applied.result).toBe("applied");
   const clock = new FakeClock(t0 + 3_600_000);
   // As controller.ts does: one ControllerMetrics, fed as runs end, served by the API.
-  const metrics = new ControllerMetrics(db, () => clock.now());
-  const app = await buildServer({ db, apiKey: "k-123", env: {}, clock, metrics });
+  const metrics = new ControllerMetrics(sqliteSql(db), () => clock.now());
+  const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-123", env: {}, clock, metrics });
   cleanup.push(() => void db.close(), () => app.close());
   return { db, app, metrics, path, revision: applied.revision };
 }
@@ -164,7 +164,7 @@ describe("GET /metrics", () => {
     const fresh = openDatabase(path);
     cleanup.push(() => void fresh.close());
     const statements = recordStatements(fresh);
-    const metrics = new ControllerMetrics(fresh, () => new Date(t0));
+    const metrics = new ControllerMetrics(sqliteSql(fresh), () => new Date(t0));
     await metrics.scrape();
     expect(statements.length).toBeGreaterThan(5);
     for (const sql of statements) expect(tableScans(planOf(fresh, sql)), sql).toEqual([]);
@@ -212,7 +212,7 @@ describe("store faults in /metrics", () => {
   it("counts the faults the controller saw by code, and shows whether the store takes writes", async () => {
     const db = openDatabase(join(tempDir(), "n.db"));
     const health = new StoreHealth();
-    const metrics = new ControllerMetrics(db, () => new Date(t0), health);
+    const metrics = new ControllerMetrics(sqliteSql(db), () => new Date(t0), health);
     const scrape = () => metrics.registry.metrics();
     expect(await scrape()).toContain("nexaas_store_healthy 1");
     health.report({ kind: "transient", code: "SQLITE_BUSY", message: "database is locked" }, new Date(t0));

@@ -1,14 +1,10 @@
-// The API's converted routes read the store they are given as `sql` (issue 16): here a PostgreSQL
-// one, beside the SQLite `db` that the routes not converted yet still read.
-import { join } from "node:path";
+// The API reads and writes the store it is given as `sql` (issue 16): here a PostgreSQL one.
 import { expect, it } from "vitest";
 import { hashApiToken, newApiToken } from "../../controller/api/api-token.js";
 import { buildServer } from "../../controller/api/build-server.js";
 import type { Clock } from "../../controller/clock.js";
 import { createApiToken } from "../../controller/store/create-api-token.js";
-import { openDatabase } from "../../controller/store/open-database.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
-import { tempDir } from "../cli/helpers.js";
 import { describePostgres, postgresDatabase } from "../support/postgres.js";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
@@ -16,8 +12,7 @@ const now = new Date("2026-11-23T10:00:00.000Z");
 describePostgres("the API over a PostgreSQL store", () => {
   it("lists runs, revisions and usage from PostgreSQL, and signs in a named token kept there", async () => {
     const sql = await openPostgres(await postgresDatabase());
-    const db = openDatabase(join(tempDir(), "nexaas.db"));
-    const app = await buildServer({ db, sql, apiKey: "k-admin", env: {}, clock: { now: () => now } as Clock });
+    const app = await buildServer({ sql, apiKey: "k-admin", env: {}, clock: { now: () => now } as Clock });
     try {
       for (const [scheduled, status] of [
         ["2026-11-23T08:00:00.000Z", "success"],
@@ -41,7 +36,6 @@ describePostgres("the API over a PostgreSQL store", () => {
       expect((await get("/api/runs", "nxs_not-a-token")).statusCode).toBe(403);
     } finally {
       await app.close();
-      db.close();
       await sql.close();
     }
   });

@@ -64,8 +64,8 @@ describe("tool calls in /metrics", () => {
     const { db } = await fixture();
     // History before the metrics existed is not replayed (as for runs).
     await seedTranscript(db, "daily");
-    const metrics = new ControllerMetrics(db, () => now);
-    const served = await buildServer({ db, apiKey: "k", env: {}, clock: { now: () => now } as Clock, metrics });
+    const metrics = new ControllerMetrics(sqliteSql(db), () => now);
+    const served = await buildServer({ sql: sqliteSql(db), apiKey: "k", env: {}, clock: { now: () => now } as Clock, metrics });
     cleanup.push(() => served.close());
     const scrape = async () => (await served.inject({ url: "/metrics", headers: { authorization: "Bearer k" } })).body;
     const before = await scrape();

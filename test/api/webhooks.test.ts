@@ -46,7 +46,7 @@ async function server(options: { db?: string } = {}) {
   expect(applied.result).toBe("applied");
   const clock = new FakeClock(t0);
   const queued: number[] = [];
-  const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret, PLAIN_SECRET: bareSecret, NOT_BASE64_SECRET: "plain text secret" }, clock, onRunQueued: (id) => queued.push(id) });
+  const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-123", env: { HOOK_SECRET: secret, PLAIN_SECRET: bareSecret, NOT_BASE64_SECRET: "plain text secret" }, clock, onRunQueued: (id) => queued.push(id) });
   cleanup.push(() => void db.close(), () => app.close());
   return { db, app, clock, queued, path };
 }
@@ -188,7 +188,7 @@ describe("POST /hooks/:event", () => {
     db.close();
     const db2 = openDatabase(path);
     cleanup.push(() => void db2.close());
-    const app2 = await buildServer({ db: db2, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock });
+    const app2 = await buildServer({ sql: sqliteSql(db2), apiKey: "k-123", env: { HOOK_SECRET: secret }, clock });
     cleanup.push(() => app2.close());
     expect((await post(app2, request)).statusCode).toBe(409);
     expect(runs(db2).filter((r) => r.event_id === "deploy")).toHaveLength(1);
@@ -217,7 +217,7 @@ describe("POST /hooks/:event", () => {
     cleanup.push(() => void db.close());
     const statements = recordStatements(db);
     // The controller pokes its workers when a webhook queued a run: a claim follows each delivery.
-    const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => void claimJob(sqliteSql(db), "w", now, 60_000) });
+    const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => void claimJob(sqliteSql(db), "w", now, 60_000) });
     cleanup.push(() => app.close());
     expect((await post(app, signed("deploy", "{}"))).statusCode).toBe(202);
 

@@ -112,7 +112,7 @@ describe.each(Object.keys(policies) as Mode[])("policy %s: every trigger path qu
 
   it("webhook: a second delivery while the first run waits; a skip answers 200 and still uses up the id", async () => {
     const { db } = await setup(mode);
-    const app = await buildServer({ db, apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => undefined });
+    const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-123", env: { HOOK_SECRET: secret }, clock: new FakeClock(t0), onRunQueued: () => undefined });
     cleanup.push(() => app.close());
     expect((await app.inject(signed("msg_1", "{}"))).statusCode).toBe(202);
     const second = await app.inject(signed("msg_2", '{"n": 2}'));

@@ -8,6 +8,7 @@ import { asCurrent } from "../../controller/reconcile/revision-state.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { readDefinition } from "../../controller/store/read-definition.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace, writeTree } from "../support/tree.js";
@@ -82,7 +83,7 @@ describe("a Claude Code subagent file is planned and applied like any agent", ()
     const db = openDatabase(join(tempDir(), "nexaas.db"));
     dbs.push(db);
     expect((await reconcile(db, { dir: ws.dir, now, frameworkDir: null })).result).toBe("applied");
-    expect(readDefinition(db, "agent", "stock-checker")).toEqual({
+    expect(await readDefinition(sqliteSql(db), "agent", "stock-checker")).toEqual({
       name: "stock-checker",
       description: "Checks stock levels. Use when a product may be running low.",
       tools: { allow: ["mcp__storefront__get_stock"] },

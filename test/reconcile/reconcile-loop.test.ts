@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ReconcileLoop, type ReconcileLoopEvents } from "../../controller/reconcile/reconcile-loop.js";
 import { type SourceListener, type WatchedSource, watchSource } from "../../controller/source/watch-source.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { getSyncStatus } from "../../controller/store/sync-status.js";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { git, isolateGit, tempDir } from "../cli/helpers.js";
@@ -52,7 +53,7 @@ describe("the reconcile loop", () => {
     const commit = ws.commit({ "events/ping.yaml": "condition: {type: interval, expr: 5m}\naction: {type: script, command: ./ping.sh}\n" });
     const result = await next;
     expect(result).toMatchObject({ result: "applied", revision: commit });
-    expect(getSyncStatus(db).last_applied_revision).toBe(commit);
+    expect((await getSyncStatus(sqliteSql(db))).last_applied_revision).toBe(commit);
     expect(db.prepare("SELECT name FROM events").all()).toEqual([{ name: "ping" }]);
   });
 
@@ -62,11 +63,11 @@ describe("the reconcile loop", () => {
     let next = nextReconciled(loop);
     ws.commit({ "events/ping.yaml": "condition: {type: cron, expr: \"0 25 * * *\"}\naction: {type: script, command: ./ping.sh}\n" });
     expect((await next).result).toBe("invalid");
-    expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: good, last_result: "invalid" });
+    expect(await getSyncStatus(sqliteSql(db))).toMatchObject({ last_applied_revision: good, last_result: "invalid" });
     next = nextReconciled(loop);
     const fixed = ws.commit({ "events/ping.yaml": "condition: {type: cron, expr: \"0 5 * * *\"}\naction: {type: script, command: ./ping.sh}\n" });
     expect(await next).toMatchObject({ result: "applied", revision: fixed });
-    expect(getSyncStatus(db).errors).toEqual([]);
+    expect((await getSyncStatus(sqliteSql(db))).errors).toEqual([]);
   });
 
   it("stops cleanly: no reconcile after stop", async () => {
@@ -154,7 +155,7 @@ describe("failures that are not invalid files", () => {
     await loop.start();
     disposeAfter(db, loop);
     expect(errors).toHaveLength(1);
-    expect(getSyncStatus(db)).toMatchObject({ last_result: "error", last_applied_revision: null });
-    expect(getSyncStatus(db).errors[0]).toMatchObject({ rule: "reconcile-error", message: expect.stringContaining("could not clone") });
+    expect(await getSyncStatus(sqliteSql(db))).toMatchObject({ last_result: "error", last_applied_revision: null });
+    expect((await getSyncStatus(sqliteSql(db))).errors[0]).toMatchObject({ rule: "reconcile-error", message: expect.stringContaining("could not clone") });
   });
 });

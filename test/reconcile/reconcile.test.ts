@@ -38,11 +38,11 @@ describe("reconcile: a revision is applied as one transaction", () => {
     expect(count(db, "events")).toBe(2);
     expect(count(db, "agents")).toBe(1);
     expect((await readEventRuntime(sqliteSql(db), "digest"))?.next_fire_at).toBe("2026-11-24T08:00:00.000Z"); // 09:00 Paris, strictly after now
-    expect(getSyncStatus(db)).toMatchObject({ last_applied_revision: ws.head(), last_result: "applied", errors: [] });
+    expect(await getSyncStatus(sqliteSql(db))).toMatchObject({ last_applied_revision: ws.head(), last_result: "applied", errors: [] });
 
     const again = await reconcile(db, opts(ws.dir, later(1)));
     expect(again.result).toBe("unchanged");
-    expect(getSyncStatus(db).last_attempted_at).toBe(t0.toISOString()); // nothing written at all
+    expect((await getSyncStatus(sqliteSql(db))).last_attempted_at).toBe(t0.toISOString()); // nothing written at all
   });
 
   it("refuses an invalid revision whole: nothing changes but the status, which lists every error", async () => {
@@ -57,7 +57,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     const result = await reconcile(db, opts(ws.dir, later(5)));
     expect(result.result).toBe("invalid");
     expect(count(db, "events")).toBe(2);
-    const status = getSyncStatus(db);
+    const status = await getSyncStatus(sqliteSql(db));
     expect(status).toMatchObject({ last_applied_revision: good, last_attempted_revision: bad, last_result: "invalid" });
     expect(status.errors.map((d) => `${d.file}:${d.line} ${d.rule}`)).toEqual(["events/new.yaml:2 unknown-reference", "events/ping.yaml:1 duration"]);
   });
@@ -131,7 +131,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     expect(result.result === "applied" && result.plan.drift).toEqual(["agent/helper"]);
     const spec = JSON.parse((db.prepare("SELECT spec FROM agents WHERE name = 'helper'").get() as { spec: string }).spec) as Record<string, unknown>;
     expect(spec.model).toBeUndefined();
-    expect(getSyncStatus(db).drift).toEqual(["agent/helper"]);
+    expect((await getSyncStatus(sqliteSql(db))).drift).toEqual(["agent/helper"]);
   });
 
   it("treats a commit that does not touch a subfolder workspace as a no-op", async () => {
@@ -141,7 +141,7 @@ describe("reconcile: a revision is applied as one transaction", () => {
     expect((await reconcile(db, opts(dir, t0))).result).toBe("applied");
     const outside = ws.commit({ "README.md": "monorepo, edited\n" });
     expect((await reconcile(db, opts(dir, later(1)))).result).toBe("unchanged");
-    expect(getSyncStatus(db)).toMatchObject({ last_attempted_revision: outside, last_result: "unchanged" });
+    expect(await getSyncStatus(sqliteSql(db))).toMatchObject({ last_attempted_revision: outside, last_result: "unchanged" });
   });
 
   it("gives an event switched back on a fresh next fire time, as the plan shows", async () => {

@@ -6,6 +6,7 @@ import { buildServer } from "../../controller/api/build-server.js";
 import { Controller } from "../../controller/controller.js";
 import { createLogger } from "../../controller/log.js";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import type { WorkerPoolEvents } from "../../controller/workers/worker-pool.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -100,7 +101,7 @@ describe("a secret a script echoes (finding 5)", () => {
     expect(rows.find((r) => r.event_id === "fails")?.error).toContain("stderr: ***");
     expect(rows.find((r) => r.event_id === "flow:relay")?.output).toContain("before: plain: ***");
 
-    const app = await buildServer({ db, apiKey: "k-test", env: {}, clock });
+    const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-test", env: {}, clock });
     cleanup.push(() => app.close());
     const answers = await Promise.all(rows.map((r) => app.inject({ method: "GET", url: `/api/runs/${r.id}`, headers: { authorization: "Bearer k-test" } })));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);

@@ -69,9 +69,9 @@ describePostgres("three controllers on one PostgreSQL database", () => {
     const count = async (): Promise<number> => Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM event_runs")).rows[0]?.n ?? 0);
 
     const leader = async (): Promise<ControllerProcess> => {
-      const row = await until(async () => (await db.query<{ pid: number }>("SELECT pid FROM controller_lock WHERE id = 1")).rows[0], "a leader", 15_000);
-      const found = controllers.find((c) => c.pid === row.pid);
-      if (!found) throw new Error(`the lease's pid ${row.pid} is none of the controllers'`);
+      const row = await until(async () => (await db.query<{ owner: string }>("SELECT owner FROM controller_lock WHERE id = 1")).rows[0], "a leader", 15_000);
+      const found = controllers.find((c) => c.lines.some((l) => l.msg.startsWith("leading") && l.owner === row.owner));
+      if (!found) throw new Error(`the lease's owner ${row.owner} is none of the controllers'`);
       return found;
     };
 

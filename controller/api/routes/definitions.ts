@@ -19,26 +19,26 @@ const flow = (d: DefinitionRecord<"flow">) => ({ ...base(d), trigger: d.spec.tri
 
 /** The applied agents, skills, flows and registries (both layers), read from the store. */
 export default async function definitions(app: FastifyInstance): Promise<void> {
-  const one = <K extends "agent" | "skill" | "registry">(kind: K, name: string) => listDefinitions(app.deps.db, kind, name)[0];
+  const one = async <K extends "agent" | "skill" | "registry">(kind: K, name: string) => (await listDefinitions(app.deps.sql, kind, name))[0];
 
-  app.get("/api/agents", { schema: { response: { 200: { type: "array", items: agentSchema } } } }, async () => listDefinitions(app.deps.db, "agent").map(agent));
+  app.get("/api/agents", { schema: { response: { 200: { type: "array", items: agentSchema } } } }, async () => (await listDefinitions(app.deps.sql, "agent")).map(agent));
   app.get<{ Params: { name: string } }>("/api/agents/:name", { schema: { response: { 200: agentDetailSchema, 404: errorSchema } } }, async (request, reply) => {
-    const d = one("agent", request.params.name);
+    const d = await one("agent", request.params.name);
     if (!d) return notFound(reply, `no agent ${JSON.stringify(request.params.name)}`);
     return { ...agent(d), prompt: d.spec.prompt };
   });
 
-  app.get("/api/skills", { schema: { response: { 200: { type: "array", items: skillSchema } } } }, async () => listDefinitions(app.deps.db, "skill").map(base));
+  app.get("/api/skills", { schema: { response: { 200: { type: "array", items: skillSchema } } } }, async () => (await listDefinitions(app.deps.sql, "skill")).map(base));
   app.get<{ Params: { name: string } }>("/api/skills/:name", { schema: { response: { 200: skillDetailSchema, 404: errorSchema } } }, async (request, reply) => {
-    const d = one("skill", request.params.name);
+    const d = await one("skill", request.params.name);
     if (!d) return notFound(reply, `no skill ${JSON.stringify(request.params.name)}`);
     return { ...base(d), instructions: d.spec.instructions };
   });
 
-  app.get("/api/flows", { schema: { response: { 200: { type: "array", items: flowSchema } } } }, async () => listDefinitions(app.deps.db, "flow").map(flow));
+  app.get("/api/flows", { schema: { response: { 200: { type: "array", items: flowSchema } } } }, async () => (await listDefinitions(app.deps.sql, "flow")).map(flow));
 
   app.get<{ Params: { name: string } }>("/api/registries/:name", { schema: { response: { 200: registrySchema, 404: errorSchema } } }, async (request, reply) => {
-    const d = one("registry", request.params.name);
+    const d = await one("registry", request.params.name);
     if (!d) return notFound(reply, `no registry ${JSON.stringify(request.params.name)}`);
     return {
       name: d.name,

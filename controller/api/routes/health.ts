@@ -29,7 +29,7 @@ export default async function health(app: FastifyInstance): Promise<void> {
         return reply.code(503).send({ status: "degraded", database: fault.code, last_applied_revision: null, last_result: null, reason: fault.message, since: fault.since.toISOString() });
       }
       try {
-        const sync = getSyncStatus(app.deps.db);
+        const sync = await getSyncStatus(app.deps.sql);
         return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result };
       } catch {
         return reply.code(503).send({ status: "unavailable", database: "error", last_applied_revision: null, last_result: null });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import { queueDepth } from "../../queue/queue-depth.js";
-import { sqliteSql } from "../../store/sql/sqlite-sql.js";
 import { usageBetween } from "../../store/usage-between.js";
 import { badRequest, errorSchema, nullableString, queryValue } from "./schemas.js";
 
@@ -40,7 +39,7 @@ function parseTime(text: string | undefined, name: string): Date | string | unde
 
 /** Jobs per state, and tokens and cost in [since, until) (since defaults to today's UTC midnight). */
 export default async function queueAndUsage(app: FastifyInstance): Promise<void> {
-  app.get("/api/queue", { schema: { response: { 200: queueSchema } } }, async () => queueDepth(sqliteSql(app.deps.db), app.deps.clock.now()));
+  app.get("/api/queue", { schema: { response: { 200: queueSchema } } }, async () => queueDepth(app.deps.sql, app.deps.clock.now()));
 
   app.get("/api/usage", { schema: { response: { 200: usageSchema, 400: errorSchema } } }, async (request, reply) => {
     const since = parseTime(queryValue(request.query, "since"), "since");
