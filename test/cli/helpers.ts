@@ -26,13 +26,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI in-process, as `nexaas <argv>` from `cwd`. */
-export async function cli(argv: string[], cwd: string): Promise<CliResult> {
+/** Runs the real CLI in-process, as `nexaas <argv>` from `cwd` (with `env` over the process's environment). */
+export async function cli(argv: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
     cwd,
-    env: process.env,
+    env: env ? { ...process.env, ...env } : process.env,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
   });
