@@ -25,7 +25,8 @@ export const command = defineCommand({
 
 Checks what \`nexaas start\` needs, each as ok, warn or fail with what to fix:
 Node's version and git; the database (it opens, its migrations are current,
-PRAGMA integrity_check passes) and the owner of its lock; that the workspace
+PRAGMA integrity_check passes) and the owner of its lock, or with DATABASE_URL
+the PostgreSQL server (it answers, migrations current) and its leader; that the workspace
 validates; that every \${NAME} it references is set (the environment, then
 .env); that the status API's port is free; that API_KEY is set and strong
 (at least 32 characters, about 128 bits); that ANTHROPIC_API_KEY is set when
@@ -37,7 +38,9 @@ Exit codes: 0 no failure (warnings allowed), 1 a check failed, 2 usage error.`,
     const env: NodeJS.ProcessEnv = { ...ctx.env };
     loadEnvFile(ctx.common.workspace, env);
     const checks: Check[] = [nodeCheck(), gitCheck(ctx.common.workspace)];
-    const database = await databaseChecks(ctx.common.db);
+    // As start reads it: --db postgres://…, else DATABASE_URL from the environment or .env.
+    const databaseUrl = ctx.common.databaseUrl ?? (env.DATABASE_URL?.trim() || undefined);
+    const database = databaseUrl !== undefined ? await postgresChecks(databaseUrl) : await databaseChecks(ctx.common.db);
     checks.push(...database.checks);
     const workspace = await workspaceChecks(ctx.common.workspace, env);
     checks.push(...workspace);
@@ -137,6 +140,48 @@ async function databaseChecks(path: string): Promise<{ checks: Check[]; liveOwne
     return { checks, liveOwner };
   } finally {
     db.close();
+  }
+}
+
+/**
+ * DATABASE_URL's server (issue 16), read only: it answers, its migrations are
+ * current, and who leads. Several controllers share it, so a leader is no
+ * reason for a start to refuse (liveOwner stays false: the port is this host's).
+ */
+async function postgresChecks(url: string): Promise<{ checks: Check[]; liveOwner: boolean }> {
+  const { isPostgresUrl, redactUrl } = await import("../controller/store/open-postgres.js");
+  const where = redactUrl(url);
+  if (!isPostgresUrl(url)) return { checks: [{ name: "database", status: "fail", message: `DATABASE_URL=${where} is not a postgres:// URL`, fix: "set DATABASE_URL=postgres://user:password@host/db, or unset it to use the SQLite file" }], liveOwner: false };
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, application_name: "nexaas doctor" });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    return { checks: [{ name: "database", status: "fail", message: `${where} cannot be reached: ${error instanceof Error ? error.message : String(error)}`, fix: "check the server runs, the host, port, user and password, and pg_hba.conf" }], liveOwner: false };
+  }
+  try {
+    const { postgresMigrations } = await import("../controller/store/postgres/migrate-postgres.js");
+    const server = (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version ?? "?";
+    const table = (await client.query<{ has: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'migrations') AS has")).rows[0]?.has === true;
+    const want = postgresMigrations.latest();
+    if (!table) return { checks: [{ name: "database", status: "ok", message: `${where}: PostgreSQL ${server}, no Nexaas tables yet: \`nexaas start\` or \`nexaas apply\` creates them` }], liveOwner: false };
+    const have = Number((await client.query<{ id: number | null }>("SELECT max(id) AS id FROM migrations")).rows[0]?.id ?? 0);
+    const checks: Check[] = [];
+    if (have > want) checks.push({ name: "database", status: "fail", message: `${where} is at migration ${have}, newer than this nexaas knows (${want})`, fix: "upgrade nexaas to the version that wrote it" });
+    else if (have < want) checks.push({ name: "database", status: "warn", message: `${where} is at migration ${have} of ${want}`, fix: "the next `nexaas start` or `apply` migrates it (back it up first: pg_dump)" });
+    else checks.push({ name: "database", status: "ok", message: `${where}: PostgreSQL ${server}, migrations current (${have})` });
+    const lease = (await client.query<{ pid: number; host: string; heartbeat_at: string }>("SELECT pid, host, heartbeat_at FROM controller_lock WHERE id = 1")).rows[0];
+    checks.push(
+      lease
+        ? { name: "leader", status: "ok", message: `pid ${lease.pid} on ${lease.host} leads, last seen ${lease.heartbeat_at}; another controller joins it as a follower` }
+        : { name: "leader", status: "ok", message: "no controller leads: the first to start will" },
+    );
+    return { checks, liveOwner: false };
+  } catch (error) {
+    return { checks: [{ name: "database", status: "fail", message: `${where}: ${error instanceof Error ? error.message : String(error)}`, fix: "give Nexaas its own database (or schema), as DATABASE_URL's user" }], liveOwner: false };
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

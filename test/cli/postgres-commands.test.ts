@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { cli, isolateGit } from "./helpers.js";
 import { gitWorkspace } from "../support/git-workspace.js";
@@ -55,5 +57,20 @@ describePostgres("the CLI on a PostgreSQL store", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("cannot reach the PostgreSQL database at postgres://nexaas:***@127.0.0.1:1/nexaas");
     expect(result.stderr).not.toContain("hunter2");
+  });
+});
+
+describePostgres("nexaas doctor on a PostgreSQL store", () => {
+  it("checks the server, its migrations and its leader, from DATABASE_URL in .env as start reads it", async () => {
+    const ws = gitWorkspace(tree);
+    const url = await postgresDatabase();
+    writeFileSync(join(ws.dir, ".env"), `DATABASE_URL=${url}\nAPI_KEY=${"k".repeat(40)}\n`);
+    const fresh = JSON.parse((await cli(["doctor", "--json", "--workspace", ws.dir, "--port", "0"], ws.dir)).stdout) as { checks: { name: string; status: string; message: string }[] };
+    expect(fresh.checks.find((c) => c.name === "database")).toMatchObject({ status: "ok", message: expect.stringContaining("no Nexaas tables yet") });
+    expect((await cli(["apply", "--workspace", ws.dir], ws.dir, { DATABASE_URL: url })).code).toBe(0);
+    const applied = JSON.parse((await cli(["doctor", "--json", "--workspace", ws.dir, "--port", "0"], ws.dir)).stdout) as typeof fresh;
+    expect(applied.checks.find((c) => c.name === "database")).toMatchObject({ status: "ok", message: expect.stringMatching(/PostgreSQL [\d.]+.*, migrations current \(\d+\)/) });
+    expect(applied.checks.find((c) => c.name === "leader")).toMatchObject({ status: "ok", message: "no controller leads: the first to start will" });
+    expect(applied.checks.some((c) => c.name === "lock")).toBe(false);
   });
 });
