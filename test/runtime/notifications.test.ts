@@ -140,6 +140,29 @@ describe("the notifier", () => {
     await r.waitFor(5);
   });
 
+  it("reads targets and policy as promises (from the store): notices keep their order, a recovery asked at once follows its failure, a failed read drops the notice with a warning", async () => {
+    const r = await receiver();
+    const targets: Notification[] = [{ name: "ops", type: "slack", url: "${URL}", on: ["run_failed", "recovered"] }];
+    let down = false;
+    const read = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (down) throw new Error("the store is down");
+      return targets;
+    };
+    const { n, logged } = notifier([], { URL: r.url("/s") }, { targets: read, policy: () => Promise.resolve(loopback) });
+    n.notify(failure("a"));
+    // Asked before the failure's targets were read: still sent to the target told of the failure.
+    n.recovered("event:a", "a is fine again");
+    n.notify(failure("b"));
+    await r.waitFor(3);
+    expect(r.received.map((g) => (JSON.parse(g.body) as { text: string }).text)).toEqual(["run of a failed", "a is fine again", "run of b failed"]);
+    down = true;
+    n.notify(failure("c"));
+    await n.stop(0);
+    expect(logged.text()).toContain("notification targets not read: notice dropped");
+    expect(r.received).toHaveLength(3);
+  });
+
   it("rate-limits per target, then sends one summary of what it held back at the window's end", async () => {
     const r = await receiver();
     const { n, clock } = notifier([{ name: "ops", type: "slack", url: "${URL}", on: ["run_failed", "event_paused"] }], { URL: r.url("/s") }, { rateLimit: { limit: 2, windowMs: 60_000 } });
