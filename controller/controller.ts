@@ -252,9 +252,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
           ...(api.logger === true ? { loggerInstance: this.options.log } : api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
           metrics: this.metrics,
+          ...(this.db ? {} : { role: () => (this.leads ? "leader" : "follower") }),
         });
       }
-      if (this.db) await this.startLeaderParts();
+      if (this.db) {
+        this.metrics.leading(true);
+        await this.startLeaderParts();
+      }
       this.pool.start();
       if (!this.db) await this.elect();
       // The first firing and the first claims are done, and their timers armed, when start resolves.
@@ -319,21 +323,24 @@ export class Controller extends EventEmitter<ControllerEvents> {
         fenceWrites(this.leaderSql, fence);
         this.fence = fence;
         this.leads = true;
+        this.metrics.leading(true);
         this.options.log.info({ owner: this.owner, token: fence.token }, "leading: this controller reconciles and schedules");
         this.emit("leading", fence);
         try {
           await this.startLeaderParts();
         } catch (error) {
           // No repository, say: the lease is given up so that another controller can lead.
-          this.options.log.error({ err: errorMessage(error) }, "could not start leading: stepping down");
+          this.options.log.error({ err: errorMessage(error) }, "could not start leading: stepping down; this controller goes on working, and stands for leader again when restarted");
           await this.stopLeaderParts();
           this.leads = false;
+          this.metrics.leading(false);
           void this.elector?.stop();
         }
         return;
       }
       if (!this.leads) return;
       this.leads = false;
+      this.metrics.leading(false);
       await this.stopLeaderParts();
       if (!this.stopped) this.options.log.warn({ owner: this.owner }, "no longer leading: another controller reconciles and schedules; this one goes on working");
       this.emit("following");

@@ -42,13 +42,15 @@ export interface ServerDeps {
   sessionSecret?: Buffer;
   /** The built status page (index.html, assets/); default dist/ui in the package, null for none. Missing: `/` answers 503. */
   uiDir?: string | null;
+  /** PostgreSQL: whether this controller leads or follows now, for /api/health (a controller alone on SQLite has no role). */
+  role?: () => "leader" | "follower";
   /** fastify's trustProxy: whether X-Forwarded-Proto may say the request came over HTTPS (Secure cookie, HSTS). Default false. */
   trustProxy?: boolean;
 }
 
 declare module "fastify" {
   interface FastifyInstance {
-    deps: Required<Pick<ServerDeps, "sql" | "env">> & {
+    deps: Required<Pick<ServerDeps, "sql" | "env">> & Pick<ServerDeps, "role"> & {
       clock: Clock;
       onRunQueued: (runId: number) => void;
       metrics: ControllerMetrics;
@@ -99,6 +101,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     auth: new ApiAuth(sql, deps.apiKey, deps.sessionSecret ?? randomBytes(32), clock),
     signInLimit: new FailureLimit(clock),
     uiDir,
+    ...(deps.role ? { role: deps.role } : {}),
   });
   app.decorateRequest("identity", null);
   await app.register(fastifyCookie);

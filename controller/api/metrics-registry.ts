@@ -41,6 +41,7 @@ export class ControllerMetrics {
   private readonly durations: Histogram<"event">;
   private readonly lateness: Histogram<"trigger">;
   private readonly reconciles: Histogram<"result">;
+  private readonly leader: Gauge;
 
   constructor(sql: Sql, now: () => Date, health: StoreHealth = new StoreHealth()) {
     const registers = [this.registry];
@@ -68,6 +69,13 @@ export class ControllerMetrics {
         this.set(health.fault ? 0 : 1);
       },
     });
+    // Controllers sharing a PostgreSQL database: which one leads (a follower still works and serves).
+    this.leader = new Gauge({
+      name: "nexaas_leader",
+      help: "1 while this controller reconciles and schedules (SQLite's owner, or PostgreSQL's elected leader), 0 while it follows.",
+      registers,
+    });
+    this.leader.set(0);
     // collect() runs with the metric as `this`; these read this object's observations.
     const ended = () => this.ended;
     const endedTotal = (status: EndedStatus) => this.endedTotal(status);
@@ -250,6 +258,11 @@ export class ControllerMetrics {
 
     registerToolCallMetrics(sql, registers);
   }
+  /** The controller leads (it reconciles and schedules) or follows. */
+  leading(leads: boolean): void {
+    this.leader.set(leads ? 1 : 0);
+  }
+
 
   /** A run ended for good (success, or failed after its retries): read from its row when the pool reported it. */
   runEnded(run: EndedRun): void {

@@ -31,7 +31,17 @@ const tree = { ...baseWorkspace, "events/slow.yaml": "condition: {type: interval
 
 async function member(ws: GitWorkspace, url: string): Promise<{ controller: Controller; sql: PostgresSql; ran: () => number }> {
   const sql = await openPostgres(url);
-  const controller = new Controller(sql, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, workers: 2, leaseMs, env: { PATH: process.env.PATH }, log: silent, frameworkDir: null });
+  const controller = new Controller(sql, {
+    dir: ws.dir,
+    pollMs: 0,
+    driftCheckMs: 0,
+    workers: 2,
+    leaseMs,
+    env: { PATH: process.env.PATH },
+    log: silent,
+    frameworkDir: null,
+    api: { apiKey: "k", port: 0, host: "127.0.0.1", logger: false },
+  });
   let ran = 0;
   controller.pool.on("finished", ({ outcome }) => {
     if (outcome.status === "success") ran++;
@@ -42,6 +52,12 @@ async function member(ws: GitWorkspace, url: string): Promise<{ controller: Cont
   );
   await controller.start();
   return { controller, sql, ran: () => ran };
+}
+
+async function role(controller: Controller): Promise<{ role: unknown; metric: string | undefined }> {
+  const health = (await (await fetch(`${controller.address}/api/health`)).json()) as { role?: unknown };
+  const metrics = await (await fetch(`${controller.address}/metrics`, { headers: { authorization: "Bearer k" } })).text();
+  return { role: health.role, metric: metrics.split("\n").find((l) => l.startsWith("nexaas_leader ")) };
 }
 
 async function queueManualRuns(sql: PostgresSql, count: number): Promise<void> {
@@ -67,15 +83,18 @@ describePostgres("controllers sharing one PostgreSQL database", () => {
     const a = await member(ws, url);
     const b = await member(ws, url);
     expect([a.controller.leading, b.controller.leading]).toEqual([true, false]);
+    // Each says so: /api/health (public, for a load balancer) and /metrics.
+    expect(await role(a.controller)).toEqual({ role: "leader", metric: "nexaas_leader 1" });
+    expect(await role(b.controller)).toEqual({ role: "follower", metric: "nexaas_leader 0" });
     // The leader applied HEAD before its start resolved.
     expect(await readEvent(a.sql, "slow")).toBeDefined();
 
     // Queued through the follower's pool: NOTIFY wakes both, and both work.
     await queueManualRuns(b.sql, 8);
-    await until(async () => (await succeeded(a.sql)) === 8, "8 runs to succeed");
+    await until(() => a.ran() + b.ran() === 8, "8 runs to succeed");
+    expect(await succeeded(a.sql)).toBe(8);
     expect(a.ran()).toBeGreaterThan(0);
     expect(b.ran()).toBeGreaterThan(0);
-    expect(a.ran() + b.ran()).toBe(8);
 
     // A clean stop gives the lease up: the follower leads at its next try, within a third of a lease or so.
     const leading = once(b.controller, "leading");
@@ -84,6 +103,7 @@ describePostgres("controllers sharing one PostgreSQL database", () => {
     await leading;
     expect(Date.now() - stoppedAt).toBeLessThan(leaseMs * 2);
     expect(b.controller.leading).toBe(true);
+    expect(await role(b.controller)).toEqual({ role: "leader", metric: "nexaas_leader 1" });
     // The new leader reconciles: a commit is applied by it.
     ws.commit({ "events/later.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: 'true'}\n" });
     await until(async () => (await readEvent(b.sql, "later")) !== undefined, "the new leader to apply the commit");
@@ -107,7 +127,8 @@ describePostgres("controllers sharing one PostgreSQL database", () => {
     expect(await readEvent(a.sql, "later")).toBeUndefined();
     // Its workers still work.
     await queueManualRuns(a.sql, 2);
-    await until(async () => (await succeeded(a.sql)) === 2, "the follower's runs");
-    expect(a.ran()).toBe(2);
+    // Counted when its pool reports them, just after their success is recorded.
+    await until(() => a.ran() === 2, "the follower's runs");
+    expect(await succeeded(a.sql)).toBe(2);
   });
 });

@@ -9,6 +9,7 @@ const healthSchema = {
     last_applied_revision: { type: ["string", "null"] },
     last_result: { type: ["string", "null"] },
     reason: { type: "string" },
+    role: { type: "string", enum: ["leader", "follower"] },
     since: { type: "string" },
   },
 } as const;
@@ -30,7 +31,8 @@ export default async function health(app: FastifyInstance): Promise<void> {
       }
       try {
         const sync = await getSyncStatus(app.deps.sql);
-        return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result };
+        const role = app.deps.role?.();
+        return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result, ...(role ? { role } : {}) };
       } catch {
         return reply.code(503).send({ status: "unavailable", database: "error", last_applied_revision: null, last_result: null });
       }
