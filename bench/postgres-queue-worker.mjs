@@ -11,13 +11,25 @@ import pg from "pg";
  * process, for every system alike: pg-boss and graphile-worker use the same pg.
  */
 export function countQueries() {
-  const counter = { count: 0 };
+  const counter = { count: 0, texts: new Map() };
   const query = pg.Client.prototype.query;
+  const profile = process.env.PG_QUEUE_BENCH_PROFILE === "1";
   pg.Client.prototype.query = function (...args) {
     counter.count++;
+    if (profile) {
+      const text = (typeof args[0] === "string" ? args[0] : (args[0]?.text ?? "")).replace(/\s+/g, " ").trim().slice(0, 90);
+      counter.texts.set(text, (counter.texts.get(text) ?? 0) + 1);
+    }
     return query.apply(this, args);
   };
   return counter;
+}
+
+/** PG_QUEUE_BENCH_PROFILE=1: each statement's count, most sent first, on stderr. */
+export function printProfile(counter, label) {
+  if (counter.texts.size === 0) return;
+  const lines = [...counter.texts].sort((a, b) => b[1] - a[1]).map(([text, n]) => `${String(n).padStart(7)}  ${text}`);
+  console.error(`${label}: statements sent\n${lines.join("\n")}`);
 }
 
 /** A module of nexaas's build: dist/controller/PATH, or under PG_QUEUE_BENCH_DIST (another build, for a before/after). */
@@ -94,11 +106,14 @@ if (process.send && process.argv[1] === new URL(import.meta.url).pathname) {
     () => process.send({ done: ++done }),
     (why) => process.send({ failed: why }),
   );
-  queries.count = 0; // from ready on: the job's statements, not the system's start (migrations, LISTEN)
+  // From ready on: the jobs' statements, not the system's start (migrations, LISTEN).
+  queries.count = 0;
+  queries.texts.clear();
   process.send({ ready: true });
   process.on("message", async (message) => {
     if (message === "stop") {
       process.send({ queries: queries.count });
+      printProfile(queries, `${system} worker ${process.pid}`);
       await stop();
       process.exit(0);
     }
