@@ -1,3 +1,4 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { isoTime } from "../store/time.js";
@@ -25,17 +26,17 @@ const completeOnPostgresCtes = `
       FROM job WHERE event_runs.id = job.run_id
       RETURNING 1),
     notice AS (SELECT pg_notify('${jobChannel}', '') FROM job WHERE job.concurrency_key IS NOT NULL)`;
-const completeOnPostgresSql = `${completeOnPostgresCtes}
-  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices`;
+const completeOnPostgresSql = keepPrepared(`${completeOnPostgresCtes}
+  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices`);
 // And the event's success (recordRunOutcome's): written whether or not the job
 // was still held, as the worker's two calls do on SQLite.
-const completeAndRecordOnPostgresSql = `${completeOnPostgresCtes},
+const completeAndRecordOnPostgresSql = keepPrepared(`${completeOnPostgresCtes},
     event AS (
       UPDATE events SET consecutive_failures = 0, last_run_at = @now, last_run_status = 'success', updated_at = @now
       WHERE name = @event_id
       RETURNING 1)
   SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices,
-    (SELECT count(*) FROM event) AS events`;
+    (SELECT count(*) FROM event) AS events`);
 
 export interface JobSuccess {
   output: string | null;

@@ -1,3 +1,4 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate, unfencedPostgres } from "./immediate.js";
@@ -41,14 +42,14 @@ export const insertJobSql = `
 // PostgreSQL: the run, its job and the announcement in one statement (one
 // round trip per queued run, not three). A slot that already has a run
 // inserts no run, so no job and no notice either.
-const insertRunAndJobOnPostgresSql = `
+const insertRunAndJobOnPostgresSql = keepPrepared(`
   WITH run AS (${insertRunSql}),
     job AS (
       INSERT INTO job_queue (run_id, event_id, status, priority, run_at, max_attempts, concurrency_key, created_at, updated_at)
       SELECT run.id, @event_id, 'queued', @priority, @run_at, @max_attempts, @concurrency_key, @now, @now FROM run
       RETURNING id, run_id),
     notice AS (SELECT pg_notify('${jobChannel}', '') FROM job)
-  SELECT job.run_id, job.id AS job_id, (SELECT count(*) FROM notice) AS notices FROM job`;
+  SELECT job.run_id, job.id AS job_id, (SELECT count(*) FROM notice) AS notices FROM job`);
 
 /**
  * Queues one run of an event: its event_runs row (queued) and its job, in one

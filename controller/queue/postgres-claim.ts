@@ -1,3 +1,4 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
 import type { ClaimedJob, ClaimParams } from "./claim-job.js";
 import type { RunTrigger } from "./enqueue-run.js";
@@ -83,7 +84,7 @@ const takenJson = `
  * it locks, so a job taken meanwhile no longer reads as queued. Fewer than @limit when the rest
  * are being taken elsewhere or the keyed head comes next.
  */
-const claimFreeSql = `
+const claimFreeSql = keepPrepared(`
   WITH RECURSIVE${queuedKeysCte},${keyedHeadCte},
     picked AS (
       SELECT id FROM job_queue
@@ -91,19 +92,19 @@ const claimFreeSql = `
         AND NOT EXISTS (SELECT 1 FROM keyed k WHERE (k.priority, k.run_at, k.id) < (job_queue.priority, job_queue.run_at, job_queue.id))
       ORDER BY priority, run_at, id
       LIMIT @limit FOR UPDATE SKIP LOCKED),${takeAndStartCtes}
-  SELECT ${takenJson} AS jobs, (SELECT row_to_json(keyed) FROM keyed) AS keyed`;
+  SELECT ${takenJson} AS jobs, (SELECT row_to_json(keyed) FROM keyed) AS keyed`);
 
 const tryKeyLockSql = "SELECT pg_try_advisory_xact_lock(hashtextextended(@name, 0)) AS locked";
 
 /** Under the key's lock (so after it, in a fresh snapshot): its best ready job, unless one of the key is running. */
-const claimKeyedSql = `
+const claimKeyedSql = keepPrepared(`
   WITH picked AS (
       SELECT id FROM job_queue
       WHERE status = 'queued' AND concurrency_key = @key AND run_at <= @now
         AND NOT EXISTS (SELECT 1 FROM job_queue r WHERE r.concurrency_key = @key AND r.status = 'running')
       ORDER BY priority, run_at, id
       LIMIT 1 FOR UPDATE SKIP LOCKED),${takeAndStartCtes}
-  SELECT ${takenJson} AS jobs`;
+  SELECT ${takenJson} AS jobs`);
 
 interface TakenRow {
   id: number;

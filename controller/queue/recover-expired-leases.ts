@@ -1,3 +1,4 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import { immediate, unfencedPostgres } from "./immediate.js";
@@ -33,13 +34,13 @@ export interface Recovered {
 
 // PostgreSQL, no fence: the jobs and their runs in one statement, which
 // needs no transaction around it (the pool looks every time it claims).
-const recoverOnPostgresSql = `
+const recoverOnPostgresSql = keepPrepared(`
   WITH recovered AS (${recoverJobsSql}),
     runs AS (
       UPDATE event_runs r
       SET status = recovered.status, error = @error, finished_at = CASE WHEN recovered.status = 'failed' THEN @now ELSE r.finished_at END
       FROM recovered WHERE r.id = recovered.run_id)
-  SELECT run_id, event_id, status, process_group, process_host FROM recovered`;
+  SELECT run_id, event_id, status, process_group, process_host FROM recovered`);
 
 export async function recoverExpiredLeases(sql: Sql, now: Date): Promise<Recovered> {
   if (unfencedPostgres(sql)) return recovered(await sql.all<RecoveredRow>(recoverOnPostgresSql, { now: isoTime(now), error: lostLeaseError }));
