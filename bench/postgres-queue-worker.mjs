@@ -1,6 +1,7 @@
 // One "controller" of bench/postgres-queue.bench.mjs, in a process of its own: it works no-op jobs
 // from the shared PostgreSQL with CONCURRENCY at once, tells the parent `ready` once it can take
-// jobs, `done` after each job, and on `stop` the statements it sent since it was ready.
+// jobs, `done` after each job, and on `stop` the statements it sent and the CPU time it used since
+// it was ready.
 // Usage: node postgres-queue-worker.mjs SYSTEM URL CONCURRENCY
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -109,10 +110,12 @@ if (process.send && process.argv[1] === new URL(import.meta.url).pathname) {
   // From ready on: the jobs' statements, not the system's start (migrations, LISTEN).
   queries.count = 0;
   queries.texts.clear();
+  const cpu = process.cpuUsage();
   process.send({ ready: true });
   process.on("message", async (message) => {
     if (message === "stop") {
-      process.send({ queries: queries.count });
+      const used = process.cpuUsage(cpu);
+      process.send({ queries: queries.count, cpuMs: (used.user + used.system) / 1000 });
       printProfile(queries, `${system} worker ${process.pid}`);
       await stop();
       process.exit(0);

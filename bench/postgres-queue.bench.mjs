@@ -8,7 +8,10 @@
 //
 // Besides jobs/s the table gives the statements each system sent per job (pg's Client#query
 // calls, counted in every process: BEGIN, COMMIT and SAVEPOINT included), split into the
-// enqueuing side and the workers.
+// enqueuing side and the workers, and the workers' CPU time per job (user + system, all processes):
+// figures that a loaded machine's noise moves less than jobs/s. "after enqueue jobs/s" counts from
+// the enqueue's commit to the last job done: the workers alone. jobs/s, the goal's, counts from the
+// enqueue's start.
 //
 // To add a variant (say, real `nexaas start` processes): an entry in `systems` below (how its
 // jobs are queued) and one in the worker file's `workers` (how one controller works them).
@@ -82,7 +85,7 @@ const systems = {
 const chosen = process.env.PG_QUEUE_BENCH_SYSTEMS?.split(",").map((s) => s.trim()) ?? Object.keys(systems);
 for (const name of chosen) if (!systems[name]) throw new Error(`PG_QUEUE_BENCH_SYSTEMS: no system ${name} (${Object.keys(systems).join(", ")})`);
 
-/** One system with `controllers` worker processes: `{perSecond, enqueueSeconds, enqueueQueries, workerQueries}`. */
+/** One system with `controllers` worker processes: `{perSecond, drainPerSecond, enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs}`. */
 async function measure(system, controllers) {
   const url = await server.database();
   const queue = await systems[system].prepare(url);
@@ -92,6 +95,7 @@ async function measure(system, controllers) {
   let fail;
   const allDone = new Promise((resolve, reject) => ((finish = resolve), (fail = reject)));
   let workerQueries = 0;
+  let workerCpuMs = 0;
   for (let i = 0; i < controllers; i++) {
     const child = fork(join(repoRoot, "bench", "postgres-queue-worker.mjs"), [system, url, String(CONCURRENCY)], { stdio: "inherit" });
     const ready = new Promise((resolve, reject) => {
@@ -100,6 +104,7 @@ async function measure(system, controllers) {
         if (message.done && ++done === JOBS) finish();
         if (message.failed) fail(new Error(`${system}: a job did not succeed: ${message.failed}`));
         if (message.queries !== undefined) workerQueries += message.queries;
+        if (message.cpuMs !== undefined) workerCpuMs += message.cpuMs;
       });
       child.on("exit", (code) => {
         const error = new Error(`${system} worker exited ${code}`);
@@ -123,7 +128,7 @@ async function measure(system, controllers) {
   }
   await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)))));
   await queue.close();
-  return { perSecond: JOBS / seconds, enqueueSeconds, enqueueQueries, workerQueries };
+  return { perSecond: JOBS / seconds, drainPerSecond: JOBS / (seconds - enqueueSeconds), enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs };
 }
 
 const rows = [];
@@ -133,13 +138,13 @@ try {
     for (const system of chosen) {
       const m = await measure(system, controllers);
       figures[`${system} ${controllers}`] = m.perSecond;
-      rows.push([system, controllers, CONCURRENCY, JOBS, m.enqueueSeconds.toFixed(2), (m.enqueueQueries / JOBS).toFixed(2), (m.workerQueries / JOBS).toFixed(2), Math.round(m.perSecond)]);
+      rows.push([system, controllers, CONCURRENCY, JOBS, m.enqueueSeconds.toFixed(2), (m.enqueueQueries / JOBS).toFixed(2), (m.workerQueries / JOBS).toFixed(2), (m.workerCpuMs / JOBS).toFixed(2), Math.round(m.drainPerSecond), Math.round(m.perSecond)]);
     }
   }
 } finally {
   await server.stop();
 }
 console.log(`no-op jobs end to end on one PostgreSQL (${JOBS} jobs queued at once in one transaction; each controller a process with ${CONCURRENCY} slots)`);
-table(["system", "controllers", "slots each", "jobs", "enqueue s", "enqueue stmts/job", "worker stmts/job", "jobs/s"], rows);
+table(["system", "controllers", "slots each", "jobs", "enqueue s", "enqueue stmts/job", "worker stmts/job", "worker CPU ms/job", "after enqueue jobs/s", "jobs/s"], rows);
 // goal() judges "under the limit": graphile-worker's rate over ours is under 1 when ours is at least theirs.
 if (figures["graphile-worker 3"] && figures["nexaas 3"]) goal("graphile-worker's jobs/s / nexaas's, 3 controllers each", figures["graphile-worker 3"] / figures["nexaas 3"], 1, "x");

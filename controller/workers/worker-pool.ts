@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
 import { claimJob, claimJobsOnPostgres, type ClaimedJob } from "../queue/claim-job.js";
-import { lostLeaseError, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
+import { lostLeaseError, type Recovered, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { killOrphanedGroups, recordProcessGroup } from "../queue/process-groups.js";
@@ -28,6 +28,8 @@ export interface WorkerPoolOptions {
   log: Logger;
   clock?: Clock;
 }
+
+const nothingRecovered: Recovered = { retried: 0, failed: 0, failedEvents: [], processGroups: [] };
 
 /** A claimed job, with its event when the claim read it too (PostgreSQL's): the worker need not read it again. */
 interface Claim {
@@ -74,6 +76,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private filling: Promise<void> | undefined;
   /** Poked meanwhile: fill again when it ends. */
   private fillAgain = false;
+  /** When this pool last looked for lapsed leases (PostgreSQL: see recoveryDue). */
+  private recoveredAt = -Infinity;
 
   constructor(
     private readonly sql: Sql,
@@ -182,7 +186,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     // together at commit, so each is running from the same moment (and the last of a due second's
     // runs is not stamped later than the first by the claims before it).
     const now = this.clock.now();
-    const recovered = await recoverExpiredLeases(this.sql, now);
+    const recovered = this.recoveryDue(now) ? await recoverExpiredLeases(this.sql, now) : nothingRecovered;
     // An attempt whose worker died may have left its script running: it goes before the retry starts.
     killOrphanedGroups(recovered.processGroups);
     for (const eventId of recovered.failedEvents) await this.countLostRun(eventId);
@@ -199,6 +203,20 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       claimed.push({ job });
     }
     return { claimed, lost: recovered.failedEvents };
+  }
+
+  /**
+   * Whether this fill looks for lapsed leases: on SQLite every time; on
+   * PostgreSQL at most once per poll interval. There jobs finishing back to
+   * back each start a fill, and a recovery statement per job would be a third
+   * of the queue's statements; a lapsed lease (a minute, by default) waits at
+   * most a poll interval more, and every controller looks.
+   */
+  private recoveryDue(now: Date): boolean {
+    if (this.sql.dialect !== "postgres") return true;
+    if (now.getTime() - this.recoveredAt < (this.options.pollMs ?? 1000)) return false;
+    this.recoveredAt = now.getTime();
+    return true;
   }
 
   /**
