@@ -8,7 +8,8 @@
 //
 // Besides jobs/s the table gives the statements each system sent per job (pg's Client#query
 // calls, counted in every process: BEGIN, COMMIT and SAVEPOINT included), split into the
-// enqueuing side and the workers, and the workers' CPU time per job (user + system, all processes):
+// enqueuing side and the workers, the workers' CPU time per job (user + system, all processes) and
+// the server's (its processes', enqueue included; /proc, when the server runs here):
 // figures that a loaded machine's noise moves less than jobs/s. "after enqueue jobs/s" counts from
 // the enqueue's commit to the last job done: the workers alone. jobs/s, the goal's, counts from the
 // enqueue's start.
@@ -85,7 +86,7 @@ const systems = {
 const chosen = process.env.PG_QUEUE_BENCH_SYSTEMS?.split(",").map((s) => s.trim()) ?? Object.keys(systems);
 for (const name of chosen) if (!systems[name]) throw new Error(`PG_QUEUE_BENCH_SYSTEMS: no system ${name} (${Object.keys(systems).join(", ")})`);
 
-/** One system with `controllers` worker processes: `{perSecond, drainPerSecond, enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs}`. */
+/** One system with `controllers` worker processes: `{perSecond, drainPerSecond, enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs, serverCpuMs}`. */
 async function measure(system, controllers) {
   const url = await server.database();
   const queue = await systems[system].prepare(url);
@@ -115,6 +116,7 @@ async function measure(system, controllers) {
     children.push({ child, ready });
     await ready; // one at a time: each system migrates on its first start
   }
+  const serverCpuBefore = await server.cpuMs();
   const start = performance.now();
   const before = queries.count;
   await queue.enqueue();
@@ -122,13 +124,15 @@ async function measure(system, controllers) {
   const enqueueQueries = queries.count - before;
   await allDone;
   const seconds = (performance.now() - start) / 1000;
+  const serverCpuAfter = await server.cpuMs();
+  const serverCpuMs = serverCpuBefore === undefined || serverCpuAfter === undefined ? undefined : serverCpuAfter - serverCpuBefore;
   for (const { child } of children) {
     child.removeAllListeners("exit");
     child.send("stop");
   }
   await Promise.all(children.map(({ child }) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once("exit", resolve)))));
   await queue.close();
-  return { perSecond: JOBS / seconds, drainPerSecond: JOBS / (seconds - enqueueSeconds), enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs };
+  return { perSecond: JOBS / seconds, drainPerSecond: JOBS / (seconds - enqueueSeconds), enqueueSeconds, enqueueQueries, workerQueries, workerCpuMs, serverCpuMs };
 }
 
 const rows = [];
@@ -138,13 +142,13 @@ try {
     for (const system of chosen) {
       const m = await measure(system, controllers);
       figures[`${system} ${controllers}`] = m.perSecond;
-      rows.push([system, controllers, CONCURRENCY, JOBS, m.enqueueSeconds.toFixed(2), (m.enqueueQueries / JOBS).toFixed(2), (m.workerQueries / JOBS).toFixed(2), (m.workerCpuMs / JOBS).toFixed(2), Math.round(m.drainPerSecond), Math.round(m.perSecond)]);
+      rows.push([system, controllers, CONCURRENCY, JOBS, m.enqueueSeconds.toFixed(2), (m.enqueueQueries / JOBS).toFixed(2), (m.workerQueries / JOBS).toFixed(2), (m.workerCpuMs / JOBS).toFixed(2), m.serverCpuMs === undefined ? "n/a" : (m.serverCpuMs / JOBS).toFixed(2), Math.round(m.drainPerSecond), Math.round(m.perSecond)]);
     }
   }
 } finally {
   await server.stop();
 }
 console.log(`no-op jobs end to end on one PostgreSQL (${JOBS} jobs queued at once in one transaction; each controller a process with ${CONCURRENCY} slots)`);
-table(["system", "controllers", "slots each", "jobs", "enqueue s", "enqueue stmts/job", "worker stmts/job", "worker CPU ms/job", "after enqueue jobs/s", "jobs/s"], rows);
+table(["system", "controllers", "slots each", "jobs", "enqueue s", "enqueue stmts/job", "worker stmts/job", "worker CPU ms/job", "server CPU ms/job", "after enqueue jobs/s", "jobs/s"], rows);
 // goal() judges "under the limit": graphile-worker's rate over ours is under 1 when ours is at least theirs.
 if (figures["graphile-worker 3"] && figures["nexaas 3"]) goal("graphile-worker's jobs/s / nexaas's, 3 controllers each", figures["graphile-worker 3"] / figures["nexaas 3"], 1, "x");
