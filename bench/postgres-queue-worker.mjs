@@ -1,69 +1,77 @@
 // One "controller" of bench/postgres-queue.bench.mjs, in a process of its own: it works no-op jobs
 // from the shared PostgreSQL with CONCURRENCY at once, tells the parent `ready` once it can take
-// jobs, and `done` with its count after each job. Usage: node postgres-queue-worker.mjs SYSTEM URL CONCURRENCY
-const [system, url, concurrencyArg] = process.argv.slice(2);
-const concurrency = Number(concurrencyArg);
-let done = 0;
-const finished = () => process.send?.({ done: ++done });
+// jobs, `done` after each job, and on `stop` the statements it sent and the CPU time it used since
+// it was ready.
+// Usage: node postgres-queue-worker.mjs SYSTEM URL CONCURRENCY
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import pg from "pg";
 
-const load = async (path) => import(new URL(`../dist/controller/${path}`, import.meta.url).href);
+/**
+ * Counts the statements sent through pg (Client#query: a pool's query goes through one), in this
+ * process, for every system alike: pg-boss and graphile-worker use the same pg.
+ */
+export function countQueries() {
+  const counter = { count: 0, texts: new Map() };
+  const query = pg.Client.prototype.query;
+  const profile = process.env.PG_QUEUE_BENCH_PROFILE === "1";
+  pg.Client.prototype.query = function (...args) {
+    counter.count++;
+    if (profile) {
+      const text = (typeof args[0] === "string" ? args[0] : (args[0]?.text ?? "")).replace(/\s+/g, " ").trim().slice(0, 90);
+      counter.texts.set(text, (counter.texts.get(text) ?? 0) + 1);
+    }
+    return query.apply(this, args);
+  };
+  return counter;
+}
+
+/** PG_QUEUE_BENCH_PROFILE=1: each statement's count, most sent first, on stderr. */
+export function printProfile(counter, label) {
+  if (counter.texts.size === 0) return;
+  const lines = [...counter.texts].sort((a, b) => b[1] - a[1]).map(([text, n]) => `${String(n).padStart(7)}  ${text}`);
+  console.error(`${label}: statements sent\n${lines.join("\n")}`);
+}
+
+/** A module of nexaas's build: dist/controller/PATH, or under PG_QUEUE_BENCH_DIST (another build, for a before/after). */
+export function loadNexaas(path) {
+  const dist = process.env.PG_QUEUE_BENCH_DIST ?? new URL("../dist", import.meta.url).pathname;
+  return import(pathToFileURL(join(dist, "controller", path)).href);
+}
 
 const workers = {
-  // Nexaas's own queue calls, as its worker pool makes them: woken by LISTEN/NOTIFY (and a 1 s poll),
-  // it claims a job for every free slot in one transaction, then completes each. The pool's executor
-  // layer is left out (it is still SQLite-only, issue 16); the jobs are no-ops for every system.
-  async nexaas() {
-    const { PostgresSql } = await load("store/sql/postgres-sql.js");
-    const { claimJob } = await load("queue/claim-job.js");
-    const { completeJob } = await load("queue/complete-job.js");
-    const { JobListener } = await load("queue/job-notices.js");
+  // Nexaas's WorkerPool, as a controller runs it: woken by LISTEN/NOTIFY (JobListener) and its
+  // 1 s poll, it claims for its free workers, runs each job through the executor of its action
+  // type (a no-op here), and records the outcome. The event is bench/postgres-queue.bench.mjs's `noop`.
+  async nexaas(url, concurrency, finished, failed) {
+    const { PostgresSql } = await loadNexaas("store/sql/postgres-sql.js");
+    const { WorkerPool } = await loadNexaas("workers/worker-pool.js");
+    const { JobListener } = await loadNexaas("queue/job-notices.js");
+    const { pino } = await import("pino");
     const sql = new PostgresSql(url, { max: concurrency + 2 });
+    const pool = new WorkerPool(sql, {
+      size: concurrency,
+      executors: { script: async () => ({ output: "" }) },
+      env: {},
+      workspaceDir: process.cwd(),
+      log: pino({ level: "silent" }),
+    });
+    pool.on("finished", ({ outcome }) => (outcome.status === "success" ? finished() : failed(`${outcome.status}: ${outcome.error}`)));
+    pool.on("error", (error) => failed(error.message));
     const listener = new JobListener(url);
-    const workerId = `bench-${process.pid}`;
-    let running = 0;
-    let filling = false;
-    let again = false;
-    const fill = async () => {
-      if (filling) {
-        again = true;
-        return;
-      }
-      filling = true;
-      do {
-        again = false;
-        const claimed = await sql.transaction(async (tx) => {
-          const jobs = [];
-          while (running + jobs.length < concurrency) {
-            const job = await claimJob(tx, workerId, new Date(), 60_000);
-            if (!job) break;
-            jobs.push(job);
-          }
-          return jobs;
-        });
-        for (const job of claimed) {
-          running++;
-          void completeJob(sql, job.jobId, workerId, new Date(), { durationMs: 0, output: "" }).then(() => {
-            running--;
-            finished();
-            void fill();
-          });
-        }
-        if (claimed.length > 0 && running < concurrency) again = true;
-      } while (again);
-      filling = false;
-    };
-    listener.on("job", () => void fill());
-    listener.on("listening", () => void fill());
+    listener.on("job", () => pool.poke());
+    listener.on("listening", () => pool.poke());
     listener.on("error", () => {});
     await listener.start();
-    const poll = setInterval(() => void fill(), 1000);
+    pool.start();
+    await pool.idle();
     return async () => {
-      clearInterval(poll);
       await listener.stop();
+      await pool.stop(0);
       await sql.close();
     };
   },
-  async "pg-boss"() {
+  async "pg-boss"(url, concurrency, finished) {
     const { default: PgBoss } = await import("pg-boss");
     const boss = new PgBoss({ connectionString: url, max: concurrency + 2, supervise: false, schedule: false });
     boss.on("error", () => {});
@@ -78,24 +86,39 @@ const workers = {
     }
     return () => boss.stop({ graceful: false, wait: false });
   },
-  async "graphile-worker"() {
-    const { run } = await import("graphile-worker");
-    const runner = await run({ connectionString: url, concurrency, noHandleSignals: true, pollInterval: 500, taskList: { noop: async () => finished() }, logger: quietLogger(await import("graphile-worker")) });
+  async "graphile-worker"(url, concurrency, finished) {
+    const { run, Logger } = await import("graphile-worker");
+    const logger = new Logger(() => () => {});
+    const runner = await run({ connectionString: url, concurrency, noHandleSignals: true, pollInterval: 500, taskList: { noop: async () => finished() }, logger });
     return () => runner.stop();
   },
 };
 
-function quietLogger({ Logger }) {
-  return new Logger(() => () => {});
+// Run as a worker process (the bench imports the helpers above without starting one).
+if (process.send && process.argv[1] === new URL(import.meta.url).pathname) {
+  const [system, url, concurrencyArg] = process.argv.slice(2);
+  const start = workers[system];
+  if (!start) throw new Error(`unknown system ${system}`);
+  const queries = countQueries();
+  let done = 0;
+  const stop = await start(
+    url,
+    Number(concurrencyArg),
+    () => process.send({ done: ++done }),
+    (why) => process.send({ failed: why }),
+  );
+  // From ready on: the jobs' statements, not the system's start (migrations, LISTEN).
+  queries.count = 0;
+  queries.texts.clear();
+  const cpu = process.cpuUsage();
+  process.send({ ready: true });
+  process.on("message", async (message) => {
+    if (message === "stop") {
+      const used = process.cpuUsage(cpu);
+      process.send({ queries: queries.count, cpuMs: (used.user + used.system) / 1000 });
+      printProfile(queries, `${system} worker ${process.pid}`);
+      await stop();
+      process.exit(0);
+    }
+  });
 }
-
-const start = workers[system];
-if (!start) throw new Error(`unknown system ${system}`);
-const stop = await start();
-process.send?.({ ready: true });
-process.on("message", async (message) => {
-  if (message === "stop") {
-    await stop();
-    process.exit(0);
-  }
-});

@@ -2,7 +2,7 @@ import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
 import type { RunTrigger } from "./enqueue-run.js";
 import { immediate } from "./immediate.js";
-import { claimOnPostgres } from "./postgres-claim.js";
+import { claimOnPostgres, type PostgresClaim } from "./postgres-claim.js";
 import { queuedKeysCte } from "./queued-keys.js";
 
 /** A job a worker holds the lease of, with what running it needs. */
@@ -61,7 +61,7 @@ export const startRunSql = `
   WHERE id = @run_id
   RETURNING scheduled_for, trigger, payload`;
 
-/** The job row a claim took: what both backends' claims return. */
+/** The job row SQLite's claim took. */
 export interface TakenJob {
   id: number;
   run_id: number;
@@ -82,13 +82,28 @@ export type ClaimParams = {
  * oldest) for `workerId`, leased until now + leaseMs, and marks its run
  * running. Undefined when nothing is ready.
  */
-export function claimJob(sql: Sql, workerId: string, now: Date, leaseMs: number): Promise<ClaimedJob | undefined> {
-  const params: ClaimParams = { worker: workerId, now: isoTime(now), expires: isoTime(new Date(now.getTime() + leaseMs)) };
+export async function claimJob(sql: Sql, workerId: string, now: Date, leaseMs: number): Promise<ClaimedJob | undefined> {
+  const params = claimParams(workerId, now, leaseMs);
+  if (sql.dialect === "postgres") return (await claimOnPostgres(sql, params, 1))[0]?.job;
   return immediate(sql, (tx) => claim(tx, params));
 }
 
+/**
+ * PostgreSQL: claims up to `limit` jobs in claimJob's order, as that many
+ * claimJob calls would, but in one statement when none has a concurrency key;
+ * each comes with its event's stored spec, read in that statement
+ * (postgres-claim.ts). The worker pool's claim for all its free workers.
+ */
+export function claimJobsOnPostgres(sql: Sql, workerId: string, now: Date, leaseMs: number, limit: number): Promise<PostgresClaim[]> {
+  return limit > 0 ? claimOnPostgres(sql, claimParams(workerId, now, leaseMs), limit) : Promise.resolve([]);
+}
+
+function claimParams(workerId: string, now: Date, leaseMs: number): ClaimParams {
+  return { worker: workerId, now: isoTime(now), expires: isoTime(new Date(now.getTime() + leaseMs)) };
+}
+
 async function claim(tx: Sql, params: ClaimParams): Promise<ClaimedJob | undefined> {
-  const job = tx.dialect === "postgres" ? await claimOnPostgres(tx, params) : await tx.get<TakenJob>(claimJobSql, params);
+  const job = await tx.get<TakenJob>(claimJobSql, params);
   if (!job) return undefined;
   const run = await tx.get<{ scheduled_for: string; trigger: RunTrigger; payload: string | null }>(startRunSql, {
     run_id: job.run_id,

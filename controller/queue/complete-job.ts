@@ -1,7 +1,9 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
+import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { isoTime } from "../store/time.js";
-import { announceJob } from "./announce-job.js";
-import { immediate } from "./immediate.js";
+import { announceJob, jobChannel } from "./announce-job.js";
+import { immediate, unfencedPostgres } from "./immediate.js";
 
 export const completeJobSql = `
   UPDATE job_queue SET status = 'success', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
@@ -14,6 +16,28 @@ export const finishRunSuccessSql = `
   UPDATE event_runs SET status = 'success', finished_at = @now, duration_ms = @duration_ms, output = @output, error = NULL
   WHERE id = @run_id`;
 
+// PostgreSQL's completeJob in one statement (no BEGIN, read, write, COMMIT):
+// the job's update decides, the run follows it, and a freed key is announced
+// (pg_notify, sent at the statement's commit) only when the job was held.
+const completeOnPostgresCtes = `
+  WITH job AS (${completeJobSql}),
+    run AS (
+      UPDATE event_runs SET status = 'success', finished_at = @now, duration_ms = @duration_ms, output = @output, error = NULL
+      FROM job WHERE event_runs.id = job.run_id
+      RETURNING 1),
+    notice AS (SELECT pg_notify('${jobChannel}', '') FROM job WHERE job.concurrency_key IS NOT NULL)`;
+const completeOnPostgresSql = keepPrepared(`${completeOnPostgresCtes}
+  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices`);
+// And the event's success (recordRunOutcome's): written whether or not the job
+// was still held, as the worker's two calls do on SQLite.
+const completeAndRecordOnPostgresSql = keepPrepared(`${completeOnPostgresCtes},
+    event AS (
+      UPDATE events SET consecutive_failures = 0, last_run_at = @now, last_run_status = 'success', updated_at = @now
+      WHERE name = @event_id
+      RETURNING 1)
+  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices,
+    (SELECT count(*) FROM event) AS events`);
+
 export interface JobSuccess {
   output: string | null;
   durationMs: number;
@@ -24,8 +48,9 @@ export interface JobSuccess {
  * holds the job (its lease expired and it was recovered): the result is
  * dropped, and the job runs again or has failed (at least once, never lost).
  */
-export function completeJob(sql: Sql, jobId: number, workerId: string, now: Date, result: JobSuccess): Promise<boolean> {
+export async function completeJob(sql: Sql, jobId: number, workerId: string, now: Date, result: JobSuccess): Promise<boolean> {
   const at = isoTime(now);
+  if (unfencedPostgres(sql)) return ((await sql.get<{ held: number }>(completeOnPostgresSql, successParams(jobId, workerId, at, result)))?.held ?? 0) > 0;
   return immediate(sql, async (tx) => {
     const job = await tx.get<{ run_id: number; concurrency_key: string | null }>(completeJobSql, { id: jobId, worker: workerId, now: at });
     if (!job) return false;
@@ -34,4 +59,25 @@ export function completeJob(sql: Sql, jobId: number, workerId: string, now: Date
     if (job.concurrency_key !== null) await announceJob(tx);
     return true;
   });
+}
+
+/**
+ * A succeeded attempt as the worker records it: completeJob, then the
+ * event's success (recordRunOutcome: its failure count reset, its last run),
+ * at `now()` read for each. On PostgreSQL without a fence both are one
+ * statement, at one time.
+ */
+export async function completeJobAndRecord(sql: Sql, job: { jobId: number; eventId: string }, workerId: string, now: () => Date, result: JobSuccess): Promise<boolean> {
+  if (unfencedPostgres(sql)) {
+    const at = isoTime(now());
+    const row = await sql.get<{ held: number }>(completeAndRecordOnPostgresSql, { ...successParams(job.jobId, workerId, at, result), event_id: job.eventId });
+    return (row?.held ?? 0) > 0;
+  }
+  const held = await completeJob(sql, job.jobId, workerId, now(), result);
+  await recordRunOutcome(sql, job.eventId, { success: true, at: now(), pauseAfter: 0 });
+  return held;
+}
+
+function successParams(jobId: number, workerId: string, at: string, result: JobSuccess) {
+  return { id: jobId, worker: workerId, now: at, duration_ms: Math.round(result.durationMs), output: result.output };
 }

@@ -1,7 +1,8 @@
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
-import { announceJob } from "./announce-job.js";
-import { immediate } from "./immediate.js";
+import { keepPrepared } from "../store/sql/placeholders.js";
+import { announceJob, jobChannel } from "./announce-job.js";
+import { immediate, unfencedPostgres } from "./immediate.js";
 
 export const heldJobSql = `
   SELECT run_id, attempts, max_attempts, concurrency_key FROM job_queue
@@ -51,13 +52,54 @@ export interface FailOutcome {
 /** The jitter on each retry delay: ±10%, so jobs that failed together do not retry together. */
 export const jitter = 0.1;
 
+// PostgreSQL, no fence: failJob in one statement, without the read. The job's
+// update decides from its own row (still running and this worker's; attempts
+// left) and picks its retry time from @retry_ats, one per attempt number (the
+// last repeating, as the backoff's last delay does); the run follows, and a
+// freed key is announced.
+const failOnPostgresSql = keepPrepared(`
+  WITH job AS (
+      UPDATE job_queue
+      SET status = CASE WHEN @retryable AND attempts < max_attempts THEN 'queued' ELSE 'failed' END,
+          run_at = CASE WHEN @retryable AND attempts < max_attempts
+                        THEN (@retry_ats::text[])[least(attempts, cardinality(@retry_ats::text[]))] ELSE run_at END,
+          lease_owner = NULL, lease_expires_at = NULL, last_error = @error, updated_at = @now
+      WHERE id = @id AND status = 'running' AND lease_owner = @worker
+      RETURNING run_id, concurrency_key, status, run_at),
+    run AS (
+      UPDATE event_runs r
+      SET status = job.status, error = @error, duration_ms = @duration_ms,
+          finished_at = CASE WHEN job.status = 'failed' THEN @now ELSE r.finished_at END
+      FROM job WHERE r.id = job.run_id
+      RETURNING 1),
+    notice AS (SELECT pg_notify('${jobChannel}', '') FROM job WHERE job.concurrency_key IS NOT NULL)
+  SELECT status, run_at, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices FROM job`);
+
 /**
  * Records a failed attempt. With attempts left (and retryable), the job goes
  * back to the queue after its backoff (±10% jitter) and the run waits as
  * queued with the error; otherwise job and run fail.
  */
-export function failJob(sql: Sql, jobId: number, workerId: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
+export async function failJob(sql: Sql, jobId: number, workerId: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
+  if (unfencedPostgres(sql)) return failOnPostgres(sql, jobId, workerId, now, failure);
   return immediate(sql, (tx) => fail(tx, jobId, workerId, now, failure));
+}
+
+async function failOnPostgres(sql: Sql, id: number, worker: string, now: Date, failure: JobFailure): Promise<FailOutcome> {
+  // The retry time for each attempt number the job may be on (its attempts are read by the update).
+  const random = failure.random ?? Math.random;
+  const retryAts = Array.from({ length: Math.max(1, failure.backoffMs.length) }, (_, i) => isoTime(new Date(now.getTime() + retryDelayMs(failure.backoffMs, i + 1, random))));
+  const job = await sql.get<{ status: "queued" | "failed"; run_at: string }>(failOnPostgresSql, {
+    id,
+    worker,
+    retryable: failure.retryable !== false,
+    retry_ats: retryAts,
+    error: failure.error,
+    now: isoTime(now),
+    duration_ms: Math.round(failure.durationMs),
+  });
+  if (!job) return { final: false, leaseLost: true };
+  return job.status === "queued" ? { final: false, retryAt: new Date(job.run_at) } : { final: true };
 }
 
 /** The delay before the retry that follows attempt `attempt` (1-based). */

@@ -1,4 +1,4 @@
-import { checkFence } from "../store/controller-lock.js";
+import { checkFence, hasFence } from "../store/controller-lock.js";
 import type { Sql } from "../store/sql/sql.js";
 
 /**
@@ -17,4 +17,16 @@ export function immediate<T>(sql: Sql, body: (tx: Sql) => Promise<T>): Promise<T
     await checkFence(tx);
     return body(tx);
   });
+}
+
+/**
+ * Whether a queue write on `sql` may skip immediate() when it is one statement
+ * (or a few, each one statement): PostgreSQL with no fence to check. One
+ * statement is atomic on its own there, and BEGIN and COMMIT around it would
+ * only cost two more round trips per job. SQLite keeps immediate() (its
+ * IMMEDIATE transaction takes the write lock before the first read), and so
+ * does a fenced handle: the fence is checked in the write's own transaction.
+ */
+export function unfencedPostgres(sql: Sql): boolean {
+  return sql.dialect === "postgres" && !hasFence(sql);
 }

@@ -1,6 +1,7 @@
+import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
 import { isoTime } from "../store/time.js";
-import { immediate } from "./immediate.js";
+import { immediate, unfencedPostgres } from "./immediate.js";
 
 export const lostLeaseError = "worker lost its lease (crashed or stopped)";
 
@@ -31,7 +32,18 @@ export interface Recovered {
   processGroups: { group: number; host: string }[];
 }
 
-export function recoverExpiredLeases(sql: Sql, now: Date): Promise<Recovered> {
+// PostgreSQL, no fence: the jobs and their runs in one statement, which
+// needs no transaction around it (the pool looks every time it claims).
+const recoverOnPostgresSql = keepPrepared(`
+  WITH recovered AS (${recoverJobsSql}),
+    runs AS (
+      UPDATE event_runs r
+      SET status = recovered.status, error = @error, finished_at = CASE WHEN recovered.status = 'failed' THEN @now ELSE r.finished_at END
+      FROM recovered WHERE r.id = recovered.run_id)
+  SELECT run_id, event_id, status, process_group, process_host FROM recovered`);
+
+export async function recoverExpiredLeases(sql: Sql, now: Date): Promise<Recovered> {
+  if (unfencedPostgres(sql)) return recovered(await sql.all<RecoveredRow>(recoverOnPostgresSql, { now: isoTime(now), error: lostLeaseError }));
   return immediate(sql, (tx) => recover(tx, isoTime(now)));
 }
 
@@ -48,15 +60,18 @@ interface RecoveredRow {
 // is no longer running, so each lapsed lease is recovered once.
 async function recover(tx: Sql, now: string): Promise<Recovered> {
   const jobs = await tx.all<RecoveredRow>(recoverJobsSql, { now, error: lostLeaseError });
-  let retried = 0;
   for (const job of jobs) {
     if (job.status === "queued") {
-      retried++;
       await tx.run(requeueRunSql, { run_id: job.run_id, error: lostLeaseError });
     } else {
       await tx.run(failRunSql, { run_id: job.run_id, now, error: lostLeaseError });
     }
   }
+  return recovered(jobs);
+}
+
+function recovered(jobs: RecoveredRow[]): Recovered {
+  const retried = jobs.filter((j) => j.status === "queued").length;
   // The failed ones end their runs for good: the caller counts them toward pause_after_failures.
   const processGroups = jobs.flatMap((j) => (j.process_group !== null && j.process_host !== null ? [{ group: j.process_group, host: j.process_host }] : []));
   return { retried, failed: jobs.length - retried, failedEvents: jobs.filter((j) => j.status === "failed").map((j) => j.event_id), processGroups };

@@ -85,6 +85,15 @@ export function fenceWrites(sql: Sql, fence: Fence): void {
 }
 
 /**
+ * Whether fenced writes through `sql` check a fence (a controller's handle) or pass (the CLI's, a
+ * PostgreSQL follower's: no fence is set). The PostgreSQL queue does its single-statement writes
+ * without a transaction around them only when there is no fence to check with them.
+ */
+export function hasFence(sql: Sql): boolean {
+  return fences.has(sql);
+}
+
+/**
  * Inside a write transaction: throws a StoreError "lock-lost" when this
  * handle's controller no longer holds the lock, so the transaction rolls back
  * and nothing changes. A handle with no fence (the CLI) is not a controller

@@ -2,13 +2,14 @@ import type { Clock } from "../clock.js";
 import { parseDuration } from "../definitions/duration.js";
 import { policyDefaults } from "../definitions/schema-types.js";
 import type { Logger } from "../log.js";
-import { completeJob } from "../queue/complete-job.js";
+import { completeJobAndRecord } from "../queue/complete-job.js";
 import { failJob } from "../queue/fail-job.js";
 import { heartbeatJob } from "../queue/heartbeat-job.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import type { Sql } from "../store/sql/sql.js";
+import type { DefinitionSpecs } from "../definitions/definition-specs.js";
 import { capOutput } from "./cap-output.js";
 import { ExecutionError, type ExecutionContext, type Executor } from "./executor.js";
 import { isPermanentFailure } from "./permanent-failure.js";
@@ -35,6 +36,8 @@ export interface RunJobOptions {
   onError?: (error: Error) => void;
 }
 
+type EventSpec = DefinitionSpecs["event"];
+
 export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
 
 // Validation accepted the timeout; this stands in only for a row mangled out of band.
@@ -45,10 +48,11 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
  * timeout, heartbeat the lease meanwhile, and record the outcome (success,
  * a retry after backoff, or a final failure that may pause the event).
  */
-export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutcome> {
+export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: EventSpec | undefined }): Promise<JobOutcome> {
   const sql = o.sql;
   const started = o.clock.now();
-  const spec = await readDefinition(sql, "event", job.eventId);
+  // `known`: the event as the claim read it (PostgreSQL's claim reads it in its statement).
+  const spec = known ? known.spec : await readDefinition(sql, "event", job.eventId);
   const elapsed = () => o.clock.now().getTime() - started.getTime();
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
@@ -106,8 +110,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions): Promise<JobOutc
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
-    await completeJob(sql, job.jobId, o.workerId, o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
-    await recordRunOutcome(sql, job.eventId, { success: true, at: o.clock.now(), pauseAfter: policy.pause_after_failures });
+    await completeJobAndRecord(sql, job, o.workerId, () => o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
     await followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {

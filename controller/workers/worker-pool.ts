@@ -2,13 +2,15 @@ import { EventEmitter } from "node:events";
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
-import { claimJob, type ClaimedJob } from "../queue/claim-job.js";
-import { lostLeaseError, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
+import { claimJob, claimJobsOnPostgres, type ClaimedJob } from "../queue/claim-job.js";
+import { lostLeaseError, type Recovered, recoverExpiredLeases } from "../queue/recover-expired-leases.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { killOrphanedGroups, recordProcessGroup } from "../queue/process-groups.js";
 import { releaseJobs } from "../queue/release-jobs.js";
-import { immediate } from "../queue/immediate.js";
+import { immediate, unfencedPostgres } from "../queue/immediate.js";
+import { decodeSpec } from "../store/decode-spec.js";
+import type { DefinitionSpecs } from "../definitions/definition-specs.js";
 import type { Sql } from "../store/sql/sql.js";
 import type { Executor } from "./executor.js";
 import { type JobOutcome, runJob } from "./run-job.js";
@@ -27,9 +29,17 @@ export interface WorkerPoolOptions {
   clock?: Clock;
 }
 
+const nothingRecovered: Recovered = { retried: 0, failed: 0, failedEvents: [], processGroups: [] };
+
+/** A claimed job, with its event when the claim read it too (PostgreSQL's): the worker need not read it again. */
+interface Claim {
+  job: ClaimedJob;
+  known?: { spec: DefinitionSpecs["event"] | undefined };
+}
+
 /** What one fill took: the jobs claimed, and the events whose run failed for good with a lost lease. */
 interface ReadyJobs {
-  claimed: ClaimedJob[];
+  claimed: Claim[];
   lost: string[];
 }
 
@@ -66,6 +76,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private filling: Promise<void> | undefined;
   /** Poked meanwhile: fill again when it ends. */
   private fillAgain = false;
+  /** When this pool last looked for lapsed leases (PostgreSQL: see recoveryDue). */
+  private recoveredAt = -Infinity;
 
   constructor(
     private readonly sql: Sql,
@@ -150,7 +162,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   private async claimAndLaunch(): Promise<void> {
     let ready: ReadyJobs = { claimed: [], lost: [] };
     try {
-      ready = await immediate(this.sql, () => this.claimReadyJobs());
+      // SQLite (and a fenced handle): one IMMEDIATE transaction, one commit for the whole fill. On
+      // PostgreSQL with no fence each step is one statement, atomic on its own (a keyed claim has a
+      // transaction of its own): BEGIN and COMMIT around them would only add round trips.
+      ready = unfencedPostgres(this.sql) ? await this.claimReadyJobs() : await immediate(this.sql, () => this.claimReadyJobs());
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
@@ -158,29 +173,50 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     for (const eventId of ready.lost) this.emit("lost", { eventId });
     // Stopped while claiming: nothing more starts; `stop` releases what was taken.
     if (this.stopping) return;
-    for (const job of ready.claimed) this.launch(job);
+    for (const claim of ready.claimed) this.launch(claim);
   }
 
   /**
    * Takes back lapsed leases, then claims a job for every free worker, in one
-   * transaction: a due second's runs cost one commit, not one each.
+   * transaction on SQLite: a due second's runs cost one commit, not one each.
+   * On PostgreSQL one statement claims them all, with their events.
    */
   private async claimReadyJobs(): Promise<ReadyJobs> {
     // One time for the whole transaction, as PostgreSQL's now() is: its claims become visible
     // together at commit, so each is running from the same moment (and the last of a due second's
     // runs is not stamped later than the first by the claims before it).
     const now = this.clock.now();
-    const recovered = await recoverExpiredLeases(this.sql, now);
+    const recovered = this.recoveryDue(now) ? await recoverExpiredLeases(this.sql, now) : nothingRecovered;
     // An attempt whose worker died may have left its script running: it goes before the retry starts.
     killOrphanedGroups(recovered.processGroups);
     for (const eventId of recovered.failedEvents) await this.countLostRun(eventId);
-    const claimed: ClaimedJob[] = [];
+    const claimed: Claim[] = [];
+    if (this.sql.dialect === "postgres") {
+      if (this.stopping) return { claimed, lost: recovered.failedEvents };
+      const claims = await claimJobsOnPostgres(this.sql, this.workerId, now, this.leaseMs, this.size - this.running.size);
+      for (const { job, spec } of claims) claimed.push({ job, known: { spec: spec === null ? undefined : decodeSpec("event", spec) } });
+      return { claimed, lost: recovered.failedEvents };
+    }
     while (!this.stopping && this.running.size + claimed.length < this.size) {
       const job = await claimJob(this.sql, this.workerId, now, this.leaseMs);
       if (!job) break;
-      claimed.push(job);
+      claimed.push({ job });
     }
     return { claimed, lost: recovered.failedEvents };
+  }
+
+  /**
+   * Whether this fill looks for lapsed leases: on SQLite every time; on
+   * PostgreSQL at most once per poll interval. There jobs finishing back to
+   * back each start a fill, and a recovery statement per job would be a third
+   * of the queue's statements; a lapsed lease (a minute, by default) waits at
+   * most a poll interval more, and every controller looks.
+   */
+  private recoveryDue(now: Date): boolean {
+    if (this.sql.dialect !== "postgres") return true;
+    if (now.getTime() - this.recoveredAt < (this.options.pollMs ?? 1000)) return false;
+    this.recoveredAt = now.getTime();
+    return true;
   }
 
   /**
@@ -188,10 +224,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
    * work (a script's spawn forks and execs, several ms) that must not hold back
    * the next claim. Each start runs on a later turn of the event loop.
    */
-  private launch(job: ClaimedJob): void {
+  private launch({ job, known }: Claim): void {
     this.emit("claimed", job);
     const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.run(job))
+      .then(() => this.run(job, known))
       .finally(() => {
         this.running.delete(task);
         this.poke();
@@ -206,7 +242,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     await recordRunOutcome(this.sql, eventId, { success: false, at: this.clock.now(), pauseAfter: spec.policy.pause_after_failures, error: lostLeaseError });
   }
 
-  private async run(job: ClaimedJob): Promise<void> {
+  private async run(job: ClaimedJob, known: Claim["known"]): Promise<void> {
     try {
       const outcome = await runJob(job, {
         sql: this.sql,
@@ -226,7 +262,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
             this.emit("error", error instanceof Error ? error : new Error(String(error)));
           });
         },
-      });
+      }, known);
       this.emit("finished", { job, outcome });
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));

@@ -85,3 +85,23 @@ export function bindValues(rewritten: Rewritten, params: SqlParams | undefined):
     return params[key] ?? null;
   });
 }
+
+const keptPrepared = new Map<string, string>();
+
+/**
+ * Marks `text` (returned as is) as a statement PostgreSQL keeps prepared on
+ * each pooled connection: parsed and planned once per connection, not on
+ * every call (SQLite caches every statement anyway). For the queue's
+ * statements, sent once or more per job. Only for statements whose result
+ * columns are fixed (no `*`): a prepared statement fails once the row type
+ * behind a `*` changes.
+ */
+export function keepPrepared(text: string): string {
+  if (!keptPrepared.has(text)) keptPrepared.set(text, `nexaas_${keptPrepared.size + 1}`);
+  return text;
+}
+
+/** The name `text` is kept prepared under on PostgreSQL, if keepPrepared marked it. */
+export function preparedName(text: string): string | undefined {
+  return keptPrepared.get(text);
+}
