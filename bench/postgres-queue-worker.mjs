@@ -40,6 +40,32 @@ export function loadNexaas(path) {
 }
 
 const workers = {
+  // The whole controller, as `nexaas start` runs it on DATABASE_URL (the API on a free port), with
+  // its script executor a no-op. The first to start leads; every one works.
+  async "nexaas start"(url, concurrency, finished, failed) {
+    const { openPostgres } = await loadNexaas("store/open-postgres.js");
+    const { Controller } = await loadNexaas("controller.js");
+    const { pino } = await import("pino");
+    const sql = await openPostgres(url, { max: concurrency + 2 });
+    const controller = new Controller(sql, {
+      dir: process.env.PG_QUEUE_BENCH_WORKSPACE,
+      pollMs: 0,
+      driftCheckMs: 0,
+      workers: concurrency,
+      env: { PATH: process.env.PATH },
+      log: pino({ level: "silent" }),
+      frameworkDir: null,
+      executors: { script: async () => ({ output: "" }) },
+      api: { apiKey: "bench", port: 0, host: "127.0.0.1", logger: false },
+    });
+    controller.pool.on("finished", ({ outcome }) => (outcome.status === "success" ? finished() : failed(`${outcome.status}: ${outcome.error}`)));
+    controller.pool.on("error", (error) => failed(error.message));
+    await controller.start();
+    return async () => {
+      await controller.stop(0);
+      await sql.close();
+    };
+  },
   // Nexaas's WorkerPool, as a controller runs it: woken by LISTEN/NOTIFY (JobListener) and its
   // 1 s poll, it claims for its free workers, runs each job through the executor of its action
   // type (a no-op here), and records the outcome. The event is bench/postgres-queue.bench.mjs's `noop`.

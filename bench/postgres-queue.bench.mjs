@@ -14,15 +14,19 @@
 // the enqueue's commit to the last job done: the workers alone. jobs/s, the goal's, counts from the
 // enqueue's start.
 //
-// To add a variant (say, real `nexaas start` processes): an entry in `systems` below (how its
-// jobs are queued) and one in the worker file's `workers` (how one controller works them).
+// "nexaas start" is the whole controller in each process (controller.ts, as `nexaas start` builds
+// it: leader election, reconcile loop, scheduler, API on a port, LISTEN/NOTIFY, the pool), on a
+// git workspace with the no-op event, its script executor swapped for a no-op; "nexaas" is its
+// WorkerPool and JobListener alone. A variant is an entry in `systems` below (how its jobs are
+// queued) and one in the worker file's `workers` (how one controller works them).
 // PG_QUEUE_BENCH_SYSTEMS=nexaas,graphile-worker runs only those; PG_QUEUE_BENCH_JOBS sets JOBS;
 // PG_QUEUE_BENCH_ROUNDS=3 measures each three times, interleaved, and reports medians;
 // PG_QUEUE_BENCH_DIST=/path/to/dist measures another build of nexaas (a before/after).
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import pg from "pg";
-import { goal, repoRoot, table } from "./lib.mjs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { git, goal, repoRoot, table, tempDir } from "./lib.mjs";
 import { benchPostgres } from "./postgres-server.mjs";
 import { countQueries, loadNexaas } from "./postgres-queue-worker.mjs";
 
@@ -36,11 +40,38 @@ const queries = countQueries();
 /** The no-op event every nexaas job runs: a script action, which the workers' no-op executor stands in for. */
 const noopEventSpec = { condition: { type: "webhook", secret: "${HOOK_SECRET}" }, action: { type: "script", command: "true" } };
 
+/** Queues JOBS manual runs of `noop` in one transaction, as a due second's runs are queued. */
+async function nexaasQueue(sql) {
+  const { enqueueRun } = await loadNexaas("queue/enqueue-run.js");
+  const now = new Date();
+  return {
+    enqueue: () =>
+      sql.transaction(async (tx) => {
+        for (let i = 0; i < JOBS; i++) await enqueueRun(tx, { eventId: "noop", scheduledFor: now, trigger: "manual", runAt: now, priority: 5, maxAttempts: 1 }, now);
+      }),
+    close: () => sql.close(),
+  };
+}
+
 const systems = {
+  "nexaas start": {
+    async prepare(url) {
+      // The workspace the controllers reconcile (the leader applies it; its event never fires by itself).
+      const dir = tempDir("pg-queue-ws");
+      mkdirSync(join(dir, "events"));
+      writeFileSync(join(dir, "nexaas.yaml"), "name: bench\n");
+      writeFileSync(join(dir, "events/noop.yaml"), "condition: {type: interval, expr: 24h}\naction: {type: script, command: 'true'}\npolicy: {overlap: allow, retries: 0}\n");
+      git(dir, ["init", "-q", "-b", "main"]);
+      git(dir, ["add", "-A"]);
+      git(dir, ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "noop"]);
+      process.env.PG_QUEUE_BENCH_WORKSPACE = dir;
+      const { openPostgres } = await loadNexaas("store/open-postgres.js");
+      return nexaasQueue(await openPostgres(url));
+    },
+  },
   nexaas: {
     async prepare(url) {
       const { openPostgres } = await loadNexaas("store/open-postgres.js");
-      const { enqueueRun } = await loadNexaas("queue/enqueue-run.js");
       const sql = await openPostgres(url);
       const now = new Date();
       const at = now.toISOString();
@@ -48,14 +79,7 @@ const systems = {
         "INSERT INTO events (name, layer, revision, digest, file, spec, condition_digest, created_at, updated_at) VALUES ('noop', 'workspace', 'bench', 'bench', 'events/noop.yaml', ?, 'bench', ?, ?)",
         [JSON.stringify(noopEventSpec), at, at],
       );
-      return {
-        // One transaction, as a due second's runs are queued.
-        enqueue: () =>
-          sql.transaction(async (tx) => {
-            for (let i = 0; i < JOBS; i++) await enqueueRun(tx, { eventId: "noop", scheduledFor: now, trigger: "manual", runAt: now, priority: 5, maxAttempts: 1 }, now);
-          }),
-        close: () => sql.close(),
-      };
+      return nexaasQueue(sql);
     },
   },
   "pg-boss": {
@@ -171,4 +195,6 @@ const rounds = ROUNDS > 1 ? `; medians of ${ROUNDS} interleaved rounds, jobs/s r
 console.log(`no-op jobs end to end on one PostgreSQL (${JOBS} jobs queued at once in one transaction; each controller a process with ${CONCURRENCY} slots${rounds})`);
 table(["system", "controllers", "slots each", "jobs", "enqueue s", "enqueue stmts/job", "worker stmts/job", "worker CPU ms/job", "server CPU ms/job", "after enqueue jobs/s", "jobs/s"], rows);
 // goal() judges "under the limit": graphile-worker's rate over ours is under 1 when ours is at least theirs.
-if (figures["graphile-worker 3"] && figures["nexaas 3"]) goal("graphile-worker's jobs/s / nexaas's, 3 controllers each", figures["graphile-worker 3"] / figures["nexaas 3"], 1, "x");
+for (const nexaas of ["nexaas start", "nexaas"]) {
+  if (figures["graphile-worker 3"] && figures[`${nexaas} 3`]) goal(`graphile-worker's jobs/s / ${nexaas}'s, 3 controllers each`, figures["graphile-worker 3"] / figures[`${nexaas} 3`], 1, "x");
+}

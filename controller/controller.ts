@@ -55,6 +55,8 @@ export interface ControllerOptions {
   standbyPollMs?: number;
   /** Retention's timer: between passes (default 10 minutes) and before the first (default 1 minute). */
   retention?: { intervalMs?: number; firstPassMs?: number; batchSize?: number };
+  /** The executor of each action type (default: defaultExecutors()); a bench swaps one for a no-op to measure the rest. */
+  executors?: Record<string, Executor>;
   /** The notifier's timing (rate limit, dedup window, send timeout); its targets come from nexaas.yaml. */
   notify?: Pick<NotifierOptions, "timeoutMs" | "rateLimit" | "dedupeMs">;
 }
@@ -166,7 +168,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.pool = new WorkerPool(this.sql, {
       size: options.workers ?? 3,
       leaseMs: this.leaseMs,
-      executors: defaultExecutors(),
+      executors: options.executors ?? defaultExecutors(),
       env: options.env,
       workspaceDir: options.dir,
       log: options.log,
