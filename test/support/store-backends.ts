@@ -2,7 +2,7 @@
 // file's cases on SQLite and on PostgreSQL; without PostgreSQL its cases show as skipped,
 // each naming what is missing. Every store opened here is closed after its test.
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterEach, it } from "vitest";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
@@ -25,3 +25,11 @@ export const storeBackends = [
   { name: "sqlite", missing: undefined, open: () => Promise.resolve(track(sqliteSql(openDatabase(join(tempDir(), "nexaas.db"))))) },
   { name: "postgres", missing: "missing" in testPostgres ? testPostgres.missing : undefined, open: async () => track(await openPostgres(await postgresDatabase())) },
 ];
+
+/** `it` for one backend's cases: without PostgreSQL, each case shows as skipped naming what is missing (and the file says so once on stderr). */
+export function backendTest(backend: { name: string; missing: string | undefined }, file: string): (title: string, body: () => Promise<void>, timeout?: number) => void {
+  const { missing } = backend;
+  if (!missing) return (title, body, timeout) => it(title, body, timeout);
+  console.warn(`${file}: ${backend.name} cases skipped, ${missing}`);
+  return (title) => it.skip(`${title} (needs PostgreSQL: ${missing})`, () => {});
+}
