@@ -3,7 +3,7 @@ import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { resolveEvent } from "../../controller/definitions/resolved-event.js";
 import { insertEvent } from "../../controller/store/write-event.js";
 import { backendTest, storeBackends } from "../support/store-backends.js";
-import { define, fakeApi } from "./helpers.js";
+import { define, fakeApi } from "../llm/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { runQueued } from "./run-queued.js";
 import { nodeServer, testServerScript } from "../support/mcp-servers.js";

@@ -4,7 +4,7 @@ import { claudeChat } from "../../controller/workers/executors/claude-chat.js";
 import { skillExecutor } from "../../controller/workers/executors/skill.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import { backendTest, storeBackends } from "../support/store-backends.js";
-import { context, define, failure, fakeApi, stopReason, usageRows } from "./helpers.js";
+import { context, define, failure, fakeApi, stopReason, usageRows } from "../llm/helpers.js";
 
 /** A workspace whose `ops` agent has a skill, a folder skill with a reference file, a sub-agent and a registry. */
 async function seedAgents(sql: Sql, ops: Record<string, unknown> = {}, workspace: Record<string, unknown> = {}): Promise<void> {

@@ -5,7 +5,7 @@ import { readRunSteps } from "../../controller/store/run-steps.js";
 import { claudeChat } from "../../controller/workers/executors/claude-chat.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import { backendTest, storeBackends } from "../support/store-backends.js";
-import { context, define, failure, fakeApi, stopReason } from "./helpers.js";
+import { context, define, failure, fakeApi, stopReason } from "../llm/helpers.js";
 import { startMcpHttpServer } from "../support/mcp-http-server.js";
 import { filesystemServerScript, groupAlive, nodeServer, tempWorkspace, testServerScript } from "../support/mcp-servers.js";
 
