@@ -7,7 +7,7 @@ import { ExecutionError, type ExecutionContext, type Executor } from "../../cont
 import { createFlowExecutor, FlowStepError } from "../../controller/workers/executors/flow.js";
 import { scriptExecutor } from "../../controller/workers/executors/script.js";
 import { webhookExecutor } from "../../controller/workers/executors/webhook.js";
-import { backendTest, storeBackends } from "../support/store-backends.js";
+import { backendTest, sharedStore, storeBackends } from "../support/store-backends.js";
 import { context, loopbackContextOn, loopbackServer } from "./helpers.js";
 
 interface Summary {
@@ -47,10 +47,12 @@ const summaryOf = (output: string): Summary => JSON.parse(output) as Summary;
 // Both store backends (issue 16): a flow reads its definition, the event and the registries through Sql.
 describe.each(storeBackends)("on $name", (backend) => {
   const it = backendTest(backend, "test/workers/flow");
+  // PostgreSQL's cases share a database: they only read definitions, or add ones the others do not mind.
+  const store = sharedStore(backend);
 
   describe("flow executor", () => {
     it("runs a flow by id and passes one step's output to the next as an environment variable", async () => {
-      const sql = await backend.open();
+      const sql = await store();
       await applyDefinition(sql, "flow", "greet", {
         steps: [
           { id: "fetch-name", action: "script", command: "printf ada" },
@@ -66,7 +68,7 @@ describe.each(storeBackends)("on $name", (backend) => {
     });
 
     it("renders templates in a step's fields from earlier steps, the trigger, the event, the date and registries", async () => {
-      const sql = await backend.open();
+      const sql = await store();
       await applyDefinition(sql, "registry", "clients", { fields: ["name"], entries: [{ name: "Initech" }] });
       const { executor, seen } = recorder();
       const flow = createFlowExecutor({ note: executor });
@@ -86,7 +88,7 @@ describe.each(storeBackends)("on $name", (backend) => {
         { id: "alert", action: "note", when: 'steps.fetch.output.contains("ERROR")', reply: "alerted" },
         { id: "log", action: "note", when: 'steps.alert.status == "skipped" && trigger.payload.level == "info"', reply: "logged" },
       ];
-      const { output } = await flow(context({ type: "flow", steps }, { payload: { level: "info" }, sql: await backend.open() }));
+      const { output } = await flow(context({ type: "flow", steps }, { payload: { level: "info" }, sql: await store() }));
       expect(summaryOf(output).steps.map((s) => [s.id, s.status])).toEqual([
         ["fetch", "success"],
         ["alert", "skipped"],
@@ -101,7 +103,7 @@ describe.each(storeBackends)("on $name", (backend) => {
         { id: "broken", action: "script", command: "echo nope >&2; exit 2", on_error: "continue" },
         { id: "after", action: "script", command: 'printf "%s" "$NEXAAS_STEPS_BROKEN_STATUS"' },
       ];
-      const summary = summaryOf((await flow(context({ type: "flow", steps }, { sql: await backend.open() }))).output);
+      const summary = summaryOf((await flow(context({ type: "flow", steps }, { sql: await store() }))).output);
       expect(summary.steps[0]).toMatchObject({ id: "broken", status: "failed" });
       expect(summary.steps[0]?.error).toContain("exited with code 2");
       expect(summary.steps[1]).toMatchObject({ id: "after", status: "success", output: "failed" });
@@ -114,7 +116,7 @@ describe.each(storeBackends)("on $name", (backend) => {
         { id: "broken", action: "script", command: "exit 2" },
         { id: "never", action: "note", reply: "x" },
       ];
-      const error = await flow(context({ type: "flow", steps }, { sql: await backend.open() })).then(
+      const error = await flow(context({ type: "flow", steps }, { sql: await store() })).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -129,13 +131,13 @@ describe.each(storeBackends)("on $name", (backend) => {
     it("retries a step up to its `retries`", async () => {
       const twice = flaky(2);
       const flow = createFlowExecutor({ flaky: twice.executor });
-      const { output } = await flow(context({ type: "flow", steps: [{ id: "s", action: "flaky", retries: 2 }] }, { sql: await backend.open() }));
+      const { output } = await flow(context({ type: "flow", steps: [{ id: "s", action: "flaky", retries: 2 }] }, { sql: await store() }));
       expect(summaryOf(output).steps[0]).toMatchObject({ status: "success", output: "ok after 3", attempts: 3 });
       expect(twice.calls()).toBe(3);
 
       const thrice = flaky(3);
       const short = createFlowExecutor({ flaky: thrice.executor });
-      const error = await short(context({ type: "flow", steps: [{ id: "s", action: "flaky", retries: 1 }] }, { sql: await backend.open() })).then(
+      const error = await short(context({ type: "flow", steps: [{ id: "s", action: "flaky", retries: 1 }] }, { sql: await store() })).then(
         () => undefined,
         (e: unknown) => e as ExecutionError,
       );
@@ -151,13 +153,13 @@ describe.each(storeBackends)("on $name", (backend) => {
         { id: "draft", action: "note", reply: "leak ${TOKEN}?" },
         { id: "post", action: "webhook", url: server.url, headers: { authorization: "Bearer ${TOKEN}" }, body: { text: "{{steps.draft.output}}" } },
       ];
-      await flow(await loopbackContextOn(await backend.open(), { type: "flow", steps }, { env: { TOKEN: "tok-123" } }));
+      await flow(await loopbackContextOn(await store(), { type: "flow", steps }, { env: { TOKEN: "tok-123" } }));
       expect(server.requests[0]?.headers.authorization).toBe("Bearer tok-123");
       expect(JSON.parse(server.requests[0]?.body ?? "")).toEqual({ text: "leak ${TOKEN}?" });
     });
 
     it("fails clearly on an unknown flow", async () => {
-      const error = await createFlowExecutor({})(context({ type: "flow", flow: "nope" }, { sql: await backend.open() })).then(
+      const error = await createFlowExecutor({})(context({ type: "flow", flow: "nope" }, { sql: await store() })).then(
         () => undefined,
         (e: unknown) => e as ExecutionError,
       );
@@ -170,14 +172,14 @@ describe.each(storeBackends)("on $name", (backend) => {
       const big: Executor = () => Promise.resolve({ output: "x".repeat(60_000) });
       const flow = createFlowExecutor({ big });
       const steps = [1, 2, 3].map((n) => ({ id: `s${n}`, action: "big" }));
-      const { output } = await flow(context({ type: "flow", steps }, { sql: await backend.open() }));
+      const { output } = await flow(context({ type: "flow", steps }, { sql: await store() }));
       expect(Buffer.byteLength(output)).toBeLessThanOrEqual(64 * 1024);
       expect(summaryOf(output).steps.every((s) => s.output.includes("bytes cut"))).toBe(true);
     });
 
     it("refuses an action type it has no executor for, even one named like an Object method", async () => {
       const flow = createFlowExecutor({});
-      const error = await flow(context({ type: "flow", steps: [{ id: "s", action: "toString" }] }, { sql: await backend.open() })).then(
+      const error = await flow(context({ type: "flow", steps: [{ id: "s", action: "toString" }] }, { sql: await store() })).then(
         () => undefined,
         (e: unknown) => e as ExecutionError,
       );
