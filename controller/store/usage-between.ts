@@ -1,3 +1,4 @@
+import { byBytes } from "./definition-tables.js";
 import type { UsageTotals } from "./usage-summary.js";
 import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
@@ -21,8 +22,11 @@ export async function usageBetween(sql: Sql, since: Date, until: Date | null) {
   const range = { since: isoTime(since), until: until ? isoTime(until) : null };
   // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
   const where = "created_at >= @since AND (CAST(@until AS TEXT) IS NULL OR created_at < @until)";
+  // Equal costs in SQLite's order on both: names bytewise (PostgreSQL's database collation may be
+  // a language's), and no name (a call outside a run, an agent-less one) first, where SQLite puts
+  // NULL and PostgreSQL would put it last.
   const by = async (column: string, key: string) =>
-    (await sql.all<Row>(`SELECT ${column} AS ${key}, ${sums} FROM token_usage WHERE ${where} GROUP BY 1 ORDER BY cost_usd DESC, 1`, range)).map(clean);
+    (await sql.all<Row>(`SELECT ${column} AS ${key}, ${sums} FROM token_usage WHERE ${where} GROUP BY 1 ORDER BY cost_usd DESC, ${column}${byBytes(sql)} NULLS FIRST`, range)).map(clean);
   // An aggregate without GROUP BY always returns its one row.
   const total = clean((await sql.get<Row>(`SELECT ${sums} FROM token_usage WHERE ${where}`, range)) ?? emptyTotals);
   return {

@@ -44,6 +44,13 @@ export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; 
 const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
 
 /**
+ * How long an attempt ended by its signal (timeout, shutdown, a lost lease) waits for its action
+ * to wind down before its outcome is recorded: a script's or an MCP server's kill grace (2 s),
+ * then the action's own last writes (the transcript's cancelled call, the run's stop reason).
+ */
+export const settleGraceMs = 5_000;
+
+/**
  * One attempt of one claimed job: look up the event, run its action with a
  * timeout, heartbeat the lease meanwhile, and record the outcome (success,
  * a retry after backoff, or a final failure that may pause the event).
@@ -80,6 +87,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
 
   // Filled by the executors with the secrets they hand out; nothing of the attempt is stored or returned (and so logged) unmasked.
   const secrets = new SecretMask();
+  let action: Promise<unknown> | undefined;
   try {
     const executor = o.executors[spec.action.type];
     if (!executor) throw new ExecutionError(`no executor for action type ${spec.action.type}`, "unsupported");
@@ -103,10 +111,11 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
     // Script, webhook and flow render their own templates (a script through its environment,
     // a flow step by step); a model call's text is rendered here, once.
     if (spec.action.type === "claude_chat" || spec.action.type === "skill") ctx.action = { ...renderFields(ctx.action, await templateScope(ctx, ctx.action)), type: ctx.action.type };
-    const action = executor(ctx);
+    const running = executor(ctx);
+    action = running;
     o.onStarted?.();
     const result = await Promise.race([
-      action,
+      running,
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
@@ -114,6 +123,9 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
     await followFlow(spec.action, true, o, job);
     return { status: "success" };
   } catch (error) {
+    // Cut off by the signal, the action may still be writing (on PostgreSQL each write is a round
+    // trip): its writes land before the outcome is recorded, the lease released or the store closed.
+    if (action && signal.aborted) await settles(action, settleGraceMs, o.clock);
     if (o.shutdown.aborted) return { status: "released" }; // the pool releases the lease
     const message = secrets.mask(error instanceof Error ? error.message : String(error));
     const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
@@ -137,3 +149,16 @@ async function followFlow(action: { type: string; flow?: unknown }, success: boo
   if (queued.length > 0) o.log.info({ flow: action.flow, success, queued }, "flows queued after a flow");
   for (const s of skipped) o.log.info({ flow: action.flow, next: s.flow, reason: s.reason }, "flow after a flow not queued");
 }
+
+/** Resolves when `action` settles, or after `ms` if it does not (an executor that ignores its signal still cannot hold the worker). */
+async function settles(action: Promise<unknown>, ms: number, clock: Clock): Promise<void> {
+  let timer: unknown;
+  const grace = new Promise<void>((done) => (timer = clock.setTimeout(done, ms)));
+  try {
+    await Promise.race([action.then(noop, noop), grace]);
+  } finally {
+    clock.clearTimeout(timer);
+  }
+}
+
+const noop = (): void => undefined;

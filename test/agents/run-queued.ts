@@ -1,10 +1,9 @@
-import type { Database } from "better-sqlite3";
 import { defaultExecutors } from "../../controller/controller.js";
 import type { ResolvedEvent } from "../../controller/definitions/resolved-event.js";
 import { createLogger } from "../../controller/log.js";
 import { claimJob, type ClaimedJob } from "../../controller/queue/claim-job.js";
 import { queueRun } from "../../controller/queue/queue-run.js";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 import { runJob, type JobOutcome } from "../../controller/workers/run-job.js";
 import { apiKey } from "../llm/helpers.js";
 import type { FakeAnthropic } from "../support/fake-anthropic.js";
@@ -15,16 +14,16 @@ import type { FakeClock } from "../support/fake-clock.js";
  * run by a worker with the real executors, the model at the fake API. Returns the job and its outcome.
  */
 export async function runQueued(
-  db: Database,
+  sql: Sql,
   event: { name: string; spec: ResolvedEvent },
   options: { api: FakeAnthropic; clock: FakeClock; workspaceDir: string },
 ): Promise<{ job: ClaimedJob; outcome: JobOutcome }> {
   const { clock } = options;
-  await queueRun(sqliteSql(db), { event, trigger: "manual", scheduledFor: clock.now() }, clock.now());
-  const job = await claimJob(sqliteSql(db), "w1", clock.now(), 60_000);
+  await queueRun(sql, { event, trigger: "manual", scheduledFor: clock.now() }, clock.now());
+  const job = await claimJob(sql, "w1", clock.now(), 60_000);
   if (!job) throw new Error(`no job of ${event.name} to claim`);
   const outcome = await runJob(job, {
-    sql: sqliteSql(db),
+    sql,
     workerId: "w1",
     clock,
     leaseMs: 60_000,

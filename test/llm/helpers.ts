@@ -1,14 +1,10 @@
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Database } from "better-sqlite3";
 import { afterEach } from "vitest";
 import type { Clock } from "../../controller/clock.js";
 import { createLogger } from "../../controller/log.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import type { ObjectKind } from "../../controller/definitions/object-state.js";
-import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { ExecutionError, type ExecutionContext } from "../../controller/workers/executor.js";
 import { SecretMask } from "../../controller/workers/secret-mask.js";
@@ -22,17 +18,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A fresh, migrated store on a temp file, closed after the test. */
-export function freshDb(): Database {
-  const dir = mkdtempSync(join(tmpdir(), "nexaas-llm-"));
-  const db = openDatabase(join(dir, "nexaas.db"));
-  cleanups.push(() => {
-    closeDatabase(db);
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return db;
-}
-
 /** The fake Messages API, closed after the test. */
 export async function fakeApi(replies: FakeReply[] = []): Promise<FakeAnthropic> {
   const api = await startFakeAnthropic({ replies });
@@ -41,32 +26,33 @@ export async function fakeApi(replies: FakeReply[] = []): Promise<FakeAnthropic>
 }
 
 /** Applies one definition as a reconcile would. */
-export function define(db: Database, kind: Exclude<ObjectKind, "event">, name: string, spec: Record<string, unknown>): void {
+export async function define(sql: Sql, kind: Exclude<ObjectKind, "event">, name: string, spec: Record<string, unknown>): Promise<void> {
   const file = kind === "workspace" ? "nexaas.yaml" : `${kind}s/${name}`;
-  upsertObject(db, { kind, name, layer: "workspace", file, spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date("2026-11-23T08:00:00Z"));
+  await upsertObject(sql, { kind, name, layer: "workspace", file, spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date("2026-11-23T08:00:00Z"));
 }
 
 /** A workspace with defaults, an agent `writer` (own prompt and model) and an agent `plain` (defaults only). */
-export function seedWorkspace(db: Database, workspace: Record<string, unknown> = {}): void {
-  define(db, "workspace", "workspace", { name: "ops", defaults: { model: "claude-haiku-5-5", max_tokens: 1000, agent: "plain" }, ...workspace });
-  define(db, "agent", "writer", { name: "writer", model: "claude-sonnet-5-5", max_tokens: 2048, prompt: "You are the writer. Be brief.\n" });
-  define(db, "agent", "plain", { name: "plain", prompt: "You are plain.\n" });
+export async function seedWorkspace(sql: Sql, workspace: Record<string, unknown> = {}): Promise<void> {
+  await define(sql, "workspace", "workspace", { name: "ops", defaults: { model: "claude-haiku-5-5", max_tokens: 1000, agent: "plain" }, ...workspace });
+  await define(sql, "agent", "writer", { name: "writer", model: "claude-sonnet-5-5", max_tokens: 2048, prompt: "You are the writer. Be brief.\n" });
+  await define(sql, "agent", "plain", { name: "plain", prompt: "You are plain.\n" });
 }
 
-export function context(
-  db: Database,
+/** An attempt's context on the store `sql` (either backend), its run (`runId`, 1 by default) in event_runs. */
+export async function context(
+  sql: Sql,
   action: ExecutionContext["action"],
   options: { api?: FakeAnthropic; env?: NodeJS.ProcessEnv; clock?: Clock; runId?: number; signal?: AbortSignal; workspaceDir?: string } = {},
-): ExecutionContext {
+): Promise<ExecutionContext> {
   const runId = options.runId ?? 1;
-  // The run the attempt belongs to: its steps (run_steps) and stop reason are kept on it.
-  db.prepare("INSERT OR IGNORE INTO event_runs (id, event_id, scheduled_for, trigger, status, attempt, created_at) VALUES (?, 'digest', ?, 'manual', 'running', 1, ?)").run(
-    runId,
-    "2026-11-23T09:00:00.000Z",
-    "2026-11-23T09:00:00.000Z",
+  // The run the attempt belongs to: its steps (run_steps) and stop reason are kept on it. ON CONFLICT
+  // DO NOTHING (both dialects), not INSERT OR IGNORE: a second attempt in the same run reuses the row.
+  await sql.run(
+    "INSERT INTO event_runs (id, event_id, scheduled_for, trigger, status, attempt, created_at) VALUES (?, 'digest', ?, 'manual', 'running', 1, ?) ON CONFLICT (id) DO NOTHING",
+    [runId, "2026-11-23T09:00:00.000Z", "2026-11-23T09:00:00.000Z"],
   );
   return {
-    sql: sqliteSql(db),
+    sql,
     runId,
     eventId: "digest",
     attempt: 1,
@@ -104,4 +90,8 @@ export interface UsageRow {
   price_table_date: string | null;
 }
 
-export const usageRows = (db: Database): UsageRow[] => db.prepare("SELECT * FROM token_usage ORDER BY id").all() as UsageRow[];
+export const usageRows = (sql: Sql): Promise<UsageRow[]> => sql.all<UsageRow>("SELECT * FROM token_usage ORDER BY id");
+
+/** The stop reason kept on run `runId`. */
+export const stopReason = async (sql: Sql, runId: number): Promise<string | null | undefined> =>
+  (await sql.get<{ stop_reason: string | null }>("SELECT stop_reason FROM event_runs WHERE id = ?", [runId]))?.stop_reason;

@@ -15,13 +15,13 @@ import { signStandardWebhook } from "../../controller/notify/standard-webhook.js
 import { noticeRunEnded } from "../../controller/notify/controller-notices.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { recordUsage } from "../../controller/store/record-usage.js";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { notificationReceiver } from "../support/notification-receiver.js";
+import { backendTest, storeBackends } from "../support/store-backends.js";
 import { baseWorkspace, writeTree } from "../support/tree.js";
 
 // Issue 15: notifications to a Slack-compatible webhook and a Standard Webhooks receiver, on loopback.
@@ -92,31 +92,6 @@ describe("the notifier", () => {
     const headers = signStandardWebhook(bare, body, new Date());
     expect(headers).toBeDefined();
     expect(new Webhook(bare).verify(body, headers ?? {})).toEqual({ a: 1 });
-  });
-
-  it("budget_reached: once the day's spend reaches budget.daily_usd after a run, once per UTC day", async () => {
-    const r = await receiver();
-    const { n, clock } = notifier([{ name: "ops", type: "slack", url: "${URL}", on: ["budget_reached"] }], { URL: r.url("/s") });
-    const db = openDatabase(join(tempDir(), "n.db"));
-    cleanup.push(() => void db.close());
-    const spec = { name: "ops", budget: { daily_usd: 0.5 } };
-    upsertObject(db, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "r1", clock.now());
-    const job = { jobId: 1, runId: 1, eventId: "digest", attempt: 1, maxAttempts: 3, trigger: "schedule" as const, scheduledFor: clock.now().toISOString(), payload: null };
-    const spend = (usd: number) =>
-      recordUsage(sqliteSql(db), { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
-    await spend(0.2);
-    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
-    await spend(0.4);
-    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
-    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" }); // the same day: not again
-    await r.waitFor(1);
-    await clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
-    await spend(0.6);
-    await noticeRunEnded(n, sqliteSql(db), clock.now(), job, { status: "success" });
-    await r.waitFor(2);
-    const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);
-    expect(texts).toHaveLength(2);
-    expect(texts[0]).toMatch(/daily budget is reached: \$0\.60 spent today \(UTC\) of \$0\.50/);
   });
 
   it("deduplicates the same kind and subject within the window, and a recovery makes the next failure news again", async () => {
@@ -217,6 +192,35 @@ describe("the notifier", () => {
     expect(JSON.stringify(errors)).not.toContain(token);
     expect(logged.text()).toContain("notification not sent");
     expect(logged.text()).not.toContain(token);
+  });
+});
+
+// Both store backends (issue 16): noticeRunEnded reads the workspace's budget and today's spend through Sql.
+describe.each(storeBackends)("the run-ended notices on $name", (backend) => {
+  const test = backendTest(backend, "test/runtime/notifications");
+
+  test("budget_reached: once the day's spend reaches budget.daily_usd after a run, once per UTC day", async () => {
+    const r = await receiver();
+    const { n, clock } = notifier([{ name: "ops", type: "slack", url: "${URL}", on: ["budget_reached"] }], { URL: r.url("/s") });
+    const sql = await backend.open();
+    const spec = { name: "ops", budget: { daily_usd: 0.5 } };
+    await upsertObject(sql, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "r1", clock.now());
+    const job = { jobId: 1, runId: 1, eventId: "digest", attempt: 1, maxAttempts: 3, trigger: "schedule" as const, scheduledFor: clock.now().toISOString(), payload: null };
+    const spend = (usd: number) =>
+      recordUsage(sql, { runId: 1, eventId: "digest", agent: "ops", model: "m", input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, costUsd: usd, priceTableDate: null }, clock.now());
+    await spend(0.2);
+    await noticeRunEnded(n, sql, clock.now(), job, { status: "success" });
+    await spend(0.4);
+    await noticeRunEnded(n, sql, clock.now(), job, { status: "success" });
+    await noticeRunEnded(n, sql, clock.now(), job, { status: "success" }); // the same day: not again
+    await r.waitFor(1);
+    await clock.advance(25 * 60 * 60_000); // the next day, still over (the spend above is yesterday's now)
+    await spend(0.6);
+    await noticeRunEnded(n, sql, clock.now(), job, { status: "success" });
+    await r.waitFor(2);
+    const texts = r.received.map((g) => (JSON.parse(g.body) as { text: string }).text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toMatch(/daily budget is reached: \$0\.60 spent today \(UTC\) of \$0\.50/);
   });
 });
 

@@ -1,4 +1,3 @@
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { expect } from "vitest";
 import { ExecutionError } from "../../controller/workers/executor.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,6 +12,8 @@ import { createLogger } from "../../controller/log.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import type { Egress } from "../../controller/definitions/schema-types.js";
 import { closeDatabase, openDatabase } from "../../controller/store/open-database.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import type { ExecutionContext } from "../../controller/workers/executor.js";
 import { SecretMask } from "../../controller/workers/secret-mask.js";
@@ -44,19 +45,30 @@ export function applyEgress(db: Database, egress: Egress): Database {
   return db;
 }
 
+/** Applies a nexaas.yaml with this `egress` to the store `sql` (either backend), as a reconcile would. */
+export async function withEgress(sql: Sql, egress: Egress): Promise<Sql> {
+  const spec = { name: "workers-test", egress };
+  await upsertObject(sql, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date());
+  return sql;
+}
+
 /** A context whose workspace lets webhooks reach loopback, where these tests' servers listen. */
 export function loopbackContext(action: ExecutionContext["action"], overrides: ContextOverrides = {}): ExecutionContext {
   return context(action, { db: applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
 }
 
-/** A context's fields to replace; `db`: the store's connection (the context gets its Sql). */
+/** loopbackContext on the store `sql` (either backend). */
+export async function loopbackContextOn(sql: Sql, action: ExecutionContext["action"], overrides: Partial<ExecutionContext> = {}): Promise<ExecutionContext> {
+  return context(action, { ...overrides, sql: await withEgress(sql, { allow: ["127.0.0.0/8"] }) });
+}
+
+/** A context's fields to replace; `db`: a SQLite store's connection (the context gets its Sql), or `sql`: a store of either backend. */
 export type ContextOverrides = Partial<ExecutionContext> & { db?: Database };
 
-/** A minimal context around one action: a real store, a temp workspace, the system clock, a silent logger. */
+/** A minimal context around one action: a real store (a fresh SQLite one unless `db` or `sql` is given), a temp workspace, the system clock, a silent logger. */
 export function context(action: ExecutionContext["action"], { db: given, ...overrides }: ContextOverrides = {}): ExecutionContext {
-  const db = given ?? freshDb();
   return {
-    sql: sqliteSql(db),
+    sql: overrides.sql ?? sqliteSql(given ?? freshDb()),
     runId: 1,
     eventId: "nightly",
     attempt: 1,

@@ -5,36 +5,44 @@ import { ExecutionError } from "../../controller/workers/executor.js";
 import { resolveSecrets } from "../../controller/workers/secrets.js";
 import { SecretMask } from "../../controller/workers/secret-mask.js";
 import { renderString, stepContext, templateEnv, templateScope, templateValues } from "../../controller/workers/templates.js";
+import { backendTest, sharedStore, storeBackends } from "../support/store-backends.js";
 import { context } from "./helpers.js";
 
-describe("templates", () => {
-  const at = { ...systemClock, now: () => new Date("2026-03-01T00:30:00Z") };
+// Both store backends (issue 16): the scope reads the event and the registries through Sql.
+describe.each(storeBackends)("on $name", (backend) => {
+  const it = backendTest(backend, "test/workers/templates");
+  // PostgreSQL's cases share a database: they only read definitions, or add ones the others do not mind.
+  const store = sharedStore(backend);
 
-  it("renders every root, objects as JSON, absent keys as empty text", async () => {
-    const base = context({ type: "note" }, { payload: { user: { name: "ada" }, n: 2 }, clock: at });
-    const ctx = stepContext(base, { type: "note" }, base.payload, { "fetch-data": { status: "success", output: "rows", error: "" } });
-    const scope = await templateScope(ctx);
-    const text = "{{steps.fetch-data.output}} {{ trigger.payload.user }} {{trigger.payload.user.name}} [{{trigger.payload.none}}] {{event.id}} {{event.scheduled_for}} {{date.today}} {{date.yesterday}}";
-    expect(renderString(text, scope)).toBe('rows {"name":"ada"} ada [] nightly 2026-03-10T09:00:00.000Z 2026-03-01 2026-02-28');
-    expect(renderString("{{trigger.payload}}", scope)).toBe('{"user":{"name":"ada"},"n":2}');
-  });
+  describe("templates", () => {
+    const at = { ...systemClock, now: () => new Date("2026-03-01T00:30:00Z") };
 
-  it("fails on a reference that validation should have caught", async () => {
-    const scope = await templateScope(context({ type: "note" }));
-    expect(() => renderString("{{steps.ghost.output}}", scope)).toThrow(ExecutionError);
-    expect(() => renderString("{{registries.none}}", scope)).toThrow(/no registry "none"/);
-  });
+    it("renders every root, objects as JSON, absent keys as empty text", async () => {
+      const base = context({ type: "note" }, { payload: { user: { name: "ada" }, n: 2 }, clock: at, sql: await store() });
+      const ctx = stepContext(base, { type: "note" }, base.payload, { "fetch-data": { status: "success", output: "rows", error: "" } });
+      const scope = await templateScope(ctx);
+      const text = "{{steps.fetch-data.output}} {{ trigger.payload.user }} {{trigger.payload.user.name}} [{{trigger.payload.none}}] {{event.id}} {{event.scheduled_for}} {{date.today}} {{date.yesterday}}";
+      expect(renderString(text, scope)).toBe('rows {"name":"ada"} ada [] nightly 2026-03-10T09:00:00.000Z 2026-03-01 2026-02-28');
+      expect(renderString("{{trigger.payload}}", scope)).toBe('{"user":{"name":"ada"},"n":2}');
+    });
 
-  it("gives scripts the same values as NEXAAS_* variables", () => {
-    const base = context({ type: "script" }, { payload: { a: 1 } });
-    const ctx = stepContext(base, { type: "script" }, base.payload, { "fetch-data": { status: "failed", output: "", error: "boom" } });
-    expect(templateEnv(templateValues(ctx))).toEqual({
-      NEXAAS_TRIGGER_PAYLOAD: '{"a":1}',
-      NEXAAS_EVENT_ID: "nightly",
-      NEXAAS_SCHEDULED_FOR: "2026-03-10T09:00:00.000Z",
-      NEXAAS_STEPS_FETCH_DATA_OUTPUT: "",
-      NEXAAS_STEPS_FETCH_DATA_STATUS: "failed",
-      NEXAAS_STEPS_FETCH_DATA_ERROR: "boom",
+    it("fails on a reference that validation should have caught", async () => {
+      const scope = await templateScope(context({ type: "note" }, { sql: await store() }));
+      expect(() => renderString("{{steps.ghost.output}}", scope)).toThrow(ExecutionError);
+      expect(() => renderString("{{registries.none}}", scope)).toThrow(/no registry "none"/);
+    });
+
+    it("gives scripts the same values as NEXAAS_* variables", async () => {
+      const base = context({ type: "script" }, { payload: { a: 1 }, sql: await store() });
+      const ctx = stepContext(base, { type: "script" }, base.payload, { "fetch-data": { status: "failed", output: "", error: "boom" } });
+      expect(templateEnv(templateValues(ctx))).toEqual({
+        NEXAAS_TRIGGER_PAYLOAD: '{"a":1}',
+        NEXAAS_EVENT_ID: "nightly",
+        NEXAAS_SCHEDULED_FOR: "2026-03-10T09:00:00.000Z",
+        NEXAAS_STEPS_FETCH_DATA_OUTPUT: "",
+        NEXAAS_STEPS_FETCH_DATA_STATUS: "failed",
+        NEXAAS_STEPS_FETCH_DATA_ERROR: "boom",
+      });
     });
   });
 });
