@@ -2,7 +2,7 @@
 // file's cases on SQLite and on PostgreSQL; without PostgreSQL its cases show as skipped,
 // each naming what is missing. Every store opened here is closed after its test.
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
@@ -25,3 +25,75 @@ export const storeBackends = [
   { name: "sqlite", missing: undefined, open: () => Promise.resolve(track(sqliteSql(openDatabase(join(tempDir(), "nexaas.db"))))) },
   { name: "postgres", missing: "missing" in testPostgres ? testPostgres.missing : undefined, open: async () => track(await openPostgres(await postgresDatabase())) },
 ];
+
+/** A store of one backend for a test, and ways to reach it as someone else would. */
+export interface OpenedStore {
+  sql: Sql;
+  /** Where it is, as `--db` takes it: the SQLite file, or the PostgreSQL URL. */
+  target: string;
+  /** Another handle on the same store: a second SQLite connection, or a second controller's pool. Closed after the test. */
+  connect(): Promise<Sql>;
+}
+
+export interface FileBackend {
+  name: "sqlite" | "postgres";
+  /** Why this backend's cases skip (no PostgreSQL server), or undefined. */
+  missing: string | undefined;
+  /** An empty, migrated store: a new SQLite file, or the file's one PostgreSQL database emptied. */
+  open(): Promise<OpenedStore>;
+}
+
+/**
+ * Both backends for a file whose PostgreSQL cases may share one database (call it at the top of
+ * the file): it is created and migrated once, in beforeAll, and each `open()` empties it (every
+ * table truncated, identities restarted, the rows migrations seed put back), which costs a few
+ * milliseconds where a new database costs a CREATE DATABASE and every migration. The cases of
+ * such a file must not run concurrently.
+ */
+export function fileStoreBackends(): FileBackend[] {
+  const postgresMissing = "missing" in testPostgres ? testPostgres.missing : undefined;
+  let shared: { url: string; sql: Sql; tables: string[]; seeds: { table: string; rows: Record<string, unknown>[] }[] } | undefined;
+  beforeAll(async () => {
+    if (postgresMissing) return;
+    const url = await postgresDatabase();
+    const sql = await openPostgres(url, { max: 4 });
+    const tables = (await sql.all<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'migrations' ORDER BY tablename")).map((t) => t.name);
+    const seeds = [];
+    for (const table of tables) {
+      const rows = await sql.all<Record<string, unknown>>(`SELECT * FROM ${table}`);
+      if (rows.length > 0) seeds.push({ table, rows });
+    }
+    shared = { url, sql, tables, seeds };
+  });
+  afterAll(async () => {
+    await shared?.sql.close();
+  });
+
+  return [
+    {
+      name: "sqlite",
+      missing: undefined,
+      open: () => {
+        const target = join(tempDir(), "nexaas.db");
+        const sql = track(sqliteSql(openDatabase(target)));
+        return Promise.resolve({ sql, target, connect: () => Promise.resolve(track(sqliteSql(openDatabase(target)))) });
+      },
+    },
+    {
+      name: "postgres",
+      missing: postgresMissing,
+      open: async () => {
+        if (!shared) throw new Error("fileStoreBackends() must be called at the top of the file, where its beforeAll opens the database");
+        const { url, sql, tables, seeds } = shared;
+        await sql.exec(`TRUNCATE ${tables.join(", ")} RESTART IDENTITY CASCADE`);
+        for (const { table, rows } of seeds) {
+          for (const row of rows) {
+            const columns = Object.keys(row);
+            await sql.run(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`, columns.map((c) => row[c]));
+          }
+        }
+        return { sql, target: url, connect: async () => track(await openPostgres(url, { max: 4 })) };
+      },
+    },
+  ];
+}
