@@ -14,10 +14,7 @@ const backends = fileStoreBackends();
 
 /** The scheduler's part, written the way it will: by SQL, not through the applier's functions. */
 async function setRuntime(sql: Sql, name: string): Promise<void> {
-  await sql.run(
-    "UPDATE events SET next_fire_at = '2026-11-24T09:00:00.000Z', consecutive_failures = 2, paused = 1, paused_reason = 'failed 2 times' WHERE name = ?",
-    [name],
-  );
+  await sql.run("UPDATE events SET next_fire_at = '2026-11-24T09:00:00.000Z', consecutive_failures = 2, paused = 1, paused_reason = 'failed 2 times' WHERE name = ?", [name]);
 }
 
 /** An out-of-band edit of an event's spec, as an operator's UPDATE would make it: the stored text rewritten. */
@@ -186,7 +183,14 @@ describe.each(backends)("events on $name", ({ name: backend, missing, open }) =>
         scheduledFor,
       ]);
       const id = Number(run?.id);
-      await sql.run("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", [id, eventId, status, scheduledFor, scheduledFor, scheduledFor]);
+      await sql.run("INSERT INTO job_queue (run_id, event_id, status, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", [
+        id,
+        eventId,
+        status,
+        scheduledFor,
+        scheduledFor,
+        scheduledFor,
+      ]);
       return id;
     }
 
