@@ -42,7 +42,12 @@ const expected: Record<Mode, ((event: string) => { concurrency_key: string | nul
   keyed: () => ({ concurrency_key: "digest", priority: 2, max_attempts: 5 }),
 };
 
-async function setup(open: FileBackend["open"], mode: Mode) {
+/** Each policy's workspace, made once: the tests only read it, on both backends. */
+const workspaces = new Map<Mode, string>();
+
+function workspace(mode: Mode): string {
+  const made = workspaces.get(mode);
+  if (made) return made;
   const policy = policies[mode];
   const ws = gitWorkspace({
     ...baseWorkspace,
@@ -53,10 +58,16 @@ async function setup(open: FileBackend["open"], mode: Mode) {
     "flows/first.yaml": "steps:\n  - {id: a, action: script, command: echo first}\n",
     "flows/next.yaml": `trigger: {type: after, flow: first}\nsteps:\n  - {id: b, action: script, command: echo next}\npolicy: ${policy}\n`,
   });
+  workspaces.set(mode, ws.dir);
+  return ws.dir;
+}
+
+async function setup(open: FileBackend["open"], mode: Mode) {
+  const dir = workspace(mode);
   const { sql, target } = await open();
-  const applied = await reconcile(sql, { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
+  const applied = await reconcile(sql, { dir, frameworkDir: null, now: new Date(t0) });
   expect(applied.result === "invalid" ? applied.diagnostics : []).toEqual([]);
-  return { sql, target, dir: ws.dir };
+  return { sql, target, dir };
 }
 
 const jobs = (sql: Sql, event: string) =>
