@@ -8,7 +8,6 @@ import { recordUsage } from "../../controller/store/record-usage.js";
 import { type PruneReport, Retention } from "../../controller/store/retention.js";
 import { retentionSettings } from "../../controller/store/retention-settings.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { rememberWebhookId } from "../../controller/store/webhook-ids.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { isolateGit } from "../cli/helpers.js";
@@ -306,7 +305,7 @@ describe("retention's statements on SQLite", () => {
     // Deleting a run deletes its steps (ON DELETE CASCADE) through run_steps_run, not a scan per run.
     expect(planOf(db, "SELECT 1 FROM run_steps WHERE run_id = ?")).toMatch(/run_steps_run \(run_id=\?\)/);
     // The transcripts of runs retention deletes go through run_steps' foreign key: SQLite enforces it only with the pragma on.
-    expect(sqliteSql(db).db.pragma("foreign_keys", { simple: true })).toBe(1);
+    expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
   });
 });
 
