@@ -64,10 +64,10 @@ function workspace(mode: Mode): string {
 
 async function setup(open: FileBackend["open"], mode: Mode) {
   const dir = workspace(mode);
-  const { sql, target } = await open();
+  const { sql, target, connect } = await open();
   const applied = await reconcile(sql, { dir, frameworkDir: null, now: new Date(t0) });
   expect(applied.result === "invalid" ? applied.diagnostics : []).toEqual([]);
-  return { sql, target, dir };
+  return { sql, target, connect, dir };
 }
 
 const jobs = (sql: Sql, event: string) =>
@@ -104,8 +104,24 @@ function signed(id: string, body: string) {
   };
 }
 
-describe.each(backends)("on $name", ({ missing, open }) => {
+describe.each(backends)("on $name", ({ name, missing, open }) => {
   const it_ = missing ? (title: string, _body: () => Promise<void>) => it.skip(`${title} (needs PostgreSQL: ${missing})`, () => {}) : it;
+
+  it_("schedule: a second controller firing the same slots queues none again (overlap: allow, where only the slot's key stops a second run)", async () => {
+    const { sql, connect } = await setup(open, "allow");
+    const other = await connect();
+    const at = new Date(t0 + minute);
+    // PostgreSQL: at once, as two controllers sharing it during a hand-over. SQLite has one controller
+    // (the controller lock), and two connections of one process cannot interleave write transactions,
+    // so there the second fires after the first (and finds nothing due).
+    const fired =
+      name === "postgres"
+        ? await Promise.all([fireDueEvents(sql, at), fireDueEvents(other, at)])
+        : [await fireDueEvents(sql, at), await fireDueEvents(other, at)];
+    expect(fired.flat().map((f) => f.eventId).sort()).toEqual(["late", "tick"]);
+    for (const event of ["tick", "late"]) expect((await jobs(sql, event)).map((j) => j.trigger)).toEqual(["schedule"]);
+    expect(await sql.get("SELECT next_fire_at FROM events WHERE name = 'tick'")).toEqual({ next_fire_at: new Date(t0 + 2 * minute).toISOString() });
+  });
 
   describe.each(Object.keys(policies) as Mode[])("policy %s: every trigger path queues alike", (mode) => {
     it_("schedule: the next slot while the last run waits", async () => {
