@@ -21,8 +21,10 @@ export async function usageBetween(sql: Sql, since: Date, until: Date | null) {
   const range = { since: isoTime(since), until: until ? isoTime(until) : null };
   // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
   const where = "created_at >= @since AND (CAST(@until AS TEXT) IS NULL OR created_at < @until)";
+  // Equal costs in SQLite's order on both: no model (agent, event) first, then by bytes.
+  const then = (column: string) => (sql.dialect === "postgres" ? `${column} COLLATE "C" NULLS FIRST` : "1");
   const by = async (column: string, key: string) =>
-    (await sql.all<Row>(`SELECT ${column} AS ${key}, ${sums} FROM token_usage WHERE ${where} GROUP BY 1 ORDER BY cost_usd DESC, 1`, range)).map(clean);
+    (await sql.all<Row>(`SELECT ${column} AS ${key}, ${sums} FROM token_usage WHERE ${where} GROUP BY 1 ORDER BY cost_usd DESC, ${then(column)}`, range)).map(clean);
   // An aggregate without GROUP BY always returns its one row.
   const total = clean((await sql.get<Row>(`SELECT ${sums} FROM token_usage WHERE ${where}`, range)) ?? emptyTotals);
   return {

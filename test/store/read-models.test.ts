@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { dueEvents } from "../../controller/store/due-events.js";
 import { listEvents } from "../../controller/store/list-events.js";
+import { usageTotals } from "../../controller/store/metric-counts.js";
+import { usageBetween } from "../../controller/store/usage-between.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import { statusCounts } from "../../controller/store/status-counts.js";
 import { insertEvent } from "../../controller/store/write-event.js";
@@ -208,6 +211,49 @@ describe.each(backends)("read models on $name", ({ missing, open }) => {
         type: "webhook",
         secret: "test-secret",
       });
+    });
+  });
+
+  describe("order by name, whatever the database's collation", () => {
+    /**
+     * On PostgreSQL, `columns` compare as in a database created with a language's collation (ICU's
+     * en-US: case and hyphens weigh less than letters) until the test ends. SQLite compares text by
+     * bytes whatever the database, so there is nothing to set.
+     */
+    async function languageCollation(sql: Sql, columns: [table: string, column: string][]): Promise<void> {
+      if (sql.dialect !== "postgres") return;
+      for (const [table, column] of columns) {
+        await sql.exec(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE text COLLATE "en-US-x-icu"`);
+        onTestFinished(() => sql.exec(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE text COLLATE "default"`));
+      }
+    }
+    // Byte order; en-US would give a, ab, a-c, B.
+    const names = ["B", "a", "a-c", "ab"];
+
+    it_("lists events, pages them and fires due ones in byte order", async () => {
+      const { sql } = await open();
+      await languageCollation(sql, [["events", "name"]]);
+      for (const name of [...names].reverse()) await insertEvent(sql, cronEvent(name), "r", now, at("2026-11-23T11:00:00.000Z"));
+      expect((await listEvents(sql, now)).map((e) => e.id)).toEqual(names);
+      expect((await listEvents(sql, now, { after: "a", limit: 1 })).map((e) => e.id)).toEqual(["a-c"]);
+      expect((await listEvents(sql, now, { after: "a-c" })).map((e) => e.id)).toEqual(["ab"]);
+      expect((await dueEvents(sql, now)).map((e) => e.name)).toEqual(names);
+    });
+
+    it_("gives usage by model in byte order, and equal costs by agent with no agent first, then in byte order", async () => {
+      const { sql } = await open();
+      await languageCollation(sql, [
+        ["usage_totals", "model"],
+        ["token_usage", "model"],
+        ["token_usage", "agent"],
+      ]);
+      for (const name of [...names, null].reverse()) {
+        await sql.run("INSERT INTO token_usage (model, agent, cost_usd, created_at) VALUES (?, ?, 0.1, ?)", [name ?? "m", name, now.toISOString()]);
+      }
+      expect((await usageTotals(sql)).map((t) => t.model)).toEqual([...names, "m"]);
+      const usage = await usageBetween(sql, at("2026-11-23T00:00:00.000Z"), null);
+      expect(usage.by_model.map((u) => u.model)).toEqual([...names, "m"]);
+      expect(usage.by_agent.map((u) => u.agent)).toEqual([null, ...names]);
     });
   });
 
