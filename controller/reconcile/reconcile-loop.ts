@@ -42,6 +42,8 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   private driftTimer: unknown;
   private running: Promise<void> | undefined;
   private pending: { revision: string; force: boolean } | undefined;
+  /** Failures the source reported, being written to the status. */
+  private readonly recording = new Set<Promise<void>>();
   private readonly source: WatchedSource;
   private readonly sql: Sql;
 
@@ -61,7 +63,7 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     await this.source.start({
       revision: (revision) => this.request(revision, false),
       error: (error) => this.emit("error", error),
-      failed: (error) => void this.failed(null, error),
+      failed: (error) => this.recordFailure(this.failed(null, error)),
     });
     this.watching = this.source;
     const every = this.options.driftCheckMs ?? 0;
@@ -85,9 +87,21 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
     await this.idle();
   }
 
-  /** Resolves when no reconcile is running or waiting. */
+  /** Resolves when no reconcile is running or waiting, and every failure reported so far is in the status. */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.recording.size > 0) {
+      if (this.running) await this.running;
+      else await Promise.all(this.recording);
+    }
+  }
+
+  /**
+   * Keeps a failure's write until it ends, so that start() and idle() wait for it: on SQLite it
+   * is done before the source's callback returns, on PostgreSQL it takes a round trip.
+   */
+  private recordFailure(writing: Promise<void>): void {
+    this.recording.add(writing);
+    void writing.finally(() => this.recording.delete(writing));
   }
 
   private request(revision: string, force: boolean): void {

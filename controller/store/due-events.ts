@@ -1,5 +1,6 @@
 import type { ResolvedEvent } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
+import { byBytes } from "./definition-tables.js";
 import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
@@ -10,9 +11,11 @@ export interface DueEvent {
   revision: string;
 }
 
-const dueSql = `SELECT name, spec, next_fire_at, revision FROM events
+// Events due at the same time fire in the byte order of their names on both backends (byBytes).
+const dueSql = (collate: string) => `SELECT name, spec, next_fire_at, revision FROM events
   WHERE enabled = 1 AND paused = 0 AND next_fire_at IS NOT NULL AND next_fire_at <= ?
-  ORDER BY next_fire_at, name`;
+  ORDER BY next_fire_at, name${collate}`;
+const dueSqls = { sqlite: dueSql(byBytes({ dialect: "sqlite" })), postgres: dueSql(byBytes({ dialect: "postgres" })) } as const;
 
 /**
  * Enabled, unpaused events whose next fire time has come. Times are ISO UTC
@@ -20,7 +23,7 @@ const dueSql = `SELECT name, spec, next_fire_at, revision FROM events
  * so no year ever leaves four digits).
  */
 export async function dueEvents(sql: Sql, now: Date): Promise<DueEvent[]> {
-  const rows = await sql.all<{ name: string; spec: string; next_fire_at: string; revision: string }>(dueSql, [isoTime(now)]);
+  const rows = await sql.all<{ name: string; spec: string; next_fire_at: string; revision: string }>(dueSqls[sql.dialect], [isoTime(now)]);
   const due: DueEvent[] = [];
   for (const row of rows) {
     // A row mangled out of band cannot fire; the next apply puts it back.

@@ -1,6 +1,7 @@
 import type { EventCondition } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
 import { type EventStatus, eventStatus } from "./event-status.js";
+import { byBytes } from "./definition-tables.js";
 import type { Sql } from "./sql/sql.js";
 import { workspaceTimezone } from "./workspace-timezone.js";
 
@@ -59,8 +60,11 @@ interface Row {
 }
 
 // PostgreSQL cannot type a parameter from `IS NULL` alone: the CAST names its type (on SQLite it changes nothing).
-const selectSql = `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
-  FROM events WHERE (CAST(@id AS TEXT) IS NULL OR name = @id) AND (CAST(@agent AS TEXT) IS NULL OR agent = @agent) AND (CAST(@after AS TEXT) IS NULL OR name > @after) ORDER BY name LIMIT @batch`;
+// Names sort and page by bytes on both (byBytes): the cursor compares as the order does.
+const selectSql = (collate: string) => `SELECT name, layer, file, spec, agent, enabled, origin, next_fire_at, last_fired_at, condition_type, consecutive_failures, paused, paused_reason
+  FROM events WHERE (CAST(@id AS TEXT) IS NULL OR name = @id) AND (CAST(@agent AS TEXT) IS NULL OR agent = @agent) AND (CAST(@after AS TEXT) IS NULL OR name${collate} > @after)
+  ORDER BY name${collate} LIMIT @batch`;
+const selectSqls = { sqlite: selectSql(byBytes({ dialect: "sqlite" })), postgres: selectSql(byBytes({ dialect: "postgres" })) } as const;
 
 /** Rows read at a time: a page of a 10,000-event store reads about one page of rows, as the status filter is applied here. */
 const batchSize = 200;
@@ -74,7 +78,7 @@ export async function listEvents(sql: Sql, now: Date, filter: EventFilter = {}):
   const limit = filter.limit ?? Number.POSITIVE_INFINITY;
   let after = filter.after ?? null;
   for (;;) {
-    const rows = await sql.all<Row>(selectSql, { id: filter.id ?? null, agent: filter.agent ?? null, after, batch: batchSize });
+    const rows = await sql.all<Row>(selectSqls[sql.dialect], { id: filter.id ?? null, agent: filter.agent ?? null, after, batch: batchSize });
     for (const row of rows) {
       if (out.length >= limit) return out;
       const summary = summarize(row, now, timezoneOf);

@@ -1,3 +1,4 @@
+import { byBytes } from "./definition-tables.js";
 import type { Sql } from "./sql/sql.js";
 
 /**
@@ -25,7 +26,7 @@ export interface UsageTotals {
 /** Token usage per model since the store began, kept by the trigger token_usage_totals (one row per model). */
 export function usageTotals(sql: Sql): Promise<UsageTotals[]> {
   return sql.all<UsageTotals>(
-    "SELECT model, calls, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd FROM usage_totals ORDER BY model",
+    `SELECT model, calls, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cost_usd FROM usage_totals ORDER BY model${byBytes(sql)}`,
   );
 }
 

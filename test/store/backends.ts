@@ -1,7 +1,7 @@
 import { afterEach, it } from "vitest";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
-import { SqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { postgresDatabase, testPostgres } from "../support/postgres.js";
 import { freshDb } from "./helpers.js";
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 /** Both stores, for describe.each: the same inputs must give the same results. PostgreSQL's cases skip, saying why, when it is missing. */
 export const backends = [
-  { name: "sqlite", missing: undefined, open: (): Promise<Sql> => Promise.resolve(new SqliteSql(freshDb().db)) },
+  { name: "sqlite", missing: undefined, open: (): Promise<Sql> => Promise.resolve(sqliteSql(freshDb().db)) },
   {
     name: "postgres",
     missing: "missing" in testPostgres ? testPostgres.missing : undefined,

@@ -21,7 +21,7 @@ import { statusCounts } from "../../controller/store/status-counts.js";
 import { touchApiToken } from "../../controller/store/touch-api-token.js";
 import { usageBetween } from "../../controller/store/usage-between.js";
 import { usageSummary } from "../../controller/store/usage-summary.js";
-import { storeBackends } from "../support/store-backends.js";
+import { fileStoreBackends } from "../support/store-backends.js";
 
 const now = new Date("2026-11-23T12:00:00.000Z");
 
@@ -67,12 +67,12 @@ async function insertUsage(sql: Sql, row: { model: string; agent?: string; event
   );
 }
 
-describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => {
+describe.each(fileStoreBackends())("the API's reads on $name", ({ missing, open }) => {
   if (missing) console.warn(`test/store/read-models-backends: postgres cases skipped, ${missing}`);
   const test = missing ? (title: string, _body: () => Promise<void>) => it.skip(`${title} (needs PostgreSQL: ${missing})`, () => {}) : it;
 
   test("listEvents: status at now, the SPEC §10 shape, filters and pages", async () => {
-    const sql = await open();
+    const { sql } = await open();
     await seedEvents(sql);
     const all = await listEvents(sql, now);
     expect(all.map((e) => [e.id, e.status])).toEqual([
@@ -106,7 +106,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("listEvents reads past its batch of rows, and stops at the limit", async () => {
-    const sql = await open();
+    const { sql } = await open();
     for (let i = 0; i < 450; i++) await insertEventRow(sql, `e${String(i).padStart(3, "0")}`, cron({ enabled: i % 3 !== 0 }));
     const active = await listEvents(sql, now, { status: "active" });
     expect(active).toHaveLength(300);
@@ -115,7 +115,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("listRuns, readRun and lastRuns: newest first, filtered, paged by id", async () => {
-    const sql = await open();
+    const { sql } = await open();
     const a = await insertRun(sql, "alpha", "2026-11-23T01:00:00.000Z", "success", { output: "ok" });
     const b = await insertRun(sql, "alpha", "2026-11-23T02:00:00.000Z", "failed");
     const c = await insertRun(sql, "bravo", "2026-11-23T03:00:00.000Z", "failed", { trigger: "webhook", payload: '{"x":1}' });
@@ -146,7 +146,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("listRevisions: newest first, errors parsed, paged", async () => {
-    const sql = await open();
+    const { sql } = await open();
     const error = { file: "events/x.yaml", line: 1, column: 1, rule: "schema", message: "bad", severity: "error" };
     for (const [revision, result, at, errors] of [
       ["a1", "applied", "2026-11-23T09:00:00.000Z", "[]"],
@@ -164,7 +164,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("usageBetween and usageSummary: sums by model, agent, event and day; unpriced calls counted, never costed", async () => {
-    const sql = await open();
+    const { sql } = await open();
     await insertUsage(sql, { model: "claude-a", agent: "helper", event: "alpha", cost: 0.1, at: "2026-11-22T23:00:00.000Z" });
     await insertUsage(sql, { model: "claude-a", agent: "helper", event: "alpha", cost: 0.1, at: "2026-11-23T01:00:00.000Z" });
     await insertUsage(sql, { model: "claude-a", agent: "writer", event: "bravo", cost: 0.2, at: "2026-11-23T02:00:00.000Z" });
@@ -206,7 +206,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("the metrics' counts: active runs, usage totals, events by condition, paused events", async () => {
-    const sql = await open();
+    const { sql } = await open();
     await seedEvents(sql);
     await insertRun(sql, "alpha", "2026-11-23T01:00:00.000Z", "queued");
     await insertRun(sql, "alpha", "2026-11-23T02:00:00.000Z", "queued");
@@ -230,7 +230,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("run steps: read back in order with is_error a boolean, and tool calls after a cursor", async () => {
-    const sql = await open();
+    const { sql } = await open();
     const run = await insertRun(sql, "alpha", "2026-11-23T01:00:00.000Z", "success");
     expect(await lastRunStepId(sql)).toBe(0);
     const step = (attempt: number, seq: number, kind: string, more: Record<string, unknown>) =>
@@ -258,7 +258,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
   });
 
   test("API tokens and sessions: create once per name, find by hash, touch at most once a minute, revoke keeps the first time", async () => {
-    const sql = await open();
+    const { sql } = await open();
     const t0 = new Date("2026-11-23T10:00:00.000Z");
     expect(await createApiToken(sql, { name: "dash", tokenHash: "h1", createdAt: t0, expiresAt: null })).toBe(true);
     expect(await createApiToken(sql, { name: "dash", tokenHash: "h2", createdAt: t0, expiresAt: null })).toBe(false);
@@ -294,7 +294,7 @@ describe.each(storeBackends)("the API's reads on $name", ({ missing, open }) => 
 
   // statusCounts reads the queue through activeJobs, which takes an Sql once the queue's slice of issue 16 lands.
   test("statusCounts: events by status, jobs, and today's spend", async () => {
-    const sql = await open();
+    const { sql } = await open();
     await seedEvents(sql);
     await insertUsage(sql, { model: "claude-a", cost: 0.1, at: "2026-11-22T23:59:59.999Z" });
     await insertUsage(sql, { model: "claude-a", cost: 0.1, at: "2026-11-23T00:00:00.000Z" });
