@@ -137,6 +137,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** PostgreSQL: starting or stopping the leader's parts, one change at a time. */
   private leadership: Promise<void> = Promise.resolve();
   private leads = false;
+  private budget: { readAt: number; value: Promise<number | undefined> } | undefined;
 
   /** `store`: a SQLite connection (openDatabase) or a PostgreSQL pool (openPostgres, migrated). */
   constructor(
@@ -185,7 +186,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
       ...options.notify,
     });
     this.loop.on("reconciled", (r) => {
-      if (r.result === "applied") this.scheduler.poke();
+      if (r.result === "applied") {
+        this.budget = undefined;
+        this.scheduler.poke();
+      }
       this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
       try {
         noticeReconciled(this.notifier, r);
@@ -198,9 +202,13 @@ export class Controller extends EventEmitter<ControllerEvents> {
       const sql = this.sql;
       const now = this.clock.now();
       void (async () => {
-        const run = await readEndedRun(sql, job.runId);
+        // The run as runJob recorded it; read back only for an outcome that does not say.
+        const ended = outcome.ended;
+        const run = ended
+          ? { event_id: job.eventId, status: outcome.status, trigger: job.trigger, scheduled_for: job.scheduledFor, started_at: ended.startedAt, duration_ms: ended.durationMs }
+          : await readEndedRun(sql, job.runId);
         if (run) this.metrics.runEnded(run);
-        await noticeRunEnded(this.notifier, sql, now, job, outcome);
+        await noticeRunEnded(this.notifier, sql, now, job, outcome, () => this.dailyBudget());
       })().catch((error: unknown) => this.onError(error));
     });
     this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
@@ -212,6 +220,19 @@ export class Controller extends EventEmitter<ControllerEvents> {
     for (const part of [this.loop, this.scheduler, this.pool, this.retention]) part.on("error", (error) => this.onError(error));
     this.pool.on("finished", () => this.wrote());
     this.scheduler.on("fired", () => this.wrote());
+  }
+
+  /**
+   * nexaas.yaml's budget.daily_usd for the budget notice, which every ended run
+   * checks: read again after an applied reconcile, and after 5 s (a follower on
+   * PostgreSQL sees no reconcile), not once per run.
+   */
+  private dailyBudget(): Promise<number | undefined> {
+    const now = performance.now();
+    if (!this.budget || now - this.budget.readAt > 5_000) {
+      this.budget = { readAt: now, value: readDefinition(this.sql, "workspace", "workspace").then((w) => w?.budget?.daily_usd) };
+    }
+    return this.budget.value;
   }
 
   private get leaseMs(): number {

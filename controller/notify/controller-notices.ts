@@ -20,7 +20,15 @@ const oneLine = (text: string, max = 300): string => {
  * daily budget (budget_reached, once per UTC day). The error is the run's,
  * masked already by the worker.
  */
-export async function noticeRunEnded(notifier: Notifier, sql: Sql, now: Date, job: ClaimedJob, outcome: JobOutcome): Promise<void> {
+export async function noticeRunEnded(
+  notifier: Notifier,
+  sql: Sql,
+  now: Date,
+  job: ClaimedJob,
+  outcome: JobOutcome,
+  /** nexaas.yaml's budget.daily_usd (the controller keeps it a while: every ended run asks). */
+  dailyBudget: () => Promise<number | undefined> = async () => (await readDefinition(sql, "workspace", "workspace"))?.budget?.daily_usd,
+): Promise<void> {
   const subject = `event:${job.eventId}`;
   const data = { event_id: job.eventId, run_id: job.runId, attempt: job.attempt };
   if (outcome.status === "success") {
@@ -32,7 +40,7 @@ export async function noticeRunEnded(notifier: Notifier, sql: Sql, now: Date, jo
       notifier.notify({ kind: "event_paused", subject, key: subject, text: `nexaas: event ${job.eventId} is paused after repeated failures; \`nexaas resume ${job.eventId}\` once fixed`, data: { ...data, error } });
     }
   } else return;
-  const budget = (await readDefinition(sql, "workspace", "workspace"))?.budget?.daily_usd;
+  const budget = await dailyBudget();
   if (budget === undefined) return;
   const spent = await spendToday(sql, now);
   if (spent < budget) return;

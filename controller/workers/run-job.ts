@@ -38,7 +38,13 @@ export interface RunJobOptions {
 
 type EventSpec = DefinitionSpecs["event"];
 
-export type JobOutcome = { status: "success" | "retry" | "failed" | "released"; error?: string; paused?: boolean };
+export type JobOutcome = {
+  status: "success" | "retry" | "failed" | "released";
+  error?: string;
+  paused?: boolean;
+  /** A run that ended (success, or failed for good): its last attempt's start and duration, as recorded, so that no one reads them back. */
+  ended?: { startedAt: string; durationMs: number };
+};
 
 // Validation accepted the timeout; this stands in only for a row mangled out of band.
 const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
@@ -64,7 +70,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
   if (!spec) {
     const error = `event ${job.eventId} is no longer defined (removed by a reconcile)`;
     await failJob(sql, job.jobId, o.workerId, o.clock.now(), { error, backoffMs: [0], retryable: false, durationMs: 0 });
-    return { status: "failed", error };
+    return { status: "failed", error, ended: { startedAt: started.toISOString(), durationMs: 0 } };
   }
 
   const policy = spec.policy;
@@ -119,9 +125,10 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
       // An executor that ignores its signal still cannot hold the worker past the timeout.
       new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
     ]);
-    await completeJobAndRecord(sql, job, o.workerId, () => o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs: elapsed() });
+    const durationMs = elapsed();
+    await completeJobAndRecord(sql, job, o.workerId, () => o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs });
     await followFlow(spec.action, true, o, job);
-    return { status: "success" };
+    return { status: "success", ended: { startedAt: started.toISOString(), durationMs } };
   } catch (error) {
     // Cut off by the signal, the action may still be writing (on PostgreSQL each write is a round
     // trip): its writes land before the outcome is recorded, the lease released or the store closed.
@@ -131,11 +138,12 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
     const backoffMs = policy.backoff.map((d) => parseDuration(d) ?? 30_000);
     // Retrying cannot fix a missing key, secret or definition: fail at once, clearly.
     const retryable = !isPermanentFailure(error);
-    const { final } = await failJob(sql, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs: elapsed() });
+    const durationMs = elapsed();
+    const { final } = await failJob(sql, job.jobId, o.workerId, o.clock.now(), { error: message, backoffMs, retryable, durationMs });
     if (!final) return { status: "retry", error: message };
     const paused = await recordRunOutcome(sql, job.eventId, { success: false, at: o.clock.now(), pauseAfter: policy.pause_after_failures, error: message });
     await followFlow(spec.action, false, o, job);
-    return { status: "failed", error: message, paused };
+    return { status: "failed", error: message, paused, ended: { startedAt: started.toISOString(), durationMs } };
   } finally {
     o.clock.clearTimeout(timer);
     o.clock.clearInterval(beat);
