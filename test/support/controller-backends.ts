@@ -4,7 +4,7 @@
 // if it stopped leading before the test ended (a fake-clock advance must never depose it).
 import { join } from "node:path";
 import type { Database } from "better-sqlite3";
-import { it, type TestOptions } from "vitest";
+import { beforeAll, it, type TestOptions } from "vitest";
 import { Controller, type ControllerOptions } from "../../controller/controller.js";
 import { openDatabase } from "../../controller/store/open-database.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
@@ -52,10 +52,28 @@ export async function openTestStore(backend: BackendName, cleanup: Cleanup, path
     });
     return { store: db, sql: sqliteSql(db), db, path: file };
   }
-  const url = await postgresDatabase();
+  const url = await postgresDatabase(migratedTemplate());
   const pool = await openPostgres(url);
   cleanup.push(() => pool.close());
   return { store: pool, sql: pool, url };
+}
+
+/**
+ * A database migrated once for the file (made before its tests, dropped after them), copied for
+ * each test: a copy costs what an empty database does, and openPostgres finds the migrations applied.
+ */
+let template: string | undefined;
+beforeAll(async () => {
+  if (!("url" in testPostgres)) return;
+  // Awaited here: made inside beforeAll, the database is dropped when the file's tests end (not with the first test).
+  const url = await postgresDatabase();
+  await (await openPostgres(url)).close();
+  template = new URL(url).pathname.slice(1);
+});
+
+function migratedTemplate(): string {
+  if (!template) throw new Error("no PostgreSQL template database: the helper's beforeAll did not run");
+  return template;
 }
 
 export interface TestController extends TestStore {

@@ -42,11 +42,12 @@ function afterCaller(clean: () => Promise<void>): void {
 /**
  * A new, empty database, as a connection string. Called inside a test it is dropped when the test
  * ends; called in beforeAll (or at the top of a file), when the file's tests end. Dropped WITH
- * (FORCE), so a connection a test left open does not keep it.
+ * (FORCE), so a connection a test left open does not keep it. `template`: a copy of that database
+ * of the same server (no connection may be open to it), else empty.
  */
-export async function postgresDatabase(): Promise<string> {
+export async function postgresDatabase(template?: string): Promise<string> {
   const name = `nexaas_test_${process.pid}_${++made}_${randomBytes(3).toString("hex")}`;
-  await onServer(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`);
+  await onServer(`CREATE DATABASE ${name} TEMPLATE ${template ?? "template0"} ENCODING 'UTF8'`);
   afterCaller(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
