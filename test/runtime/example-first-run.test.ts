@@ -2,13 +2,12 @@ import { once } from "node:events";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Controller } from "../../controller/controller.js";
+import { afterEach, beforeAll, describe, expect } from "vitest";
 import { createLogger } from "../../controller/log.js";
 import { packageRoot } from "../../controller/package-root.js";
-import { openDatabase } from "../../controller/store/open-database.js";
 import type { WorkerPoolEvents } from "../../controller/workers/worker-pool.js";
 import { git, gitIdentity, isolateGit, tempDir } from "../cli/helpers.js";
+import { controllerBackends, startTestController, testOn } from "../support/controller-backends.js";
 import { FakeClock } from "../support/fake-clock.js";
 
 beforeAll(isolateGit);
@@ -25,7 +24,9 @@ type Finished = WorkerPoolEvents["finished"][0];
  * URLs), must show a run that succeeded within 60 s. The controller runs on a fake clock;
  * 06:30 on a Sunday in Paris is no cron event's minute, so only the interval events can fire.
  */
-describe("workspace.example's first minute", () => {
+describe.each(controllerBackends)("workspace.example's first minute, on $name", (backend) => {
+  const it = testOn(backend);
+
   it("runs an offline script event successfully within 60 s of start", async () => {
     const dir = tempDir("nexaas-example-first-");
     cpSync(join(packageRoot, "workspace.example"), dir, { recursive: true, filter: (src) => !/[/\\](data|\.env|exports)$/.test(src) });
@@ -33,27 +34,22 @@ describe("workspace.example's first minute", () => {
     gitIdentity(dir);
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "example");
-    const db = openDatabase(join(tempDir(), "nexaas.db"));
     const start = Date.parse("2027-01-03T05:30:00.000Z");
     const clock = new FakeClock(start);
-    const controller = new Controller(db, { dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH }, log: silent, clock, leaseMs: 60_000 });
-    await controller.start();
-    cleanup.push(() => {
-      db.close();
-    }, () => controller.stop(0));
+    const { controller, sql } = await startTestController(backend.name, { dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH }, log: silent, clock, leaseMs: 60_000 }, cleanup);
 
-    const first = db.prepare("SELECT name, next_fire_at FROM events WHERE next_fire_at IS NOT NULL ORDER BY next_fire_at LIMIT 1").get() as { name: string; next_fire_at: string };
-    expect(first.name).toBe("stock-snapshot");
-    expect(Date.parse(first.next_fire_at) - start).toBeLessThanOrEqual(60_000);
+    const first = await sql.get<{ name: string; next_fire_at: string }>("SELECT name, next_fire_at FROM events WHERE next_fire_at IS NOT NULL ORDER BY next_fire_at LIMIT 1");
+    expect(first?.name).toBe("stock-snapshot");
+    expect(Date.parse(first?.next_fire_at ?? "") - start).toBeLessThanOrEqual(60_000);
 
     const done = once(controller.pool, "finished").then(([f]) => f as Finished);
     await clock.advance(60_000);
     const finished = await done;
     expect(finished.job.eventId).toBe("stock-snapshot");
     expect(finished.outcome.status).toBe("success");
-    const run = db.prepare("SELECT status, output, started_at FROM event_runs WHERE event_id = 'stock-snapshot'").get() as { status: string; output: string; started_at: string };
-    expect(run.status).toBe("success");
-    expect(run.output).toContain("products at or below their reorder point");
-    expect(Date.parse(run.started_at) - start).toBeLessThanOrEqual(60_000);
+    const run = await sql.get<{ status: string; output: string; started_at: string }>("SELECT status, output, started_at FROM event_runs WHERE event_id = 'stock-snapshot'");
+    expect(run?.status).toBe("success");
+    expect(run?.output).toContain("products at or below their reorder point");
+    expect(Date.parse(run?.started_at ?? "") - start).toBeLessThanOrEqual(60_000);
   });
 });

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { Webhook } from "standardwebhooks";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Controller } from "../../controller/controller.js";
 import { egressPolicy } from "../../controller/definitions/egress-policy.js";
 import { validateWorkspace } from "../../controller/definitions/validate-workspace.js";
 import type { Notification } from "../../controller/definitions/schema-types.js";
@@ -13,15 +12,14 @@ import type { Notice } from "../../controller/notify/notice.js";
 import { Notifier, type NotifierEvents } from "../../controller/notify/notifier.js";
 import { signStandardWebhook } from "../../controller/notify/standard-webhook.js";
 import { noticeRunEnded } from "../../controller/notify/controller-notices.js";
-import { openDatabase } from "../../controller/store/open-database.js";
 import { recordUsage } from "../../controller/store/record-usage.js";
 import { upsertObject } from "../../controller/store/write-object.js";
 import { objectDigest } from "../../controller/definitions/canonical-json.js";
 import { isolateGit, tempDir } from "../cli/helpers.js";
+import { controllerBackends, openTestStore, startTestController, testOn } from "../support/controller-backends.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { notificationReceiver } from "../support/notification-receiver.js";
-import { backendTest, storeBackends } from "../support/store-backends.js";
 import { baseWorkspace, writeTree } from "../support/tree.js";
 
 // Issue 15: notifications to a Slack-compatible webhook and a Standard Webhooks receiver, on loopback.
@@ -195,14 +193,14 @@ describe("the notifier", () => {
   });
 });
 
-// Both store backends (issue 16): noticeRunEnded reads the workspace's budget and today's spend through Sql.
-describe.each(storeBackends)("the run-ended notices on $name", (backend) => {
-  const test = backendTest(backend, "test/runtime/notifications");
+// The notices that read the store (the day's spend, the live nexaas.yaml), on both backends (issue 16).
+describe.each(controllerBackends)("notifications from the store, on $name", (backend) => {
+  const it = testOn(backend);
 
-  test("budget_reached: once the day's spend reaches budget.daily_usd after a run, once per UTC day", async () => {
+  it("budget_reached: once the day's spend reaches budget.daily_usd after a run, once per UTC day", async () => {
     const r = await receiver();
     const { n, clock } = notifier([{ name: "ops", type: "slack", url: "${URL}", on: ["budget_reached"] }], { URL: r.url("/s") });
-    const sql = await backend.open();
+    const { sql } = await openTestStore(backend.name, cleanup);
     const spec = { name: "ops", budget: { daily_usd: 0.5 } };
     await upsertObject(sql, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "r1", clock.now());
     const job = { jobId: 1, runId: 1, eventId: "digest", attempt: 1, maxAttempts: 3, trigger: "schedule" as const, scheduledFor: clock.now().toISOString(), payload: null };
@@ -222,9 +220,7 @@ describe.each(storeBackends)("the run-ended notices on $name", (backend) => {
     expect(texts).toHaveLength(2);
     expect(texts[0]).toMatch(/daily budget is reached: \$0\.60 spent today \(UTC\) of \$0\.50/);
   });
-});
 
-describe("the controller's notifications", () => {
   it("run_failed, event_paused, revision_refused and recovered reach the targets of the live nexaas.yaml through its egress policy", { timeout: 30_000 }, async () => {
     const r = await receiver();
     const marker = join(tempDir(), "ok");
@@ -238,15 +234,9 @@ describe("the controller's notifications", () => {
     ].join("\n");
     const event = (pauseAfter: number) => `condition: {type: interval, expr: 1m}\naction: {type: script, command: "test -f ${marker}"}\npolicy: {retries: 0, pause_after_failures: ${pauseAfter}}\n`;
     const ws = gitWorkspace({ ...baseWorkspace, "nexaas.yaml": manifest, "events/flaky.yaml": event(5), "events/fragile.yaml": event(1) });
-    const db = openDatabase(join(tempDir(), "nexaas.db"));
     const clock = new FakeClock(Date.now());
     const env = { PATH: process.env.PATH, SLACK_URL: r.url("/slack"), HOOK_URL: r.url("/hook"), HOOK_SECRET: secret };
-    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env, log: capturedLog().log, clock, frameworkDir: null });
-    await controller.start();
-    cleanup.push(
-      () => void db.close(),
-      () => controller.stop(0),
-    );
+    const { controller } = await startTestController(backend.name, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env, log: capturedLog().log, clock, frameworkDir: null }, cleanup);
     const texts = () => r.received.filter((g) => g.path === "/slack").map((g) => (JSON.parse(g.body) as { text: string }).text);
 
     // Both events fail; fragile pauses at its first failure.

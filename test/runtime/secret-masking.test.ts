@@ -1,14 +1,12 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Writable } from "node:stream";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect } from "vitest";
 import { buildServer } from "../../controller/api/build-server.js";
-import { Controller } from "../../controller/controller.js";
 import { createLogger } from "../../controller/log.js";
-import { openDatabase } from "../../controller/store/open-database.js";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 import type { WorkerPoolEvents } from "../../controller/workers/worker-pool.js";
-import { isolateGit, tempDir } from "../cli/helpers.js";
+import { isolateGit } from "../cli/helpers.js";
+import { controllerBackends, startTestController, testOn } from "../support/controller-backends.js";
 import { FakeClock } from "../support/fake-clock.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { baseWorkspace } from "../support/tree.js";
@@ -56,27 +54,31 @@ const flow = [
 
 type Finished = WorkerPoolEvents["finished"][0];
 
-describe("a secret a script echoes (finding 5)", () => {
-  it("reaches neither the run row, the database file, its WAL, the API answer nor the logs, in any encoding", async () => {
+/** Every row of every table of the PostgreSQL database, as text: what the server stores. */
+async function everyRow(sql: Sql): Promise<string> {
+  const tables = await sql.all<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'");
+  let text = "";
+  for (const { name } of tables) {
+    const rows = await sql.all<{ row: string }>(`SELECT t::text AS row FROM "${name}" t`);
+    text += rows.map((r) => r.row).join("\n");
+  }
+  return text;
+}
+
+describe.each(controllerBackends)("a secret a script echoes (finding 5), on $name", (backend) => {
+  const it = testOn(backend);
+
+  it("reaches neither the run row, the stored data (SQLite: the database file and its WAL; PostgreSQL: every row), the API answer nor the logs, in any encoding", async () => {
     const ws = gitWorkspace({
       ...baseWorkspace,
       "events/leaks.yaml": event(leakCommand("exit 0")),
       "events/fails.yaml": event(leakCommand("exit 3")),
       "flows/relay.yaml": flow,
     });
-    const path = join(tempDir(), "nexaas.db");
-    const db = openDatabase(path);
     let logs = "";
     const log = createLogger({ LOG_LEVEL: "trace" }, new Writable({ write: (chunk: Buffer, _e, done) => ((logs += chunk.toString("utf8")), done()) }));
     const clock = new FakeClock(Date.parse("2026-11-23T10:00:00.000Z"));
-    const controller = new Controller(db, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH, API_TOKEN: secret }, log, clock, frameworkDir: null });
-    await controller.start();
-    cleanup.push(
-      () => {
-        db.close();
-      },
-      () => controller.stop(0),
-    );
+    const { controller, sql, path } = await startTestController(backend.name, { dir: ws.dir, pollMs: 0, driftCheckMs: 0, env: { PATH: process.env.PATH, API_TOKEN: secret }, log, clock, frameworkDir: null }, cleanup);
 
     const outcomes: Finished[] = [];
     const all = new Promise<void>((done) => {
@@ -90,7 +92,7 @@ describe("a secret a script echoes (finding 5)", () => {
     await clock.advance(60_000);
     await all;
 
-    const rows = db.prepare("SELECT id, event_id, status, output, error FROM event_runs ORDER BY event_id").all() as { id: number; event_id: string; status: string; output: string | null; error: string | null }[];
+    const rows = await sql.all<{ id: number; event_id: string; status: string; output: string | null; error: string | null }>("SELECT id, event_id, status, output, error FROM event_runs ORDER BY event_id");
     expect(rows.map((r) => [r.event_id, r.status])).toEqual([
       ["fails", "failed"],
       ["flow:relay", "success"],
@@ -101,18 +103,26 @@ describe("a secret a script echoes (finding 5)", () => {
     expect(rows.find((r) => r.event_id === "fails")?.error).toContain("stderr: ***");
     expect(rows.find((r) => r.event_id === "flow:relay")?.output).toContain("before: plain: ***");
 
-    const app = await buildServer({ sql: sqliteSql(db), apiKey: "k-test", env: {}, clock });
+    const app = await buildServer({ sql, apiKey: "k-test", env: {}, clock });
     cleanup.push(() => app.close());
     const answers = await Promise.all(rows.map((r) => app.inject({ method: "GET", url: `/api/runs/${r.id}`, headers: { authorization: "Bearer k-test" } })));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
     const events = await app.inject({ method: "GET", url: "/api/events", headers: { authorization: "Bearer k-test" } });
 
-    // Read while the controller still holds the database: the WAL has not been folded in yet.
-    const stored = { db: readFileSync(path).toString("latin1"), wal: readFileSync(`${path}-wal`).toString("latin1") };
-    expect(stored.wal.length).toBeGreaterThan(0);
+    // SQLite: the file's bytes, read while the controller still holds the database (the WAL has not been
+    // folded in yet). PostgreSQL keeps its files on the server: every row of every table, as text.
+    let stored: Record<string, string>;
+    if (path) {
+      const wal = readFileSync(`${path}-wal`).toString("latin1");
+      expect(wal.length).toBeGreaterThan(0);
+      stored = { db: readFileSync(path).toString("latin1"), wal };
+    } else {
+      stored = { rows: await everyRow(sql) };
+      expect(stored.rows).toContain("plain: ***");
+    }
     const places: Record<string, string> = {
-      rows: JSON.stringify(rows),
       ...stored,
+      runs: JSON.stringify(rows),
       api: answers.map((a) => a.body).join("\n") + events.body,
       logs,
       outcomes: JSON.stringify(outcomes.map((o) => o.outcome)),

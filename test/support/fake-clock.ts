@@ -11,6 +11,7 @@ interface Timer {
 export class FakeClock implements Clock {
   private timers = new Map<number, Timer>();
   private nextId = 1;
+  private quiet: (() => Promise<void>) | undefined;
 
   constructor(private current: number) {}
 
@@ -46,7 +47,7 @@ export class FakeClock implements Clock {
    */
   async advance(ms: number): Promise<void> {
     const end = this.current + ms;
-    await settle();
+    await this.settle();
     for (;;) {
       const due = this.earliest(end);
       if (!due) break;
@@ -55,9 +56,20 @@ export class FakeClock implements Clock {
       if (timer.every === undefined) this.timers.delete(id);
       else timer.at += timer.every;
       timer.fn();
-      await settle();
+      await this.settle();
     }
     this.current = end;
+  }
+
+  /**
+   * Between timers, `advance` also waits for `quiet` to resolve. One turn of the
+   * event loop finishes SQLite's statements (they run at once), not
+   * PostgreSQL's: a controller on PostgreSQL passes a wait for its scheduler and
+   * pool to be idle, so the timers they re-arm after their statements are armed
+   * at the time they would be on SQLite, not after the advance is over.
+   */
+  settleWith(quiet: () => Promise<void>): void {
+    this.quiet = quiet;
   }
 
   /** Sets the wall clock (it may go back), firing nothing by itself. */
@@ -67,6 +79,11 @@ export class FakeClock implements Clock {
 
   get pending(): number {
     return this.timers.size;
+  }
+
+  private async settle(): Promise<void> {
+    await settle();
+    if (this.quiet) await this.quiet();
   }
 
   private arm(timer: Timer): number {

@@ -42,14 +42,15 @@ function afterCaller(clean: () => Promise<void>): void {
 /**
  * A new, empty database, as a connection string (`icuLocale`: its collation, C by default). Called inside a test it is dropped when the test
  * ends; called in beforeAll (or at the top of a file), when the file's tests end. Dropped WITH
- * (FORCE), so a connection a test left open does not keep it.
+ * (FORCE), so a connection a test left open does not keep it. `template`: a copy of that database
+ * of the same server (no connection may be open to it), else empty.
  */
-export async function postgresDatabase(options: { icuLocale?: string } = {}): Promise<string> {
+export async function postgresDatabase(options: { icuLocale?: string; template?: string } = {}): Promise<string> {
   const name = `nexaas_test_${process.pid}_${++made}_${randomBytes(3).toString("hex")}`;
   // The test cluster's own collation is C, as SQLite's: `icuLocale` (en-US) gives the database a
   // language's collation instead, as a production server's often has.
   const locale = options.icuLocale ? ` LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale.replaceAll("'", "''")}' LOCALE 'C'` : "";
-  await onServer(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'${locale}`);
+  await onServer(`CREATE DATABASE ${name} TEMPLATE ${options.template ?? "template0"} ENCODING 'UTF8'${locale}`);
   afterCaller(() => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   const url = new URL(serverUrl());
   url.pathname = `/${name}`;
