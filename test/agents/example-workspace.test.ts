@@ -37,7 +37,7 @@ describe.each(storeBackends)("on $name", (backend) => {
       const event = await readEvent(sql, "low-stock-check");
       if (!event) throw new Error("low-stock-check is not applied");
       const { job, outcome } = await runQueued(sql, { name: "low-stock-check", spec: event.spec }, { api, clock, workspaceDir: dir });
-      expect(outcome).toEqual({ status: "success" });
+      expect(outcome).toMatchObject({ status: "success" });
 
       const offered = (api.requests[0]?.body.tools as { name: string }[]).map((t) => t.name).sort();
       expect(offered).toContain("mcp__filesystem__read_text_file");
