@@ -67,10 +67,10 @@ const baseURL = `http://127.0.0.1:${api.address().port}`;
 const client = new Anthropic({ apiKey: "sk-bench", baseURL, maxRetries: 0, logLevel: "off" });
 
 const db = openDatabase(join(dir, "nexaas.db"));
-const define = (kind, name, spec) => upsertObject(db, { kind, name, layer: "workspace", file: `${kind}/${name}`, spec, digest: objectDigest("workspace", spec) }, "rev-bench", new Date());
-define("workspace", "workspace", { name: "bench", defaults: { model: "claude-sonnet-5-5", max_tokens: 1000 } });
-define("agent", "bencher", { name: "bencher", description: "Calls echo.", prompt: "Call echo.\n", mcp_servers: ["bench"], max_turns: 500, max_tool_calls: 1000 });
-define("mcp_server", "bench", { name: "bench", type: "stdio", command: process.execPath, args: [serverScript] });
+const define = (kind, name, spec) => upsertObject(sqliteSql(db), { kind, name, layer: "workspace", file: `${kind}/${name}`, spec, digest: objectDigest("workspace", spec) }, "rev-bench", new Date());
+await define("workspace", "workspace", { name: "bench", defaults: { model: "claude-sonnet-5-5", max_tokens: 1000 } });
+await define("agent", "bencher", { name: "bencher", description: "Calls echo.", prompt: "Call echo.\n", mcp_servers: ["bench"], max_turns: 500, max_tool_calls: 1000 });
+await define("mcp_server", "bench", { name: "bench", type: "stdio", command: process.execPath, args: [serverScript] });
 let runId = 0;
 const newRun = () => {
   runId += 1;

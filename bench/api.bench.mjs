@@ -21,7 +21,7 @@ git(ws, ["init", "-q", "-b", "main"]);
 git(ws, ["add", "-A"]);
 git(ws, ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "10k"]);
 const db = openDatabase(join(dir, "nexaas.db"));
-const applied = await reconcile(db, { dir: ws });
+const applied = await reconcile(sqliteSql(db), { dir: ws });
 if (applied.result !== "applied") throw new Error(`reconcile: ${applied.result}`);
 const events = db.prepare("SELECT count(*) AS n FROM events").get().n;
 

@@ -43,7 +43,7 @@ async function storeWith(name, events) {
   git(ws, ["add", "-A"]);
   git(ws, ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", name]);
   const db = openDatabase(join(dir, `${name}.db`));
-  const applied = await reconcile(db, { dir: ws, frameworkDir: null });
+  const applied = await reconcile(sqliteSql(db), { dir: ws, frameworkDir: null });
   if (applied.result !== "applied") throw new Error(`${name}: reconcile ${applied.result}`);
   return { db, ws };
 }
@@ -240,7 +240,7 @@ pruneDb.pragma("wal_checkpoint(TRUNCATE)");
 copyFileSync(join(dir, "prune.db"), join(dir, "prune-copy.db"));
 
 const delay = monitorEventLoopDelay({ resolution: 1 });
-const retention = new Retention(pruneDb, { clock: { now: () => new Date(), setTimeout, clearTimeout, setInterval, clearInterval } });
+const retention = new Retention(sqliteSql(pruneDb), { clock: { now: () => new Date(), setTimeout, clearTimeout, setInterval, clearInterval } });
 delay.enable();
 const pruneStart = performance.now();
 const report = await retention.prune();

@@ -85,7 +85,7 @@ async function reconcileFresh(label) {
   const db = openDatabase(path);
   try {
     const start = performance.now();
-    const result = await reconcile(db, { dir: ws });
+    const result = await reconcile(sqliteSql(db), { dir: ws });
     const elapsed = performance.now() - start;
     return { ms: elapsed, created: checkApplied(result, db, label), path };
   } finally {
@@ -209,7 +209,7 @@ const db = openDatabase(appliedPath);
 checkStore(db, "no-op store");
 const sameHead = await timeAsync(
   async () => {
-    const result = await reconcile(db, { dir: ws });
+    const result = await reconcile(sqliteSql(db), { dir: ws });
     if (result.result !== "unchanged" || result.revision !== head) throw new Error(`no-op at HEAD: ${result.result} for ${result.revision}`);
   },
   { runs: 20, warmup: 3 },
@@ -219,7 +219,7 @@ for (let i = 0; i < 10; i++) {
   git(ws, ["commit", "-q", "--allow-empty", "-m", `empty ${i}`]);
   const commit = git(ws, ["rev-parse", "HEAD"]).trim();
   const start = performance.now();
-  const result = await reconcile(db, { dir: ws });
+  const result = await reconcile(sqliteSql(db), { dir: ws });
   emptyCommit.push(performance.now() - start);
   const status = db.prepare("SELECT last_applied_revision, last_attempted_revision FROM sync_status WHERE id = 1").get();
   if (result.result !== "unchanged" || result.revision !== commit || status.last_attempted_revision !== commit || status.last_applied_revision !== head) {
@@ -285,7 +285,7 @@ async function watcherLatency(dir, eventFile, iterations) {
   git(dir, ["add", "-A"]);
   git(dir, ["commit", "-q", "-m", "workspace"]);
   const db = openDatabase(join(dbDir, `watch-${++dbCount}.db`));
-  const loop = new ReconcileLoop(db, { source: watchSource({ kind: "git" }, { dir, pollMs: 0 }), driftCheckMs: 0 });
+  const loop = new ReconcileLoop(sqliteSql(db), { source: watchSource({ kind: "git" }, { dir, pollMs: 0 }), driftCheckMs: 0 });
   const next = arrivals(loop);
   const samples = { fromStart: [], fromReturn: [], git: [], watcher: [], reconcile: [] };
   try {

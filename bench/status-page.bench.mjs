@@ -40,7 +40,7 @@ git(ws, ["init", "-q", "-b", "main"]);
 git(ws, ["add", "-A"]);
 git(ws, ["-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "10k events"]);
 const db = openDatabase(join(dir, "nexaas.db"));
-const applied = await reconcile(db, { dir: ws, frameworkDir: null });
+const applied = await reconcile(sqliteSql(db), { dir: ws, frameworkDir: null });
 if (applied.result !== "applied") throw new Error(`reconcile: ${applied.result}`);
 
 // 1,000,000 finished runs over the last 30 days, one in 1,000 failed, each with its job;

@@ -64,12 +64,12 @@ export async function seedStatusStore(dir, dbPath, now = new Date()) {
   git(ws, "commit", "-qm", "the shop's automations");
   const db = openDatabase(dbPath);
   const t = (ms) => new Date(now.getTime() - ms);
-  const applied = await reconcile(db, { dir: ws, frameworkDir: null, now: t(3 * hour) });
+  const applied = await reconcile(sqliteSql(db), { dir: ws, frameworkDir: null, now: t(3 * hour) });
   if (applied.result !== "applied") throw new Error(`status fixture: reconcile ${applied.result}`);
   // A later commit with a bad cron expression: refused, so the overview shows why.
   writeFiles(ws, { "events/daily-report.yaml": "condition: {type: cron, expr: '0 25 * * *'}\naction: {type: claude_chat, agent: writer, prompt: Write the report.}\n" });
   git(ws, "commit", "-qam", "report at 25h");
-  const refused = await reconcile(db, { dir: ws, frameworkDir: null, now: t(10 * 60_000) });
+  const refused = await reconcile(sqliteSql(db), { dir: ws, frameworkDir: null, now: t(10 * 60_000) });
   if (refused.result !== "invalid") throw new Error(`status fixture: second reconcile ${refused.result}`);
   db.prepare("UPDATE events SET paused = 1, paused_reason = '3 failures in a row', paused_at = ?, consecutive_failures = 3 WHERE name = 'weekly-digest'").run(t(day).toISOString());
 

@@ -1,9 +1,7 @@
 import { EventEmitter } from "node:events";
-import type { Database } from "better-sqlite3";
 import { type Clock, systemClock } from "../clock.js";
 import type { WatchedSource } from "../source/watch-source.js";
 import type { Sql } from "../store/sql/sql.js";
-import { asSql } from "../store/sql/sqlite-sql.js";
 import { recordFailed } from "../store/sync-status.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 
@@ -45,15 +43,12 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   /** Failures the source reported, being written to the status. */
   private readonly recording = new Set<Promise<void>>();
   private readonly source: WatchedSource;
-  private readonly sql: Sql;
 
-  /** A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16). */
   constructor(
-    store: Sql | Database,
+    private readonly sql: Sql,
     private readonly options: ReconcileLoopOptions,
   ) {
     super();
-    this.sql = asSql(store);
     this.source = options.source;
   }
 

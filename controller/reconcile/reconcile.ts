@@ -1,11 +1,9 @@
-import type { Database } from "better-sqlite3";
 import { checkFence } from "../store/controller-lock.js";
 import type { Diagnostic } from "../definitions/diagnostic.js";
 import { type TreeSelector, validateWorkspace } from "../definitions/validate-workspace.js";
 import { resolveRevision } from "../source/resolve-revision.js";
 import { readObjects } from "../store/read-objects.js";
 import type { Sql } from "../store/sql/sql.js";
-import { asSql } from "../store/sql/sqlite-sql.js";
 import { getSyncStatus, recordInvalid, recordUnchanged } from "../store/sync-status.js";
 import { type ApplyResult, applyPlan } from "./apply-plan.js";
 import { desiredState } from "./desired-state.js";
@@ -37,10 +35,8 @@ export type ReconcileResult =
  * One reconcile of one revision, as Flux treats a commit: a transaction.
  * source -> definitions (validate) -> plan (pure) -> apply (one transaction).
  * An invalid revision changes nothing but the status, which lists every error.
- * A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16).
  */
-export async function reconcile(store: Sql | Database, options: ReconcileOptions): Promise<ReconcileResult> {
-  const sql = asSql(store);
+export async function reconcile(sql: Sql, options: ReconcileOptions): Promise<ReconcileResult> {
   const now = options.now ?? new Date();
   if (options.source === "worktree") return reconcileTree(sql, options, "worktree", { from: "worktree" }, "worktree", now);
   const { commit, tree } = await resolveRevision(options.dir, options.revision ?? "HEAD");

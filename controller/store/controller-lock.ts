@@ -2,7 +2,6 @@ import type { Database } from "better-sqlite3";
 import { hostname } from "node:os";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { sqliteSql } from "./sql/sqlite-sql.js";
 import { StoreError } from "./store-error.js";
 import { isoTime } from "./time.js";
 
@@ -106,15 +105,4 @@ export async function checkFence(sql: Sql): Promise<void> {
   // this write to commit, and every later write of this controller sees the new token.
   const text = sql.dialect === "postgres" ? `${fenceSql} FOR SHARE` : fenceSql;
   if ((await sql.get(text, [fence.owner, fence.token])) === undefined) throw lockLost();
-}
-
-/**
- * checkFence for code still on a better-sqlite3 connection (the applier,
- * retention), inside its own synchronous IMMEDIATE transaction: the fence is
- * the one set on the connection's Sql (sqliteSql).
- */
-export function checkConnectionFence(db: Database): void {
-  const fence = fences.get(sqliteSql(db));
-  if (!fence) return;
-  if (prepared<[string, number]>(db, fenceSql).get(fence.owner, fence.token) === undefined) throw lockLost();
 }

@@ -1,9 +1,6 @@
-import type { Database } from "better-sqlite3";
 import type { ResolvedEvent } from "../definitions/resolved-event.js";
 import { decodeSpec } from "./decode-spec.js";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql.js";
 
 /** An applied event with the runtime state a trigger path looks at. */
 export interface StoredEvent {
@@ -25,16 +22,9 @@ interface Row {
 
 const selectSql = "SELECT name, spec, enabled, paused, revision FROM events WHERE name = ?";
 
-/**
- * The applied event `name`, or undefined (not applied, or its row mangled out of band).
- * Given a better-sqlite3 connection it still answers at once: webhooks and `trigger`
- * call it so until their slice of issue 16 moves them to Sql.
- */
-export function readEvent(sql: Sql, name: string): Promise<StoredEvent | undefined>;
-export function readEvent(db: Database, name: string): StoredEvent | undefined;
-export function readEvent(store: Sql | Database, name: string): Promise<StoredEvent | undefined> | StoredEvent | undefined {
-  if (isSql(store)) return store.get<Row>(selectSql, [name]).then(storedEvent);
-  return storedEvent(prepared<[string], Row>(store, selectSql).get(name));
+/** The applied event `name`, or undefined (not applied, or its row mangled out of band). */
+export function readEvent(sql: Sql, name: string): Promise<StoredEvent | undefined> {
+  return sql.get<Row>(selectSql, [name]).then(storedEvent);
 }
 
 function storedEvent(row: Row | undefined): StoredEvent | undefined {

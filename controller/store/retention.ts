@@ -1,11 +1,9 @@
 import { EventEmitter } from "node:events";
-import type { Database } from "better-sqlite3";
 import type { Clock } from "../clock.js";
 import { webhookIdTtlMs } from "./webhook-ids.js";
 import { type Batch, capBoundary, deleteRuns, nextEventWithRuns, oldRunsBatch, overCapBatch, pruneWebhookIds } from "./prune-runs.js";
 import { retentionSettings } from "./retention-settings.js";
 import type { Sql } from "./sql/sql.js";
-import { asSql } from "./sql/sqlite-sql.js";
 
 export interface RetentionOptions {
   clock: Clock;
@@ -48,15 +46,12 @@ export class Retention extends EventEmitter<RetentionEvents> {
   private pass: Promise<PruneReport> | undefined;
   private stopping = false;
   private started = false;
-  private readonly sql: Sql;
 
-  /** A better-sqlite3 connection is taken too, for callers not yet on Sql (issue 16). */
   constructor(
-    store: Sql | Database,
+    private readonly sql: Sql,
     private readonly options: RetentionOptions,
   ) {
     super();
-    this.sql = asSql(store);
   }
 
   private get batchSize(): number {

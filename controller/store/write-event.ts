@@ -1,10 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Database } from "better-sqlite3";
 import { canonicalJson } from "../definitions/canonical-json.js";
 import type { ObjectState } from "../definitions/object-state.js";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql.js";
 import { isoTime } from "./time.js";
 
 /**
@@ -43,17 +40,10 @@ const setDefinition = `layer = @layer, revision = @revision, digest = @digest, f
 const updateKeepingScheduleSql = `UPDATE events SET ${setDefinition} WHERE name = @name`;
 const updateWithScheduleSql = `UPDATE events SET ${setDefinition}, next_fire_at = @next_fire_at WHERE name = @name`;
 
-/**
- * A new event, with its first fire time (null: it never fires by schedule, e.g. a webhook).
- * Given a better-sqlite3 connection it writes at once: test fixtures still do so
- * until the rest of the store is on Sql (issue 16).
- */
-export function insertEvent(sql: Sql, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): Promise<void>;
-export function insertEvent(db: Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): void;
-export function insertEvent(store: Sql | Database, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): Promise<void> | void {
+/** A new event, with its first fire time (null: it never fires by schedule, e.g. a webhook). */
+export function insertEvent(sql: Sql, obj: ObjectState, revision: string, now: Date, nextFireAt: Date | null): Promise<void> {
   const params = { ...definitionColumns(obj, revision, now), next_fire_at: nextFireAt ? isoTime(nextFireAt) : null };
-  if (isSql(store)) return store.run(insertSql, params).then(() => undefined);
-  prepared(store, insertSql).run(params);
+  return sql.run(insertSql, params).then(() => undefined);
 }
 
 /**

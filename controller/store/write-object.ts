@@ -1,10 +1,7 @@
-import type { Database } from "better-sqlite3";
 import { canonicalJson } from "../definitions/canonical-json.js";
 import type { ObjectKind, ObjectState } from "../definitions/object-state.js";
 import { definitionTables } from "./definition-tables.js";
-import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
-import { isSql } from "./sql/sqlite-sql.js";
 import { isoTime } from "./time.js";
 
 type PlainKind = Exclude<ObjectKind, "event">;
@@ -30,14 +27,8 @@ const upsertSqls: Record<PlainKind, string> = {
   flow: upsertSql(definitionTables.flow),
 };
 
-/**
- * Creates or replaces one definition that has no runtime state (every kind but events).
- * Given a better-sqlite3 connection it writes at once: test fixtures still do so
- * until the rest of the store is on Sql (issue 16).
- */
-export function upsertObject(sql: Sql, obj: ObjectState, revision: string, now: Date): Promise<void>;
-export function upsertObject(db: Database, obj: ObjectState, revision: string, now: Date): void;
-export function upsertObject(store: Sql | Database, obj: ObjectState, revision: string, now: Date): Promise<void> | void {
+/** Creates or replaces one definition that has no runtime state (every kind but events). */
+export function upsertObject(sql: Sql, obj: ObjectState, revision: string, now: Date): Promise<void> {
   if (obj.kind === "event") throw new Error("upsertObject: events keep runtime state; use insertEvent or updateEventDefinition");
   const text = upsertSqls[obj.kind];
   const params = {
@@ -49,8 +40,7 @@ export function upsertObject(store: Sql | Database, obj: ObjectState, revision: 
     spec: canonicalJson(obj.spec),
     updated_at: isoTime(now),
   };
-  if (isSql(store)) return store.run(text, params).then(() => undefined);
-  prepared(store, text).run(params);
+  return sql.run(text, params).then(() => undefined);
 }
 
 /** Removes one definition that has no runtime state; events go through deleteEvent. */

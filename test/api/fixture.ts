@@ -32,7 +32,7 @@ export const apiWorkspace: Tree = {
 export async function apiFixture(): Promise<{ db: Database; app: FastifyInstance; close(): Promise<void> }> {
   const ws = gitWorkspace(apiWorkspace);
   const db = openDatabase(join(tempDir(), "nexaas.db"));
-  const result = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date("2026-11-23T08:00:00.000Z") });
+  const result = await reconcile(sqliteSql(db), { dir: ws.dir, frameworkDir: null, now: new Date("2026-11-23T08:00:00.000Z") });
   if (result.result !== "applied") throw new Error(`fixture did not apply: ${JSON.stringify(result)}`);
   const clock: Clock = { now: () => now } as Clock;
   const app = await buildServer({ sql: sqliteSql(db), apiKey: token, env: {}, clock });

@@ -35,7 +35,7 @@ async function server() {
   });
   const path = join(tempDir(), "n.db");
   const db = openDatabase(path);
-  const applied = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
+  const applied = await reconcile(sqliteSql(db), { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
   expect(applied.result).toBe("applied");
   const clock = new FakeClock(t0 + 3_600_000);
   // As controller.ts does: one ControllerMetrics, fed as runs end, served by the API.

@@ -30,7 +30,7 @@ async function fixture() {
 describe("GET /api/runs/:id steps", () => {
   it("answers the run's stop_reason and its steps in run_steps' column names, as JSON (never HTML)", async () => {
     const { db, app } = await fixture();
-    const runId = await seedTranscript(db, "daily");
+    const runId = await seedTranscript(sqliteSql(db), "daily");
     const res = await app.inject({ url: `/api/runs/${runId}`, headers: auth });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^application\/json/);
@@ -50,7 +50,7 @@ describe("GET /api/runs/:id steps", () => {
 
   it("answers steps: [] for a run without, and the list gains stop_reason but no steps", async () => {
     const { db, app } = await fixture();
-    const runId = await seedTranscript(db, "daily");
+    const runId = await seedTranscript(sqliteSql(db), "daily");
     const plain = Number(db.prepare("INSERT INTO event_runs (event_id, scheduled_for, status, created_at) VALUES ('tick', ?, 'queued', ?)").run(now.toISOString(), now.toISOString()).lastInsertRowid);
     expect((await app.inject({ url: `/api/runs/${plain}`, headers: auth })).json()).toMatchObject({ stop_reason: null, steps: [] });
     const page = (await app.inject({ url: "/api/runs", headers: auth })).json<{ runs: Record<string, unknown>[] }>();
@@ -63,7 +63,7 @@ describe("tool calls in /metrics", () => {
   it("counts tool calls by server, tool and status and observes their durations, from the steps written since the metrics started", async () => {
     const { db } = await fixture();
     // History before the metrics existed is not replayed (as for runs).
-    await seedTranscript(db, "daily");
+    await seedTranscript(sqliteSql(db), "daily");
     const metrics = new ControllerMetrics(sqliteSql(db), () => now);
     const served = await buildServer({ sql: sqliteSql(db), apiKey: "k", env: {}, clock: { now: () => now } as Clock, metrics });
     cleanup.push(() => served.close());
@@ -76,8 +76,8 @@ describe("tool calls in /metrics", () => {
     // Steps written by a worker on another connection (as another process would).
     const worker = openDatabase(db.name);
     cleanup.push(() => void worker.close());
-    await seedTranscript(worker, "daily");
-    await seedTranscript(worker, "daily");
+    await seedTranscript(sqliteSql(worker), "daily");
+    await seedTranscript(sqliteSql(worker), "daily");
     const text = await scrape();
     expect(sample(text, 'nexaas_tool_calls_total{server="files",tool="mcp__files__read_file",status="ok"}')).toBe(2);
     expect(sample(text, 'nexaas_tool_calls_total{server="shop",tool="mcp__shop__lookup_order",status="error"}')).toBe(2);
@@ -110,7 +110,7 @@ describe("tool calls in /metrics", () => {
     const registry = new Registry();
     const statements = recordStatements(db);
     registerToolCallMetrics(sqliteSql(db), [registry], { batch: 3, maxSeries: 2 });
-    const runId = await seedTranscript(db, "daily");
+    const runId = await seedTranscript(sqliteSql(db), "daily");
     // Steps 1-3: one tool call (read_file); 4-6: lookup_order; 7-8: the delegation.
     const first = await registry.metrics();
     expect(first).toMatch(/nexaas_tool_calls_total\{server="files",tool="mcp__files__read_file",status="ok"\} 1/);

@@ -15,10 +15,10 @@ describe("GET /api/status budget_daily_usd", () => {
     const app = await buildServer({ sql: sqliteSql(db), apiKey: "k", env: {}, uiDir: null });
     const budget = async () => (await app.inject({ url: "/api/status", headers: { authorization: "Bearer k" } })).json<{ budget_daily_usd: unknown }>().budget_daily_usd;
     try {
-      expect((await reconcile(db, { dir: ws.dir, frameworkDir: null })).result).toBe("applied");
+      expect((await reconcile(sqliteSql(db), { dir: ws.dir, frameworkDir: null })).result).toBe("applied");
       expect(await budget()).toBe(12.5);
       ws.commit({ "nexaas.yaml": "name: test-ops\ndefaults:\n  agent: helper\n" });
-      expect((await reconcile(db, { dir: ws.dir, frameworkDir: null })).result).toBe("applied");
+      expect((await reconcile(sqliteSql(db), { dir: ws.dir, frameworkDir: null })).result).toBe("applied");
       expect(await budget()).toBeNull();
     } finally {
       await app.close();

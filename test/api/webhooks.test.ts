@@ -42,7 +42,7 @@ async function server(options: { db?: string } = {}) {
   const ws = gitWorkspace(workspace);
   const path = options.db ?? join(tempDir(), "n.db");
   const db = openDatabase(path);
-  const applied = await reconcile(db, { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
+  const applied = await reconcile(sqliteSql(db), { dir: ws.dir, frameworkDir: null, now: new Date(t0) });
   expect(applied.result).toBe("applied");
   const clock = new FakeClock(t0);
   const queued: number[] = [];

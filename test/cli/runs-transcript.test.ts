@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../controller/store/open-database.js";
+import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { gitWorkspace } from "../support/git-workspace.js";
 import { hostileOutput, longInput, seededOrder, seedTranscript } from "../support/run-transcript.js";
 import { baseWorkspace } from "../support/tree.js";
@@ -13,7 +14,7 @@ async function runWithTranscript() {
   const db = join(tempDir(), "n.db");
   expect((await cli(["apply", "--db", db], ws.dir)).code).toBe(0);
   const store = openDatabase(db);
-  const runId = await seedTranscript(store, "ping");
+  const runId = await seedTranscript(sqliteSql(store), "ping");
   store.close();
   return { ws, db, runId };
 }

@@ -82,7 +82,7 @@ describe("a Claude Code subagent file is planned and applied like any agent", ()
     const ws = gitWorkspace({ ...tree, "agents/stock-checker.md": subagent });
     const db = openDatabase(join(tempDir(), "nexaas.db"));
     dbs.push(db);
-    expect((await reconcile(db, { dir: ws.dir, now, frameworkDir: null })).result).toBe("applied");
+    expect((await reconcile(sqliteSql(db), { dir: ws.dir, now, frameworkDir: null })).result).toBe("applied");
     expect(await readDefinition(sqliteSql(db), "agent", "stock-checker")).toEqual({
       name: "stock-checker",
       description: "Checks stock levels. Use when a product may be running low.",

@@ -76,14 +76,14 @@ describe("definition rows on SQLite", () => {
   it("generates an agent's model from its spec: an out-of-band edit of the column is refused, one of the spec shows as drift", async () => {
     const { db } = freshDb();
     const agent = object("agent", "helper", { model: "claude-a", prompt: "You help." });
-    upsertObject(db, agent, "rev1", now);
+    await upsertObject(sqliteSql(db), agent, "rev1", now);
     expect(() => db.prepare("UPDATE agents SET model = 'claude-cheap'").run()).toThrow(/cannot UPDATE generated column/);
 
     db.prepare("UPDATE agents SET spec = json_set(spec, '$.model', 'claude-cheap')").run();
     expect(db.prepare("SELECT model FROM agents").pluck().get()).toBe("claude-cheap");
     expect((await readObjects(sqliteSql(db)))[0]?.actualDigest).not.toBe(agent.digest);
 
-    upsertObject(db, object("agent", "helper", { prompt: "No model of its own." }), "rev2", now);
+    await upsertObject(sqliteSql(db), object("agent", "helper", { prompt: "No model of its own." }), "rev2", now);
     expect(db.prepare("SELECT model FROM agents").pluck().get()).toBeNull();
   });
 });

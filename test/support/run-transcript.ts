@@ -1,6 +1,5 @@
-import type { Database } from "better-sqlite3";
-import { sqliteSql } from "../../controller/store/sql/sqlite-sql.js";
 import { recordRunStep, type RunStep } from "../../controller/store/run-steps.js";
+import type { Sql } from "../../controller/store/sql/sql.js";
 
 const t0 = Date.parse("2026-11-23T09:00:00.000Z");
 const at = (ms: number) => new Date(t0 + ms);
@@ -28,17 +27,17 @@ export const seededOrder = [
  * (a turn, a file read), then attempt 2 where the writer delegates to the researcher, whose
  * tool call fails, at depth 1. Returns the run's id.
  */
-export async function seedTranscript(db: Database, eventId: string): Promise<number> {
+export async function seedTranscript(sql: Sql, eventId: string): Promise<number> {
   // Each further run is scheduled an hour later (a slot holds one run).
-  const slot = at((db.prepare("SELECT count(*) FROM event_runs WHERE event_id = ?").pluck().get(eventId) as number) * 3_600_000).toISOString();
-  const runId = Number(
-    db
-      .prepare(
-        `INSERT INTO event_runs (event_id, scheduled_for, trigger, status, attempt, started_at, finished_at, duration_ms, output, stop_reason, created_at)
-         VALUES (?, ?, 'schedule', 'success', 2, ?, ?, 4000, 'No order 42.', 'end_turn', ?)`,
-      )
-      .run(eventId, slot, at(0).toISOString(), at(4000).toISOString(), at(0).toISOString()).lastInsertRowid,
+  const runs = await sql.get<{ n: number }>("SELECT count(*) AS n FROM event_runs WHERE event_id = ?", [eventId]);
+  const slot = at(Number(runs?.n ?? 0) * 3_600_000).toISOString();
+  const inserted = await sql.get<{ id: number }>(
+    `INSERT INTO event_runs (event_id, scheduled_for, trigger, status, attempt, started_at, finished_at, duration_ms, output, stop_reason, created_at)
+     VALUES (?, ?, 'schedule', 'success', 2, ?, ?, 4000, 'No order 42.', 'end_turn', ?)
+     RETURNING id`,
+    [eventId, slot, at(0).toISOString(), at(4000).toISOString(), at(0).toISOString()],
   );
+  const runId = Number(inserted?.id);
   const writer = { runId, agent: "writer", depth: 0 };
   const researcher = { runId, agent: "researcher", depth: 1 };
   const steps: RunStep[] = [
@@ -51,6 +50,6 @@ export async function seedTranscript(db: Database, eventId: string): Promise<num
     { ...writer, attempt: 2, kind: "tool_call", tool: "nexaas__delegate_researcher", server: null, input: '{"task":"Find order 42"}', output: "No such order.", isError: false, startedAt: at(2800), durationMs: 850 },
     { ...writer, attempt: 2, kind: "turn", text: "", model: "claude-sonnet-4-5", stopReason: "end_turn", usage: usage(1000, 12), costUsd: 0.0032, startedAt: at(3650), durationMs: 350 },
   ];
-  for (const step of steps) await recordRunStep(sqliteSql(db), step);
+  for (const step of steps) await recordRunStep(sql, step);
   return runId;
 }

@@ -41,9 +41,9 @@ describe("webhook egress: where a request may go (finding 6)", () => {
 
   it("reaches loopback with egress.allow_private, or with a CIDR in egress.allow; metadata stays refused", async () => {
     const server = await loopbackServer((_req, res) => res.end("ok"));
-    const privateDb = applyEgress(freshDb(), { allow_private: true });
+    const privateDb = await applyEgress(freshDb(), { allow_private: true });
     expect((await webhookExecutor(context({ type: "webhook", url: `${server.url}/a` }, { db: privateDb }))).output).toBe("ok");
-    const cidrDb = applyEgress(freshDb(), { allow: ["127.0.0.1/32"] });
+    const cidrDb = await applyEgress(freshDb(), { allow: ["127.0.0.1/32"] });
     expect((await webhookExecutor(context({ type: "webhook", url: `${server.url}/b` }, { db: cidrDb }))).output).toBe("ok");
     expect(server.requests.map((r) => r.url)).toEqual(["/a", "/b"]);
     const metadata = await failure(webhookExecutor(context({ type: "webhook", url: "http://169.254.169.254/" }, { db: privateDb })));
@@ -75,13 +75,13 @@ describe("webhook egress: where a request may go (finding 6)", () => {
   it("a template may not choose the host, even when validation was skipped", async () => {
     const server = await loopbackServer((_req, res) => res.end("ok"));
     const payload = { host: new URL(server.url).host, suffix: ".evil.test" };
-    const inHost = await failure(webhookExecutor(loopbackContext({ type: "webhook", url: "http://{{trigger.payload.host}}/x" }, { payload })));
+    const inHost = await failure(webhookExecutor(await loopbackContext({ type: "webhook", url: "http://{{trigger.payload.host}}/x" }, { payload })));
     expect(inHost.code).toBe("egress-url");
     const env = { BASE_URL: server.url };
-    const appended = await failure(webhookExecutor(loopbackContext({ type: "webhook", url: "${BASE_URL}{{trigger.payload.suffix}}" }, { payload, env })));
+    const appended = await failure(webhookExecutor(await loopbackContext({ type: "webhook", url: "${BASE_URL}{{trigger.payload.suffix}}" }, { payload, env })));
     expect(appended.code).toBe("egress-url");
     expect(server.requests).toHaveLength(0);
-    await webhookExecutor(loopbackContext({ type: "webhook", url: "${BASE_URL}/items/{{trigger.payload.suffix}}" }, { payload, env }));
+    await webhookExecutor(await loopbackContext({ type: "webhook", url: "${BASE_URL}/items/{{trigger.payload.suffix}}" }, { payload, env }));
     expect(server.requests.map((r) => r.url)).toEqual(["/items/.evil.test"]);
   });
 });
@@ -97,14 +97,14 @@ describe("webhook redirects", () => {
       else if (req.url === "/cross") redirect(res, 302, `${other.url}/landing`);
       else res.end("landed here");
     });
-    const same = await webhookExecutor(loopbackContext({ type: "webhook", url: `${first.url}/same`, method: "GET", headers }, { env }));
+    const same = await webhookExecutor(await loopbackContext({ type: "webhook", url: `${first.url}/same`, method: "GET", headers }, { env }));
     expect(same.output).toBe("landed here");
     expect(first.requests.map((r) => [r.url, r.headers.authorization, r.headers["x-api-key"]])).toEqual([
       ["/same", "Bearer tok-9f8e7d6c", "key-0a1b2c3d"],
       ["/final", "Bearer tok-9f8e7d6c", "key-0a1b2c3d"],
     ]);
 
-    const cross = await webhookExecutor(loopbackContext({ type: "webhook", url: `${first.url}/cross`, headers, body: "payload" }, { env }));
+    const cross = await webhookExecutor(await loopbackContext({ type: "webhook", url: `${first.url}/cross`, headers, body: "payload" }, { env }));
     expect(cross.output).toBe("landed elsewhere");
     const landed: RecordedRequest | undefined = other.requests[0];
     expect(landed?.method).toBe("GET");
@@ -117,7 +117,7 @@ describe("webhook redirects", () => {
   it("refuses a 307 that would send the body to another origin", async () => {
     const other = await loopbackServer((_req, res) => res.end("no"));
     const first = await loopbackServer((_req, res) => redirect(res, 307, `${other.url}/steal`));
-    const error = await failure(webhookExecutor(loopbackContext({ type: "webhook", url: first.url, headers, body: { secret: "${TOKEN}" } }, { env })));
+    const error = await failure(webhookExecutor(await loopbackContext({ type: "webhook", url: first.url, headers, body: { secret: "${TOKEN}" } }, { env })));
     expect(error.code).toBe("egress-redirect");
     expect(error.message).toContain(new URL(other.url).host);
     expect(other.requests).toHaveLength(0);
@@ -132,10 +132,10 @@ describe("webhook redirects", () => {
       if (n < end) redirect(res, 302, `/hop/${n + 1}?end=${end}`);
       else res.end("arrived");
     });
-    const five = await webhookExecutor(loopbackContext({ type: "webhook", method: "GET", url: `${server.url}/hop/0?end=${maxRedirects}` }));
+    const five = await webhookExecutor(await loopbackContext({ type: "webhook", method: "GET", url: `${server.url}/hop/0?end=${maxRedirects}` }));
     expect(five.output).toBe("arrived");
     expect(server.requests).toHaveLength(maxRedirects + 1);
-    const six = await failure(webhookExecutor(loopbackContext({ type: "webhook", method: "GET", url: `${server.url}/hop/0?end=${maxRedirects + 1}` })));
+    const six = await failure(webhookExecutor(await loopbackContext({ type: "webhook", method: "GET", url: `${server.url}/hop/0?end=${maxRedirects + 1}` })));
     expect(six.code).toBe("egress-redirect");
     expect(six.message).toContain(`more than ${maxRedirects} redirects`);
     expect(six.message).toContain(new URL(server.url).host);
@@ -143,7 +143,7 @@ describe("webhook redirects", () => {
 
   it("checks every hop: a redirect to a refused address is refused before connecting", async () => {
     const first = await loopbackServer((_req, res) => redirect(res, 302, "http://169.254.169.254/latest/meta-data/"));
-    const error = await failure(webhookExecutor(loopbackContext({ type: "webhook", url: first.url, method: "GET" })));
+    const error = await failure(webhookExecutor(await loopbackContext({ type: "webhook", url: first.url, method: "GET" })));
     expect(error.code).toBe("egress-refused");
     expect(error.message).toContain("169.254.169.254");
   });

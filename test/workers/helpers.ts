@@ -39,9 +39,8 @@ export function freshDb(): Database {
 }
 
 /** Applies a nexaas.yaml with this `egress` to `db`, as a reconcile would. */
-export function applyEgress(db: Database, egress: Egress): Database {
-  const spec = { name: "workers-test", egress };
-  upsertObject(db, { kind: "workspace", name: "workspace", layer: "workspace", file: "nexaas.yaml", spec, digest: objectDigest("workspace", spec) }, "rev-test", new Date());
+export async function applyEgress(db: Database, egress: Egress): Promise<Database> {
+  await withEgress(sqliteSql(db), egress);
   return db;
 }
 
@@ -53,8 +52,8 @@ export async function withEgress(sql: Sql, egress: Egress): Promise<Sql> {
 }
 
 /** A context whose workspace lets webhooks reach loopback, where these tests' servers listen. */
-export function loopbackContext(action: ExecutionContext["action"], overrides: ContextOverrides = {}): ExecutionContext {
-  return context(action, { db: applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
+export async function loopbackContext(action: ExecutionContext["action"], overrides: ContextOverrides = {}): Promise<ExecutionContext> {
+  return context(action, { db: await applyEgress(overrides.db ?? freshDb(), { allow: ["127.0.0.0/8"] }), ...overrides });
 }
 
 /** loopbackContext on the store `sql` (either backend). */

@@ -142,12 +142,3 @@ function values(params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
   return isPositional(params) ? [...params] : [params];
 }
-
-/** `store` as Sql: entry points that callers still hand a better-sqlite3 connection accept either while issue 16 lands. */
-export function asSql(store: Sql | Database): Sql {
-  return isSql(store) ? store : sqliteSql(store);
-}
-
-export function isSql(store: Sql | Database): store is Sql {
-  return "dialect" in store;
-}
