@@ -15,12 +15,12 @@ import { Retention } from "./store/retention.js";
 import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
 import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
-import { LeaderElector } from "./store/leader-elector.js";
 import type { PostgresSql } from "./store/sql/postgres-sql.js";
 import type { Sql } from "./store/sql/sql.js";
 import { sqlView } from "./store/sql/sql-view.js";
 import { sqliteSql } from "./store/sql/sqlite-sql.js";
 import { JobListener } from "./queue/job-notices.js";
+import { Leadership } from "./store/leadership.js";
 import { claudeChat } from "./workers/executors/claude-chat.js";
 import { createFlowExecutor } from "./workers/executors/flow.js";
 import { scriptExecutor } from "./workers/executors/script.js";
@@ -132,11 +132,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private readonly sql: Sql;
   /** The reconciler's, the scheduler's and retention's: fenced while this controller owns the database or leads it. */
   private readonly leaderSql: Sql;
-  private elector: LeaderElector | undefined;
+  /** PostgreSQL: the election, and the leader's parts while this controller leads. */
+  private leadership: Leadership | undefined;
   private listener: JobListener | undefined;
-  /** PostgreSQL: starting or stopping the leader's parts, one change at a time. */
-  private leadership: Promise<void> = Promise.resolve();
-  private leads = false;
   private budget: { readAt: number; value: Promise<number | undefined> } | undefined;
 
   /** `store`: a SQLite connection (openDatabase) or a PostgreSQL pool (openPostgres, migrated). */
@@ -275,7 +273,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
           ...(api.logger === true ? { loggerInstance: this.options.log } : api.logger !== undefined ? { logger: api.logger } : {}),
           onRunQueued: () => this.pool.poke(),
           metrics: this.metrics,
-          ...(this.db ? {} : { role: () => (this.leads ? "leader" : "follower") }),
+          ...(this.db ? {} : { role: () => (this.leading ? "leader" : "follower") }),
         });
       }
       if (this.db) {
@@ -297,7 +295,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** Whether this controller reconciles and schedules now: SQLite's owner always; on PostgreSQL the elected leader. */
   get leading(): boolean {
-    return this.db !== undefined || this.leads;
+    return this.db !== undefined || this.leadership?.leading === true;
   }
 
   /** The reconciler, the scheduler and retention: the owner's or the leader's alone. */
@@ -328,47 +326,25 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** PostgreSQL: stands for leader now and every third of a lease; the first try is over (and a won lead started) when it resolves. */
   private async elect(): Promise<void> {
-    const elector = new LeaderElector(this.sql, { owner: this.owner }, { leaseMs: this.leaseMs, clock: this.clock });
-    this.elector = elector;
-    elector.on("elected", (fence) => this.changeLeadership(fence));
-    elector.on("deposed", () => this.changeLeadership(undefined));
-    elector.on("reached", () => this.wrote(true));
-    elector.on("error", (error) => this.onError(error));
-    await elector.start();
-    await this.leadership;
-  }
-
-  /** Starts or stops the leader's parts, one change after the other (an election can follow a deposition at once). */
-  private changeLeadership(fence: Fence | undefined): void {
-    this.leadership = this.leadership.then(async () => {
-      if (fence) {
-        if (this.stopped || this.halted) return;
-        fenceWrites(this.leaderSql, fence);
-        this.fence = fence;
-        this.leads = true;
-        this.metrics.leading(true);
-        this.options.log.info({ owner: this.owner, token: fence.token }, "leading: this controller reconciles and schedules");
-        this.emit("leading", fence);
-        try {
-          await this.startLeaderParts();
-        } catch (error) {
-          // No repository, say: the lease is given up so that another controller can lead.
-          this.options.log.error({ err: errorMessage(error) }, "could not start leading: stepping down; this controller goes on working, and stands for leader again when restarted");
-          await this.stopLeaderParts();
-          this.leads = false;
-          this.metrics.leading(false);
-          void this.elector?.stop();
-        }
-        return;
-      }
-      if (!this.leads) return;
-      this.leads = false;
+    const leadership = new Leadership(
+      this.sql,
+      this.leaderSql,
+      { start: () => this.startLeaderParts(), stop: () => this.stopLeaderParts() },
+      { owner: this.owner, leaseMs: this.leaseMs, clock: this.clock, log: this.options.log },
+    );
+    this.leadership = leadership;
+    leadership.on("leading", (fence) => {
+      this.fence = fence;
+      this.metrics.leading(true);
+      this.emit("leading", fence);
+    });
+    leadership.on("following", () => {
       this.metrics.leading(false);
-      await this.stopLeaderParts();
-      if (!this.stopped) this.options.log.warn({ owner: this.owner }, "no longer leading: another controller reconciles and schedules; this one goes on working");
       this.emit("following");
     });
-    this.leadership.catch((error: unknown) => this.onError(error));
+    leadership.on("reached", () => this.wrote(true));
+    leadership.on("error", (error) => this.onError(error));
+    await leadership.start();
   }
 
   private async acquire(db: Database): Promise<Fence> {
@@ -421,7 +397,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private onFault(fault: StoreFault): void {
     if (this.halted) return;
     // A leader's fenced write met a newer token: it follows at once (its elector would see it at the next renewal).
-    if (fault.kind === "lock-lost" && !this.db) return this.changeLeadership(undefined);
+    if (fault.kind === "lock-lost" && !this.db) return this.leadership?.follow();
     if (fault.kind === "lock-lost") return this.halt("lock-lost", fault.message);
     if (fault.kind === "fatal") return this.halt("fatal", `the database cannot be used any more (${fault.code}): ${fault.message}`);
     // Held at every fault, not only a new one: a part started meanwhile (the scheduler, after a first reconcile that failed) stops again.
@@ -498,9 +474,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     // A wake under way when the scheduler stopped: its firing ends (or rolls back) before the lock goes.
     await this.scheduler.idle();
     // PostgreSQL: the lease is given up last, so a follower leads at its next try rather than a lease later.
-    await this.leadership;
-    await this.elector?.stop();
-    await this.leadership;
+    await this.leadership?.stop();
     await this.listener?.stop();
     // After the pool: the last runs' notices are queued; they get a short grace to go out.
     await this.notifier.stop(graceMs === 0 ? 0 : 5_000);
