@@ -24,7 +24,7 @@ Exit codes: 0 backed up, 1 failure, 2 usage error.`,
   options: { force: { type: "boolean" } },
   async run(ctx) {
     if (ctx.common.databaseUrl !== undefined) {
-      throw new UsageError("backup copies the SQLite file; a PostgreSQL database is backed up with its own tools (pg_dump, or the server's base backups and WAL archive)");
+      throw new CommandError("backup copies the SQLite file; a PostgreSQL database (DATABASE_URL) is backed up with its own tools (pg_dump, or the server's base backups and WAL archive)", "postgres-backup");
     }
     const [target] = ctx.positionals;
     if (target === undefined) throw new UsageError("FILE is missing: where to write the backup");

@@ -7,7 +7,7 @@ Store maintenance.
 
   copy    copy a SQLite store (definitions, run history, transcripts, usage,
           tokens) into an empty PostgreSQL database: how a team moves to
-          PostgreSQL (README: "Moving to PostgreSQL")
+          PostgreSQL (README: "PostgreSQL: several controllers, one leader")
 
 Exit codes: 0 done, 1 failure, 2 usage error.`;
 

@@ -95,6 +95,25 @@ export function defineCommand<const O extends OptionSpec>(command: Command<O>): 
   };
 }
 
+/** DATABASE_URL from the environment, else from the workspace's `.env` (read here for commands that do not load it). */
+function envDatabaseUrl(env: NodeJS.ProcessEnv, workspace: string, loaded: boolean): string | undefined {
+  const set = env.DATABASE_URL?.trim();
+  if (set || loaded) return set || undefined;
+  const fromFile: NodeJS.ProcessEnv = {};
+  try {
+    loadEnvFile(workspace, fromFile);
+  } catch {
+    // A .env this command does not read otherwise: its faults are start's to report.
+    return undefined;
+  }
+  return fromFile.DATABASE_URL?.trim() || undefined;
+}
+
+/** `user:password@` and `?password=` of a URL-like text, hidden. */
+function hideCredentials(text: string): string {
+  return text.replace(/\/\/([^/@\s]*)@/, (_m, user: string) => `//${user.split(":")[0] ?? ""}:***@`).replace(/([?&]password=)[^&\s]*/gi, "$1***");
+}
+
 /** Precedence: flags, then the environment, then `.env` (for commands that read it), then defaults. */
 function commonFlags(values: Record<string, unknown>, readsEnvFile: boolean, io: CommandIO): CommonFlags | "help" {
   if (values.help === true) return "help";
@@ -103,7 +122,13 @@ function commonFlags(values: Record<string, unknown>, readsEnvFile: boolean, io:
   const flag = typeof values.db === "string" ? values.db : undefined;
   const flagUrl = flag !== undefined && /^postgres(ql)?:\/\//i.test(flag) ? flag : undefined;
   const dbFlag = (flagUrl ? undefined : flag) ?? io.env.DATABASE_PATH;
+  // A URL of another kind is no file name: said so, without its password (it would be a path in the message).
+  if (dbFlag !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(dbFlag)) {
+    throw new UsageError(`${flag === dbFlag ? "--db " : "DATABASE_PATH="}${hideCredentials(dbFlag)}: a SQLite file's path, or a postgres:// URL`);
+  }
   const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(io.cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
-  const databaseUrl = flagUrl ?? (io.env.DATABASE_URL?.trim() || undefined);
+  // Flags win: --db PATH keeps the SQLite file even where DATABASE_URL is set. Then the environment,
+  // then the workspace's .env (as `start` reads it), so every command finds the same store.
+  const databaseUrl = flagUrl ?? (flag !== undefined ? undefined : envDatabaseUrl(io.env, workspace, readsEnvFile));
   return { workspace, db, databaseUrl, json: values.json === true };
 }

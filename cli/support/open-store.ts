@@ -3,7 +3,7 @@ import type { Database } from "better-sqlite3";
 import type { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import type { CommonFlags } from "./command.js";
-import { CommandError, UsageError } from "./errors.js";
+import { CommandError } from "./errors.js";
 
 /**
  * Opens the store for a command. Read-only commands refuse a missing database
@@ -33,6 +33,6 @@ export async function openStoreSql(common: Pick<CommonFlags, "db" | "databaseUrl
 /** DATABASE_URL's store: refused with a clear message when it is not a postgres:// URL. */
 export async function openPostgresStore(url: string): Promise<PostgresSql> {
   const { isPostgresUrl, openPostgres, redactUrl } = await import("../../controller/store/open-postgres.js");
-  if (!isPostgresUrl(url)) throw new UsageError(`DATABASE_URL=${redactUrl(url)}: not a postgres:// URL; unset it to use the SQLite file (--db, DATABASE_PATH)`);
+  if (!isPostgresUrl(url)) throw new CommandError(`DATABASE_URL=${redactUrl(url)}: not a postgres:// URL; unset it to use the SQLite file (--db, DATABASE_PATH)`, "bad-database-url");
   return openPostgres(url);
 }

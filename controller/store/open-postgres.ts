@@ -37,6 +37,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
+    // libpq takes the password as a query parameter too (?password=…).
+    for (const key of [...parsed.searchParams.keys()]) if (key.toLowerCase() === "password") parsed.searchParams.set(key, "***");
     return parsed.toString();
   } catch {
     return "postgres://…";

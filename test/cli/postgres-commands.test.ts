@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
 import { cli, isolateGit } from "./helpers.js";
@@ -43,20 +43,49 @@ describePostgres("the CLI on a PostgreSQL store", () => {
   it("refuses a DATABASE_URL that is not PostgreSQL's, and backup on PostgreSQL, with what to do instead", async () => {
     const ws = gitWorkspace(tree);
     const mysql = await cli(["status", "--workspace", ws.dir], ws.dir, { DATABASE_URL: "mysql://app:s3cret@db.internal/app" });
-    expect(mysql.code).toBe(2);
+    // The environment's fault, not the command line's: exit 1 and one line, no usage text.
+    expect(mysql.code).toBe(1);
     expect(mysql.stderr).toContain("not a postgres:// URL; unset it to use the SQLite file");
     expect(mysql.stderr).not.toContain("s3cret");
+    expect(mysql.stderr).not.toContain("Usage:");
     const backup = await cli(["backup", "copy.db", "--workspace", ws.dir], ws.dir, { DATABASE_URL: await postgresDatabase() });
-    expect(backup.code).toBe(2);
+    expect(backup.code).toBe(1);
     expect(backup.stderr).toContain("pg_dump");
+    // An explicit --db PATH wins over DATABASE_URL: the SQLite file is backed up (here: there is none yet).
+    const flagWins = await cli(["backup", "copy.db", "--workspace", ws.dir, "--db", "data/nexaas.db"], ws.dir, { DATABASE_URL: "postgres://x@127.0.0.1:1/x" });
+    expect(flagWins.stderr).toContain("no database at");
+    expect(flagWins.stderr).not.toContain("pg_dump");
   });
 
-  it("names an unreachable server, without its password", async () => {
+  it("names an unreachable server, without its password, wherever the password was written", async () => {
     const ws = gitWorkspace(tree);
     const result = await cli(["status", "--workspace", ws.dir, "--db", "postgres://nexaas:hunter2@127.0.0.1:1/nexaas"], ws.dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("cannot reach the PostgreSQL database at postgres://nexaas:***@127.0.0.1:1/nexaas");
     expect(result.stderr).not.toContain("hunter2");
+    const query = await cli(["status", "--workspace", ws.dir], ws.dir, { DATABASE_URL: "postgres://nexaas@127.0.0.1:1/nexaas?password=hunter3&sslmode=disable" });
+    expect(query.stderr).toContain("password=***");
+    expect(query.stderr).not.toContain("hunter3");
+    // A URL where a file's path goes: refused as such, not shown as a path with its password in it.
+    for (const [args, env] of [
+      [["--db", "mysql://u:hunter4@db/x"], {}],
+      [[], { DATABASE_PATH: "postgres://u:hunter4@db/x" }],
+    ] as const) {
+      const wrong = await cli(["runs", "--workspace", ws.dir, ...args], ws.dir, env);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain("a SQLite file's path, or a postgres:// URL");
+      expect(wrong.stderr).not.toContain("hunter4");
+    }
+  });
+
+  it("reads DATABASE_URL from the workspace's .env in every command, as start does", async () => {
+    const ws = gitWorkspace(tree);
+    const url = await postgresDatabase();
+    writeFileSync(join(ws.dir, ".env"), `DATABASE_URL=${url}\n`);
+    expect((await cli(["apply", "--workspace", ws.dir], ws.dir)).code).toBe(0);
+    const status = await cli(["status", "--json", "--workspace", ws.dir], ws.dir);
+    expect(JSON.parse(status.stdout)).toMatchObject({ last_applied_revision: ws.head() });
+    expect(existsSync(join(ws.dir, "data"))).toBe(false);
   });
 });
 
