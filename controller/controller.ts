@@ -162,6 +162,17 @@ export class Controller extends EventEmitter<ControllerEvents> {
       frameworkDir: options.frameworkDir,
       now: () => this.clock.now(),
       clock: this.clock,
+      forwardOnly: !this.db,
+    });
+    let behind = "";
+    this.loop.on("behind", ({ revision, live }) => {
+      // Once per pair: the drift check asks again every few minutes.
+      if (behind === `${revision} ${live}`) return;
+      behind = `${revision} ${live}`;
+      this.options.log.warn(
+        { revision, live },
+        "this controller's repository is behind (or beside) the live revision: not applied, so that a leader never rolls the workspace back; update its copy, or run every controller with --remote URL --branch B (nexaas apply applies a revision by hand)",
+      );
     });
     this.scheduler = new Scheduler(this.leaderSql, { clock: this.clock, maxSleepMs: options.tickMs ?? 30_000 });
     this.pool = new WorkerPool(this.sql, {
@@ -281,7 +292,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
         await this.startLeaderParts();
       }
       this.pool.start();
-      if (!this.db) await this.elect();
+      if (!this.db) {
+        await this.elect();
+        if (!this.leading) this.options.log.info({ owner: this.owner }, "following: another controller leads (reconciles and schedules); this one works and serves");
+      }
       // The first firing and the first claims are done, and their timers armed, when start resolves.
       await this.scheduler.idle();
       await this.pool.idle();

@@ -2,7 +2,8 @@ import { EventEmitter } from "node:events";
 import { type Clock, systemClock } from "../clock.js";
 import type { WatchedSource } from "../source/watch-source.js";
 import type { Sql } from "../store/sql/sql.js";
-import { recordFailed } from "../store/sync-status.js";
+import { isAncestor } from "../source/git.js";
+import { getSyncStatus, recordFailed } from "../store/sync-status.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 
 export interface ReconcileLoopOptions {
@@ -21,6 +22,13 @@ export interface ReconcileLoopOptions {
   now?: () => Date;
   /** Runs the drift check's timer. */
   clock?: Clock;
+  /**
+   * Never apply a commit that is not the live revision or a descendant of it
+   * (PostgreSQL: each controller follows its own copy of the repository, and a
+   * leader whose copy is behind must not roll the workspace back). SQLite's
+   * one controller applies what its repository says, a reset included.
+   */
+  forwardOnly?: boolean;
 }
 
 export interface ReconcileLoopEvents {
@@ -28,6 +36,8 @@ export interface ReconcileLoopEvents {
   reconciled: [ReconcileResult & { durationMs: number }];
   /** Reading or applying failed; the loop goes on with the next signal. */
   error: [Error];
+  /** forwardOnly: `revision` is behind (or beside) the live one, so it was not applied. */
+  behind: [{ revision: string; live: string }];
 }
 
 /**
@@ -112,6 +122,11 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
       this.pending = undefined;
       const started = performance.now();
       try {
+        const live = this.options.forwardOnly ? await this.liveAhead(revision) : undefined;
+        if (live !== undefined) {
+          this.emit("behind", { revision, live });
+          continue;
+        }
         const result = await reconcile(this.sql, {
           dir: this.source.dir,
           revision,
@@ -125,6 +140,14 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
         await this.failed(revision === "worktree" ? null : revision, error instanceof Error ? error : new Error(String(error)));
       }
     }
+  }
+
+  /** The live revision, when `revision` does not descend from it (git cannot tell counts: a commit this copy lacks). */
+  private async liveAhead(revision: string): Promise<string | undefined> {
+    if (revision === "worktree") return undefined;
+    const live = (await getSyncStatus(this.sql)).last_applied_revision;
+    if (live === null || live === revision || live === "worktree") return undefined;
+    return (await isAncestor(this.source.dir, live, revision)) === true ? undefined : live;
   }
 
   /** The status says why nothing was applied, not only the log. */

@@ -24,6 +24,22 @@ export function git(cwd: string, args: readonly string[], input?: string): Promi
 }
 
 /**
+ * Whether commit `ancestor` is `descendant` or one of its ancestors in the
+ * repository at `dir`: undefined when git cannot tell (a commit this copy does
+ * not have).
+ */
+export async function isAncestor(dir: string, ancestor: string, descendant: string): Promise<boolean | undefined> {
+  try {
+    await git(dir, ["merge-base", "--is-ancestor", ancestor, descendant]);
+    return true;
+  } catch (error) {
+    const cause = error instanceof GitError ? error.cause : undefined;
+    // Exit 1: not an ancestor. Anything else (128: an unknown commit) says nothing.
+    return cause instanceof Error && "code" in cause && cause.code === 1 ? false : undefined;
+  }
+}
+
+/**
  * Reads many blobs in one `git cat-file --batch` process. The output is
  * parsed as it streams, and a blob larger than `maxBytes` is skipped rather
  * than held in memory: its size comes back instead of its content, so a

@@ -7,8 +7,9 @@ import { queueRun } from "../../controller/queue/queue-run.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import { readEvent } from "../../controller/store/read-event.js";
 import type { PostgresSql } from "../../controller/store/sql/postgres-sql.js";
-import { isolateGit } from "../cli/helpers.js";
-import { gitWorkspace, type GitWorkspace } from "../support/git-workspace.js";
+import { join } from "node:path";
+import { git, isolateGit, tempDir } from "../cli/helpers.js";
+import { gitWorkspace } from "../support/git-workspace.js";
 import { describePostgres, postgresDatabase } from "../support/postgres.js";
 import { baseWorkspace } from "../support/tree.js";
 
@@ -29,7 +30,7 @@ const leaseMs = 900;
 // A manual event whose run takes a moment, so that one pool cannot take every job before the others wake.
 const tree = { ...baseWorkspace, "events/slow.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: sleep 0.3}\npolicy: {overlap: allow}\n" };
 
-async function member(ws: GitWorkspace, url: string): Promise<{ controller: Controller; sql: PostgresSql; ran: () => number }> {
+async function member(ws: { dir: string }, url: string): Promise<{ controller: Controller; sql: PostgresSql; ran: () => number }> {
   const sql = await openPostgres(url);
   const controller = new Controller(sql, {
     dir: ws.dir,
@@ -130,5 +131,27 @@ describePostgres("controllers sharing one PostgreSQL database", () => {
     // Counted when its pool reports them, just after their success is recorded.
     await until(() => a.ran() === 2, "the follower's runs");
     expect(await succeeded(a.sql)).toBe(2);
+  });
+
+  it("a leader whose copy of the repository is behind the live revision does not roll it back", { timeout: 30_000 }, async () => {
+    const ws = gitWorkspace(tree);
+    const url = await postgresDatabase();
+    // B follows a clone of A's repository, made now: it lacks what A commits next.
+    const clone = join(tempDir(), "clone");
+    git(ws.dir, "clone", "-q", ws.dir, clone);
+    const a = await member(ws, url);
+    const b = await member({ dir: clone }, url);
+    const ahead = ws.commit({ "events/later.yaml": "condition: {type: interval, expr: 1h}\naction: {type: script, command: 'true'}\n" });
+    await until(async () => (await readEvent(a.sql, "later")) !== undefined, "the leader to apply its commit");
+
+    const behind = once(b.controller.loop, "behind");
+    await a.controller.stop(5_000);
+    const [{ revision, live }] = (await behind) as [{ revision: string; live: string }];
+    expect(live).toBe(ahead);
+    expect(revision).not.toBe(ahead);
+    expect(b.controller.leading).toBe(true);
+    // Nothing was rolled back: the event committed after B's copy is still there, and the status names A's commit.
+    expect(await readEvent(b.sql, "later")).toBeDefined();
+    expect((await b.sql.get<{ revision: string }>("SELECT last_applied_revision AS revision FROM sync_status"))?.revision).toBe(ahead);
   });
 });
