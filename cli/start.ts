@@ -165,6 +165,9 @@ SESSION_SECRET, else with a key made once and kept in <database>.session-secret.
       log.info({ holder }, "standing by: another controller owns the database");
     });
 
+    if (ctx.values.standby === true && ctx.common.databaseUrl !== undefined) {
+      log.warn("--standby is for SQLite: on PostgreSQL every controller starts at once, and one of them leads");
+    }
     log.info({ workspace: ctx.common.workspace, db: where, source: source.kind, port, poll_ms: pollMs, drift_check_ms: driftCheckMs }, "controller starting");
     // Listening before start: a SIGTERM while it reconciles or stands by must stop it
     // cleanly too, not kill it with the lock taken (npm start, a supervisor's stop).
