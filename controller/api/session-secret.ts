@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 /** The file that keeps a generated SESSION_SECRET: beside the database, readable by its owner only. */
 export const sessionSecretPath = (dbPath: string): string => `${dbPath}.session-secret`;
@@ -21,6 +22,8 @@ export function loadSessionSecret(env: NodeJS.ProcessEnv, dbPath: string): Buffe
   const path = sessionSecretPath(dbPath);
   try {
     // "wx": of two controllers starting at once on one database, one writes and the other reads it.
+    // On PostgreSQL no database file made the folder (data/ under the workspace, by default).
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, randomBytes(32).toString("base64url") + "\n", { mode: 0o600, flag: "wx" });
   } catch (error) {
     if (!(error instanceof Error && "code" in error && error.code === "EEXIST")) throw error;

@@ -15,4 +15,11 @@ describe("SESSION_SECRET", () => {
     expect(loadSessionSecret({ SESSION_SECRET: given }, db).toString()).toBe(given);
     expect(() => loadSessionSecret({ SESSION_SECRET: "short" }, db)).toThrow(/shorter than 32/);
   });
+
+  it("makes the folder it goes in when no database file did (a controller on PostgreSQL)", () => {
+    const db = join(tempDir(), "data", "nexaas.db");
+    const secret = loadSessionSecret({}, db);
+    expect(loadSessionSecret({}, db).equals(secret)).toBe(true);
+    expect(statSync(sessionSecretPath(db)).mode & 0o777).toBe(0o600);
+  });
 });

@@ -59,8 +59,8 @@ export function workspace(tree: Tree): { dir: string; db: string; tmp: string } 
 /** An interval event whose script runs every second. */
 export const everySecond = (command: string): string => `condition: {type: interval, expr: 1s}\naction: {type: script, command: ${JSON.stringify(command)}}\n`;
 
-/** Starts `nexaas start --port 0` (or `port`) with a short lease (NEXAAS_LEASE_SECONDS=2 unless `env` says otherwise). */
-export function startController(ws: { dir: string; db: string }, options: { env?: Record<string, string>; args?: string[]; port?: number } = {}): ControllerProcess {
+/** Starts `nexaas start --port 0` (or `port`), with `--db` unless `ws.db` is undefined (DATABASE_URL in `env` then), with a short lease (NEXAAS_LEASE_SECONDS=2 unless `env` says otherwise). */
+export function startController(ws: { dir: string; db?: string }, options: { env?: Record<string, string>; args?: string[]; port?: number } = {}): ControllerProcess {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -74,7 +74,7 @@ export function startController(ws: { dir: string; db: string }, options: { env?
     WORKER_POOL_SIZE: "2",
     ...options.env,
   };
-  const child = spawn(process.execPath, [bin, "start", "--workspace", ws.dir, "--db", ws.db, "--port", String(options.port ?? 0), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [bin, "start", "--workspace", ws.dir, ...(ws.db === undefined ? [] : ["--db", ws.db]), "--port", String(options.port ?? 0), ...(options.args ?? [])], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -62,8 +62,9 @@ describePostgres("three controllers on one PostgreSQL database", () => {
     }
     const ws = workspace(tree);
     const env = { DATABASE_URL: url, NEXAAS_LEASE_SECONDS: String(leaseSeconds), WORKER_POOL_SIZE: "4" };
-    const start = (n: number): ControllerProcess => startController({ dir: ws.dir, db: join(ws.tmp, `controller-${n}.db`) }, { env });
-    const controllers = [start(1), start(2), start(3)];
+    // No --db: it would pick a SQLite file over DATABASE_URL, as a flag wins over the environment.
+    const start = (): ControllerProcess => startController({ dir: ws.dir }, { env });
+    const controllers = [start(), start(), start()];
     const everyController = [...controllers];
     await Promise.all(controllers.map((c) => c.port(30_000)));
     const db = await postgresClient(url);
@@ -104,7 +105,7 @@ describePostgres("three controllers on one PostgreSQL database", () => {
       );
       takeovers.push(at - killedAt);
       // The killed one comes back, as a supervisor would restart it: three controllers again.
-      const restarted = start(controllers.indexOf(old) + 10);
+      const restarted = start();
       controllers[controllers.indexOf(old)] = restarted;
       everyController.push(restarted);
     }
