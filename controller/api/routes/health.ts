@@ -26,15 +26,19 @@ export default async function health(app: FastifyInstance): Promise<void> {
     async (_request, reply) => {
       // A write fault the controller is riding out: reads may still work, but nothing runs.
       const fault = app.deps.storeHealth.fault;
+      // On PostgreSQL, whether this controller leads, even while the store is away.
+      const role = app.deps.role?.();
+      const roleField = role ? { role } : {};
       if (fault) {
-        return reply.code(503).send({ status: "degraded", database: fault.code, last_applied_revision: null, last_result: null, reason: fault.message, since: fault.since.toISOString() });
+        return reply
+          .code(503)
+          .send({ status: "degraded", database: fault.code, last_applied_revision: null, last_result: null, reason: fault.message, since: fault.since.toISOString(), ...roleField });
       }
       try {
         const sync = await getSyncStatus(app.deps.sql);
-        const role = app.deps.role?.();
-        return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result, ...(role ? { role } : {}) };
+        return { status: "ok", database: "ok", last_applied_revision: sync.last_applied_revision, last_result: sync.last_result, ...roleField };
       } catch {
-        return reply.code(503).send({ status: "unavailable", database: "error", last_applied_revision: null, last_result: null });
+        return reply.code(503).send({ status: "unavailable", database: "error", last_applied_revision: null, last_result: null, ...roleField });
       }
     },
   );
