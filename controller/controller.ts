@@ -12,7 +12,7 @@ import { errorMessage } from "./error-message.js";
 import { expireOrphanedLeases, killOrphanedGroups } from "./queue/process-groups.js";
 import { readEndedRun } from "./store/ended-run.js";
 import { Retention } from "./store/retention.js";
-import { acquireLock, type Fence, fenceWrites, refreshLock, releaseLock } from "./store/controller-lock.js";
+import { ControllerLockedError, type Fence, fenceWrites, refreshLock, releaseLock, takeLock } from "./store/controller-lock.js";
 import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
 import type { PostgresSql } from "./store/sql/postgres-sql.js";
@@ -21,16 +21,14 @@ import { sqlView } from "./store/sql/sql-view.js";
 import { sqliteSql } from "./store/sql/sqlite-sql.js";
 import { JobListener } from "./queue/job-notices.js";
 import { Leadership } from "./store/leadership.js";
-import { claudeChat } from "./workers/executors/claude-chat.js";
-import { createFlowExecutor } from "./workers/executors/flow.js";
-import { scriptExecutor } from "./workers/executors/script.js";
-import { skillExecutor } from "./workers/executors/skill.js";
-import { webhookExecutor } from "./workers/executors/webhook.js";
 import type { Executor } from "./workers/executor.js";
+import { defaultExecutors } from "./workers/executors/default-executors.js";
 import { WorkerPool } from "./workers/worker-pool.js";
+import { endedRun } from "./workers/run-job.js";
 import { workspaceEgress } from "./workers/egress.js";
 import { noticeReconciled, noticeRunEnded } from "./notify/controller-notices.js";
 import { Notifier, type NotifierOptions } from "./notify/notifier.js";
+import { DailyBudget } from "./notify/daily-budget.js";
 import { readDefinition } from "./store/read-definition.js";
 
 export interface ControllerOptions {
@@ -75,14 +73,8 @@ export interface ControllerEvents {
   following: [];
 }
 
-export class ControllerLockedError extends Error {}
+export { ControllerLockedError };
 
-/** The executor of each action type; a flow runs its steps through the others. */
-export function defaultExecutors(): Record<string, Executor> {
-  const base: Record<string, Executor> = { claude_chat: claudeChat, skill: skillExecutor, script: scriptExecutor, webhook: webhookExecutor };
-  base.flow = createFlowExecutor(base);
-  return base;
-}
 
 /**
  * The whole controller: source -> reconcile -> scheduler -> queue -> workers.
@@ -135,7 +127,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** PostgreSQL: the election, and the leader's parts while this controller leads. */
   private leadership: Leadership | undefined;
   private listener: JobListener | undefined;
-  private budget: { readAt: number; value: Promise<number | undefined> } | undefined;
+  private readonly budget: DailyBudget;
 
   /** `store`: a SQLite connection (openDatabase) or a PostgreSQL pool (openPostgres, migrated). */
   constructor(
@@ -164,11 +156,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
       forwardOnly: !this.db,
     });
-    let behind = "";
     this.loop.on("behind", ({ revision, live }) => {
-      // Once per pair: the drift check asks again every few minutes.
-      if (behind === `${revision} ${live}`) return;
-      behind = `${revision} ${live}`;
       this.options.log.warn(
         { revision, live },
         "this controller's repository is behind (or beside) the live revision: not applied, so that a leader never rolls the workspace back; update its copy, or run every controller with --remote URL --branch B (nexaas apply applies a revision by hand)",
@@ -186,6 +174,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.retention = new Retention(this.leaderSql, { clock: this.clock, ...options.retention });
     this.metrics = new ControllerMetrics(this.sql, () => this.clock.now(), this.health);
+    this.budget = new DailyBudget(this.sql);
     this.notifier = new Notifier({
       targets: async () => (await readDefinition(this.sql, "workspace", "workspace"))?.notifications ?? [],
       policy: () => workspaceEgress(this.sql),
@@ -196,7 +185,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.loop.on("reconciled", (r) => {
       if (r.result === "applied") {
-        this.budget = undefined;
+        this.budget.forget();
         this.scheduler.poke();
       }
       this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
@@ -212,12 +201,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
       const now = this.clock.now();
       void (async () => {
         // The run as runJob recorded it; read back only for an outcome that does not say.
-        const ended = outcome.ended;
-        const run = ended
-          ? { event_id: job.eventId, status: outcome.status, trigger: job.trigger, scheduled_for: job.scheduledFor, started_at: ended.startedAt, duration_ms: ended.durationMs }
-          : await readEndedRun(sql, job.runId);
+        const run = endedRun(job, outcome) ?? (await readEndedRun(sql, job.runId));
         if (run) this.metrics.runEnded(run);
-        await noticeRunEnded(this.notifier, sql, now, job, outcome, () => this.dailyBudget());
+        await noticeRunEnded(this.notifier, sql, now, job, outcome, () => this.budget.read());
       })().catch((error: unknown) => this.onError(error));
     });
     this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
@@ -229,19 +215,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     for (const part of [this.loop, this.scheduler, this.pool, this.retention]) part.on("error", (error) => this.onError(error));
     this.pool.on("finished", () => this.wrote());
     this.scheduler.on("fired", () => this.wrote());
-  }
-
-  /**
-   * nexaas.yaml's budget.daily_usd for the budget notice, which every ended run
-   * checks: read again after an applied reconcile, and after 5 s (a follower on
-   * PostgreSQL sees no reconcile), not once per run.
-   */
-  private dailyBudget(): Promise<number | undefined> {
-    const now = performance.now();
-    if (!this.budget || now - this.budget.readAt > 5_000) {
-      this.budget = { readAt: now, value: readDefinition(this.sql, "workspace", "workspace").then((w) => w?.budget?.daily_usd) };
-    }
-    return this.budget.value;
   }
 
   private get leaseMs(): number {
@@ -257,7 +230,14 @@ export class Controller extends EventEmitter<ControllerEvents> {
   async start(): Promise<void> {
     if (this.db) {
       this.file = fileIdentity(this.db.name);
-      this.fence = await this.acquire(this.db);
+      this.fence = await takeLock(this.db, this.owner, {
+        clock: this.clock,
+        leaseMs: this.leaseMs,
+        standby: this.options.standby === true,
+        pollMs: this.options.standbyPollMs ?? 1000,
+        waiting: (holder) => this.emit("waiting", { holder }),
+        stopped: () => this.stopped,
+      });
       fenceWrites(this.sql, this.fence);
     }
     try {
@@ -359,26 +339,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     leadership.on("reached", () => this.wrote(true));
     leadership.on("error", (error) => this.onError(error));
     await leadership.start();
-  }
-
-  private async acquire(db: Database): Promise<Fence> {
-    let waitingFor: string | undefined;
-    for (;;) {
-      const lock = acquireLock(db, this.owner, this.clock.now(), this.leaseMs);
-      if (lock.ok) return { owner: this.owner, token: lock.token };
-      const h = lock.holder;
-      const holder = `pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}`;
-      if (!this.options.standby) {
-        throw new ControllerLockedError(
-          `another controller owns this database: ${holder}; stop it first, wait ${Math.round(this.leaseMs / 1000)}s after it died, or start this one with --standby to take over when it ends`,
-        );
-      }
-      // A standby may wait for days: one line per owner, not one per look.
-      if (waitingFor !== h.owner) this.emit("waiting", { holder });
-      waitingFor = h.owner;
-      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, this.options.standbyPollMs ?? 1000));
-      if (this.stopped) throw new ControllerLockedError("stopped while standing by");
-    }
   }
 
   /**

@@ -26,7 +26,7 @@ export async function noticeRunEnded(
   now: Date,
   job: ClaimedJob,
   outcome: JobOutcome,
-  /** nexaas.yaml's budget.daily_usd (the controller keeps it a while: every ended run asks). */
+  /** nexaas.yaml's budget.daily_usd (the controller keeps it a while, DailyBudget: every ended run asks). */
   dailyBudget: () => Promise<number | undefined> = async () => (await readDefinition(sql, "workspace", "workspace"))?.budget?.daily_usd,
 ): Promise<void> {
   const subject = `event:${job.eventId}`;

@@ -53,6 +53,8 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
   /** Failures the source reported, being written to the status. */
   private readonly recording = new Set<Promise<void>>();
   private readonly source: WatchedSource;
+  /** The last "behind" pair reported. */
+  private behind = "";
 
   constructor(
     private readonly sql: Sql,
@@ -124,7 +126,9 @@ export class ReconcileLoop extends EventEmitter<ReconcileLoopEvents> {
       try {
         const live = this.options.forwardOnly ? await this.liveAhead(revision) : undefined;
         if (live !== undefined) {
-          this.emit("behind", { revision, live });
+          // Once per pair: the drift check and the poll ask again every few minutes.
+          if (this.behind !== `${revision} ${live}`) this.emit("behind", { revision, live });
+          this.behind = `${revision} ${live}`;
           continue;
         }
         const result = await reconcile(this.sql, {

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { hostname } from "node:os";
+import type { Clock } from "../clock.js";
 import { prepared } from "./prepared.js";
 import type { Sql } from "./sql/sql.js";
 import { StoreError } from "./store-error.js";
@@ -59,6 +60,38 @@ export function acquireLock(
       return { ok: true as const, token };
     })
     .immediate();
+}
+
+/** The database is another live controller's, and this one does not stand by. */
+export class ControllerLockedError extends Error {}
+
+/**
+ * Takes the database (acquireLock). While another live controller holds it:
+ * throws ControllerLockedError, or with `standby` looks again every `pollMs`
+ * until it is free, saying `waiting` once per owner (a standby may wait for
+ * days), until `stopped()`.
+ */
+export async function takeLock(
+  db: Database,
+  owner: string,
+  o: { clock: Clock; leaseMs: number; standby: boolean; pollMs: number; waiting: (holder: string) => void; stopped: () => boolean },
+): Promise<Fence> {
+  let waitingFor: string | undefined;
+  for (;;) {
+    const lock = acquireLock(db, owner, o.clock.now(), o.leaseMs);
+    if (lock.ok) return { owner, token: lock.token };
+    const h = lock.holder;
+    const holder = `pid ${h.pid} on ${h.host}, last seen ${h.heartbeat_at}`;
+    if (!o.standby) {
+      throw new ControllerLockedError(
+        `another controller owns this database: ${holder}; stop it first, wait ${Math.round(o.leaseMs / 1000)}s after it died, or start this one with --standby to take over when it ends`,
+      );
+    }
+    if (waitingFor !== h.owner) o.waiting(holder);
+    waitingFor = h.owner;
+    await new Promise<void>((resolve) => o.clock.setTimeout(resolve, o.pollMs));
+    if (o.stopped()) throw new ControllerLockedError("stopped while standing by");
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { completeJobAndRecord } from "../queue/complete-job.js";
 import { failJob } from "../queue/fail-job.js";
 import { heartbeatJob } from "../queue/heartbeat-job.js";
 import type { ClaimedJob } from "../queue/claim-job.js";
+import type { EndedRun } from "../store/ended-run.js";
 import { readDefinition } from "../store/read-definition.js";
 import { recordRunOutcome } from "../store/record-run-outcome.js";
 import type { Sql } from "../store/sql/sql.js";
@@ -55,6 +56,13 @@ const defaultTimeoutMs = parseDuration(policyDefaults.timeout) ?? 600_000;
  * then the action's own last writes (the transcript's cancelled call, the run's stop reason).
  */
 export const settleGraceMs = 5_000;
+
+/** What the metrics observe of a run that ended, as its outcome says it was recorded (undefined for an outcome that does not say). */
+export function endedRun(job: ClaimedJob, outcome: JobOutcome): EndedRun | undefined {
+  const ended = outcome.ended;
+  if (!ended || (outcome.status !== "success" && outcome.status !== "failed")) return undefined;
+  return { event_id: job.eventId, status: outcome.status, trigger: job.trigger, scheduled_for: job.scheduledFor, started_at: ended.startedAt, duration_ms: ended.durationMs };
+}
 
 /**
  * One attempt of one claimed job: look up the event, run its action with a

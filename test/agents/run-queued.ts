@@ -1,4 +1,4 @@
-import { defaultExecutors } from "../../controller/controller.js";
+import { defaultExecutors } from "../../controller/workers/executors/default-executors.js";
 import type { ResolvedEvent } from "../../controller/definitions/resolved-event.js";
 import { createLogger } from "../../controller/log.js";
 import { claimJob, type ClaimedJob } from "../../controller/queue/claim-job.js";

@@ -5,7 +5,7 @@
 import { once } from "node:events";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect } from "vitest";
-import { defaultExecutors } from "../../controller/controller.js";
+import { defaultExecutors } from "../../controller/workers/executors/default-executors.js";
 import { createLogger } from "../../controller/log.js";
 import { claimJob } from "../../controller/queue/claim-job.js";
 import { reconcile } from "../../controller/reconcile/reconcile.js";
