@@ -12,8 +12,9 @@ import { errorMessage } from "./error-message.js";
 import { expireOrphanedLeases, killOrphanedGroups } from "./queue/process-groups.js";
 import { readEndedRun } from "./store/ended-run.js";
 import { Retention } from "./store/retention.js";
-import { ControllerLockedError, type Fence, fenceWrites, refreshLock, releaseLock, takeLock } from "./store/controller-lock.js";
-import { endedByWrite, type FileIdentity, fileFault, fileIdentity, type StoreFault, storeFault } from "./store/store-fault.js";
+import { ControllerLockedError, type Fence } from "./store/controller-lock.js";
+import { SqliteOwner } from "./store/sqlite-owner.js";
+import { endedByWrite, type StoreFault, storeFault } from "./store/store-fault.js";
 import { StoreHealth } from "./store/store-health.js";
 import type { PostgresSql } from "./store/sql/postgres-sql.js";
 import type { Sql } from "./store/sql/sql.js";
@@ -107,17 +108,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** nexaas.yaml `notifications`: fed here as runs end and reconciles finish; it sends off the hot path. */
   readonly notifier: Notifier;
   readonly health = new StoreHealth();
-  private lockTimer: unknown;
   private server: FastifyInstance | undefined;
   /** Where the API listens, once started (port 0 picks a free one). */
   address: string | undefined;
   private readonly clock: Clock;
-  private fence: Fence | undefined;
-  private file: FileIdentity | undefined;
   private halted = false;
   private stopped = false;
-  /** The connection's busy_timeout (ms) while the store is healthy; shortened during a fault. */
-  private busyTimeoutMs = 5000;
   /** SQLite: the file's connection (its lock, its faults); undefined on PostgreSQL. */
   private readonly db: Database | undefined;
   /** What every part reads and writes through. */
@@ -126,6 +122,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private readonly leaderSql: Sql;
   /** PostgreSQL: the election, and the leader's parts while this controller leads. */
   private leadership: Leadership | undefined;
+  /** SQLite: this controller's hold on the file, once taken. */
+  private owned: SqliteOwner | undefined;
   private listener: JobListener | undefined;
   private readonly budget: DailyBudget;
 
@@ -144,8 +142,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
       this.db = store;
       this.sql = sqliteSql(store);
       this.leaderSql = this.sql;
-      const busyTimeout = Number(store.pragma("busy_timeout", { simple: true }));
-      if (Number.isFinite(busyTimeout)) this.busyTimeoutMs = busyTimeout;
     }
     // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
     this.loop = new ReconcileLoop(this.leaderSql, {
@@ -229,8 +225,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
    */
   async start(): Promise<void> {
     if (this.db) {
-      this.file = fileIdentity(this.db.name);
-      this.fence = await takeLock(this.db, this.owner, {
+      this.owned = await SqliteOwner.take(this.db, this.owner, {
         clock: this.clock,
         leaseMs: this.leaseMs,
         standby: this.options.standby === true,
@@ -238,7 +233,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
         waiting: (holder) => this.emit("waiting", { holder }),
         stopped: () => this.stopped,
       });
-      fenceWrites(this.sql, this.fence);
     }
     try {
       if (this.db) {
@@ -247,8 +241,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
         const orphans = await expireOrphanedLeases(this.sql);
         const killed = killOrphanedGroups(orphans.groups);
         if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
-        const db = this.db;
-        this.lockTimer = this.clock.setInterval(() => this.heartbeat(db), Math.max(1000, Math.floor(this.leaseMs / 3)));
+        this.owned?.keep({
+          lost: () => this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write"),
+          fault: (fault) => this.onFault(fault),
+          error: (error) => this.onError(error),
+          alive: () => this.wrote(true),
+        });
       } else await this.listen();
       // The server is built first, so its metrics see the first reconcile; it listens last.
       const api = this.options.api;
@@ -328,7 +326,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     );
     this.leadership = leadership;
     leadership.on("leading", (fence) => {
-      this.fence = fence;
       this.metrics.leading(true);
       this.emit("leading", fence);
     });
@@ -339,28 +336,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     leadership.on("reached", () => this.wrote(true));
     leadership.on("error", (error) => this.onError(error));
     await leadership.start();
-  }
-
-  /**
-   * The lock's heartbeat, and the store's pulse: the file is still the one
-   * opened, sound and writable, a write goes through, the lock is ours. It is
-   * also the probe that ends a transient fault.
-   */
-  private heartbeat(db: Database): void {
-    if (this.halted || !this.fence) return;
-    const file = this.file ? fileFault(db.name, this.file) : undefined;
-    if (file?.kind === "fatal") return this.onFault(file);
-    try {
-      if (!refreshLock(db, this.fence, this.clock.now())) {
-        return this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write");
-      }
-      // A read-only file still takes the lock's heartbeat (through the open descriptor): the
-      // database stays this controller's while it holds back, so no standby takes it over meanwhile.
-      if (file) this.onFault(file);
-      else this.wrote(true);
-    } catch (error) {
-      this.onError(error);
-    }
   }
 
   private onError(error: Error | unknown): void {
@@ -390,9 +365,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
    */
   private hold(): void {
     // On PostgreSQL the server holds the data: a leader keeps its scheduler, whose firings wait on the pool's reconnection.
-    if (!this.db) return;
+    if (!this.owned) return;
     this.scheduler.stop();
-    this.db.pragma("busy_timeout = 100");
+    this.owned.hold();
   }
 
   /**
@@ -404,7 +379,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     const fault = this.health.fault;
     if (!fault || fault.kind !== "transient" || (!pulse && !endedByWrite(fault))) return;
     this.health.recovered();
-    this.db?.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    this.owned?.resume();
     if (this.halted || this.stopped) return;
     this.options.log.info({ code: fault.code }, "store writable again: resuming");
     this.emit("recovered");
@@ -422,7 +397,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.halted = true;
     this.options.log.error({ reason }, message);
     this.scheduler.stop();
-    this.clock.clearInterval(this.lockTimer);
+    this.owned?.stop();
     void this.stop(0).then(
       () => this.emit("halted", { reason, message }),
       (error: unknown) => this.emit("halted", { reason, message: `${message}; stopping failed too: ${errorMessage(error)}` }),
@@ -433,7 +408,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   async stop(graceMs = 30_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.clock.clearInterval(this.lockTimer);
+    this.owned?.stop();
     // The scheduler and the pool first, at once: after a halt (graceMs 0) the running attempts are
     // aborted before any of their timers (a job's heartbeat) can try another write.
     this.scheduler.stop();
@@ -452,9 +427,9 @@ export class Controller extends EventEmitter<ControllerEvents> {
     await this.listener?.stop();
     // After the pool: the last runs' notices are queued; they get a short grace to go out.
     await this.notifier.stop(graceMs === 0 ? 0 : 5_000);
-    if (!this.fence || !this.db) return;
+    if (!this.owned) return;
     try {
-      releaseLock(this.db, this.fence);
+      this.owned.release();
     } catch (error) {
       // The file refuses even this: the lock's heartbeat stops, and it is taken over after one lease.
       this.options.log.error({ err: errorMessage(error) }, "could not release the controller lock");
