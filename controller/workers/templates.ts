@@ -58,32 +58,36 @@ export function templateValues(ctx: ExecutionContext): TemplateValues {
 }
 
 /**
- * Everything templates over `fields` can read: the event's description and the
- * registries `fields` name are read from the store up front, so rendering
- * stays synchronous. Without `fields`, no registry is read.
+ * Everything templates over `fields` can read: what they read from the store
+ * (the event's description, the registries they name) is read up front, so
+ * rendering stays synchronous, and only when named: this runs for every
+ * attempt, and on PostgreSQL each read is a round trip. Without `fields` (a
+ * flow's scope, for steps not known yet) the description is read and no registry.
  */
 export async function templateScope(ctx: ExecutionContext, fields?: unknown): Promise<TemplateScope> {
   const values = templateValues(ctx);
-  const event = await readDefinition(ctx.sql, "event", ctx.eventId);
+  const reads = fields === undefined ? { registries: new Set<string>(), description: true } : storeReads(fields);
   const registries: Record<string, unknown[]> = {};
-  for (const name of registryNames(fields)) {
+  for (const name of reads.registries) {
     const registry = await readDefinition(ctx.sql, "registry", name);
     if (registry) registries[name] = registry.entries ?? [];
   }
-  const description = event?.description;
+  const description = reads.description ? (await readDefinition(ctx.sql, "event", ctx.eventId))?.description : undefined;
   return { ...values, description: typeof description === "string" ? description : "", registries };
 }
 
-/** The registries named by `{{registries.<name>}}` anywhere in `value`'s strings. */
-function registryNames(value: unknown, names = new Set<string>()): Set<string> {
+/** What the templates in `value`'s strings read from the store: the registries they name, and whether the event's description. */
+function storeReads(value: unknown, reads = { registries: new Set<string>(), description: false }): { registries: Set<string>; description: boolean } {
   if (typeof value === "string") {
     for (const match of value.matchAll(reference)) {
       const [root, name, ...rest] = (match[1] ?? "").split(".");
-      if (root === "registries" && name !== undefined && rest.length === 0) names.add(name);
+      if (name === undefined || rest.length > 0) continue;
+      if (root === "registries") reads.registries.add(name);
+      else if (root === "event" && name === "description") reads.description = true;
     }
-  } else if (Array.isArray(value)) for (const v of value) registryNames(v, names);
-  else if (isRecord(value)) for (const v of Object.values(value)) registryNames(v, names);
-  return names;
+  } else if (Array.isArray(value)) for (const v of value) storeReads(v, reads);
+  else if (isRecord(value)) for (const v of Object.values(value)) storeReads(v, reads);
+  return reads;
 }
 
 const reference = /\{\{\s*([^{}]*?)\s*\}\}/g;

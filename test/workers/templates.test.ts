@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { objectDigest } from "../../controller/definitions/canonical-json.js";
+import { resolveEvent } from "../../controller/definitions/resolved-event.js";
+import { insertEvent } from "../../controller/store/write-event.js";
 import { systemClock } from "../../controller/clock.js";
 import { capOutput, CappedBuffer } from "../../controller/workers/cap-output.js";
 import { ExecutionError } from "../../controller/workers/executor.js";
@@ -24,6 +27,18 @@ describe.each(storeBackends)("on $name", (backend) => {
       const text = "{{steps.fetch-data.output}} {{ trigger.payload.user }} {{trigger.payload.user.name}} [{{trigger.payload.none}}] {{event.id}} {{event.scheduled_for}} {{date.today}} {{date.yesterday}}";
       expect(renderString(text, scope)).toBe('rows {"name":"ada"} ada [] nightly 2026-03-10T09:00:00.000Z 2026-03-01 2026-02-28');
       expect(renderString("{{trigger.payload}}", scope)).toBe('{"user":{"name":"ada"},"n":2}');
+    });
+
+    it("reads the event's description when a template names it, and nothing of the event otherwise", async () => {
+      const sql = await store();
+      const spec = { ...resolveEvent({ description: "Nightly digest", condition: { type: "interval", expr: "1h" }, action: { type: "webhook", url: "http://127.0.0.1/" } }) };
+      await insertEvent(sql, { kind: "event", name: "nightly", layer: "workspace", file: "events/nightly.yaml", spec, digest: objectDigest("workspace", spec) }, "rev", new Date(), null);
+      const ctx = context({ type: "note" }, { sql });
+      expect(renderString("{{ event.description }}", await templateScope(ctx, { body: "{{ event.description }}" }))).toBe("Nightly digest");
+      // A flow's scope (no fields yet) reads it for the steps to come.
+      expect((await templateScope(ctx)).description).toBe("Nightly digest");
+      // Fields that do not name it: no read (each is a round trip on PostgreSQL, at every attempt).
+      expect((await templateScope(ctx, { body: "{{event.id}}" })).description).toBe("");
     });
 
     it("fails on a reference that validation should have caught", async () => {
