@@ -38,8 +38,8 @@ Exit codes: 0 no failure (warnings allowed), 1 a check failed, 2 usage error.`,
     const env: NodeJS.ProcessEnv = { ...ctx.env };
     loadEnvFile(ctx.common.workspace, env);
     const checks: Check[] = [nodeCheck(), gitCheck(ctx.common.workspace)];
-    // As start reads it: --db postgres://…, else DATABASE_URL from the environment or .env.
-    const databaseUrl = ctx.common.databaseUrl ?? (env.DATABASE_URL?.trim() || undefined);
+    // As start reads it (commonFlags): --db postgres://…, else DATABASE_URL from the environment or .env; --db PATH wins.
+    const databaseUrl = ctx.common.databaseUrl;
     const database = databaseUrl !== undefined ? await postgresChecks(databaseUrl) : await databaseChecks(ctx.common.db);
     checks.push(...database.checks);
     const workspace = await workspaceChecks(ctx.common.workspace, env);

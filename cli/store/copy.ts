@@ -28,7 +28,7 @@ unreachable), 2 usage error.`,
     const to = ctx.values.to ?? ctx.env.DATABASE_URL;
     const { isPostgresUrl, openPostgres, redactUrl } = await import("../../controller/store/open-postgres.js");
     if (to === undefined) throw new UsageError("--to URL is missing: the PostgreSQL database to copy into (or set DATABASE_URL)");
-    if (!isPostgresUrl(to)) throw new UsageError(`--to must be a postgres:// URL, not ${JSON.stringify(to)}`);
+    if (!isPostgresUrl(to)) throw new UsageError(`--to must be a postgres:// URL, not ${redactUrl(to)}`);
     const db = await openStore(from, { create: false });
     try {
       const target = await openPostgres(to, { max: 1 });

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { isPostgresUrl, isUrl, redactUrl } from "../../controller/store/database-url.js";
 import { UsageError } from "./errors.js";
 import { loadEnvFile } from "./load-env-file.js";
 
@@ -109,22 +110,17 @@ function envDatabaseUrl(env: NodeJS.ProcessEnv, workspace: string, loaded: boole
   return fromFile.DATABASE_URL?.trim() || undefined;
 }
 
-/** `user:password@` and `?password=` of a URL-like text, hidden. */
-function hideCredentials(text: string): string {
-  return text.replace(/\/\/([^/@\s]*)@/, (_m, user: string) => `//${user.split(":")[0] ?? ""}:***@`).replace(/([?&]password=)[^&\s]*/gi, "$1***");
-}
-
 /** Precedence: flags, then the environment, then `.env` (for commands that read it), then defaults. */
 function commonFlags(values: Record<string, unknown>, readsEnvFile: boolean, io: CommandIO): CommonFlags | "help" {
   if (values.help === true) return "help";
   const workspace = resolve(io.cwd, typeof values.workspace === "string" ? values.workspace : ".");
   if (readsEnvFile) loadEnvFile(workspace, io.env);
   const flag = typeof values.db === "string" ? values.db : undefined;
-  const flagUrl = flag !== undefined && /^postgres(ql)?:\/\//i.test(flag) ? flag : undefined;
+  const flagUrl = flag !== undefined && isPostgresUrl(flag) ? flag : undefined;
   const dbFlag = (flagUrl ? undefined : flag) ?? io.env.DATABASE_PATH;
   // A URL of another kind is no file name: said so, without its password (it would be a path in the message).
-  if (dbFlag !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(dbFlag)) {
-    throw new UsageError(`${flag === dbFlag ? "--db " : "DATABASE_PATH="}${hideCredentials(dbFlag)}: a SQLite file's path, or a postgres:// URL`);
+  if (dbFlag !== undefined && isUrl(dbFlag)) {
+    throw new UsageError(`${flag === dbFlag ? "--db " : "DATABASE_PATH="}${redactUrl(dbFlag)}: a SQLite file's path, or a postgres:// URL`);
   }
   const db = dbFlag ? (isAbsolute(dbFlag) ? dbFlag : resolve(io.cwd, dbFlag)) : resolve(workspace, "data/nexaas.db");
   // Flags win: --db PATH keeps the SQLite file even where DATABASE_URL is set. Then the environment,

@@ -1,11 +1,9 @@
+import { isPostgresUrl, redactUrl } from "./database-url.js";
 import { migratePostgres } from "./postgres/migrate-postgres.js";
 import { StoreError } from "./store-error.js";
 import { PostgresSql } from "./sql/postgres-sql.js";
 
-/** Whether DATABASE_URL (or --db) names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
+export { isPostgresUrl, redactUrl };
 
 /**
  * Connects to the PostgreSQL store at `url` and brings its schema up to date
@@ -29,18 +27,5 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
   } catch (error) {
     await sql.close();
     throw error;
-  }
-}
-
-/** The URL with its password hidden, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    // libpq takes the password as a query parameter too (?password=…).
-    for (const key of [...parsed.searchParams.keys()]) if (key.toLowerCase() === "password") parsed.searchParams.set(key, "***");
-    return parsed.toString();
-  } catch {
-    return "postgres://…";
   }
 }
