@@ -25,7 +25,8 @@ export async function copyStore(from: Database, to: Sql): Promise<CopyReport> {
   // triggers fill others (usage_totals) as their sources are copied: the source's rows replace those,
   // copied last. usage_totals are counters that outlive pruned usage rows, so they are copied, not rebuilt.
   const replaced = new Set([...singletonTables(from), ...triggerTargets(from)]);
-  const tables = [...copyOrder(from).filter((t) => !replaced.has(t)), ...copyOrder(from).filter((t) => replaced.has(t))];
+  const order = copyOrder(from);
+  const tables = [...order.filter((t) => !replaced.has(t)), ...order.filter((t) => replaced.has(t))];
   return to.transaction(async (tx) => {
     for (const table of tables) {
       if (replaced.has(table)) continue;

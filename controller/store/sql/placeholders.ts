@@ -10,6 +10,8 @@ export interface Rewritten {
   text: string;
   /** For each `$n`, the parameter's name, or its position among the `?`s. */
   order: readonly (string | number)[];
+  /** The name PostgreSQL keeps it prepared under (keepPrepared), if any. */
+  prepared?: string;
 }
 
 const cache = new Map<string, Rewritten>();
@@ -86,7 +88,7 @@ export function bindValues(rewritten: Rewritten, params: SqlParams | undefined):
   });
 }
 
-const keptPrepared = new Map<string, string>();
+let keptPrepared = 0;
 
 /**
  * Marks `text` (returned as is) as a statement PostgreSQL keeps prepared on
@@ -97,11 +99,8 @@ const keptPrepared = new Map<string, string>();
  * behind a `*` changes.
  */
 export function keepPrepared(text: string): string {
-  if (!keptPrepared.has(text)) keptPrepared.set(text, `nexaas_${keptPrepared.size + 1}`);
+  // On the rewritten statement toPostgres keeps: the query finds its name in the one lookup it makes anyway.
+  const rewritten = toPostgres(text);
+  rewritten.prepared ??= `nexaas_${++keptPrepared}`;
   return text;
-}
-
-/** The name `text` is kept prepared under on PostgreSQL, if keepPrepared marked it. */
-export function preparedName(text: string): string | undefined {
-  return keptPrepared.get(text);
 }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
-import { bindValues, preparedName, toPostgres } from "./placeholders.js";
+import { bindValues, toPostgres } from "./placeholders.js";
 import type { Sql, SqlParams, SqlRun } from "./sql.js";
 
 interface OpenTransaction {
@@ -94,7 +94,7 @@ export class PostgresSql implements Sql {
   private query<R>(text: string, params: SqlParams | undefined): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     const rewritten = toPostgres(text);
     const target = this.openTransaction()?.client ?? this.pool;
-    const name = preparedName(text);
+    const name = rewritten.prepared;
     // A named statement is parsed and planned once per connection (pg prepares it on first use there).
     if (name) return target.query<R & pg.QueryResultRow>({ name, text: rewritten.text, values: bindValues(rewritten, params) });
     return target.query<R & pg.QueryResultRow>(rewritten.text, bindValues(rewritten, params));
