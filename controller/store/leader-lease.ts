@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Fence } from "./controller-lock.js";
+import { type Fence, processAlive } from "./controller-lock.js";
 import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
@@ -27,16 +27,19 @@ export interface LeaseHolder {
 
 /**
  * Takes the lease when no one holds it, its holder's heartbeat is older than
- * `leaseMs`, or the candidate already holds it (a restart with the same
+ * `leaseMs` or its holder ran on this host and its pid is gone, or the candidate already holds it (a restart with the same
  * owner). Returns the new fence, or undefined while another leads. Serialised
  * by a transaction lock, so two candidates cannot both win.
  */
-export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number): Promise<Fence | undefined> {
+export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number, alive: (pid: number) => boolean = processAlive): Promise<Fence | undefined> {
+  const host = candidate.host ?? hostname();
   return sql.transaction(async (tx) => {
     await tx.lock("nexaas:leader");
     const now = await storeNow(tx);
-    const holder = await tx.get<LeaseHolder>("SELECT owner, host, heartbeat_at, token FROM controller_lock WHERE id = 1");
-    if (holder && holder.owner !== candidate.owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs) return undefined;
+    const holder = await tx.get<LeaseHolder & { pid: number }>("SELECT owner, pid, host, heartbeat_at, token FROM controller_lock WHERE id = 1");
+    // As SQLite's lock: a leader that ran on this host and whose pid is gone (kill -9, the OOM killer) is not waited out.
+    const gone = holder !== undefined && holder.host === host && !alive(holder.pid);
+    if (holder && holder.owner !== candidate.owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs && !gone) return undefined;
     const next = await tx.get<{ token: number }>("UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token");
     const token = next?.token ?? 0;
     const at = isoTime(now);
@@ -44,7 +47,7 @@ export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number)
       `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, @owner, @pid, @host, @at, @at, @token)
        ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
          acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`,
-      { owner: candidate.owner, pid: candidate.pid ?? process.pid, host: candidate.host ?? hostname(), at, token },
+      { owner: candidate.owner, pid: candidate.pid ?? process.pid, host, at, token },
     );
     return { owner: candidate.owner, token };
   });

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { LeaderElector } from "../../controller/store/leader-elector.js";
 import { holdsLease, releaseLease, renewLease, takeLease } from "../../controller/store/leader-lease.js";
@@ -35,6 +37,18 @@ describe.each(storeBackends)("the leader lease on $name", ({ missing, open }) =>
     // A clean stop hands over at once.
     await releaseLease(sql, b!);
     expect(await takeLease(sql, { owner: "c" }, leaseMs)).toMatchObject({ owner: "c" });
+  });
+
+  test("a leader that ran on this host and whose pid is gone is taken over at once, not a lease later", async () => {
+    const sql = await open();
+    const gone = spawnSync("true").pid;
+    expect(await takeLease(sql, { owner: "a", pid: gone, host: hostname() }, leaseMs)).toMatchObject({ owner: "a" });
+    expect(await takeLease(sql, { owner: "b" }, leaseMs)).toMatchObject({ owner: "b" });
+    // On another host, or with its pid alive, the lease is waited out.
+    expect(await takeLease(sql, { owner: "c", pid: gone, host: "elsewhere" }, leaseMs)).toBeUndefined();
+    await releaseLease(sql, (await takeLease(sql, { owner: "b" }, leaseMs))!);
+    expect(await takeLease(sql, { owner: "d", pid: gone, host: "elsewhere" }, leaseMs)).toMatchObject({ owner: "d" });
+    expect(await takeLease(sql, { owner: "e" }, leaseMs)).toBeUndefined();
   });
 
   test("candidates racing for a free lease: exactly one wins", async () => {
