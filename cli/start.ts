@@ -48,11 +48,13 @@ A controller that finds another took its lock stops at once (exit 1): its
 writes are fenced, so it cannot change a job after losing the lock.
 DATABASE_URL=postgres://user:password@host/db runs on a shared PostgreSQL
 database instead (created by its owner; Nexaas migrates it): start as many
-controllers as you need on it, each with its own clone of the workspace. All
-run workers (woken by LISTEN/NOTIFY) and serve the API and webhooks; one,
-elected under a lease (NEXAAS_LEASE_SECONDS), reconciles and schedules, and
-another takes over within one lease when it dies. Its writes are fenced: a
-replaced leader changes nothing and goes on as a follower. Set the same
+controllers as you need on it, best in pull mode (--remote, one branch for
+all). All run workers (woken by LISTEN/NOTIFY) and serve the API and
+webhooks; one, elected under a lease (NEXAAS_LEASE_SECONDS), reconciles and
+schedules, and another takes over within one lease when it dies (at once on
+its host when its pid is gone). Its writes are fenced: a replaced leader
+changes nothing and goes on as a follower, and a leader whose copy of the
+repository is behind the live revision applies nothing. Set the same
 SESSION_SECRET on every one behind a load balancer. --standby is for SQLite.
 A store fault that may pass (disk full, a busy or read-only file, an I/O
 error) is logged, shown by /api/health as 503, and retried until it clears;
