@@ -3,8 +3,6 @@ import type { Database } from "better-sqlite3";
 import { packageRoot } from "../package-root.js";
 import { type Migration, migrationFolder } from "./migration-files.js";
 
-export type { Migration } from "./migration-files.js";
-
 const sqliteMigrations = migrationFolder(join(packageRoot, "controller", "store", "migrations"));
 
 /** The migrations this version ships, oldest first. Read once per process. */
