@@ -102,6 +102,37 @@ describe.each(backends)("Sql on $name", ({ name, open }) => {
     expect(await sql.all("SELECT name FROM items")).toEqual([]);
   });
 
+  test("overlapping transactions, ending in either order, each keep their statements; so does one after they all ended", async () => {
+    await sql.run("DELETE FROM items");
+    const add = (name: string) => sql.run("INSERT INTO items (name) VALUES (?)", [name]);
+    let endFirst = () => {};
+    const firstMayEnd = new Promise<void>((resolve) => (endFirst = resolve));
+    setTimeout(() => endFirst(), 20);
+    const first = sql.transaction(async () => {
+      await add("first");
+      await firstMayEnd;
+    });
+    // PostgreSQL: open while the first is, and still open after it committed. SQLite: after it.
+    const second = sql.transaction(async () => {
+      await add("second, before the first ended");
+      await first;
+      await add("second, after the first ended");
+      throw new Error("undo the second");
+    });
+    await expect(second).rejects.toThrow("undo the second");
+    await first;
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        sql.transaction(async () => {
+          await add(`later ${i}`);
+          throw new Error("undo");
+        }),
+      ).rejects.toThrow("undo");
+    }
+    await add("outside");
+    expect(await sql.all<{ name: string }>("SELECT name FROM items ORDER BY name")).toEqual([{ name: "first" }, { name: "outside" }]);
+  });
+
   test("read-then-write under lock(): concurrent transactions never both see the row missing", async () => {
     await sql.run("DELETE FROM items");
     const claim = () =>

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 import { bindValues, toPostgres } from "./placeholders.js";
 import type { Sql, SqlParams, SqlRun } from "./sql.js";
+import { TransactionScope } from "./transaction-scope.js";
 
 interface OpenTransaction {
   client: pg.PoolClient;
@@ -24,7 +24,7 @@ types.setTypeParser(pg.types.builtins.NUMERIC, Number);
  */
 export class PostgresSql implements Sql {
   readonly dialect = "postgres" as const;
-  private readonly current = new AsyncLocalStorage<OpenTransaction>();
+  private readonly scope = new TransactionScope<OpenTransaction>();
   readonly pool: pg.Pool;
 
   constructor(
@@ -63,7 +63,7 @@ export class PostgresSql implements Sql {
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const result = await this.current.run(transaction, () => body(this));
+      const result = await this.scope.run(transaction, () => body(this));
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -87,8 +87,7 @@ export class PostgresSql implements Sql {
   }
 
   private openTransaction(): OpenTransaction | undefined {
-    const open = this.current.getStore();
-    return open && !open.ended ? open : undefined;
+    return this.scope.current();
   }
 
   private query<R>(text: string, params: SqlParams | undefined): Promise<pg.QueryResult<R & pg.QueryResultRow>> {

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Database } from "better-sqlite3";
 import { prepared } from "../prepared.js";
 import { isPositional, type Sql, type SqlParams, type SqlRun } from "./sql.js";
+import { TransactionScope } from "./transaction-scope.js";
 
 interface OpenTransaction {
   ended: boolean;
@@ -19,7 +19,7 @@ interface OpenTransaction {
  */
 export class SqliteSql implements Sql {
   readonly dialect = "sqlite" as const;
-  private readonly current = new AsyncLocalStorage<OpenTransaction>();
+  private readonly scope = new TransactionScope<OpenTransaction>();
   /** Transactions open or waiting, and statements waiting behind them. */
   private waiting = 0;
   private turn: Promise<void> = Promise.resolve();
@@ -51,7 +51,7 @@ export class SqliteSql implements Sql {
       const transaction: OpenTransaction = { ended: false, savepoints: 0 };
       this.db.exec("BEGIN IMMEDIATE");
       try {
-        const result = await this.current.run(transaction, () => body(this));
+        const result = await this.scope.run(transaction, () => body(this));
         this.db.exec("COMMIT");
         return result;
       } catch (error) {
@@ -76,8 +76,7 @@ export class SqliteSql implements Sql {
   }
 
   private openTransaction(): OpenTransaction | undefined {
-    const open = this.current.getStore();
-    return open && !open.ended ? open : undefined;
+    return this.scope.current();
   }
 
   private async savepoint<T>(open: OpenTransaction, body: (tx: Sql) => Promise<T>): Promise<T> {
