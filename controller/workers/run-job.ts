@@ -83,13 +83,19 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
 
   const policy = spec.policy;
   const timeoutMs = parseDuration(policy.timeout) ?? defaultTimeoutMs;
-  const timeout = new AbortController();
-  const timer = o.clock.setTimeout(() => timeout.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
-  const signal = AbortSignal.any([timeout.signal, o.shutdown]);
+  // One controller for every reason the attempt stops: its timeout, a lost lease, the shutdown.
+  // (Not AbortSignal.any: on Node 20 each one stays tied to the long-lived shutdown signal by weak
+  // references, a cost at every garbage collection for each job ever run.)
+  const stop = new AbortController();
+  const signal = stop.signal;
+  const timer = o.clock.setTimeout(() => stop.abort(new ExecutionError(`timed out after ${policy.timeout}`, "timeout")), timeoutMs);
+  const onShutdown = (): void => stop.abort(o.shutdown.reason);
+  if (o.shutdown.aborted) onShutdown();
+  else o.shutdown.addEventListener("abort", onShutdown, { once: true });
   const beat = o.clock.setInterval(() => {
     heartbeatJob(sql, job.jobId, o.workerId, o.clock.now(), o.leaseMs).then(
       (held) => {
-        if (!held) timeout.abort(new ExecutionError("lost the job's lease", "lease-lost"));
+        if (!held) stop.abort(new ExecutionError("lost the job's lease", "lease-lost"));
       },
       (error: unknown) => {
         // A store fault (or a lock another controller took) is the controller's to judge; the attempt
@@ -155,6 +161,7 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
   } finally {
     o.clock.clearTimeout(timer);
     o.clock.clearInterval(beat);
+    o.shutdown.removeEventListener("abort", onShutdown);
   }
 }
 

@@ -1,4 +1,4 @@
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import { randomUUID } from "node:crypto";
 import { type Clock, systemClock } from "../clock.js";
 import type { Logger } from "../log.js";
@@ -85,6 +85,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
+    // Each running job listens for the shutdown: as many listeners as workers, none of them a leak.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   get size(): number {
