@@ -1,6 +1,6 @@
 import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
-import { recordRunOutcome } from "../store/record-run-outcome.js";
+import { recordRunOutcome, recordSuccessSql, successParams as eventSuccessParams } from "../store/record-run-outcome.js";
 import { isoTime } from "../store/time.js";
 import { announceJob, jobChannel } from "./announce-job.js";
 import { immediate, unfencedPostgres } from "./immediate.js";
@@ -31,9 +31,7 @@ const completeOnPostgresSql = keepPrepared(`${completeOnPostgresCtes}
 // And the event's success (recordRunOutcome's): written whether or not the job
 // was still held, as the worker's two calls do on SQLite.
 const completeAndRecordOnPostgresSql = keepPrepared(`${completeOnPostgresCtes},
-    event AS (
-      UPDATE events SET consecutive_failures = 0, last_run_at = @now, last_run_status = 'success', updated_at = @now
-      WHERE name = @event_id
+    event AS (${recordSuccessSql}
       RETURNING 1)
   SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices,
     (SELECT count(*) FROM event) AS events`);
@@ -69,8 +67,8 @@ export async function completeJob(sql: Sql, jobId: number, workerId: string, now
  */
 export async function completeJobAndRecord(sql: Sql, job: { jobId: number; eventId: string }, workerId: string, now: () => Date, result: JobSuccess): Promise<boolean> {
   if (unfencedPostgres(sql)) {
-    const at = isoTime(now());
-    const row = await sql.get<{ held: number }>(completeAndRecordOnPostgresSql, { ...successParams(job.jobId, workerId, at, result), event_id: job.eventId });
+    const at = now();
+    const row = await sql.get<{ held: number }>(completeAndRecordOnPostgresSql, { ...successParams(job.jobId, workerId, isoTime(at), result), ...eventSuccessParams(job.eventId, at) });
     return (row?.held ?? 0) > 0;
   }
   const held = await completeJob(sql, job.jobId, workerId, now(), result);

@@ -2,6 +2,25 @@ import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
 /**
+ * A success resets the failure count and stamps the event's last run, unless
+ * its row already says "last run succeeded, no failures" from less than a
+ * second ago. On PostgreSQL every worker of every controller finishing one
+ * event's runs writes that one row, and each waits for the last writer's
+ * commit: a busy event's runs finished a tenth slower for it. So a busy event's
+ * `last_run_at` lags its runs by up to a second; its failure count and status
+ * are always exact.
+ */
+export const recordSuccessSql = `
+  UPDATE events SET consecutive_failures = 0, last_run_at = @now, last_run_status = 'success', updated_at = @now
+  WHERE name = @event_id
+    AND (consecutive_failures <> 0 OR last_run_status IS NULL OR last_run_status <> 'success' OR last_run_at IS NULL OR last_run_at <= @stamped_before)`;
+
+/** recordSuccessSql's parameters for a success at `at`. */
+export function successParams(eventId: string, at: Date): { event_id: string; now: string; stamped_before: string } {
+  return { event_id: eventId, now: isoTime(at), stamped_before: isoTime(new Date(at.getTime() - 1000)) };
+}
+
+/**
  * A run of an event ended for good (success, or failed after its retries).
  * A success resets the consecutive failures; a failure counts, and at
  * `pauseAfter` (0: never) the event is paused with the reason, so a broken
@@ -14,7 +33,7 @@ export async function recordRunOutcome(
 ): Promise<boolean> {
   const at = isoTime(outcome.at);
   if (outcome.success) {
-    await sql.run("UPDATE events SET consecutive_failures = 0, last_run_at = ?, last_run_status = 'success', updated_at = ? WHERE name = ?", [at, at, eventId]);
+    await sql.run(recordSuccessSql, successParams(eventId, outcome.at));
     return false;
   }
   // The count is raised and read in one statement: two runs failing at once count twice.
