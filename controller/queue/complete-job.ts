@@ -1,9 +1,10 @@
 import { keepPrepared } from "../store/sql/placeholders.js";
 import type { Sql } from "../store/sql/sql.js";
-import { recordRunOutcome, recordSuccessSql, successParams as eventSuccessParams } from "../store/record-run-outcome.js";
+import { recordRunOutcome } from "../store/record-run-outcome.js";
 import { isoTime } from "../store/time.js";
 import { announceJob, jobChannel } from "./announce-job.js";
 import { immediate, unfencedPostgres } from "./immediate.js";
+import { completeOnPostgresBatched } from "./postgres-complete-batch.js";
 
 export const completeJobSql = `
   UPDATE job_queue SET status = 'success', lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
@@ -19,22 +20,13 @@ export const finishRunSuccessSql = `
 // PostgreSQL's completeJob in one statement (no BEGIN, read, write, COMMIT):
 // the job's update decides, the run follows it, and a freed key is announced
 // (pg_notify, sent at the statement's commit) only when the job was held.
-const completeOnPostgresCtes = `
+const completeOnPostgresSql = keepPrepared(`
   WITH job AS (${completeJobSql}),
     run AS (
       UPDATE event_runs SET status = 'success', finished_at = @now, duration_ms = @duration_ms, output = @output, error = NULL
-      FROM job WHERE event_runs.id = job.run_id
-      RETURNING 1),
-    notice AS (SELECT pg_notify('${jobChannel}', '') FROM job WHERE job.concurrency_key IS NOT NULL)`;
-const completeOnPostgresSql = keepPrepared(`${completeOnPostgresCtes}
-  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices`);
-// And the event's success (recordRunOutcome's): written whether or not the job
-// was still held, as the worker's two calls do on SQLite.
-const completeAndRecordOnPostgresSql = keepPrepared(`${completeOnPostgresCtes},
-    event AS (${recordSuccessSql}
-      RETURNING 1)
-  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM run) AS runs, (SELECT count(*) FROM notice) AS notices,
-    (SELECT count(*) FROM event) AS events`);
+      FROM job WHERE event_runs.id = job.run_id),
+    notice AS (SELECT pg_notify('${jobChannel}', '') FROM job WHERE job.concurrency_key IS NOT NULL)
+  SELECT (SELECT count(*) FROM job) AS held, (SELECT count(*) FROM notice) AS notices`);
 
 export interface JobSuccess {
   output: string | null;
@@ -63,14 +55,11 @@ export async function completeJob(sql: Sql, jobId: number, workerId: string, now
  * A succeeded attempt as the worker records it: completeJob, then the
  * event's success (recordRunOutcome: its failure count reset, its last run),
  * at `now()` read for each. On PostgreSQL without a fence both are one
- * statement, at one time.
+ * statement, at one time, shared with the worker's other completions of the
+ * event that came in meanwhile (postgres-complete-batch.ts).
  */
 export async function completeJobAndRecord(sql: Sql, job: { jobId: number; eventId: string }, workerId: string, now: () => Date, result: JobSuccess): Promise<boolean> {
-  if (unfencedPostgres(sql)) {
-    const at = now();
-    const row = await sql.get<{ held: number }>(completeAndRecordOnPostgresSql, { ...successParams(job.jobId, workerId, isoTime(at), result), ...eventSuccessParams(job.eventId, at) });
-    return (row?.held ?? 0) > 0;
-  }
+  if (unfencedPostgres(sql)) return completeOnPostgresBatched(sql, { jobId: job.jobId, eventId: job.eventId, workerId, at: now(), ...result });
   const held = await completeJob(sql, job.jobId, workerId, now(), result);
   await recordRunOutcome(sql, job.eventId, { success: true, at: now(), pauseAfter: 0 });
   return held;

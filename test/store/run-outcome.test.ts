@@ -60,3 +60,39 @@ describe.each(storeBackends)("an event's last run on $name", (backend) => {
     expect(await sql.all("SELECT status FROM event_runs ORDER BY id")).toEqual([{ status: "success" }, { status: "success" }, { status: "success" }]);
   });
 });
+
+describe.each(storeBackends)("completions at once on $name", (backend) => {
+  const it = backendTest(backend, "test/store/run-outcome");
+
+  it("many completions at once, of two events, each recorded once; one whose lease was taken is dropped, the others kept", async () => {
+    const sql = await backend.open();
+    for (const name of ["busy", "other"]) await insertEvent(sql, cronEvent(name), "rev1", t0, after(3_600_000));
+    for (let i = 0; i < 30; i++) await enqueueRun(sql, { eventId: i % 3 ? "busy" : "other", scheduledFor: t0, trigger: "manual", runAt: t0, priority: 5, maxAttempts: 1 }, t0);
+    const jobs = [];
+    for (let i = 0; i < 30; i++) {
+      const job = await claimJob(sql, "worker-1", t0, 60_000);
+      if (!job) throw new Error("no job to claim");
+      jobs.push(job);
+    }
+    // Its lease lapsed and another worker took it: worker-1's result for it must not count.
+    const lost = jobs[7];
+    await sql.run("UPDATE job_queue SET lease_owner = 'worker-2' WHERE id = ?", [lost?.jobId]);
+
+    const held = await Promise.all(jobs.map((job, i) => completeJobAndRecord(sql, job, "worker-1", () => after(10 + i), { output: `out ${i}`, durationMs: i })));
+    expect(held.filter((h) => !h)).toHaveLength(1);
+    expect(held[7]).toBe(false);
+    const runs = await sql.all<{ id: number; status: string; output: string | null; duration_ms: number | null }>("SELECT id, status, output, duration_ms FROM event_runs ORDER BY id");
+    expect(runs.filter((r) => r.status === "success")).toHaveLength(29);
+    // Each run got its own job's result.
+    for (const [i, job] of jobs.entries()) {
+      const run = runs.find((r) => r.id === job.runId);
+      if (i === 7) expect(run?.status).toBe("running");
+      else expect(run).toMatchObject({ status: "success", output: `out ${i}`, duration_ms: i });
+    }
+    expect(await sql.get("SELECT status, lease_owner FROM job_queue WHERE id = ?", [lost?.jobId])).toEqual({ status: "running", lease_owner: "worker-2" });
+    expect(await sql.all("SELECT name, consecutive_failures, last_run_status FROM events ORDER BY name")).toEqual([
+      { name: "busy", consecutive_failures: 0, last_run_status: "success" },
+      { name: "other", consecutive_failures: 0, last_run_status: "success" },
+    ]);
+  });
+});
