@@ -15,6 +15,10 @@ import { jobChannel } from "./announce-job.js";
 // "Its kind" is one worker and one event. A batch then updates one events row
 // at most, so two batches can never lock two events rows in opposite orders
 // (a deadlock); the job and run rows it updates are its worker's own.
+//
+// A batch's statement is sent from the async context of the completion that
+// started it, so completions come from outside any transaction (a worker's
+// attempt): one made inside a transaction would take the others into it.
 
 /** One succeeded attempt to record: the job, as the worker holds it, and its result. */
 export interface Completion {
