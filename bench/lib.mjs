@@ -116,10 +116,14 @@ export function timingRows(results, baselineName = nodeBaseline.name) {
 }
 export const timingHeader = ["command", "runs", "median ms", "p90 ms", "x node -e 0"];
 
+const tempDirs = [];
+
 /** A fresh temporary folder, removed when the bench exits (also after a crash). */
 export function tempDir(prefix) {
   const dir = mkdtempSync(join(tmpdir(), `nexaas-bench-${prefix}-`));
-  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  // One exit listener for them all: a bench making a folder per round would pass Node's limit of 10.
+  if (tempDirs.length === 0) process.on("exit", () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  tempDirs.push(dir);
   return dir;
 }
 
