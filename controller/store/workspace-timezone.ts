@@ -1,13 +1,12 @@
+import { readDefinition } from "./read-definition.js";
 import type { Sql } from "./sql/sql.js";
 
-// `spec` is JSON text; PostgreSQL reads it through jsonb (a no-op cast if the column is jsonb).
-const timezoneSql = {
-  sqlite: "SELECT json_extract(spec, '$.timezone') AS timezone FROM workspace_settings WHERE name = 'workspace'",
-  postgres: "SELECT spec::jsonb ->> 'timezone' AS timezone FROM workspace_settings WHERE name = 'workspace'",
-} as const;
-
-/** The time zone of cron conditions that name none: nexaas.yaml's `timezone`, else UTC (SPEC, condition schema). */
+/**
+ * The time zone of cron conditions that name none: nexaas.yaml's `timezone`, else UTC (SPEC,
+ * condition schema). Read through readDefinition, so a settings row mangled out of band reads as
+ * no settings (drift, which the next apply puts back) instead of failing every scheduler tick.
+ */
 export async function workspaceTimezone(sql: Sql): Promise<string> {
-  const timezone = (await sql.get<{ timezone: unknown }>(timezoneSql[sql.dialect]))?.timezone;
+  const timezone = (await readDefinition(sql, "workspace", "workspace"))?.timezone;
   return typeof timezone === "string" && timezone !== "" ? timezone : "UTC";
 }
