@@ -19,7 +19,8 @@ import { Writable } from "node:stream";
 import { git, goal, ratio, repoRoot, stats, table, tempDir } from "./lib.mjs";
 import { benchPostgres } from "./postgres-server.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
+// LATENESS_BENCH_DIST=/path/to/dist measures another build (a before/after).
+const load = (path) => import(pathToFileURL(join(process.env.LATENESS_BENCH_DIST ?? join(repoRoot, "dist"), "controller", path)).href);
 const { openDatabase } = await load("store/open-database.js");
 const { openPostgres } = await load("store/open-postgres.js");
 const { sqliteSql } = await load("store/sql/sqlite-sql.js");
