@@ -6,6 +6,16 @@ import type { Sql } from "./sql/sql.js";
 import { StoreError } from "./store-error.js";
 import { isoTime } from "./time.js";
 
+// The lock row's statements, shared by SQLite's one owner (here) and PostgreSQL's leader lease
+// (leader-lease.ts): one row, id 1, whose token is the fence.
+export const nextTokenSql = "UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token";
+export const holdLockSql = `
+  INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, @owner, @pid, @host, @at, @at, @token)
+  ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
+    acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`;
+export const heartbeatSql = "UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ? AND token = ?";
+export const releaseSql = "DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?";
+
 export interface LockHolder {
   owner: string;
   pid: number;
@@ -49,14 +59,8 @@ export function acquireLock(
       const holder = prepared<[], LockHolder>(db, "SELECT owner, pid, host, heartbeat_at FROM controller_lock WHERE id = 1").get();
       const live = holder && holder.owner !== owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs && !(holder.host === host && !alive(holder.pid));
       if (holder && live) return { ok: false as const, holder };
-      const token = prepared<[], number>(db, "UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token").pluck().get() ?? 0;
-      const at = isoTime(now);
-      prepared(
-        db,
-        `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
-           acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`,
-      ).run(owner, process.pid, host, at, at, token);
+      const token = prepared<[], number>(db, nextTokenSql).pluck().get() ?? 0;
+      prepared(db, holdLockSql).run({ owner, pid: process.pid, host, at: isoTime(now), token });
       return { ok: true as const, token };
     })
     .immediate();
@@ -100,11 +104,11 @@ export async function takeLock(
  * took it meanwhile: the token is still ours.
  */
 export function refreshLock(db: Database, fence: Fence, now: Date): boolean {
-  return prepared(db, "UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ? AND token = ?").run(isoTime(now), fence.owner, fence.token).changes > 0;
+  return prepared(db, heartbeatSql).run(isoTime(now), fence.owner, fence.token).changes > 0;
 }
 
 export function releaseLock(db: Database, fence: Fence): void {
-  prepared(db, "DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?").run(fence.owner, fence.token);
+  prepared(db, releaseSql).run(fence.owner, fence.token);
 }
 
 const fences = new WeakMap<Sql, Fence>();
@@ -133,9 +137,15 @@ export function hasFence(sql: Sql): boolean {
  */
 export async function checkFence(sql: Sql): Promise<void> {
   const fence = fences.get(sql);
-  if (!fence) return;
-  // On PostgreSQL the lock row is share-locked until this transaction ends: a takeover waits for
-  // this write to commit, and every later write of this controller sees the new token.
-  const text = sql.dialect === "postgres" ? `${fenceSql} FOR SHARE` : fenceSql;
-  if ((await sql.get(text, [fence.owner, fence.token])) === undefined) throw lockLost();
+  if (fence && !(await fenceHolds(sql, fence))) throw lockLost();
+}
+
+/**
+ * Inside a write transaction: whether `fence` still holds the lock. On PostgreSQL the lock row is
+ * share-locked until the transaction ends: a takeover waits for this write to commit, and every
+ * later write of the old holder sees the new token. On SQLite the write lock already excludes it.
+ */
+export async function fenceHolds(tx: Sql, fence: Fence): Promise<boolean> {
+  const text = tx.dialect === "postgres" ? `${fenceSql} FOR SHARE` : fenceSql;
+  return (await tx.get(text, [fence.owner, fence.token])) !== undefined;
 }

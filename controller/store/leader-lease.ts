@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { type Fence, processAlive } from "./controller-lock.js";
+import { type Fence, heartbeatSql, holdLockSql, nextTokenSql, processAlive, releaseSql } from "./controller-lock.js";
 import type { Sql } from "./sql/sql.js";
 import { isoTime } from "./time.js";
 
@@ -40,15 +40,8 @@ export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number,
     // As SQLite's lock: a leader that ran on this host and whose pid is gone (kill -9, the OOM killer) is not waited out.
     const gone = holder !== undefined && holder.host === host && !alive(holder.pid);
     if (holder && holder.owner !== candidate.owner && now.getTime() - Date.parse(holder.heartbeat_at) < leaseMs && !gone) return undefined;
-    const next = await tx.get<{ token: number }>("UPDATE controller_fence SET token = token + 1 WHERE id = 1 RETURNING token");
-    const token = next?.token ?? 0;
-    const at = isoTime(now);
-    await tx.run(
-      `INSERT INTO controller_lock (id, owner, pid, host, acquired_at, heartbeat_at, token) VALUES (1, @owner, @pid, @host, @at, @at, @token)
-       ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
-         acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, token = excluded.token`,
-      { owner: candidate.owner, pid: candidate.pid ?? process.pid, host, at, token },
-    );
+    const token = (await tx.get<{ token: number }>(nextTokenSql))?.token ?? 0;
+    await tx.run(holdLockSql, { owner: candidate.owner, pid: candidate.pid ?? process.pid, host, at: isoTime(now), token });
     return { owner: candidate.owner, token };
   });
 }
@@ -56,25 +49,13 @@ export async function takeLease(sql: Sql, candidate: Candidate, leaseMs: number,
 /** Keeps the lease; false when it was taken over (the fence no longer holds): stop leading at once. */
 export async function renewLease(sql: Sql, fence: Fence): Promise<boolean> {
   const now = await storeNow(sql);
-  const renewed = await sql.run("UPDATE controller_lock SET heartbeat_at = ? WHERE id = 1 AND owner = ? AND token = ?", [isoTime(now), fence.owner, fence.token]);
+  const renewed = await sql.run(heartbeatSql, [isoTime(now), fence.owner, fence.token]);
   return renewed.changes > 0;
 }
 
 /** Gives the lease up (a clean stop), so another controller takes over at its next try, not a lease later. */
 export async function releaseLease(sql: Sql, fence: Fence): Promise<void> {
-  await sql.run("DELETE FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?", [fence.owner, fence.token]);
-}
-
-/**
- * Inside a leader's write transaction: whether `fence` still holds the lease.
- * On PostgreSQL the lease row is share-locked until the transaction ends, so a
- * takeover waits for this write to commit and every later write of the old
- * leader sees the new token. On SQLite the write lock already excludes it.
- */
-export async function holdsLease(tx: Sql, fence: Fence): Promise<boolean> {
-  const share = tx.dialect === "postgres" ? " FOR SHARE" : "";
-  const row = await tx.get("SELECT 1 AS held FROM controller_lock WHERE id = 1 AND owner = ? AND token = ?" + share, [fence.owner, fence.token]);
-  return row !== undefined;
+  await sql.run(releaseSql, [fence.owner, fence.token]);
 }
 
 /** The store's clock: PostgreSQL's own time, so every controller measures leases alike; SQLite's is this machine's. */

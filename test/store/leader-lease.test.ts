@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { LeaderElector } from "../../controller/store/leader-elector.js";
-import { holdsLease, releaseLease, renewLease, takeLease } from "../../controller/store/leader-lease.js";
+import { fenceHolds } from "../../controller/store/controller-lock.js";
+import { releaseLease, renewLease, takeLease } from "../../controller/store/leader-lease.js";
 import { openPostgres } from "../../controller/store/open-postgres.js";
 import type { Sql } from "../../controller/store/sql/sql.js";
 import { FakeClock } from "../support/fake-clock.js";
@@ -32,8 +33,8 @@ describe.each(storeBackends)("the leader lease on $name", ({ missing, open }) =>
     expect(b?.token).toBeGreaterThan(a!.token);
     // The old leader is fenced: it cannot renew, and its writes see the lease gone.
     expect(await renewLease(sql, a!)).toBe(false);
-    expect(await sql.transaction((tx) => holdsLease(tx, a!))).toBe(false);
-    expect(await sql.transaction((tx) => holdsLease(tx, b!))).toBe(true);
+    expect(await sql.transaction((tx) => fenceHolds(tx, a!))).toBe(false);
+    expect(await sql.transaction((tx) => fenceHolds(tx, b!))).toBe(true);
     // A clean stop hands over at once.
     await releaseLease(sql, b!);
     expect(await takeLease(sql, { owner: "c" }, leaseMs)).toMatchObject({ owner: "c" });
@@ -107,7 +108,7 @@ describe("leader election between controllers sharing PostgreSQL", () => {
     let fenceChecked: () => void = () => {};
     const checked = new Promise<void>((resolve) => (fenceChecked = resolve));
     const write = old.transaction(async (tx) => {
-      expect(await holdsLease(tx, fence!)).toBe(true);
+      expect(await fenceHolds(tx, fence!)).toBe(true);
       fenceChecked();
       await gate;
       order.push("old leader's write committed");
@@ -123,6 +124,6 @@ describe("leader election between controllers sharing PostgreSQL", () => {
     await write;
     expect(await takeover).toBeDefined();
     expect(order).toEqual(["old leader's write committed", "takeover"]);
-    expect(await old.transaction((tx) => holdsLease(tx, fence!))).toBe(false);
+    expect(await old.transaction((tx) => fenceHolds(tx, fence!))).toBe(false);
   });
 });
