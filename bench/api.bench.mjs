@@ -4,15 +4,13 @@
 // on loopback, as a user's load tool would.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { writeWorkspace } from "./generate-workspace.mjs";
-import { git, goal, repoRoot, table, tempDir } from "./lib.mjs";
+import { git, goal, loadNexaas, repoRoot, table, tempDir } from "./lib.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
-const { openDatabase, closeDatabase } = await load("store/open-database.js");
-const { reconcile } = await load("reconcile/reconcile.js");
-const { buildServer } = await load("api/build-server.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
+const { openDatabase, closeDatabase } = await loadNexaas("store/open-database.js");
+const { reconcile } = await loadNexaas("reconcile/reconcile.js");
+const { buildServer } = await loadNexaas("api/build-server.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
 
 const dir = tempDir("api");
 const ws = join(dir, "ws");

@@ -11,22 +11,20 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { clearInterval, setInterval } from "node:timers";
 import { Writable } from "node:stream";
-import { git, goal, repoRoot, stats, table, tempDir, timeAsync } from "./lib.mjs";
+import { git, goal, loadNexaas, repoRoot, stats, table, tempDir, timeAsync } from "./lib.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
-const { openDatabase, closeDatabase } = await load("store/open-database.js");
-const { reconcile } = await load("reconcile/reconcile.js");
-const { buildServer } = await load("api/build-server.js");
-const { ControllerMetrics } = await load("api/metrics-registry.js");
-const { readEndedRun } = await load("store/ended-run.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
-const { Retention } = await load("store/retention.js");
-const { WorkerPool } = await load("workers/worker-pool.js");
-const { createLogger } = await load("log.js");
+const { openDatabase, closeDatabase } = await loadNexaas("store/open-database.js");
+const { reconcile } = await loadNexaas("reconcile/reconcile.js");
+const { buildServer } = await loadNexaas("api/build-server.js");
+const { ControllerMetrics } = await loadNexaas("api/metrics-registry.js");
+const { readEndedRun } = await loadNexaas("store/ended-run.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
+const { Retention } = await loadNexaas("store/retention.js");
+const { WorkerPool } = await loadNexaas("workers/worker-pool.js");
+const { createLogger } = await loadNexaas("log.js");
 
 const dir = tempDir("history");
 const day = 86_400_000;

@@ -5,12 +5,20 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The product repository (bench/..). */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** The CLI as users run it, with the node running this bench (not whatever is on PATH). */
 export const nexaasBin = join(repoRoot, "bin", "nexaas.js");
+
+/**
+ * A module of the controller's build: dist/controller/PATH, or under NEXAAS_BENCH_DIST when set
+ * (another build, copied with its node_modules reachable, for a before/after in the same run).
+ */
+export function loadNexaas(path) {
+  return import(pathToFileURL(join(process.env.NEXAAS_BENCH_DIST ?? join(repoRoot, "dist"), "controller", path)).href);
+}
 
 /** The baseline every process-level figure is divided by. */
 export const nodeBaseline = { name: "node -e 0", cmd: process.execPath, args: ["-e", "0"] };

@@ -3,9 +3,8 @@
 // jobs, `done` after each job, and on `stop` the statements it sent and the CPU time it used since
 // it was ready.
 // Usage: node postgres-queue-worker.mjs SYSTEM URL CONCURRENCY
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { loadNexaas } from "./lib.mjs";
 
 /**
  * Counts the statements sent through pg (Client#query: a pool's query goes through one), in this
@@ -31,12 +30,6 @@ export function printProfile(counter, label) {
   if (counter.texts.size === 0) return;
   const lines = [...counter.texts].sort((a, b) => b[1] - a[1]).map(([text, n]) => `${String(n).padStart(7)}  ${text}`);
   console.error(`${label}: statements sent\n${lines.join("\n")}`);
-}
-
-/** A module of nexaas's build: dist/controller/PATH, or under PG_QUEUE_BENCH_DIST (another build, for a before/after). */
-export function loadNexaas(path) {
-  const dist = process.env.PG_QUEUE_BENCH_DIST ?? new URL("../dist", import.meta.url).pathname;
-  return import(pathToFileURL(join(dist, "controller", path)).href);
 }
 
 const workers = {

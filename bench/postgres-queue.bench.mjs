@@ -21,14 +21,14 @@
 // queued) and one in the worker file's `workers` (how one controller works them).
 // PG_QUEUE_BENCH_SYSTEMS=nexaas,graphile-worker runs only those; PG_QUEUE_BENCH_JOBS sets JOBS;
 // PG_QUEUE_BENCH_ROUNDS=3 measures each three times, interleaved, and reports medians;
-// PG_QUEUE_BENCH_DIST=/path/to/dist measures another build of nexaas (a before/after).
+// NEXAAS_BENCH_DIST=/path/to/dist measures another build of nexaas (a before/after).
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import pg from "pg";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { git, goal, repoRoot, table, tempDir } from "./lib.mjs";
+import { git, goal, loadNexaas, repoRoot, stats, table, tempDir } from "./lib.mjs";
 import { benchPostgres } from "./postgres-server.mjs";
-import { countQueries, loadNexaas } from "./postgres-queue-worker.mjs";
+import { countQueries } from "./postgres-queue-worker.mjs";
 
 const JOBS = Number(process.env.PG_QUEUE_BENCH_JOBS ?? 5000);
 const CONCURRENCY = 8;
@@ -164,10 +164,8 @@ async function measure(system, controllers) {
 // Rounds interleave the systems (each round measures every one), so a burst of load on a shared
 // machine hits them alike; each figure is the median of its rounds.
 const median = (values) => {
-  const sorted = values.filter((v) => v !== undefined).sort((a, b) => a - b);
-  if (sorted.length === 0) return undefined;
-  const mid = sorted.length / 2;
-  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const known = values.filter((v) => v !== undefined);
+  return known.length === 0 ? undefined : stats(known).median;
 };
 const samples = {};
 try {

@@ -6,15 +6,13 @@
 // pragmas: the gap is what the modules cost (argument objects, statement cache lookups, dates).
 // The two are interleaved round by round, so load on the machine hits both alike.
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { repoRoot, stats, table, tempDir } from "./lib.mjs";
+import { loadNexaas, stats, table, tempDir } from "./lib.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
-const { openDatabase, closeDatabase } = await load("store/open-database.js");
-const enqueue = await load("queue/enqueue-run.js");
-const claim = await load("queue/claim-job.js");
-const complete = await load("queue/complete-job.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
+const { openDatabase, closeDatabase } = await loadNexaas("store/open-database.js");
+const enqueue = await loadNexaas("queue/enqueue-run.js");
+const claim = await loadNexaas("queue/claim-job.js");
+const complete = await loadNexaas("queue/complete-job.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
 
 const jobs = Number(process.env.QUEUE_BENCH_JOBS ?? 20_000);
 const rounds = Number(process.env.QUEUE_BENCH_ROUNDS ?? 5);

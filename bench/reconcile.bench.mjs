@@ -8,25 +8,23 @@ import { execFileSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import Sqlite from "better-sqlite3";
-import { git, gitCommand, goal, nexaas, nodeBaseline, ratio, repoRoot, stats, table, tempDir, timeAsync, timeCommand, timeCommands, timingHeader, timingRows } from "./lib.mjs";
+import { git, gitCommand, goal, loadNexaas, nexaas, nodeBaseline, ratio, repoRoot, stats, table, tempDir, timeAsync, timeCommand, timeCommands, timingHeader, timingRows } from "./lib.mjs";
 import { scaledCounts, writeWorkspace } from "./generate-workspace.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
-const { openDatabase } = await load("store/open-database.js");
-const { reconcile } = await load("reconcile/reconcile.js");
-const { ReconcileLoop } = await load("reconcile/reconcile-loop.js");
-const { watchSource } = await load("source/watch-source.js");
+const { openDatabase } = await loadNexaas("store/open-database.js");
+const { reconcile } = await loadNexaas("reconcile/reconcile.js");
+const { ReconcileLoop } = await loadNexaas("reconcile/reconcile-loop.js");
+const { watchSource } = await loadNexaas("source/watch-source.js");
 // The phases of one reconcile, timed one by one to show where the time goes.
-const { resolveRevision } = await load("source/resolve-revision.js");
-const { GitSource } = await load("source/git-source.js");
-const { validateWorkspace } = await load("definitions/validate-workspace.js");
-const { desiredState } = await load("reconcile/desired-state.js");
-const { readObjects } = await load("store/read-objects.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
-const { plan } = await load("reconcile/plan.js");
-const { applyPlan } = await load("reconcile/apply-plan.js");
+const { resolveRevision } = await loadNexaas("source/resolve-revision.js");
+const { GitSource } = await loadNexaas("source/git-source.js");
+const { validateWorkspace } = await loadNexaas("definitions/validate-workspace.js");
+const { desiredState } = await loadNexaas("reconcile/desired-state.js");
+const { readObjects } = await loadNexaas("store/read-objects.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
+const { plan } = await loadNexaas("reconcile/plan.js");
+const { applyPlan } = await loadNexaas("reconcile/apply-plan.js");
 
 const ms = (value) => value.toFixed(1);
 const sum = (values) => values.reduce((a, b) => a + b, 0);

@@ -14,18 +14,15 @@
 // LATENESS_BENCH_BACKENDS=sqlite (or postgres) runs one.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
-import { git, goal, ratio, repoRoot, stats, table, tempDir } from "./lib.mjs";
+import { git, goal, loadNexaas, ratio, stats, table, tempDir } from "./lib.mjs";
 import { benchPostgres } from "./postgres-server.mjs";
 
-// LATENESS_BENCH_DIST=/path/to/dist measures another build (a before/after).
-const load = (path) => import(pathToFileURL(join(process.env.LATENESS_BENCH_DIST ?? join(repoRoot, "dist"), "controller", path)).href);
-const { openDatabase } = await load("store/open-database.js");
-const { openPostgres } = await load("store/open-postgres.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
-const { Controller } = await load("controller.js");
-const { createLogger } = await load("log.js");
+const { openDatabase } = await loadNexaas("store/open-database.js");
+const { openPostgres } = await loadNexaas("store/open-postgres.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
+const { Controller } = await loadNexaas("controller.js");
+const { createLogger } = await loadNexaas("log.js");
 
 const events = 8;
 const seconds = Number(process.env.LATENESS_BENCH_SECONDS ?? 30);

@@ -9,17 +9,15 @@
 // Rows are seeded with bulk SQL (a recursive CTE per 100,000 rows), as history.bench.mjs does.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { git, goal, repoRoot, stats, table, tempDir } from "./lib.mjs";
+import { git, goal, loadNexaas, repoRoot, stats, table, tempDir } from "./lib.mjs";
 
-const load = (path) => import(pathToFileURL(join(repoRoot, "dist", "controller", path)).href);
-const { openDatabase, closeDatabase } = await load("store/open-database.js");
-const { reconcile } = await load("reconcile/reconcile.js");
-const { buildServer } = await load("api/build-server.js");
-const { createApiToken } = await load("store/create-api-token.js");
-const { sqliteSql } = await load("store/sql/sqlite-sql.js");
-const { hashApiToken, newApiToken } = await load("api/api-token.js");
+const { openDatabase, closeDatabase } = await loadNexaas("store/open-database.js");
+const { reconcile } = await loadNexaas("reconcile/reconcile.js");
+const { buildServer } = await loadNexaas("api/build-server.js");
+const { createApiToken } = await loadNexaas("store/create-api-token.js");
+const { sqliteSql } = await loadNexaas("store/sql/sqlite-sql.js");
+const { hashApiToken, newApiToken } = await loadNexaas("api/api-token.js");
 
 const dir = tempDir("status-page");
 const day = 86_400_000;
