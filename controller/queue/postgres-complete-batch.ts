@@ -16,9 +16,12 @@ import { jobChannel } from "./announce-job.js";
 // at most, so two batches can never lock two events rows in opposite orders
 // (a deadlock); the job and run rows it updates are its worker's own.
 //
-// A batch's statement is sent from the async context of the completion that
-// started it, so completions come from outside any transaction (a worker's
-// attempt): one made inside a transaction would take the others into it.
+// A batch's statements are sent from the async context of the completion that
+// started it, so only completions made outside any transaction (a worker's
+// attempt) are batched: one made inside a transaction is that transaction's
+// own statement, and would otherwise take the others into it. A batch that
+// fails is tried again one completion at a time, so that one completion's
+// fault (or a deadlock's victim) fails that completion alone.
 
 /** One succeeded attempt to record: the job, as the worker holds it, and its result. */
 export interface Completion {
@@ -69,7 +72,8 @@ const kindsBySql = new WeakMap<Sql, Map<string, Kind>>();
  * completions of the same worker and event that came in while one was under way. True when the
  * worker still held the job. Unfenced PostgreSQL only (a fenced handle writes in its transaction).
  */
-export function completeOnPostgresBatched(sql: Sql, completion: Completion): Promise<boolean> {
+export async function completeOnPostgresBatched(sql: Sql, completion: Completion): Promise<boolean> {
+  if (sql.inTransaction()) return (await completeBatch(sql, [completion])).length > 0;
   let kinds = kindsBySql.get(sql);
   if (!kinds) kindsBySql.set(sql, (kinds = new Map<string, Kind>()));
   const name = `${completion.workerId}\n${completion.eventId}`;
@@ -89,8 +93,9 @@ async function send(sql: Sql, kinds: Map<string, Kind>, name: string, kind: Kind
       const held = new Set(await completeBatch(sql, batch.map((w) => w.completion)));
       for (const w of batch) w.resolve(held.has(w.completion.jobId));
     } catch (error) {
-      // The statement is atomic: none of the batch was recorded, and each caller hears why.
-      for (const w of batch) w.reject(error);
+      // The statement is atomic: none of the batch was recorded. Alone, each caller hears why.
+      if (batch.length === 1) batch[0]?.reject(error);
+      else await Promise.all(batch.map((w) => completeBatch(sql, [w.completion]).then((held) => w.resolve(held.length > 0), w.reject)));
     }
   }
   kind.busy = false;

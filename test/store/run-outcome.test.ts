@@ -96,3 +96,70 @@ describe.each(storeBackends)("completions at once on $name", (backend) => {
     ]);
   });
 });
+
+describe.each(storeBackends)("a completion's own fault, or its own transaction, on $name", (backend) => {
+  const it = backendTest(backend, "test/store/run-outcome");
+
+  /** `n` runs of `busy`, queued and claimed by worker-1. */
+  async function claimed(sql: Sql, n: number) {
+    await insertEvent(sql, cronEvent("busy"), "rev1", t0, after(3_600_000));
+    for (let i = 0; i < n; i++) await enqueueRun(sql, { eventId: "busy", scheduledFor: t0, trigger: "manual", runAt: t0, priority: 5, maxAttempts: 1 }, t0);
+    const jobs = [];
+    for (let i = 0; i < n; i++) {
+      const job = await claimJob(sql, "worker-1", t0, 60_000);
+      if (!job) throw new Error("no job to claim");
+      jobs.push(job);
+    }
+    return jobs;
+  }
+
+  it("one completion that cannot be stored fails alone; the others made with it are recorded", async () => {
+    const sql = await backend.open();
+    const jobs = await claimed(sql, 6);
+    const outcomes = await Promise.allSettled(
+      jobs.map((job, i) => completeJobAndRecord(sql, job, "worker-1", () => after(i), { output: `out ${i}`, durationMs: i === 3 ? Number.NaN : i })),
+    );
+    const statuses = await sql.all<{ status: string }>("SELECT status FROM event_runs ORDER BY id");
+    if (backend.name === "postgres") {
+      // A duration that is not a number is refused by PostgreSQL's bigint column: that completion only.
+      expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled"]);
+      expect(statuses.map((r) => r.status)).toEqual(["success", "success", "success", "running", "success", "success"]);
+    } else {
+      expect(outcomes.every((o) => o.status === "fulfilled")).toBe(true);
+    }
+  });
+
+  it("output holding NUL (a script's binary output) is recorded; PostgreSQL, whose text cannot hold it, stores U+FFFD in its place", async () => {
+    const sql = await backend.open();
+    const [job] = await claimed(sql, 1);
+    if (!job) throw new Error("no job");
+    expect(await completeJobAndRecord(sql, job, "worker-1", () => t0, { output: "a\u0000b", durationMs: 1 })).toBe(true);
+    expect(await sql.get("SELECT status, output FROM event_runs")).toEqual({ status: "success", output: backend.name === "postgres" ? "a\uFFFDb" : "a\u0000b" });
+  });
+
+  it("a completion made inside a transaction is that transaction's: rolled back with it, and the others made meanwhile are not", async () => {
+    const sql = await backend.open();
+    const [inside, ...outside] = await claimed(sql, 4);
+    if (!inside) throw new Error("no job");
+    const complete = (job: typeof inside) => completeJobAndRecord(sql, job, "worker-1", () => t0, { output: "done", durationMs: 1 });
+    let mineSent = (): void => undefined;
+    const sent = new Promise<void>((resolve) => (mineSent = resolve));
+    // Made from outside the transaction once its completion is under way (PostgreSQL: on the pool
+    // meanwhile; SQLite: queued behind the transaction).
+    const others = (async () => {
+      await sent;
+      return Promise.all(outside.map(complete));
+    })();
+    await expect(
+      sql.transaction(async () => {
+        const mine = complete(inside);
+        mineSent();
+        expect(await mine).toBe(true);
+        throw new Error("undo");
+      }),
+    ).rejects.toThrow("undo");
+    expect(await others).toEqual([true, true, true]);
+    const runs = await sql.all<{ id: number; status: string }>("SELECT id, status FROM event_runs ORDER BY id");
+    expect(runs.map((r) => r.status)).toEqual(["running", "success", "success", "success"]);
+  });
+});

@@ -79,13 +79,24 @@ function closing(text: string, start: number, quote: string): number {
 /** The values in `$n` order, from named or positional parameters. */
 export function bindValues(rewritten: Rewritten, params: SqlParams | undefined): unknown[] {
   if (params === undefined) return [];
-  if (isPositional(params)) return rewritten.order.map((key) => (typeof key === "number" ? params[key] : undefined));
+  if (isPositional(params)) return rewritten.order.map((key) => storable(typeof key === "number" ? params[key] : undefined));
   return rewritten.order.map((key) => {
     if (typeof key === "number") throw new Error("a statement with ? parameters takes an array of values");
     if (!(key in params)) throw new Error(`missing named parameter @${key}`);
     // better-sqlite3 refuses undefined; PostgreSQL gets it as NULL, which is what the SQLite side would have failed on.
-    return params[key] ?? null;
+    return storable(params[key] ?? null);
   });
+}
+
+/**
+ * PostgreSQL's text cannot hold NUL, which SQLite's can: a script's binary output, or a webhook's,
+ * would fail the statement that records it (and a batch of others with it). U+FFFD stands in, as
+ * it does for a spec's escaped NUL (migrations-postgres/000001.sql, nexaas_spec).
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("\0") ? value.replaceAll("\0", "\uFFFD") : value;
+  if (Array.isArray(value)) return value.map(storable);
+  return value;
 }
 
 let keptPrepared = 0;

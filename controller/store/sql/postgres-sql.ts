@@ -86,6 +86,10 @@ export class PostgresSql implements Sql {
     await this.pool.end();
   }
 
+  inTransaction(): boolean {
+    return this.openTransaction() !== undefined;
+  }
+
   private openTransaction(): OpenTransaction | undefined {
     return this.scope.current();
   }

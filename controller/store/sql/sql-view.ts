@@ -18,6 +18,7 @@ export function sqlView(base: Sql): Sql {
     // The body sees the view, so a fenced write inside it is checked against the view's fence.
     transaction: <T>(body: (tx: Sql) => Promise<T>): Promise<T> => base.transaction(() => body(view)),
     lock: (name: string) => base.lock(name),
+    inTransaction: () => base.inTransaction(),
     // The base's owner closes it.
     close: () => Promise.resolve(),
   };

@@ -42,6 +42,8 @@ export interface Sql {
    * there is nothing to wait for.
    */
   lock(name: string): Promise<void>;
+  /** Whether a statement made from here runs inside an open transaction (this async context's). */
+  inTransaction(): boolean;
   close(): Promise<void>;
 }
 

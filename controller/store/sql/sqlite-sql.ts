@@ -75,6 +75,10 @@ export class SqliteSql implements Sql {
     });
   }
 
+  inTransaction(): boolean {
+    return this.openTransaction() !== undefined;
+  }
+
   private openTransaction(): OpenTransaction | undefined {
     return this.scope.current();
   }
