@@ -81,6 +81,8 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
     return { status: "failed", error, ended: { startedAt: started.toISOString(), durationMs: 0 } };
   }
 
+  // Stopped (with no grace) between the claim and this start: the job is released untouched, not begun.
+  if (o.shutdown.aborted) return { status: "released" };
   const policy = spec.policy;
   const timeoutMs = parseDuration(policy.timeout) ?? defaultTimeoutMs;
   // One controller for every reason the attempt stops: its timeout, a lost lease, the shutdown.
@@ -137,7 +139,8 @@ export async function runJob(job: ClaimedJob, o: RunJobOptions, known?: { spec: 
     const result = await Promise.race([
       running,
       // An executor that ignores its signal still cannot hold the worker past the timeout.
-      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
+      // Aborted already (a timeout or the lease lost while the prompt was rendered): at once.
+      new Promise<never>((_, reject) => (signal.aborted ? reject(signal.reason) : signal.addEventListener("abort", () => reject(signal.reason), { once: true }))),
     ]);
     const durationMs = elapsed();
     await completeJobAndRecord(sql, job, o.workerId, () => o.clock.now(), { output: capOutput(secrets.mask(result.output)), durationMs });

@@ -18,7 +18,7 @@ import { tempDir } from "./helpers.js";
 const t0 = Date.parse("2026-11-23T10:00:00.000Z");
 
 /** An event `e` with a 1 s timeout and no retry, queued and claimed; then its attempt, `slow` as the script executor, once started. */
-async function attempt(sql: Sql, clock: FakeClock, slow: Executor): Promise<{ outcome: Promise<JobOutcome> }> {
+async function attempt(sql: Sql, clock: FakeClock, slow: Executor, shutdown = new AbortController().signal): Promise<{ outcome: Promise<JobOutcome> }> {
   let started = (): void => undefined;
   const running = new Promise<void>((done) => (started = done));
   const spec = resolveEvent({ condition: { type: "interval", expr: "1h" }, action: { type: "script", command: "true" }, policy: { retries: 0, timeout: "1s" } });
@@ -36,9 +36,10 @@ async function attempt(sql: Sql, clock: FakeClock, slow: Executor): Promise<{ ou
     env: {},
     workspaceDir: tempDir(),
     log: createLogger({ LOG_LEVEL: "silent" }),
-    shutdown: new AbortController().signal,
+    shutdown,
     onStarted: () => started(),
   });
+  if (shutdown.aborted) return { outcome };
   // Its timeout is armed on the clock once the event is read: on PostgreSQL, a round trip after the call.
   await running;
   return { outcome };
@@ -74,5 +75,21 @@ describe.each(storeBackends)("an attempt cut off by its timeout on $name", (back
     await clock.advance(settleGraceMs);
     expect(await outcome).toMatchObject({ status: "failed", error: "timed out after 1s" });
     expect(await sql.get("SELECT status FROM event_runs")).toEqual({ status: "failed" });
+  });
+});
+
+describe.each(storeBackends)("an attempt after the shutdown on $name", (backend) => {
+  const it = backendTest(backend, "test/workers/run-job");
+
+  it("is released without its action starting when the controller stopped (no grace) before it began", async () => {
+    const sql = await backend.open();
+    const clock = new FakeClock(t0);
+    const stopped = new AbortController();
+    stopped.abort(new Error("controller stopping"));
+    let called = false;
+    const { outcome } = await attempt(sql, clock, () => ((called = true), Promise.resolve({ output: "ran" })), stopped.signal);
+    expect(await outcome).toEqual({ status: "released" });
+    expect(called).toBe(false);
+    expect(await sql.get("SELECT status, output FROM event_runs")).toEqual({ status: "running", output: null });
   });
 });
