@@ -1,5 +1,6 @@
 import { parseDuration } from "../definitions/duration.js";
 import { retentionDefaults } from "../definitions/schema-types.js";
+import { readDefinition } from "./read-definition.js";
 import type { Sql } from "./sql/sql.js";
 
 /** nexaas.yaml's `retention` (SPEC §11), defaults applied. */
@@ -12,24 +13,17 @@ export interface RetentionSettings {
 
 const defaultRunsMs = parseDuration(retentionDefaults.runs) ?? 30 * 86_400_000;
 
-// JSON paths differ: SQLite's json_extract, PostgreSQL's jsonb `->` (pg hands a
-// jsonb number or string back as one, as json_extract does). nexaas_spec_or_null
-// (migration 000001) reads a spec mangled out of band as null instead of failing.
-const selectSqls = {
-  sqlite:
-    "SELECT json_extract(spec, '$.retention.runs') AS runs, json_extract(spec, '$.retention.max_runs_per_event') AS max FROM workspace_settings WHERE name = 'workspace'",
-  postgres:
-    "SELECT nexaas_spec_or_null(spec) -> 'retention' -> 'runs' AS runs, nexaas_spec_or_null(spec) -> 'retention' -> 'max_runs_per_event' AS max FROM workspace_settings WHERE name = 'workspace'",
-} as const;
-
 /**
  * The applied workspace's retention, read at each pruning pass so a reconcile
  * that changes it takes effect at the next one. Validation refused anything
  * else; a value mangled out of band falls back to the default.
  */
 export async function retentionSettings(sql: Sql): Promise<RetentionSettings> {
-  const row = await sql.get<{ runs: unknown; max: unknown }>(selectSqls[sql.dialect]);
-  const runs = typeof row?.runs === "string" || typeof row?.runs === "number" ? parseDuration(row.runs) : undefined;
-  const max = typeof row?.max === "number" && Number.isInteger(row.max) && row.max >= 1 ? row.max : undefined;
-  return { runsMs: runs ?? defaultRunsMs, maxRunsPerEvent: max ?? retentionDefaults.max_runs_per_event };
+  // Through readDefinition: a row that is not JSON reads as none (SQLite's json_extract threw on it,
+  // and every pruning pass failed until the next apply).
+  const retention: { runs?: unknown; max_runs_per_event?: unknown } | undefined = (await readDefinition(sql, "workspace", "workspace"))?.retention;
+  const runs = typeof retention?.runs === "string" || typeof retention?.runs === "number" ? parseDuration(retention.runs) : undefined;
+  const max = retention?.max_runs_per_event;
+  const maxRuns = typeof max === "number" && Number.isInteger(max) && max >= 1 ? max : undefined;
+  return { runsMs: runs ?? defaultRunsMs, maxRunsPerEvent: maxRuns ?? retentionDefaults.max_runs_per_event };
 }

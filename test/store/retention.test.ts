@@ -284,6 +284,15 @@ describe.each(backends)("retention on $name", ({ missing, open }) => {
     expect((await reconcile(sql, { dir: ws.dir, frameworkDir: null, now: new Date(now) })).result).toBe("applied");
     expect(await retentionSettings(sql)).toEqual({ runsMs: 7 * day, maxRunsPerEvent: 50 });
   });
+
+  it_("reads a manifest row mangled out of band (not JSON) as the defaults, so pruning goes on until the next apply", async () => {
+    const { sql } = await open();
+    await sql.run("INSERT INTO workspace_settings (name, layer, revision, digest, file, spec, updated_at) VALUES ('workspace', 'workspace', 'r', 'd', 'nexaas.yaml', ?, ?)", [
+      '{"name": "ops", "retention": {"runs": "7d"',
+      iso(now),
+    ]);
+    expect(await retentionSettings(sql)).toEqual({ runsMs: 30 * day, maxRunsPerEvent: 1000 });
+  });
 });
 
 describe("retention's statements on SQLite", () => {
