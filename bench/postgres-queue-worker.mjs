@@ -65,7 +65,7 @@ const workers = {
   async nexaas(url, concurrency, finished, failed) {
     const { PostgresSql } = await loadNexaas("store/sql/postgres-sql.js");
     const { WorkerPool } = await loadNexaas("workers/worker-pool.js");
-    const { JobListener } = await loadNexaas("queue/job-notices.js");
+    const { listenForJobs } = await loadNexaas("queue/job-notices.js");
     const { pino } = await import("pino");
     const sql = new PostgresSql(url, { max: concurrency + 2 });
     const pool = new WorkerPool(sql, {
@@ -77,11 +77,7 @@ const workers = {
     });
     pool.on("finished", ({ outcome }) => (outcome.status === "success" ? finished() : failed(`${outcome.status}: ${outcome.error}`)));
     pool.on("error", (error) => failed(error.message));
-    const listener = new JobListener(url);
-    listener.on("job", () => pool.poke());
-    listener.on("listening", () => pool.poke());
-    listener.on("error", () => {});
-    await listener.start();
+    const listener = await listenForJobs(url, () => pool.poke(), () => {});
     pool.start();
     await pool.idle();
     return async () => {

@@ -5,12 +5,12 @@ import type { FastifyInstance } from "fastify";
 import { type Clock, systemClock } from "./clock.js";
 import type { Logger } from "./log.js";
 import { ControllerMetrics } from "./api/metrics-registry.js";
+import { observeController } from "./api/observe-controller.js";
 import { ReconcileLoop } from "./reconcile/reconcile-loop.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { type LoopSource, watchSource } from "./source/watch-source.js";
 import { errorMessage } from "./error-message.js";
-import { expireOrphanedLeases, killOrphanedGroups } from "./queue/process-groups.js";
-import { readEndedRun } from "./store/ended-run.js";
+import { recoverOrphans } from "./queue/process-groups.js";
 import { Retention } from "./store/retention.js";
 import { ControllerLockedError, type Fence } from "./store/controller-lock.js";
 import { SqliteOwner } from "./store/sqlite-owner.js";
@@ -18,18 +18,14 @@ import { endedByWrite, type StoreFault, storeFault } from "./store/store-fault.j
 import { StoreHealth } from "./store/store-health.js";
 import type { PostgresSql } from "./store/sql/postgres-sql.js";
 import type { Sql } from "./store/sql/sql.js";
-import { sqlView } from "./store/sql/sql-view.js";
-import { sqliteSql } from "./store/sql/sqlite-sql.js";
-import { JobListener } from "./queue/job-notices.js";
+import { storeHandles } from "./store/store-handles.js";
+import { type JobListener, listenForJobs } from "./queue/job-notices.js";
 import { Leadership } from "./store/leadership.js";
 import type { Executor } from "./workers/executor.js";
 import { defaultExecutors } from "./workers/executors/default-executors.js";
 import { WorkerPool } from "./workers/worker-pool.js";
-import { endedRun } from "./workers/run-job.js";
 import { workspaceEgress } from "./workers/egress.js";
-import { noticeReconciled, noticeRunEnded } from "./notify/controller-notices.js";
 import { Notifier, type NotifierOptions } from "./notify/notifier.js";
-import { DailyBudget } from "./notify/daily-budget.js";
 import { readDefinition } from "./store/read-definition.js";
 
 export interface ControllerOptions {
@@ -76,7 +72,6 @@ export interface ControllerEvents {
 
 export { ControllerLockedError };
 
-
 /**
  * The whole controller: source -> reconcile -> scheduler -> queue -> workers.
  * Symmetric start/stop, so a test can run it.
@@ -114,18 +109,16 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private readonly clock: Clock;
   private halted = false;
   private stopped = false;
-  /** SQLite: the file's connection (its lock, its faults); undefined on PostgreSQL. */
+  /** See StoreHandles. */
   private readonly db: Database | undefined;
-  /** What every part reads and writes through. */
   private readonly sql: Sql;
-  /** The reconciler's, the scheduler's and retention's: fenced while this controller owns the database or leads it. */
   private readonly leaderSql: Sql;
+  private readonly leaseMs: number;
   /** PostgreSQL: the election, and the leader's parts while this controller leads. */
   private leadership: Leadership | undefined;
   /** SQLite: this controller's hold on the file, once taken. */
   private owned: SqliteOwner | undefined;
   private listener: JobListener | undefined;
-  private readonly budget: DailyBudget;
 
   /** `store`: a SQLite connection (openDatabase) or a PostgreSQL pool (openPostgres, migrated). */
   constructor(
@@ -134,15 +127,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
   ) {
     super();
     this.clock = options.clock ?? systemClock;
-    if ("dialect" in store) {
-      this.db = undefined;
-      this.sql = store;
-      this.leaderSql = sqlView(store);
-    } else {
-      this.db = store;
-      this.sql = sqliteSql(store);
-      this.leaderSql = this.sql;
-    }
+    this.leaseMs = options.leaseMs ?? 60_000;
+    ({ db: this.db, sql: this.sql, leaderSql: this.leaderSql } = storeHandles(store));
     // The controller picks the source (the CLI's choice, else the workspace's own repository); the loop follows it.
     this.loop = new ReconcileLoop(this.leaderSql, {
       source: watchSource(options.source ?? { kind: "git" }, { dir: options.dir, pollMs: options.pollMs }),
@@ -170,7 +156,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     });
     this.retention = new Retention(this.leaderSql, { clock: this.clock, ...options.retention });
     this.metrics = new ControllerMetrics(this.sql, () => this.clock.now(), this.health);
-    this.budget = new DailyBudget(this.sql);
     this.notifier = new Notifier({
       targets: async () => (await readDefinition(this.sql, "workspace", "workspace"))?.notifications ?? [],
       policy: () => workspaceEgress(this.sql),
@@ -179,30 +164,10 @@ export class Controller extends EventEmitter<ControllerEvents> {
       clock: this.clock,
       ...options.notify,
     });
+    observeController({ loop: this.loop, pool: this.pool, sql: this.sql, clock: this.clock, metrics: this.metrics, notifier: this.notifier, onError: (error) => this.onError(error) });
     this.loop.on("reconciled", (r) => {
-      if (r.result === "applied") {
-        this.budget.forget();
-        this.scheduler.poke();
-      }
-      this.metrics.reconciled(r.result, r.durationMs / 1000, r.result === "applied" ? r.applied.cancelledJobs : 0);
-      try {
-        noticeReconciled(this.notifier, r);
-      } catch (error) {
-        this.onError(error);
-      }
+      if (r.result === "applied") this.scheduler.poke();
     });
-    this.pool.on("finished", ({ job, outcome }) => {
-      if (outcome.status !== "success" && outcome.status !== "failed") return;
-      const sql = this.sql;
-      const now = this.clock.now();
-      void (async () => {
-        // The run as runJob recorded it; read back only for an outcome that does not say.
-        const run = endedRun(job, outcome) ?? (await readEndedRun(sql, job.runId));
-        if (run) this.metrics.runEnded(run);
-        await noticeRunEnded(this.notifier, sql, now, job, outcome, () => this.budget.read());
-      })().catch((error: unknown) => this.onError(error));
-    });
-    this.pool.on("lost", ({ eventId }) => this.metrics.runLost(eventId));
     this.retention.on("pruned", (report) => {
       if (report.expiredRuns + report.overCapRuns > 0) this.options.log.info(report, "retention: old runs deleted");
     });
@@ -211,10 +176,6 @@ export class Controller extends EventEmitter<ControllerEvents> {
     for (const part of [this.loop, this.scheduler, this.pool, this.retention]) part.on("error", (error) => this.onError(error));
     this.pool.on("finished", () => this.wrote());
     this.scheduler.on("fired", () => this.wrote());
-  }
-
-  private get leaseMs(): number {
-    return this.options.leaseMs ?? 60_000;
   }
 
   /**
@@ -238,9 +199,8 @@ export class Controller extends EventEmitter<ControllerEvents> {
       if (this.db) {
         // Jobs still marked running were a dead owner's: their scripts are killed now, and the jobs
         // recovered at the first claim, so a retry never overlaps the attempt it replaces.
-        const orphans = await expireOrphanedLeases(this.sql);
-        const killed = killOrphanedGroups(orphans.groups);
-        if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
+        const orphans = await recoverOrphans(this.sql);
+        if (orphans.jobs > 0) this.options.log.warn({ jobs: orphans.jobs, scripts_killed: orphans.killed }, "jobs left running by a controller that died: their scripts killed, the jobs retried now");
         this.owned?.keep({
           lost: () => this.halt("lock-lost", "another controller took over this database (its lock's token is newer): stopping without another write"),
           fault: (fault) => this.onFault(fault),
@@ -306,14 +266,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
 
   /** PostgreSQL: every controller's pool is woken by the NOTIFY of each job queued, on any controller. */
   private async listen(): Promise<void> {
-    const url = (this.sql as PostgresSql).url;
-    const listener = new JobListener(url);
-    this.listener = listener;
-    // Listening again after a dropped connection: what was queued meanwhile is looked at now.
-    listener.on("job", () => this.pool.poke());
-    listener.on("listening", () => this.pool.poke());
-    listener.on("error", (error) => this.options.log.warn({ err: errorMessage(error) }, "job notices: connection lost, reconnecting"));
-    await listener.start();
+    this.listener = await listenForJobs(
+      (this.sql as PostgresSql).url,
+      () => this.pool.poke(),
+      (error) => this.options.log.warn({ err: errorMessage(error) }, "job notices: connection lost, reconnecting"),
+    );
   }
 
   /** PostgreSQL: stands for leader now and every third of a lease; the first try is over (and a won lead started) when it resolves. */

@@ -83,3 +83,16 @@ export class JobListener extends EventEmitter<JobListenerEvents> {
     if (error && this.listenerCount("error") > 0) this.emit("error", error);
   }
 }
+
+/**
+ * A started listener that calls `wake` at each notice, and at each (re)connection: what was
+ * queued while it was away is looked at then. A lost connection is reported to `lost`.
+ */
+export async function listenForJobs(url: string, wake: () => void, lost: (error: Error) => void): Promise<JobListener> {
+  const listener = new JobListener(url);
+  listener.on("job", wake);
+  listener.on("listening", wake);
+  listener.on("error", lost);
+  await listener.start();
+  return listener;
+}

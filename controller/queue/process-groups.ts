@@ -40,6 +40,12 @@ export function expireOrphanedLeases(sql: Sql): Promise<Orphans> {
   });
 }
 
+/** expireOrphanedLeases, then the orphans' scripts killed: before the first claim retries their jobs. */
+export async function recoverOrphans(sql: Sql): Promise<{ jobs: number; killed: number }> {
+  const orphans = await expireOrphanedLeases(sql);
+  return { jobs: orphans.jobs, killed: killOrphanedGroups(orphans.groups) };
+}
+
 /** Kills what is left of a lost attempt's script on this host (a group on another host is not ours to reach). */
 export function killOrphanedGroups(groups: readonly { group: number; host: string }[]): number {
   // Called on every claim, nearly always with none: hostname() is a system call.
